@@ -1,0 +1,42 @@
+#pragma once
+// The tamper-evident audit log: an append-only table in the service's own
+// database in which each row carries the SHA-256 of the previous row's hash
+// and its own content. Rows are written in the same transaction as the action
+// they record. verify() finds an edited, inserted or deleted row; deletion of
+// the newest rows is found against the head anchor file written after each
+// commit (<db>.audit-head). See docs/audit.md.
+#include "db/Database.h"
+#include "time/Clock.h"
+#include <cstdint>
+#include <string>
+
+namespace medbox {
+
+struct AuditEntry {
+    std::string actor;     // "staff:zhangsan", "service:portal", "anonymous"
+    std::string action;    // "booking.create", "auth.login_failed", ...
+    std::string target;    // "appointment:42"
+    std::string outcome = "ok";  // ok | denied | failed
+    std::string detail;    // JSON text, no unmasked personal data
+};
+
+struct AuditVerifyResult {
+    bool ok = true;
+    int64_t rows = 0;
+    int64_t firstBadSeq = 0;
+    std::string reason;
+};
+
+class AuditLog {
+public:
+    // anchorFile: empty disables the anchor (tests of the chain alone).
+    AuditLog(const Clock& clock, std::string anchorFile);
+    void append(db::Tx& tx, const AuditEntry& e);
+    AuditVerifyResult verify(db::Database& db) const;
+
+private:
+    const Clock& clock_;
+    std::string anchorFile_;
+};
+
+}  // namespace medbox

@@ -1,0 +1,18 @@
+#pragma once
+// Who is calling: a staff member (token from the console) or a peer service
+// (token signed by that service's own key).
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace medbox {
+
+struct Principal {
+    enum class Kind { Staff, Service };
+    Kind kind = Kind::Staff;
+    std::string subject;  // staff user name, or service name ("portal")
+    std::vector<std::string> roles;
+    bool hasRole(const std::string& r) const { return std::find(roles.begin(), roles.end(), r) != roles.end(); }
+};
+
+}  // namespace medbox

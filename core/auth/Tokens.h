@@ -1,0 +1,56 @@
+#pragma once
+// Short-lived signed tokens (JWT, ES256). Staff tokens are signed only by the
+// console's private key (kid "console"); a service signs its own service
+// tokens with its own key (kid = service name). Verifiers hold public keys
+// only: every "<kid>.pub.pem" in the trust folder. A service that is
+// compromised can therefore not mint staff tokens. See docs/security.md.
+#include "auth/Principal.h"
+#include "time/Clock.h"
+#include <Poco/Crypto/ECKey.h>
+#include <Poco/SharedPtr.h>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace medbox {
+
+namespace keys {
+// Creates an EC P-256 key pair if keyFile does not exist: keyFile (0600) and
+// publicFile (0644). Returns true if it created them.
+bool ensureKeyPair(const std::string& keyFile, const std::string& publicFile);
+}
+
+class TokenIssuer {
+public:
+    // kid: "console" for staff tokens, the service name for service tokens.
+    TokenIssuer(const std::string& privateKeyFile, std::string kid, const Clock& clock);
+    std::string issue(const Principal& p, int ttlSeconds) const;
+    const std::string& kid() const { return kid_; }
+
+private:
+    Poco::SharedPtr<Poco::Crypto::ECKey> key_;
+    std::string kid_;
+    const Clock& clock_;
+};
+
+class TokenVerifier {
+public:
+    // trustDir holds "<kid>.pub.pem"; an unknown kid triggers one re-read of the
+    // folder (a service that started later), at most once per 5 seconds.
+    TokenVerifier(std::string trustDir, const Clock& clock, std::string audience = "medbox");
+    // The principal, or nullopt with the reason in *why.
+    std::optional<Principal> verify(const std::string& jwt, std::string* why = nullptr) const;
+
+private:
+    void reload() const;
+    std::string trustDir_;
+    const Clock& clock_;
+    std::string audience_;
+    mutable std::mutex mutex_;
+    mutable std::map<std::string, Poco::SharedPtr<Poco::Crypto::ECKey>> keys_;
+    mutable int64_t lastReloadMs_ = -1;
+};
+
+}  // namespace medbox

@@ -1,0 +1,135 @@
+#pragma once
+// SQLite access for one service's own database: WAL mode, foreign keys on,
+// numbered migrations applied at open, one writer connection (SQLite has one
+// writer anyway) and a pool of readers.
+//
+// Every write goes through write(): BEGIN IMMEDIATE, the caller's work, then
+// the replication capture (SQLite's session extension) records the changeset
+// of exactly what is being committed into `replication_log` inside the same
+// transaction, then COMMIT. A rollback leaves no trace in the log. The HA
+// standby replays that log (appliance/ha). See docs/data-layer.md.
+//
+// Owned by the service context for the process lifetime; read()/write() may be
+// called from any thread.
+#include "db/Statement.h"
+#include "service/Resources.h"
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+
+namespace medbox::db {
+
+struct Migration {
+    int number;         // from the file name: 0001_create_schema.sql -> 1
+    std::string name;   // file name
+    std::string sql;
+};
+
+// Picks the embedded resources named "migrations/NNNN_verb_noun.sql", in order.
+// Throws on a badly named file or a repeated number.
+std::vector<Migration> migrationsFrom(const std::vector<resources::Resource>& files);
+
+struct Options {
+    std::string path;                 // file path; the folder must exist
+    int readers = 4;
+    std::string synchronous = "FULL"; // FULL: durable on power loss; NORMAL: WAL default
+    int busyTimeoutMs = 5000;
+    bool captureChanges = true;       // replication capture on write()
+};
+
+class Connection {
+public:
+    explicit Connection(sqlite3* db) : db_(db) {}
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+    // Prepared statements are cached per connection by SQL text.
+    Statement prepare(const std::string& sql);
+    void exec(const std::string& sql);  // one or more statements, no results
+    int64_t lastInsertId() const;
+    int changes() const;
+    sqlite3* handle() const { return db_; }
+
+private:
+    sqlite3* db_;
+    std::map<std::string, sqlite3_stmt*, std::less<>> cache_;
+};
+
+class Tx;
+
+class Database {
+public:
+    explicit Database(Options opts, std::vector<Migration> migrations);
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    // Runs fn on a reader connection (a consistent snapshot for its duration).
+    template <class F>
+    auto read(F&& fn) {
+        Lease lease(*this);
+        return fn(*lease.conn);
+    }
+
+    // Runs fn inside BEGIN IMMEDIATE ... COMMIT on the writer. An exception
+    // from fn rolls back and propagates. After commit, the tx's after-commit
+    // actions run (outside the lock order of the caller's work).
+    void write(const std::function<void(Tx&)>& fn);
+
+    // Changes in the replication log after seq (for the standby and tests).
+    struct LoggedChange { int64_t seq; int64_t committedAtMs; std::string changeset; };
+    std::vector<LoggedChange> changesSince(int64_t seq, int limit);
+    // Applies a changeset captured on another node (standby side).
+    void applyChangeset(const std::string& changeset);
+
+    // "ok" or SQLite's list of problems.
+    std::string integrityCheck();
+    int schemaVersion();
+    const std::string& path() const { return opts_.path; }
+
+private:
+    struct Lease {
+        explicit Lease(Database& d);
+        ~Lease();
+        Database& db;
+        Connection* conn;
+    };
+    sqlite3* openConnection(bool writer);
+    void migrate(const std::vector<Migration>& migrations);
+    void checkPrimaryKeys();
+
+    Options opts_;
+    std::mutex writeMutex_;
+    std::unique_ptr<Connection> writer_;
+    std::vector<std::unique_ptr<Connection>> readers_;
+    std::vector<Connection*> freeReaders_;
+    std::mutex poolMutex_;
+    std::condition_variable poolCv_;
+};
+
+// A write transaction in progress. Lives inside Database::write().
+class Tx {
+public:
+    explicit Tx(Connection& c) : conn_(c) {}
+    Connection& conn() { return conn_; }
+    Statement prepare(const std::string& sql) { return conn_.prepare(sql); }
+    void exec(const std::string& sql) { conn_.exec(sql); }
+    int64_t lastInsertId() const { return conn_.lastInsertId(); }
+    int changes() const { return conn_.changes(); }
+    // Runs after a successful COMMIT (e.g. wake the outbox, drop a cache).
+    void afterCommit(std::function<void()> fn) { afterCommit_.push_back(std::move(fn)); }
+
+private:
+    Connection& conn_;
+    std::vector<std::function<void()>> afterCommit_;
+    friend class Database;
+};
+
+}  // namespace medbox::db

@@ -1,0 +1,47 @@
+#pragma once
+// The one table of error codes: its code is what API clients see in
+// {"error":{"code","message","field"}}, what logs print, and it fixes the
+// HTTP status. Add a row here rather than inventing a code at a call site.
+#include <string_view>
+
+namespace medbox {
+
+enum class Err {
+    // generic request errors
+    BadRequest,          // 400 malformed request line, query or JSON
+    InvalidField,        // 400 a field has a wrong type, range or format
+    MissingField,        // 400 a required field is absent
+    UnknownField,        // 400 a field the endpoint does not take
+    Unauthenticated,     // 401 no or invalid token
+    Forbidden,           // 403 token lacks the role
+    NotFound,            // 404
+    MethodNotAllowed,    // 405
+    Conflict,            // 409 state does not allow it
+    PayloadTooLarge,     // 413
+    UnsupportedMedia,    // 415
+    IdempotencyMismatch, // 422 same Idempotency-Key, different body
+    Locked,              // 423 account locked after failed logins
+    RateLimited,         // 429
+    Internal,            // 500
+    Unavailable,         // 503 shutting down, storage read-only, disk full
+    // booking
+    SlotFull,            // 409 no place left in that slot
+    NotReleased,         // 409 the schedule is not released yet (放号)
+    BookingLimit,        // 409 anti-scalping rule: too many active bookings / one per doctor per session
+    NoShowBlocked,       // 403 blocked after repeated no-shows
+    CancelTooLate,       // 409 past the cancellation cutoff
+    ScheduleStopped,     // 409 the session was stopped (停诊)
+    CheckInClosed,       // 409 check-in not open for that booking now
+    QueueEmpty,          // 409 nobody waiting
+    // console / auth
+    BadCredentials,      // 401
+};
+
+struct ErrInfo {
+    std::string_view code;  // snake_case, stable, documented
+    int status;
+};
+
+const ErrInfo& errInfo(Err e);
+
+}  // namespace medbox

@@ -1,0 +1,56 @@
+#pragma once
+// Routes are registered in one place per service (Routes.cpp) and tried in
+// order. A pattern is a path with {name} segments: "/api/v1/slots/{id}".
+// Dispatch authenticates the bearer token, checks the route's Access, runs
+// the handler and renders ApiError as the one error shape.
+#include "http/Access.h"
+#include "http/Request.h"
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace medbox {
+
+class TokenVerifier;
+class Metrics;
+
+using Handler = std::function<void(Request&, Reply&)>;
+
+struct RouteInfo {
+    std::string method;
+    std::string pattern;
+    Access access;
+    std::string summary;
+};
+
+class Router {
+public:
+    void add(std::string method, std::string pattern, Access access, Handler handler, std::string summary = {});
+    void get(std::string p, Access a, Handler h, std::string s = {}) { add("GET", std::move(p), std::move(a), std::move(h), std::move(s)); }
+    void post(std::string p, Access a, Handler h, std::string s = {}) { add("POST", std::move(p), std::move(a), std::move(h), std::move(s)); }
+    void put(std::string p, Access a, Handler h, std::string s = {}) { add("PUT", std::move(p), std::move(a), std::move(h), std::move(s)); }
+    void patch(std::string p, Access a, Handler h, std::string s = {}) { add("PATCH", std::move(p), std::move(a), std::move(h), std::move(s)); }
+    void del(std::string p, Access a, Handler h, std::string s = {}) { add("DELETE", std::move(p), std::move(a), std::move(h), std::move(s)); }
+
+    std::vector<RouteInfo> routes() const;
+
+    struct Match {
+        const RouteInfo* route = nullptr;
+        const Handler* handler = nullptr;
+        bool pathMatchedOtherMethod = false;
+    };
+    Match match(const std::string& method, const std::string& path, std::map<std::string, std::string>& params) const;
+
+private:
+    struct Route {
+        RouteInfo info;
+        std::vector<std::string> segments;  // "{x}" for parameters
+        Handler handler;
+    };
+    std::vector<Route> routes_;
+};
+
+// Renders the one error shape.
+std::string errorJson(Err err, const std::string& message, const std::string& field);
+
+}  // namespace medbox

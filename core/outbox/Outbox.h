@@ -1,0 +1,81 @@
+#pragma once
+// Messages that must not be lost (booking -> HIS, stop-clinic notices -> portal,
+// LIS result -> alerting) are written to the sender's `outbox` table in the
+// same transaction as the change that caused them, then delivered by the
+// Dispatcher with retries and backoff until the receiver acknowledges (2xx).
+// Receivers are idempotent: Inbox::accept() records each message id once.
+// See docs/outbox.md.
+#include "db/Database.h"
+#include "http/HttpClient.h"
+#include "time/Clock.h"
+#include <Poco/JSON/Object.h>
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+
+namespace medbox {
+
+class TokenIssuer;
+class Metrics;
+
+class Outbox {
+public:
+    // Adds a message; returns its id (random, also the idempotency key).
+    // destination: a configured peer name ("portal", "hisbridge", ...).
+    static std::string enqueue(db::Tx& tx, const std::string& destination, const std::string& topic,
+                               const Poco::JSON::Object::Ptr& payload, int64_t nowMs);
+};
+
+struct DispatcherOptions {
+    std::map<std::string, std::string> urls;  // destination -> URL to POST to
+    int batch = 50;
+    int64_t pollMs = 1000;       // look for due messages at least this often
+    int64_t backoffBaseMs = 500; // first retry delay, doubled each attempt
+    int64_t backoffMaxMs = 300'000;
+    int timeoutSeconds = 10;
+};
+
+// One background thread delivering due messages in id order per destination.
+// The envelope POSTed is {"id","source","topic","createdAt","payload"} with the
+// header Message-Id and a service token.
+class Dispatcher {
+public:
+    Dispatcher(db::Database& db, const Clock& clock, DispatcherOptions opts, std::string source,
+               const TokenIssuer* issuer, Poco::Net::Context::Ptr tls, Metrics* metrics);
+    ~Dispatcher();
+    void start();
+    void stop();
+    void wake();  // after a commit that enqueued something
+    // Delivers what is due now, synchronously; returns how many were delivered (tests).
+    int deliverDue();
+
+private:
+    void loop();
+    db::Database& db_;
+    const Clock& clock_;
+    DispatcherOptions opts_;
+    std::string source_;
+    const TokenIssuer* issuer_;
+    HttpClient client_;
+    Metrics* metrics_;
+    std::mt19937_64 rng_;
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    bool wake_ = false;
+    std::atomic<bool> stop_{false};
+    std::thread thread_;
+};
+
+class Inbox {
+public:
+    // True the first time a message id is seen (then apply it in the same tx);
+    // false for a duplicate (acknowledge without applying).
+    static bool accept(db::Tx& tx, const std::string& messageId, const std::string& source, int64_t nowMs);
+};
+
+}  // namespace medbox

@@ -1,0 +1,68 @@
+#pragma once
+// Base of every medbox service (a Poco ServerApplication). initialize() loads
+// and validates configuration, sets up logging, opens the database (applying
+// migrations), keys and TLS; main() starts the outbox dispatcher and the HTTP
+// server, reports READY=1 to systemd (no-op without NOTIFY_SOCKET), feeds the
+// watchdog while the server loop is alive, and waits for SIGTERM/SIGINT.
+//
+// Every service gets GET /healthz, /readyz, /metrics and /openapi.json.
+// Configuration keys common to all services are listed in docs/configuration.md.
+#include "http/Router.h"
+#include "service/Resources.h"
+#include "service/ServiceContext.h"
+#include <Poco/Util/ServerApplication.h>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace medbox {
+
+class Server;
+
+class ServiceApp : public Poco::Util::ServerApplication {
+public:
+    explicit ServiceApp(std::string name, int defaultPort);
+    ~ServiceApp() override;
+
+protected:
+    // The service's embedded files (migrations/, web/, web/openapi.json).
+    virtual const std::vector<resources::Resource>& resources() const = 0;
+    // Registers the service's routes (its Routes.cpp). Called once, after the
+    // database is open; ctx lives until exit.
+    virtual void registerRoutes(Router& router, ServiceContext& ctx) = 0;
+    // Reads service-specific configuration keys (all must be read here or in
+    // registerRoutes, so unknown keys can be rejected). Optional.
+    virtual void configure(const Settings&) {}
+    // After the server is listening (start background jobs); before exit (stop them).
+    virtual void started(ServiceContext&) {}
+    virtual void stopping() {}
+
+    void initialize(Poco::Util::Application& self) override;
+    void uninitialize() override;
+    void defineOptions(Poco::Util::OptionSet& options) override;
+    int main(const std::vector<std::string>& args) override;
+
+private:
+    void handleSet(const std::string& name, const std::string& value);
+    void handleConfig(const std::string& name, const std::string& value);
+    void handleHelp(const std::string& name, const std::string& value);
+    void registerCoreRoutes();
+
+    struct State;
+    std::string name_;
+    int defaultPort_;
+    std::unique_ptr<State> s_;
+    bool helpRequested_ = false;
+};
+
+// sd_notify wrappers (no-ops without NOTIFY_SOCKET).
+namespace notify {
+void ready(const std::string& status);
+void stopping();
+void status(const std::string& status);
+// Watchdog interval in ms from WATCHDOG_USEC, 0 if disabled.
+int64_t watchdogIntervalMs();
+void watchdog();
+}
+
+}  // namespace medbox

@@ -1,0 +1,32 @@
+#pragma once
+// The narrow view of a running service that handlers and domain code get:
+// configuration, database, clock, audit, outbox, tokens and metrics. Never the
+// application object. Owned by ServiceApp for the process lifetime.
+#include "audit/AuditLog.h"
+#include "auth/Tokens.h"
+#include "config/Settings.h"
+#include "db/Database.h"
+#include "metrics/Metrics.h"
+#include "time/Clock.h"
+#include <Poco/Logger.h>
+#include <string>
+
+namespace medbox {
+
+class Dispatcher;
+
+struct ServiceContext {
+    std::string service;          // "booking"
+    const Settings& settings;
+    db::Database& db;
+    const Clock& clock;
+    AuditLog& audit;
+    Metrics& metrics;
+    const TokenIssuer& issuer;    // this service's own key: service tokens (console: staff tokens too)
+    const TokenVerifier& verifier;
+    Dispatcher* outbox;           // wake() after enqueueing; may be null in tests
+    Poco::Logger& logger;
+    std::string dataDir;
+};
+
+}  // namespace medbox

@@ -1,0 +1,18 @@
+#pragma once
+// Identifiers: patient document numbers and random ids.
+#include <string>
+#include <string_view>
+
+namespace medbox::ids {
+
+// An 18-character mainland resident ID number: 17 digits + check character
+// (digit or 'X'), with the GB 11643-1999 ISO 7064 MOD 11-2 checksum and a
+// plausible birth date. Returns an empty string when valid, else the reason.
+std::string checkResidentId(std::string_view id);
+
+// 128 random bits as 32 lowercase hex digits (OpenSSL RAND_bytes).
+std::string random128();
+// RFC 4122 version 4 UUID text.
+std::string uuid4();
+
+}  // namespace medbox::ids
