@@ -2,6 +2,7 @@
 // Password hashing with scrypt (OpenSSL), a memory-hard slow KDF. The stored
 // form names its parameters so they can be raised later without breaking old
 // hashes: "scrypt$N$r$p$<salt b64>$<hash b64>".
+#include <cstdint>
 #include <string>
 
 namespace medbox::password {

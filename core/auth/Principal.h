@@ -2,6 +2,7 @@
 // Who is calling: a staff member (token from the console) or a peer service
 // (token signed by that service's own key).
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@ struct Principal {
     Kind kind = Kind::Staff;
     std::string subject;  // staff user name, or service name ("portal")
     std::vector<std::string> roles;
+    int64_t expiresMs = 0;  // token expiry (0: unknown); bounds the verified-token cache
     bool hasRole(const std::string& r) const { return std::find(roles.begin(), roles.end(), r) != roles.end(); }
 };
 

@@ -75,6 +75,7 @@ public:
     template <class F>
     auto read(F&& fn) {
         Lease lease(*this);
+        Snapshot snapshot(*lease.conn);
         return fn(*lease.conn);
     }
 
@@ -100,6 +101,12 @@ private:
         ~Lease();
         Database& db;
         Connection* conn;
+    };
+    // BEGIN ... COMMIT around a read, so all its queries see one snapshot.
+    struct Snapshot {
+        explicit Snapshot(Connection& c);
+        ~Snapshot();
+        Connection& conn;
     };
     sqlite3* openConnection(bool writer);
     void migrate(const std::vector<Migration>& migrations);

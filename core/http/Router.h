@@ -4,6 +4,7 @@
 // Dispatch authenticates the bearer token, checks the route's Access, runs
 // the handler and renders ApiError as the one error shape.
 #include "http/Access.h"
+#include "http/ErrorCodes.h"
 #include "http/Request.h"
 #include <functional>
 #include <string>
@@ -33,6 +34,9 @@ public:
     void del(std::string p, Access a, Handler h, std::string s = {}) { add("DELETE", std::move(p), std::move(a), std::move(h), std::move(s)); }
 
     std::vector<RouteInfo> routes() const;
+    // Visits the router's own route records (stable addresses: match() returns them).
+    template <class F>
+    void each(F&& f) const { for (const auto& r : routes_) f(r.info); }
 
     struct Match {
         const RouteInfo* route = nullptr;

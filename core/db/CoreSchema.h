@@ -1,0 +1,26 @@
+#pragma once
+// Tables every service database has, created before the service's own
+// migrations: the migration ledger, the replication log (HA), the audit chain,
+// the outbox and the inbox of seen message ids.
+namespace medbox::db {
+
+inline constexpr const char* kCoreSchema = R"SQL(
+CREATE TABLE IF NOT EXISTS schema_migrations(
+  number INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS replication_log(
+  seq INTEGER PRIMARY KEY, committed_ms INTEGER NOT NULL, changeset BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS audit_log(
+  seq INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+  target TEXT NOT NULL, outcome TEXT NOT NULL, detail TEXT NOT NULL, prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS outbox(
+  id INTEGER PRIMARY KEY, message_id TEXT NOT NULL UNIQUE, destination TEXT NOT NULL,
+  topic TEXT NOT NULL, payload TEXT NOT NULL, created_ms INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0, next_attempt_ms INTEGER NOT NULL, delivered_ms INTEGER,
+  last_error TEXT);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox(next_attempt_ms) WHERE delivered_ms IS NULL;
+CREATE TABLE IF NOT EXISTS inbox_seen(
+  message_id TEXT PRIMARY KEY, source TEXT NOT NULL, received_ms INTEGER NOT NULL);
+)SQL";
+
+}  // namespace medbox::db

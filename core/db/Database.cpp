@@ -1,0 +1,258 @@
+#include "db/Database.h"
+
+#include "db/CoreSchema.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <set>
+
+namespace medbox::db {
+
+namespace {
+
+int64_t wallMs() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+void execOn(sqlite3* db, const std::string& sql) {
+    char* err = nullptr;
+    int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+        std::string msg = err ? err : sqlite3_errmsg(db);
+        sqlite3_free(err);
+        throw DbError(sqlite3_extended_errcode(db), msg);
+    }
+}
+
+// The replication log must not replicate itself.
+int captureFilter(void*, const char* table) { return std::string_view(table) != "replication_log"; }
+
+struct SessionGuard {
+    sqlite3_session* s = nullptr;
+    ~SessionGuard() { if (s) sqlite3session_delete(s); }
+};
+
+}  // namespace
+
+std::vector<Migration> migrationsFrom(const std::vector<resources::Resource>& files) {
+    std::vector<Migration> out;
+    std::set<int> seen;
+    for (const auto& f : files) {
+        constexpr std::string_view dir = "migrations/";
+        if (!f.name.starts_with(dir) || !f.name.ends_with(".sql")) continue;
+        std::string_view file = f.name.substr(dir.size());
+        int number = 0;
+        auto [p, ec] = std::from_chars(file.data(), file.data() + file.size(), number);
+        if (ec != std::errc() || p - file.data() != 4 || *p != '_' || number <= 0)
+            throw std::runtime_error("migration file '" + std::string(file) + "' must be named NNNN_verb_noun.sql");
+        if (!seen.insert(number).second)
+            throw std::runtime_error("migration number " + std::to_string(number) + " is used twice");
+        out.push_back({number, std::string(file), std::string(f.bytes)});
+    }
+    std::sort(out.begin(), out.end(), [](const Migration& a, const Migration& b) { return a.number < b.number; });
+    return out;
+}
+
+Connection::~Connection() {
+    for (auto& [sql, st] : cache_) sqlite3_finalize(st);
+    sqlite3_close_v2(db_);
+}
+
+Statement Connection::prepare(const std::string& sql) {
+    auto it = cache_.find(sql);
+    if (it == cache_.end()) {
+        sqlite3_stmt* st = nullptr;
+        int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &st, nullptr);
+        if (rc != SQLITE_OK)
+            throw DbError(sqlite3_extended_errcode(db_), std::string(sqlite3_errmsg(db_)) + " in: " + sql);
+        it = cache_.emplace(sql, st).first;
+    }
+    return Statement(db_, it->second);
+}
+
+void Connection::exec(const std::string& sql) { execOn(db_, sql); }
+int64_t Connection::lastInsertId() const { return sqlite3_last_insert_rowid(db_); }
+int Connection::changes() const { return sqlite3_changes(db_); }
+
+sqlite3* Database::openConnection(bool writer) {
+    sqlite3* h = nullptr;
+    int flags = SQLITE_OPEN_NOMUTEX | (writer ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY);
+    int rc = sqlite3_open_v2(opts_.path.c_str(), &h, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        std::string msg = h ? sqlite3_errmsg(h) : "out of memory";
+        int code = h ? sqlite3_extended_errcode(h) : rc;
+        sqlite3_close_v2(h);
+        throw DbError(code, "cannot open database " + opts_.path + ": " + msg);
+    }
+    sqlite3_extended_result_codes(h, 1);
+    sqlite3_busy_timeout(h, opts_.busyTimeoutMs);
+    try {
+        execOn(h, "PRAGMA foreign_keys=ON");
+        if (writer) {
+            execOn(h, "PRAGMA journal_mode=WAL");
+            execOn(h, "PRAGMA synchronous=" + opts_.synchronous);
+        }
+    } catch (const DbError& e) {
+        sqlite3_close_v2(h);
+        throw DbError(e.code(), "cannot set up database " + opts_.path + ": " + e.what());
+    }
+    return h;
+}
+
+Database::Database(Options opts, std::vector<Migration> migrations) : opts_(std::move(opts)) {
+    static const std::set<std::string> syncModes = {"OFF", "NORMAL", "FULL", "EXTRA"};
+    if (!syncModes.count(opts_.synchronous)) throw std::invalid_argument("synchronous must be OFF, NORMAL, FULL or EXTRA");
+    writer_ = std::make_unique<Connection>(openConnection(true));
+    execOn(writer_->handle(), "BEGIN IMMEDIATE");
+    try {
+        execOn(writer_->handle(), kCoreSchema);
+        execOn(writer_->handle(), "COMMIT");
+    } catch (...) {
+        sqlite3_exec(writer_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
+    migrate(migrations);
+    checkPrimaryKeys();
+    for (int i = 0; i < std::max(1, opts_.readers); ++i) {
+        readers_.push_back(std::make_unique<Connection>(openConnection(false)));
+        freeReaders_.push_back(readers_.back().get());
+    }
+}
+
+Database::~Database() = default;
+
+void Database::migrate(const std::vector<Migration>& migrations) {
+    int current = 0;
+    {
+        auto st = writer_->prepare("SELECT coalesce(max(number), 0) FROM schema_migrations");
+        if (st.step()) current = static_cast<int>(st.i64(0));
+    }
+    for (const auto& m : migrations) {
+        if (m.number <= current) continue;
+        execOn(writer_->handle(), "BEGIN IMMEDIATE");
+        try {
+            execOn(writer_->handle(), m.sql);
+            writer_->prepare("INSERT INTO schema_migrations(number, name, applied_ms) VALUES(?,?,?)")
+                .args(int64_t{m.number}, m.name, wallMs()).run();
+            execOn(writer_->handle(), "COMMIT");
+        } catch (const DbError& e) {
+            sqlite3_exec(writer_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+            throw DbError(e.code(), "migration " + m.name + " failed: " + e.what());
+        }
+    }
+}
+
+// The session extension captures only tables with a primary key; a table
+// without one would silently never reach the standby, so refuse to start.
+void Database::checkPrimaryKeys() {
+    auto tables = writer_->prepare(
+        "SELECT s.name FROM sqlite_schema AS s WHERE s.type = 'table' AND s.name NOT LIKE 'sqlite_%' "
+        "AND NOT EXISTS (SELECT 1 FROM pragma_table_info(s.name) WHERE pk > 0)");
+    if (tables.step())
+        throw std::runtime_error("table '" + tables.str(0) + "' has no PRIMARY KEY; replication needs one on every table");
+}
+
+Database::Lease::Lease(Database& d) : db(d) {
+    std::unique_lock lock(d.poolMutex_);
+    d.poolCv_.wait(lock, [&] { return !d.freeReaders_.empty(); });
+    conn = d.freeReaders_.back();
+    d.freeReaders_.pop_back();
+}
+
+Database::Lease::~Lease() {
+    {
+        std::lock_guard lock(db.poolMutex_);
+        db.freeReaders_.push_back(conn);
+    }
+    db.poolCv_.notify_one();
+}
+
+Database::Snapshot::Snapshot(Connection& c) : conn(c) { c.prepare("BEGIN").run(); }
+Database::Snapshot::~Snapshot() { sqlite3_exec(conn.handle(), "COMMIT", nullptr, nullptr, nullptr); }
+
+void Database::write(const std::function<void(Tx&)>& fn) {
+    std::vector<std::function<void()>> after;
+    {
+        std::lock_guard lock(writeMutex_);
+        sqlite3* h = writer_->handle();
+        writer_->prepare("BEGIN IMMEDIATE").run();
+        SessionGuard session;
+        try {
+            if (opts_.captureChanges) {
+                int rc = sqlite3session_create(h, "main", &session.s);
+                if (rc != SQLITE_OK) throw DbError(rc, "cannot start change capture");
+                sqlite3session_table_filter(session.s, captureFilter, nullptr);
+                rc = sqlite3session_attach(session.s, nullptr);
+                if (rc != SQLITE_OK) throw DbError(rc, "cannot attach change capture");
+            }
+            Tx tx(*writer_);
+            fn(tx);
+            if (session.s && !sqlite3session_isempty(session.s)) {
+                int size = 0;
+                void* buf = nullptr;
+                int rc = sqlite3session_changeset(session.s, &size, &buf);
+                if (rc != SQLITE_OK) throw DbError(rc, "cannot collect changeset");
+                std::string_view bytes(static_cast<const char*>(buf), static_cast<size_t>(size));
+                try {
+                    writer_->prepare("INSERT INTO replication_log(committed_ms, changeset) VALUES(?, ?)")
+                        .bind(1, wallMs()).bindBlob(2, bytes).run();
+                } catch (...) {
+                    sqlite3_free(buf);
+                    throw;
+                }
+                sqlite3_free(buf);
+            }
+            sqlite3session_delete(session.s);
+            session.s = nullptr;
+            writer_->prepare("COMMIT").run();
+            after = std::move(tx.afterCommit_);
+        } catch (...) {
+            if (!sqlite3_get_autocommit(h)) sqlite3_exec(h, "ROLLBACK", nullptr, nullptr, nullptr);
+            throw;
+        }
+    }
+    for (auto& f : after) f();
+}
+
+std::vector<Database::LoggedChange> Database::changesSince(int64_t seq, int limit) {
+    return read([&](Connection& c) {
+        std::vector<LoggedChange> out;
+        auto st = c.prepare("SELECT seq, committed_ms, changeset FROM replication_log WHERE seq > ? ORDER BY seq LIMIT ?");
+        st.args(seq, int64_t{limit});
+        while (st.step()) out.push_back({st.i64(0), st.i64(1), st.blob(2)});
+        return out;
+    });
+}
+
+namespace {
+int abortOnConflict(void*, int, sqlite3_changeset_iter*) { return SQLITE_CHANGESET_ABORT; }
+}
+
+void Database::applyChangeset(const std::string& changeset) {
+    std::lock_guard lock(writeMutex_);
+    int rc = sqlite3changeset_apply(writer_->handle(), static_cast<int>(changeset.size()),
+                                    const_cast<char*>(changeset.data()), nullptr, abortOnConflict, nullptr);
+    if (rc != SQLITE_OK) throw DbError(rc, "changeset does not apply cleanly: " + std::string(sqlite3_errstr(rc)));
+}
+
+std::string Database::integrityCheck() {
+    return read([](Connection& c) {
+        std::string out;
+        auto st = c.prepare("PRAGMA integrity_check");
+        while (st.step()) out += (out.empty() ? "" : "\n") + st.str(0);
+        return out;
+    });
+}
+
+int Database::schemaVersion() {
+    return read([](Connection& c) {
+        auto st = c.prepare("SELECT coalesce(max(number), 0) FROM schema_migrations");
+        return st.step() ? static_cast<int>(st.i64(0)) : 0;
+    });
+}
+
+}  // namespace medbox::db

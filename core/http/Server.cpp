@@ -1,0 +1,488 @@
+#include "http/Server.h"
+
+#include "auth/Tokens.h"
+#include "db/Statement.h"
+#include "http/ApiError.h"
+#include "metrics/Metrics.h"
+
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/HTTPServerResponseImpl.h>
+#include <Poco/Net/HTTPServerSession.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/SecureServerSocket.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/URI.h>
+
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <thread>
+#include <unordered_map>
+
+namespace medbox {
+
+using namespace Poco::Net;
+
+namespace {
+
+int64_t steadyMs() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+// Exposes the bytes Poco already read ahead, to tell a pipelined request
+// from an idle connection before parking it.
+class Session : public HTTPServerSession {
+public:
+    using HTTPServerSession::HTTPServerSession;
+    int pending() const { return buffered(); }
+};
+
+struct Conn {
+    StreamSocket socket;
+    std::unique_ptr<Session> session;
+    int fd = -1;
+    bool busy = false;
+    int64_t parkedAtMs = 0;
+};
+
+bool sane(const std::string& id) {
+    if (id.empty() || id.size() > 64) return false;
+    for (char c : id)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+    return true;
+}
+
+// Verified tokens are cached briefly: an ES256 check per request would cap
+// throughput; entries never outlive the token's own expiry.
+class TokenCache {
+public:
+    std::optional<Principal> get(const std::string& token, int64_t nowMs) {
+        std::lock_guard lock(mutex_);
+        auto it = map_.find(token);
+        if (it == map_.end() || it->second.untilMs <= nowMs) return std::nullopt;
+        return it->second.principal;
+    }
+    void put(const std::string& token, const Principal& p, int64_t nowMs) {
+        std::lock_guard lock(mutex_);
+        if (map_.size() >= 10'000) map_.clear();
+        int64_t until = nowMs + 60'000;
+        if (p.expiresMs > 0) until = std::min(until, p.expiresMs);
+        map_[token] = {p, until};
+    }
+
+private:
+    struct Entry { Principal principal; int64_t untilMs; };
+    std::mutex mutex_;
+    std::unordered_map<std::string, Entry> map_;
+};
+
+}  // namespace
+
+struct Server::Impl {
+    ServerOptions opts;
+    const Router& router;
+    const TokenVerifier* verifier;
+    Metrics* metrics;
+    Poco::Logger& log;
+    HTTPServerParams::Ptr params;
+    ServerSocket listener;
+    int epfd = -1;
+    int wakefd = -1;
+    std::atomic<bool> stopping{false};
+    std::atomic<int64_t> lastLoop{0};
+    std::thread loopThread;
+    std::vector<std::thread> workers;
+
+    std::mutex connMutex;  // guards conns and every epoll_ctl on a connection fd
+    std::unordered_map<int, std::shared_ptr<Conn>> conns;
+
+    std::mutex queueMutex;
+    std::condition_variable queueCv;
+    std::deque<std::shared_ptr<Conn>> queue;
+
+    TokenCache tokenCache;
+    std::atomic<uint64_t> requestCounter{0};
+    std::string idPrefix;
+
+    struct RouteMetrics { Histogram* latency; std::array<Counter*, 6> byClass; };
+    std::unordered_map<const RouteInfo*, RouteMetrics> routeMetrics;
+    RouteMetrics unmatched{};
+
+    Impl(ServerOptions o, const Router& r, const TokenVerifier* v, Metrics* m)
+        : opts(std::move(o)), router(r), verifier(v), metrics(m),
+          log(Poco::Logger::get(opts.serviceName + ".http")) {}
+
+    void prepareMetrics();
+    void loop();
+    void accept();
+    void sweepIdle(int64_t now);
+    void enqueue(std::shared_ptr<Conn> c);
+    void workerMain();
+    void serve(const std::shared_ptr<Conn>& c);
+    void park(const std::shared_ptr<Conn>& c);
+    void close(const std::shared_ptr<Conn>& c);
+    void handle(HTTPServerRequest& req, HTTPServerResponse& resp);
+    void dispatch(Request& rq, Reply& rp, const RouteInfo** matched);
+};
+
+// Per-route metrics are created up front so the request path never locks.
+void Server::Impl::prepareMetrics() {
+    if (!metrics) return;
+    auto make = [&](const std::string& route) {
+        RouteMetrics rm{};
+        std::string l = "route=\"" + escapeLabel(route) + "\"";
+        rm.latency = &metrics->histogram("medbox_http_request_duration_seconds", "Time to answer a request", l);
+        for (int c = 1; c <= 5; ++c)
+            rm.byClass[c] = &metrics->counter("medbox_http_requests_total", "Requests answered",
+                                              l + ",code=\"" + std::to_string(c) + "xx\"");
+        return rm;
+    };
+    router.each([&](const RouteInfo& r) { routeMetrics[&r] = make(r.method + " " + r.pattern); });
+    unmatched = make("unmatched");
+    metrics->gauge("medbox_http_open_connections", "Open client connections", [this] {
+        std::lock_guard lock(connMutex);
+        return static_cast<double>(conns.size());
+    });
+}
+
+void Server::Impl::loop() {
+    constexpr int kMax = 256;
+    epoll_event events[kMax];
+    int64_t lastSweep = steadyMs();
+    while (!stopping) {
+        int n = epoll_wait(epfd, events, kMax, 500);
+        int64_t now = steadyMs();
+        lastLoop = now;
+        for (int i = 0; i < n; ++i) {
+            int fd = events[i].data.fd;
+            if (fd == wakefd) continue;
+            if (fd == listener.impl()->sockfd()) { accept(); continue; }
+            std::shared_ptr<Conn> c;
+            {
+                std::lock_guard lock(connMutex);
+                auto it = conns.find(fd);
+                if (it == conns.end()) continue;
+                c = it->second;
+                c->busy = true;
+            }
+            enqueue(std::move(c));
+        }
+        if (now - lastSweep >= 1000) {
+            sweepIdle(now);
+            lastSweep = now;
+        }
+    }
+}
+
+void Server::Impl::accept() {
+    StreamSocket s;
+    try {
+        s = listener.acceptConnection();
+    } catch (const Poco::Exception&) {
+        return;  // the client gave up before we accepted, or a TLS wrapper error: nothing to serve
+    }
+    std::lock_guard lock(connMutex);
+    if (static_cast<int>(conns.size()) >= opts.maxConnections) {
+        // Over the limit: refuse cheaply rather than let memory grow without bound.
+        try { s.close(); } catch (const Poco::Exception&) {}
+        return;
+    }
+    auto c = std::make_shared<Conn>();
+    c->socket = s;
+    c->fd = s.impl()->sockfd();
+    try {
+        c->socket.setNoDelay(true);
+        c->socket.setBlocking(true);
+        c->socket.setReceiveTimeout(Poco::Timespan(opts.ioTimeoutSeconds, 0));
+        c->socket.setSendTimeout(Poco::Timespan(opts.ioTimeoutSeconds, 0));
+        c->session = std::make_unique<Session>(c->socket, params);
+    } catch (const Poco::Exception&) {
+        return;
+    }
+    c->parkedAtMs = steadyMs();
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
+    ev.data.fd = c->fd;
+    if (epoll_ctl(epfd, EPOLL_CTL_ADD, c->fd, &ev) != 0) return;
+    conns[c->fd] = c;
+}
+
+void Server::Impl::sweepIdle(int64_t now) {
+    std::vector<std::shared_ptr<Conn>> idle;
+    {
+        std::lock_guard lock(connMutex);
+        for (auto& [fd, c] : conns)
+            if (!c->busy && now - c->parkedAtMs > opts.keepAliveSeconds * 1000LL) idle.push_back(c);
+    }
+    for (auto& c : idle) close(c);
+}
+
+void Server::Impl::enqueue(std::shared_ptr<Conn> c) {
+    {
+        std::lock_guard lock(queueMutex);
+        queue.push_back(std::move(c));
+    }
+    queueCv.notify_one();
+}
+
+void Server::Impl::workerMain() {
+    for (;;) {
+        std::shared_ptr<Conn> c;
+        {
+            std::unique_lock lock(queueMutex);
+            queueCv.wait(lock, [&] { return stopping || !queue.empty(); });
+            if (stopping && queue.empty()) return;
+            c = std::move(queue.front());
+            queue.pop_front();
+        }
+        serve(c);
+    }
+}
+
+void Server::Impl::park(const std::shared_ptr<Conn>& c) {
+    std::lock_guard lock(connMutex);
+    if (!conns.count(c->fd)) return;
+    c->busy = false;
+    c->parkedAtMs = steadyMs();
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
+    ev.data.fd = c->fd;
+    epoll_ctl(epfd, EPOLL_CTL_MOD, c->fd, &ev);
+}
+
+void Server::Impl::close(const std::shared_ptr<Conn>& c) {
+    std::lock_guard lock(connMutex);
+    auto it = conns.find(c->fd);
+    if (it == conns.end() || it->second != c) return;
+    epoll_ctl(epfd, EPOLL_CTL_DEL, c->fd, nullptr);
+    conns.erase(it);
+    // Closed under the lock so the fd number cannot be reused by accept()
+    // while a stale map entry still names it.
+    try {
+        c->socket.close();
+    } catch (const Poco::Exception&) {
+    }
+}
+
+void Server::Impl::serve(const std::shared_ptr<Conn>& c) {
+    Session& session = *c->session;
+    try {
+        for (;;) {
+            if (stopping || !session.hasMoreRequests()) break;
+            try {
+                HTTPServerResponseImpl response(session);
+                HTTPServerRequestImpl request(response, session, params.get());
+                response.setVersion(request.getVersion());
+                response.setKeepAlive(params->getKeepAlive() && request.getKeepAlive() && session.canKeepAlive());
+                if (request.getExpectContinue()) response.sendContinue();
+                handle(request, response);
+                session.setKeepAlive(params->getKeepAlive() && response.getKeepAlive() && session.canKeepAlive());
+            } catch (const NoMessageException&) {
+                break;  // the client closed an idle connection
+            } catch (const MessageException&) {
+                // Malformed request line or headers: answer once and hang up.
+                std::string body = errorJson(Err::BadRequest, "malformed HTTP request", {});
+                HTTPServerResponseImpl response(session);
+                response.setStatus(HTTPResponse::HTTP_BAD_REQUEST);
+                response.setContentType("application/json");
+                response.setKeepAlive(false);
+                response.setContentLength(static_cast<std::streamsize>(body.size()));
+                response.sendBuffer(body.data(), body.size());
+                break;
+            }
+            if (!session.getKeepAlive()) break;
+            if (session.pending() > 0 || c->socket.available() > 0) continue;  // pipelined request waiting
+            park(c);
+            return;
+        }
+    } catch (const Poco::Exception& e) {
+        // Timeouts and resets of a single client: nothing to do but drop it.
+        log.debug("connection dropped: %s", e.displayText());
+    } catch (const std::exception& e) {
+        log.error("connection error: %s", std::string(e.what()));
+    }
+    close(c);
+}
+
+void Server::Impl::dispatch(Request& rq, Reply& rp, const RouteInfo** matched) {
+    auto m = router.match(rq.method(), rq.path(), rq.params());
+    if (!m.route) {
+        if (m.pathMatchedOtherMethod) throw ApiError(Err::MethodNotAllowed, rq.method() + " is not allowed on " + rq.path());
+        throw ApiError(Err::NotFound, "no such endpoint: " + rq.path());
+    }
+    *matched = m.route;
+    rq.setRoutePattern(m.route->pattern);
+    std::string auth = rq.header("Authorization");
+    if (!auth.empty()) {
+        if (auth.rfind("Bearer ", 0) != 0) throw ApiError(Err::Unauthenticated, "Authorization must be 'Bearer <token>'");
+        std::string token = auth.substr(7);
+        int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+        auto p = tokenCache.get(token, now);
+        if (!p) {
+            std::string why;
+            if (verifier) p = verifier->verify(token, &why);
+            else why = "no token verifier configured";
+            if (!p) throw ApiError(Err::Unauthenticated, "invalid token: " + why);
+            tokenCache.put(token, *p, now);
+        }
+        rq.setPrincipal(*p);
+    }
+    if (!m.route->access.isPublic()) {
+        if (!rq.principal()) throw ApiError(Err::Unauthenticated, "this endpoint needs a token");
+        if (!m.route->access.admits(*rq.principal()))
+            throw ApiError(Err::Forbidden, "requires " + m.route->access.describe());
+    }
+    (*m.handler)(rq, rp);
+}
+
+void Server::Impl::handle(HTTPServerRequest& req, HTTPServerResponse& resp) {
+    int64_t start = steadyMs();
+    const std::string& uri = req.getURI();
+    size_t q = uri.find('?');
+    std::string rawPath = uri.substr(0, q);
+    std::string path;
+    Reply rp;
+    const RouteInfo* matched = nullptr;
+    std::string rid = req.get("X-Request-Id", "");
+    if (!sane(rid)) rid = idPrefix + std::to_string(++requestCounter);
+    try {
+        Poco::URI::decode(rawPath, path);
+        Request rq(req, path, q == std::string::npos ? std::string() : uri.substr(q + 1), opts.maxBodyBytes);
+        rq.setRequestId(rid);
+        try {
+            dispatch(rq, rp, &matched);
+        } catch (const ApiError& e) {
+            rp = Reply();
+            rp.status(errInfo(e.err()).status);
+            rp.rawJson(errorJson(e.err(), e.what(), e.field()));
+            if (e.err() == Err::Unauthenticated) rp.header("WWW-Authenticate", "Bearer");
+        }
+    } catch (const db::DbError& e) {
+        rp = Reply();
+        if (e.isFull() || e.isReadOnly()) {
+            log.error("storage problem [%s]: %s", rid, std::string(e.what()));
+            rp.status(503);
+            rp.rawJson(errorJson(Err::Unavailable, e.isFull() ? "storage is full; nothing was changed" : "storage is read-only; nothing was changed", {}));
+        } else if (e.isConstraint()) {
+            rp.status(409);
+            rp.rawJson(errorJson(Err::Conflict, "the change conflicts with existing data; nothing was changed", {}));
+        } else {
+            log.error("database error [%s]: %s", rid, std::string(e.what()));
+            rp.status(500);
+            rp.rawJson(errorJson(Err::Internal, "internal error; nothing was changed (request " + rid + ")", {}));
+        }
+    } catch (const ApiError& e) {
+        rp = Reply();
+        rp.status(errInfo(e.err()).status);
+        rp.rawJson(errorJson(e.err(), e.what(), e.field()));
+    } catch (const Poco::Exception& e) {
+        log.error("unhandled error [%s]: %s", rid, e.displayText());
+        rp = Reply();
+        rp.status(500);
+        rp.rawJson(errorJson(Err::Internal, "internal error (request " + rid + ")", {}));
+    } catch (const std::exception& e) {
+        log.error("unhandled error [%s]: %s", rid, std::string(e.what()));
+        rp = Reply();
+        rp.status(500);
+        rp.rawJson(errorJson(Err::Internal, "internal error (request " + rid + ")", {}));
+    }
+
+    // A body the handler did not read would be taken for the next request.
+    if (rp.status() >= 400 && (req.hasContentLength() || req.getChunkedTransferEncoding())) resp.setKeepAlive(false);
+
+    resp.setStatus(static_cast<HTTPResponse::HTTPStatus>(rp.status()));
+    resp.setContentType(rp.contentType());
+    resp.set("X-Request-Id", rid);
+    resp.set("X-Content-Type-Options", "nosniff");
+    resp.set("X-Frame-Options", "DENY");
+    resp.set("Referrer-Policy", "no-referrer");
+    if (!resp.has("Content-Security-Policy"))
+        resp.set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
+    if (opts.tls) resp.set("Strict-Transport-Security", "max-age=31536000");
+    for (const auto& [k, v] : rp.headers()) resp.set(k, v);
+    if (!rp.headers().count("Cache-Control")) resp.set("Cache-Control", "no-store");
+    resp.setContentLength(static_cast<std::streamsize>(rp.bytes().size()));
+    if (req.getMethod() == HTTPRequest::HTTP_HEAD) resp.send().flush();
+    else resp.sendBuffer(rp.bytes().data(), rp.bytes().size());
+
+    if (metrics) {
+        const RouteMetrics* rm = &unmatched;
+        if (matched) {
+            auto it = routeMetrics.find(matched);
+            if (it != routeMetrics.end()) rm = &it->second;
+        }
+        int cls = std::clamp(rp.status() / 100, 1, 5);
+        if (rm->byClass[cls]) rm->byClass[cls]->inc();
+        if (rm->latency) rm->latency->observe(static_cast<double>(steadyMs() - start) / 1000.0);
+    }
+}
+
+Server::Server(ServerOptions opts, const Router& router, const TokenVerifier* verifier, Metrics* metrics)
+    : impl_(std::make_unique<Impl>(std::move(opts), router, verifier, metrics)) {}
+
+Server::~Server() { stop(); }
+
+void Server::start() {
+    auto& i = *impl_;
+    i.params = new HTTPServerParams;
+    i.params->setKeepAlive(true);
+    i.params->setKeepAliveTimeout(Poco::Timespan(i.opts.keepAliveSeconds, 0));
+    i.params->setTimeout(Poco::Timespan(i.opts.ioTimeoutSeconds, 0));
+    i.params->setMaxKeepAliveRequests(i.opts.maxKeepAliveRequests);
+    SocketAddress addr(i.opts.host, static_cast<Poco::UInt16>(i.opts.port));
+    if (i.opts.tls) i.listener = SecureServerSocket(addr, 256, i.opts.tls);
+    else i.listener = ServerSocket(addr, 256);
+    i.listener.setBlocking(false);
+    i.idPrefix = i.opts.serviceName + "-" + std::to_string(::getpid()) + "-";
+    i.prepareMetrics();
+    i.epfd = epoll_create1(EPOLL_CLOEXEC);
+    i.wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = i.listener.impl()->sockfd();
+    epoll_ctl(i.epfd, EPOLL_CTL_ADD, ev.data.fd, &ev);
+    ev.data.fd = i.wakefd;
+    epoll_ctl(i.epfd, EPOLL_CTL_ADD, i.wakefd, &ev);
+    i.lastLoop = steadyMs();
+    i.loopThread = std::thread([&i] { i.loop(); });
+    for (int w = 0; w < std::max(1, i.opts.workers); ++w) i.workers.emplace_back([&i] { i.workerMain(); });
+}
+
+void Server::stop() {
+    auto& i = *impl_;
+    if (!i.loopThread.joinable()) return;
+    i.stopping = true;
+    uint64_t one = 1;
+    [[maybe_unused]] auto w = ::write(i.wakefd, &one, sizeof one);
+    i.loopThread.join();
+    i.queueCv.notify_all();
+    for (auto& t : i.workers) t.join();
+    i.workers.clear();
+    std::vector<std::shared_ptr<Conn>> all;
+    {
+        std::lock_guard lock(i.connMutex);
+        for (auto& [fd, c] : i.conns) all.push_back(c);
+    }
+    for (auto& c : all) i.close(c);
+    try { i.listener.close(); } catch (const Poco::Exception&) {}
+    ::close(i.epfd);
+    ::close(i.wakefd);
+}
+
+int Server::port() const { return impl_->listener.address().port(); }
+int64_t Server::lastLoopMs() const { return impl_->lastLoop.load(); }
+size_t Server::openConnections() const {
+    std::lock_guard lock(impl_->connMutex);
+    return impl_->conns.size();
+}
+
+}  // namespace medbox

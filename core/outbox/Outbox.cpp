@@ -1,0 +1,269 @@
+#include "outbox/Outbox.h"
+
+#include "auth/Tokens.h"
+#include "metrics/Metrics.h"
+#include "util/Ids.h"
+
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Logger.h>
+#include <Poco/Timestamp.h>
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+namespace medbox {
+
+namespace {
+
+constexpr size_t kMaxErrorChars = 500;
+constexpr const char* kDelivered = "medbox_outbox_delivered_total";
+constexpr const char* kFailed = "medbox_outbox_failed_attempts_total";
+constexpr const char* kPending = "medbox_outbox_pending";
+
+std::string truncate(std::string s, size_t max) {
+    if (s.size() <= max) return s;
+    size_t cut = max;
+    // Do not cut a UTF-8 sequence in half: the column is TEXT.
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+    s.resize(cut);
+    return s;
+}
+
+// What kind of failure a last_error describes ("HTTP 503", "connection
+// failed", "no url ..."), so that a retry failing the same way is not logged again.
+std::string failureKind(const std::string& error) {
+    auto colon = error.find(": ");
+    return colon == std::string::npos ? error : error.substr(0, colon);
+}
+
+// The part of an error that may be logged: a receiver's response body may
+// echo the payload, so for HTTP errors only the status is shown.
+std::string loggable(const std::string& error) {
+    return error.rfind("HTTP ", 0) == 0 ? failureKind(error) : error;
+}
+
+std::string isoTime(int64_t ms) {
+    return Poco::DateTimeFormatter::format(Poco::Timestamp(ms * 1000), "%Y-%m-%dT%H:%M:%S.%iZ");
+}
+
+struct Pending {
+    int64_t id;
+    std::string messageId;
+    std::string destination;
+    std::string topic;
+    std::string payload;
+    int64_t createdMs;
+    int64_t attempts;
+    std::optional<std::string> lastError;
+};
+
+int64_t pendingCount(db::Database& db) {
+    return db.read([](db::Connection& c) {
+        auto st = c.prepare("SELECT COUNT(*) FROM outbox WHERE delivered_ms IS NULL");
+        return st.step() ? st.i64(0) : int64_t{0};
+    });
+}
+
+}  // namespace
+
+std::string Outbox::enqueue(db::Tx& tx, const std::string& destination, const std::string& topic,
+                            const Poco::JSON::Object::Ptr& payload, int64_t nowMs) {
+    if (destination.empty()) throw std::invalid_argument("outbox: destination must not be empty");
+    if (topic.empty()) throw std::invalid_argument("outbox: topic must not be empty");
+    if (!payload) throw std::invalid_argument("outbox: payload must not be null");
+    std::ostringstream json;
+    payload->stringify(json);
+    std::string id = ids::uuid4();
+    tx.prepare(
+          "INSERT INTO outbox(message_id, destination, topic, payload, created_ms, attempts, next_attempt_ms) "
+          "VALUES (?, ?, ?, ?, ?, 0, ?)")
+        .args(id, destination, topic, json.str(), nowMs, nowMs)
+        .run();
+    return id;
+}
+
+Dispatcher::Dispatcher(db::Database& db, const Clock& clock, DispatcherOptions opts, std::string source,
+                       const TokenIssuer* issuer, Poco::Net::Context::Ptr tls, Metrics* metrics)
+    : db_(db),
+      clock_(clock),
+      opts_(std::move(opts)),
+      source_(std::move(source)),
+      issuer_(issuer),
+      client_(std::move(tls), opts_.timeoutSeconds),
+      metrics_(metrics),
+      rng_(std::random_device{}()) {
+    if (opts_.batch < 1 || opts_.pollMs < 1 || opts_.backoffBaseMs < 1 || opts_.backoffMaxMs < opts_.backoffBaseMs) {
+        throw std::invalid_argument("outbox: batch, pollMs and backoff must be positive, backoffMaxMs >= backoffBaseMs");
+    }
+    if (metrics_) {
+        metrics_->counter(kDelivered, "Outbox messages delivered (acknowledged with 2xx).");
+        metrics_->counter(kFailed, "Outbox delivery attempts that failed.");
+        // Captures the database, which lives for the process, not this object.
+        metrics_->gauge(kPending, "Outbox messages not yet delivered.",
+                        [&db = db_] { return static_cast<double>(pendingCount(db)); });
+    }
+}
+
+Dispatcher::~Dispatcher() { stop(); }
+
+void Dispatcher::start() {
+    if (thread_.joinable()) return;
+    stop_ = false;
+    thread_ = std::thread([this] { loop(); });
+}
+
+void Dispatcher::stop() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+void Dispatcher::wake() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        wake_ = true;
+    }
+    cv_.notify_all();
+}
+
+void Dispatcher::loop() {
+    Poco::Logger& log = Poco::Logger::get(source_ + ".outbox");
+    while (!stop_) {
+        int64_t waitMs = opts_.pollMs;
+        try {
+            deliverDue();
+            // Sleep until the earliest message that can be sent becomes due
+            // (a message waiting behind an earlier one to the same
+            // destination is not sendable, see deliverDue()).
+            const int64_t now = clock_.nowMs();
+            auto next = db_.read([](db::Connection& c) {
+                auto st = c.prepare(
+                    "SELECT MIN(o.next_attempt_ms) FROM outbox o WHERE o.delivered_ms IS NULL AND NOT EXISTS ("
+                    "SELECT 1 FROM outbox e WHERE e.destination = o.destination AND e.delivered_ms IS NULL AND e.id < o.id)");
+                return st.step() ? st.optI64(0) : std::optional<int64_t>{};
+            });
+            if (next) waitMs = std::clamp<int64_t>(*next - now, 0, opts_.pollMs);
+        } catch (const std::exception& e) {
+            // A database error (disk full, locked): try again at the next poll.
+            log.error("outbox pass failed: %s", std::string(e.what()));
+        }
+        std::unique_lock<std::mutex> lock(mutex_);
+        cv_.wait_for(lock, std::chrono::milliseconds(waitMs), [this] { return wake_ || stop_; });
+        wake_ = false;
+    }
+}
+
+int Dispatcher::deliverDue() {
+    Poco::Logger& log = Poco::Logger::get(source_ + ".outbox");
+    const int64_t startMs = clock_.nowMs();
+    // Strict order per destination: a message is eligible only when no earlier
+    // undelivered message to the same destination is still waiting for its
+    // retry, so a later message never overtakes one in backoff.
+    auto due = db_.read([&](db::Connection& c) {
+        std::vector<Pending> rows;
+        auto st = c.prepare(
+            "SELECT o.id, o.message_id, o.destination, o.topic, o.payload, o.created_ms, o.attempts, o.last_error "
+            "FROM outbox o WHERE o.delivered_ms IS NULL AND o.next_attempt_ms <= ? AND NOT EXISTS ("
+            "SELECT 1 FROM outbox e WHERE e.destination = o.destination AND e.delivered_ms IS NULL "
+            "AND e.id < o.id AND e.next_attempt_ms > ?) ORDER BY o.id LIMIT ?");
+        st.args(startMs, startMs, opts_.batch);
+        while (st.step()) {
+            rows.push_back(Pending{st.i64(0), st.str(1), st.str(2), st.str(3), st.str(4), st.i64(5), st.i64(6), st.optStr(7)});
+        }
+        return rows;
+    });
+
+    int delivered = 0;
+    std::set<std::string> failedDestinations;
+    for (const auto& m : due) {
+        if (stop_) break;
+        // Keep order: once a message to X failed, later ones to X wait.
+        if (failedDestinations.count(m.destination)) continue;
+
+        std::string error;
+        auto url = opts_.urls.find(m.destination);
+        if (url == opts_.urls.end() || url->second.empty()) {
+            error = "no url configured for destination " + m.destination;
+        } else {
+            std::string body;
+            try {
+                Poco::JSON::Object envelope(Poco::JSON_PRESERVE_KEY_ORDER);
+                envelope.set("id", m.messageId);
+                envelope.set("source", source_);
+                envelope.set("topic", m.topic);
+                envelope.set("createdAt", isoTime(m.createdMs));
+                Poco::JSON::Parser parser;
+                envelope.set("payload", parser.parse(m.payload));
+                std::ostringstream out;
+                envelope.stringify(out);
+                body = out.str();
+            } catch (const Poco::Exception& e) {
+                error = "stored payload is not valid JSON: " + e.displayText();
+            }
+            if (error.empty()) {
+                std::string token;
+                if (issuer_) token = issuer_->issue(Principal{Principal::Kind::Service, source_, {"service"}}, 300);
+                HttpResult res = client_.postJson(url->second, body, token, m.messageId);
+                if (res.status >= 200 && res.status < 300) {
+                    error.clear();
+                } else if (res.status == 0) {
+                    error = "connection failed: " + res.error;
+                } else {
+                    error = "HTTP " + std::to_string(res.status) + ": " + res.body;
+                }
+            }
+        }
+
+        const int64_t now = clock_.nowMs();
+        if (error.empty()) {
+            db_.write([&](db::Tx& tx) {
+                tx.prepare("UPDATE outbox SET delivered_ms = ?, last_error = NULL WHERE id = ?").args(now, m.id).run();
+            });
+            ++delivered;
+            if (metrics_) metrics_->counter(kDelivered, "").inc();
+            if (m.attempts > 0) {
+                log.information("message %s to %s (topic %s) delivered after %d failed attempts", m.messageId,
+                                m.destination, m.topic, static_cast<int>(m.attempts));
+            }
+            continue;
+        }
+
+        failedDestinations.insert(m.destination);
+        error = truncate(error, kMaxErrorChars);
+        const int shift = static_cast<int>(std::min<int64_t>(m.attempts, 40));
+        const double nominal = std::min<double>(static_cast<double>(opts_.backoffMaxMs),
+                                                static_cast<double>(opts_.backoffBaseMs) * std::ldexp(1.0, shift));
+        // +-20 % jitter so that messages that failed together do not retry together.
+        std::uniform_real_distribution<double> jitter(0.8, 1.2);
+        const int64_t delay = std::max<int64_t>(1, std::llround(nominal * jitter(rng_)));
+        db_.write([&](db::Tx& tx) {
+            tx.prepare("UPDATE outbox SET attempts = attempts + 1, next_attempt_ms = ?, last_error = ? WHERE id = ?")
+                .args(now + delay, error, m.id)
+                .run();
+        });
+        if (metrics_) metrics_->counter(kFailed, "").inc();
+        // Once per message per kind of failure; never the payload or the body.
+        if (!m.lastError || failureKind(*m.lastError) != failureKind(error)) {
+            log.warning("message %s to %s (topic %s) not delivered: %s; retrying in %s ms (attempt %d)", m.messageId,
+                        m.destination, m.topic, loggable(error), std::to_string(delay),
+                        static_cast<int>(m.attempts + 1));
+        }
+    }
+    return delivered;
+}
+
+bool Inbox::accept(db::Tx& tx, const std::string& messageId, const std::string& source, int64_t nowMs) {
+    tx.prepare("INSERT OR IGNORE INTO inbox_seen(message_id, source, received_ms) VALUES (?, ?, ?)")
+        .args(messageId, source, nowMs)
+        .run();
+    return tx.changes() == 1;
+}
+
+}  // namespace medbox

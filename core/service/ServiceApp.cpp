@@ -1,0 +1,297 @@
+#include "service/ServiceApp.h"
+
+#include "http/ApiError.h"
+#include "http/Server.h"
+#include "http/Tls.h"
+#include "log/Log.h"
+#include "outbox/Outbox.h"
+
+#include <Poco/File.h>
+#include <Poco/Path.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionCallback.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+extern char** environ;
+
+namespace medbox {
+
+using Poco::Util::Option;
+using Poco::Util::OptionCallback;
+
+namespace {
+// sysexits.h: systemd and operators can tell a bad configuration from a crash.
+constexpr int kExitConfig = 78;
+constexpr int kExitCantCreate = 73;
+constexpr int kExitSoftware = 70;
+
+int64_t steadyMs() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+void makeDir(const std::string& path, bool privateDir) {
+    Poco::File(path).createDirectories();
+    if (privateDir) Poco::File(path).setWriteable(true);
+}
+
+void writeAtomically(const std::string& path, const std::string& text) {
+    std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        out << text;
+        if (!out) throw std::runtime_error("cannot write " + tmp);
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot rename " + tmp + " to " + path);
+}
+
+bool isLoopback(const std::string& ip) { return ip.rfind("127.", 0) == 0 || ip == "::1" || ip.rfind("::ffff:127.", 0) == 0; }
+}  // namespace
+
+struct ServiceApp::State {
+    std::string configFile;
+    std::vector<std::pair<std::string, std::string>> overrides;
+    Settings settings;
+    SystemClock clock;
+    Metrics metrics;
+    std::unique_ptr<db::Database> db;
+    std::unique_ptr<AuditLog> audit;
+    std::unique_ptr<TokenIssuer> issuer;
+    std::unique_ptr<TokenVerifier> verifier;
+    std::unique_ptr<Dispatcher> dispatcher;
+    std::unique_ptr<ServiceContext> ctx;
+    Router router;
+    ServerOptions serverOptions;
+    std::unique_ptr<Server> server;
+    std::string dataDir, trustDir, portFile;
+    std::atomic<bool> shuttingDown{false};
+    std::thread watchdog;
+    std::mutex watchdogMutex;
+    std::condition_variable watchdogCv;
+};
+
+ServiceApp::ServiceApp(std::string name, int defaultPort)
+    : name_(std::move(name)), defaultPort_(defaultPort), s_(std::make_unique<State>()) {
+    setUnixOptions(true);
+}
+
+ServiceApp::~ServiceApp() = default;
+
+void ServiceApp::defineOptions(Poco::Util::OptionSet& options) {
+    ServerApplication::defineOptions(options);
+    options.addOption(Option("help", "h", "show the options and exit").required(false).repeatable(false)
+                          .callback(OptionCallback<ServiceApp>(this, &ServiceApp::handleHelp)));
+    options.addOption(Option("config", "c", "read configuration from FILE (.properties, .ini or .json)")
+                          .required(false).repeatable(false).argument("FILE")
+                          .callback(OptionCallback<ServiceApp>(this, &ServiceApp::handleConfig)));
+    options.addOption(Option("set", "s", "set a configuration key (overrides file and environment)")
+                          .required(false).repeatable(true).argument("KEY=VALUE")
+                          .callback(OptionCallback<ServiceApp>(this, &ServiceApp::handleSet)));
+}
+
+void ServiceApp::handleHelp(const std::string&, const std::string&) {
+    helpRequested_ = true;
+    Poco::Util::HelpFormatter help(options());
+    help.setCommand(commandName());
+    help.setUsage("[--config=FILE] [--set key=value ...]");
+    help.setHeader("medbox " + name_ + " service. Environment: MEDBOX_SECTION__KEY=value sets section.key.");
+    help.format(std::cout);
+    stopOptionsProcessing();
+}
+
+void ServiceApp::handleConfig(const std::string&, const std::string& value) { s_->configFile = value; }
+
+void ServiceApp::handleSet(const std::string&, const std::string& value) {
+    auto eq = value.find('=');
+    if (eq == std::string::npos || eq == 0) throw ConfigError("--set expects key=value, got '" + value + "'");
+    s_->overrides.emplace_back(value.substr(0, eq), value.substr(eq + 1));
+}
+
+void ServiceApp::initialize(Poco::Util::Application& self) { ServerApplication::initialize(self); }
+void ServiceApp::uninitialize() { ServerApplication::uninitialize(); }
+
+void ServiceApp::registerCoreRoutes() {
+    auto& st = *s_;
+    st.router.get("/healthz", Access::anyone(), [this](Request&, Reply& rp) {
+        Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+        o->set("status", "ok");
+        o->set("service", name_);
+        rp.json(o);
+    }, "liveness");
+    st.router.get("/readyz", Access::anyone(), [this](Request&, Reply& rp) {
+        Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+        bool dbOk = false;
+        try {
+            dbOk = s_->db->read([](db::Connection& c) { auto q = c.prepare("SELECT 1"); return q.step(); });
+        } catch (const std::exception&) {
+        }
+        bool ready = dbOk && !s_->shuttingDown;
+        o->set("status", ready ? "ready" : "not_ready");
+        o->set("database", dbOk ? "ok" : "failed");
+        rp.status(ready ? 200 : 503);
+        rp.json(o);
+    }, "readiness");
+    st.router.get("/metrics", Access::anyone(), [this](Request& rq, Reply& rp) {
+        // The portal's port faces the internet: metrics only for local scrapers or admins.
+        bool local = isLoopback(rq.clientAddress());
+        bool staff = rq.principal() && (rq.principal()->hasRole("admin") || rq.principal()->hasRole("auditor"));
+        if (!local && !staff) throw ApiError(Err::Forbidden, "metrics are served to loopback or to admin tokens only");
+        rp.content("text/plain; version=0.0.4", s_->metrics.render());
+    }, "Prometheus metrics");
+    st.router.get("/openapi.json", Access::anyone(), [this](Request&, Reply& rp) {
+        const auto* r = resources::find(resources(), "web/openapi.json");
+        if (!r) throw ApiError(Err::NotFound, "this service has no OpenAPI document");
+        rp.rawJson(std::string(r->bytes));
+        rp.header("Cache-Control", "public, max-age=300");
+    }, "OpenAPI document");
+    st.router.get("/api/v1/system/integrity", Access::staffOrService({"admin"}, {"console"}), [this](Request&, Reply& rp) {
+        Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+        std::string check = s_->db->integrityCheck();
+        auto audit = s_->audit->verify(*s_->db);
+        o->set("database", check);
+        o->set("databaseOk", check == "ok");
+        o->set("schemaVersion", s_->db->schemaVersion());
+        Poco::JSON::Object::Ptr a = new Poco::JSON::Object;
+        a->set("ok", audit.ok);
+        a->set("rows", audit.rows);
+        if (!audit.ok) {
+            a->set("firstBadSeq", audit.firstBadSeq);
+            a->set("reason", audit.reason);
+        }
+        o->set("audit", a);
+        rp.json(o);
+    }, "database integrity_check and audit chain verification");
+}
+
+int ServiceApp::main(const std::vector<std::string>&) {
+    if (helpRequested_) return EXIT_OK;
+    auto& st = *s_;
+    Poco::Logger* log = nullptr;
+    try {
+        if (!st.configFile.empty()) st.settings.loadFile(st.configFile);
+        st.settings.loadEnvironment(environ);
+        for (auto& [k, v] : st.overrides) st.settings.set(k, v);
+        log::setup(st.settings.choice("log.level", "information",
+                                      {"trace", "debug", "information", "notice", "warning", "error", "critical", "fatal"}));
+        log = &Poco::Logger::get(name_);
+
+        st.dataDir = Poco::Path(st.settings.str("data.dir", "./data")).absolute().toString(Poco::Path::PATH_UNIX);
+        if (!st.dataDir.empty() && st.dataDir.back() == '/') st.dataDir.pop_back();
+        st.trustDir = st.settings.str("auth.trust_dir", st.dataDir + "/trust");
+        makeDir(st.dataDir, false);
+        makeDir(st.trustDir, false);
+        makeDir(st.dataDir + "/run", false);
+
+        auto& so = st.serverOptions;
+        so.serviceName = name_;
+        so.host = st.settings.str("http.host", "127.0.0.1");
+        so.port = static_cast<int>(st.settings.integer("http.port", defaultPort_, 0, 65535));
+        so.workers = static_cast<int>(st.settings.integer("http.workers", 8, 1, 256));
+        so.maxConnections = static_cast<int>(st.settings.integer("http.max_connections", 10'000, 16, 1'000'000));
+        so.keepAliveSeconds = static_cast<int>(st.settings.integer("http.keepalive_seconds", 30, 1, 3600));
+        so.ioTimeoutSeconds = static_cast<int>(st.settings.integer("http.io_timeout_seconds", 15, 1, 600));
+        so.maxBodyBytes = static_cast<size_t>(st.settings.integer("http.max_body_bytes", 64 * 1024, 1024, 64 * 1024 * 1024));
+        st.portFile = st.settings.str("http.port_file", st.dataDir + "/run/" + name_ + ".port");
+        if (st.settings.flag("http.tls", true)) {
+            std::string cert = st.settings.str("tls.cert_file", st.dataDir + "/tls/" + name_ + ".crt");
+            std::string key = st.settings.str("tls.key_file", st.dataDir + "/tls/" + name_ + ".key");
+            tls::ensureSelfSigned(cert, key, {"localhost", "127.0.0.1", "::1", so.host}, "medbox " + name_);
+            so.tls = tls::serverContext(cert, key);
+            // Peers trust our certificate through the shared trust folder.
+            Poco::File(cert).copyTo(st.trustDir + "/" + name_ + ".crt");
+        }
+
+        std::string keyFile = st.settings.str("auth.key_file", st.dataDir + "/keys/" + name_ + ".key.pem");
+        keys::ensureKeyPair(keyFile, st.trustDir + "/" + name_ + ".pub.pem");
+        st.issuer = std::make_unique<TokenIssuer>(keyFile, name_, st.clock);
+        st.verifier = std::make_unique<TokenVerifier>(st.trustDir, st.clock);
+
+        db::Options dbo;
+        dbo.path = st.settings.str("db.path", st.dataDir + "/" + name_ + ".db");
+        dbo.readers = static_cast<int>(st.settings.integer("db.readers", 4, 1, 64));
+        dbo.synchronous = st.settings.choice("db.synchronous", "FULL", {"NORMAL", "FULL", "EXTRA"});
+        dbo.busyTimeoutMs = static_cast<int>(st.settings.integer("db.busy_timeout_ms", 5000, 0, 600'000));
+        st.db = std::make_unique<db::Database>(dbo, db::migrationsFrom(resources()));
+        st.audit = std::make_unique<AuditLog>(st.clock, dbo.path + ".audit-head");
+
+        DispatcherOptions dop;
+        for (const auto& dest : st.settings.children("outbox.destinations"))
+            dop.urls[dest] = st.settings.required("outbox.destinations." + dest + ".url");
+        dop.pollMs = st.settings.integer("outbox.poll_ms", 1000, 10, 3'600'000);
+        st.dispatcher = std::make_unique<Dispatcher>(*st.db, st.clock, dop, name_, st.issuer.get(),
+                                                     tls::clientContext(st.trustDir), &st.metrics);
+
+        st.ctx.reset(new ServiceContext{name_, st.settings, *st.db, st.clock, *st.audit, st.metrics, *st.issuer,
+                                        *st.verifier, st.dispatcher.get(), Poco::Logger::get(name_), st.dataDir});
+        configure(st.settings);
+        registerCoreRoutes();
+        registerRoutes(st.router, *st.ctx);
+        st.settings.rejectUnknownKeys();
+    } catch (const ConfigError& e) {
+        std::cerr << "medbox-" << name_ << ": configuration error: " << e.message() << std::endl;
+        return kExitConfig;
+    } catch (const db::DbError& e) {
+        std::cerr << "medbox-" << name_ << ": database error: " << e.what() << std::endl;
+        return kExitCantCreate;
+    } catch (const Poco::Exception& e) {
+        std::cerr << "medbox-" << name_ << ": cannot start: " << e.displayText() << std::endl;
+        return kExitSoftware;
+    } catch (const std::exception& e) {
+        std::cerr << "medbox-" << name_ << ": cannot start: " << e.what() << std::endl;
+        return kExitSoftware;
+    }
+
+    try {
+        st.server = std::make_unique<Server>(st.serverOptions, st.router, st.verifier.get(), &st.metrics);
+        st.server->start();
+        writeAtomically(st.portFile, std::to_string(st.server->port()) + "\n");
+    } catch (const Poco::Exception& e) {
+        std::cerr << "medbox-" << name_ << ": cannot listen on " << st.serverOptions.host << ":"
+                  << st.serverOptions.port << ": " << e.displayText() << std::endl;
+        return kExitSoftware;
+    } catch (const std::exception& e) {
+        std::cerr << "medbox-" << name_ << ": cannot listen on " << st.serverOptions.host << ":"
+                  << st.serverOptions.port << ": " << e.what() << std::endl;
+        return kExitSoftware;
+    }
+    st.dispatcher->start();
+    started(*st.ctx);
+    std::string where = std::string(st.serverOptions.tls ? "https://" : "http://") + st.serverOptions.host + ":" +
+                        std::to_string(st.server->port());
+    log->information("listening on %s (data %s)", where, st.dataDir);
+    notify::ready("serving on " + where);
+
+    // Pet the watchdog only while the event loop turns: a wedged server is restarted.
+    if (int64_t interval = notify::watchdogIntervalMs(); interval > 0) {
+        st.watchdog = std::thread([&st, interval] {
+            std::unique_lock lock(st.watchdogMutex);
+            while (!st.shuttingDown) {
+                if (steadyMs() - st.server->lastLoopMs() < interval) notify::watchdog();
+                st.watchdogCv.wait_for(lock, std::chrono::milliseconds(interval / 3));
+            }
+        });
+    }
+
+    waitForTerminationRequest();
+    log->information("stopping");
+    notify::stopping();
+    {
+        std::lock_guard lock(st.watchdogMutex);
+        st.shuttingDown = true;
+    }
+    st.watchdogCv.notify_all();
+    if (st.watchdog.joinable()) st.watchdog.join();
+    stopping();
+    st.dispatcher->stop();
+    st.server->stop();
+    std::remove(st.portFile.c_str());
+    return EXIT_OK;
+}
+
+}  // namespace medbox
