@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Brings the suite up on this machine with demo data: SQLite files under
+# ./run/data, localhost ports, self-signed certificates made on first start.
+# Stops everything on Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+scripts/build.sh
+
+data="$PWD/run/data"
+mkdir -p "$data" run/log
+pwfile="$PWD/run/admin-password.txt"
+if [ ! -f "$pwfile" ]; then
+  umask 077
+  echo "Medbox-$(openssl rand -hex 6)" > "$pwfile"
+fi
+admin_pw=$(cat "$pwfile")
+
+pids=()
+stop() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; echo "medbox stopped."; }
+trap stop EXIT INT TERM
+
+start() {  # name, extra --set arguments...
+  local name=$1; shift
+  rm -f "$data/run/$name.port"
+  "build/services/$name/medbox-$name" --set data.dir="$data" "$@" >>"run/log/$name.log" 2>&1 &
+  pids+=($!)
+}
+start console --set console.bootstrap_admin_password="$admin_pw"
+start booking --set booking.demo_data=true
+
+for name in console booking; do
+  for _ in $(seq 100); do [ -s "$data/run/$name.port" ] && break; sleep 0.1; done
+  [ -s "$data/run/$name.port" ] || { echo "$name did not start; see run/log/$name.log"; tail -20 "run/log/$name.log"; exit 1; }
+done
+cat <<MSG
+
+medbox is up (logs in run/log/, data in run/data/):
+  console  https://127.0.0.1:$(cat "$data/run/console.port")/   admin / $admin_pw  (also in run/admin-password.txt)
+  booking  https://127.0.0.1:$(cat "$data/run/booking.port")/openapi.json
+Certificates are self-signed: run/data/trust/*.crt.
+Press Ctrl-C to stop.
+MSG
+wait
