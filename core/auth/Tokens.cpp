@@ -256,10 +256,12 @@ std::optional<Principal> TokenVerifier::verify(const std::string& jwt, std::stri
         if (!signer.tryVerify(jwt, token)) return fail("bad signature");
 
         const Poco::JSON::Object& payload = token.payload();
+        Principal p;
         const int64_t nowMs = clock_.nowMs();
         auto exp = numericClaim(payload, "exp");
         if (!exp) return fail("token has no valid expiry");
         if (nowMs > *exp * 1000 + kLeewayMs) return fail("token expired");
+        p.expiresMs = *exp * 1000;
         if (payload.has("nbf")) {
             auto nbf = numericClaim(payload, "nbf");
             if (!nbf) return fail("malformed nbf claim");
@@ -285,7 +287,6 @@ std::optional<Principal> TokenVerifier::verify(const std::string& jwt, std::stri
             return fail("issuer does not match key id");
         }
         if (!payload.has("sub") || !payload.get("sub").isString()) return fail("token has no subject");
-        Principal p;
         p.subject = payload.getValue<std::string>("sub");
         if (p.subject.empty()) return fail("token has no subject");
         if (!payload.has("typ") || !payload.get("typ").isString()) return fail("token has no type");

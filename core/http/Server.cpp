@@ -272,6 +272,17 @@ void Server::Impl::close(const std::shared_ptr<Conn>& c) {
     }
 }
 
+// Malformed request line, headers or version: answer once and hang up.
+void sendBadRequest(HTTPServerResponseImpl& response) {
+    std::string body = errorJson(Err::BadRequest, "malformed HTTP request", {});
+    response.setVersion(HTTPMessage::HTTP_1_1);
+    response.setStatus(HTTPResponse::HTTP_BAD_REQUEST);
+    response.setContentType("application/json");
+    response.setKeepAlive(false);
+    response.setContentLength(static_cast<std::streamsize>(body.size()));
+    response.sendBuffer(body.data(), body.size());
+}
+
 void Server::Impl::serve(const std::shared_ptr<Conn>& c) {
     Session& session = *c->session;
     try {
@@ -280,6 +291,10 @@ void Server::Impl::serve(const std::shared_ptr<Conn>& c) {
             try {
                 HTTPServerResponseImpl response(session);
                 HTTPServerRequestImpl request(response, session, params.get());
+                if (request.getVersion() != HTTPMessage::HTTP_1_1 && request.getVersion() != HTTPMessage::HTTP_1_0) {
+                    sendBadRequest(response);
+                    break;
+                }
                 response.setVersion(request.getVersion());
                 response.setKeepAlive(params->getKeepAlive() && request.getKeepAlive() && session.canKeepAlive());
                 if (request.getExpectContinue()) response.sendContinue();
@@ -288,14 +303,8 @@ void Server::Impl::serve(const std::shared_ptr<Conn>& c) {
             } catch (const NoMessageException&) {
                 break;  // the client closed an idle connection
             } catch (const MessageException&) {
-                // Malformed request line or headers: answer once and hang up.
-                std::string body = errorJson(Err::BadRequest, "malformed HTTP request", {});
                 HTTPServerResponseImpl response(session);
-                response.setStatus(HTTPResponse::HTTP_BAD_REQUEST);
-                response.setContentType("application/json");
-                response.setKeepAlive(false);
-                response.setContentLength(static_cast<std::streamsize>(body.size()));
-                response.sendBuffer(body.data(), body.size());
+                sendBadRequest(response);
                 break;
             }
             if (!session.getKeepAlive()) break;

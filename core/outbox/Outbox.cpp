@@ -40,10 +40,11 @@ std::string failureKind(const std::string& error) {
     return colon == std::string::npos ? error : error.substr(0, colon);
 }
 
-// The part of an error that may be logged: a receiver's response body may
-// echo the payload, so for HTTP errors only the status is shown.
+// The part of an error that may be logged: a receiver's response body or a
+// JSON parser's message may quote the payload, so only transport errors are
+// shown in full.
 std::string loggable(const std::string& error) {
-    return error.rfind("HTTP ", 0) == 0 ? failureKind(error) : error;
+    return error.rfind("connection failed", 0) == 0 ? error : failureKind(error);
 }
 
 std::string isoTime(int64_t ms) {

@@ -96,6 +96,7 @@ protected:
     std::unique_ptr<HTTPClientSession> session() {
         auto s = std::make_unique<HTTPClientSession>("127.0.0.1", static_cast<Poco::UInt16>(server_->port()));
         s->setTimeout(Poco::Timespan(5, 0));
+        s->setKeepAlive(true);
         return s;
     }
 
@@ -220,4 +221,47 @@ TEST_F(ServerTest, MetricsCountRequestsPerRoute) {
     std::string text = metrics_.render();
     EXPECT_NE(text.find("medbox_http_requests_total{route=\"GET /hello/{name}\",code=\"2xx\"} 1"), std::string::npos) << text;
     EXPECT_NE(text.find("medbox_http_requests_total{route=\"unmatched\",code=\"4xx\"} 1"), std::string::npos) << text;
+}
+
+#include "http/Tls.h"
+#include "testing/TempDir.h"
+
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/File.h>
+
+// Real TLS: a self-signed certificate made like on first start, a client that
+// verifies it through the trust folder, several requests on one connection.
+TEST(ServerTls, ServesHttpsVerifiedAgainstTheTrustFolder) {
+    testutil::TempDir dir;
+    std::string cert = dir.file("tls/svc.crt"), key = dir.file("tls/svc.key");
+    tls::ensureSelfSigned(cert, key, {"localhost", "127.0.0.1"}, "medbox test");
+    Poco::File(dir.file("trust")).createDirectories();
+    Poco::File(cert).copyTo(dir.file("trust/svc.crt"));
+
+    Router router;
+    router.get("/ping", Access::anyone(), [](Request&, Reply& rp) { rp.rawJson("{\"pong\":true}"); });
+    ServerOptions o;
+    o.tls = tls::serverContext(cert, key);
+    o.serviceName = "tlstest";
+    Server server(o, router, nullptr, nullptr);
+    server.start();
+
+    HTTPSClientSession s("localhost", static_cast<Poco::UInt16>(server.port()), tls::clientContext(dir.file("trust")));
+    s.setKeepAlive(true);
+    s.setTimeout(Poco::Timespan(5, 0));
+    for (int i = 0; i < 3; ++i) {
+        auto a = call(s, "GET", "/ping");
+        EXPECT_EQ(a.status, 200);
+        EXPECT_EQ(a.body, "{\"pong\":true}");
+        EXPECT_EQ(a.response.get("Strict-Transport-Security"), "max-age=31536000");
+    }
+    EXPECT_EQ(server.openConnections(), 1u);
+
+    // A client that trusts nothing of ours must fail the handshake.
+    testutil::TempDir empty;
+    HTTPSClientSession stranger("localhost", static_cast<Poco::UInt16>(server.port()), tls::clientContext(empty.path()));
+    stranger.setTimeout(Poco::Timespan(5, 0));
+    HTTPRequest rq("GET", "/ping", HTTPMessage::HTTP_1_1);
+    EXPECT_ANY_THROW(stranger.sendRequest(rq));
+    server.stop();
 }
