@@ -182,6 +182,10 @@ void Settings::set(const std::string& key, const std::string& value) {
 void Settings::markRead(const std::string& key) const {
     std::lock_guard<std::mutex> lock(readMutex_);
     read_.insert(key);
+    // A JSON array is one key ("tls.names"); reading an element of it
+    // ("tls.names[0]") is a use of that key.
+    auto bracket = key.find('[');
+    if (bracket != std::string::npos && bracket > 0) read_.insert(key.substr(0, bracket));
 }
 
 // Values are taken raw: Poco's ${...} expansion would rewrite a secret that

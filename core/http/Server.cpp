@@ -408,7 +408,7 @@ void Server::Impl::handle(HTTPServerRequest& req, HTTPServerResponse& resp) {
     // A body the handler did not read would be taken for the next request.
     if (rp.status() >= 400 && (req.hasContentLength() || req.getChunkedTransferEncoding())) resp.setKeepAlive(false);
 
-    resp.setStatus(static_cast<HTTPResponse::HTTPStatus>(rp.status()));
+    resp.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(rp.status()));
     resp.setContentType(rp.contentType());
     resp.set("X-Request-Id", rid);
     resp.set("X-Content-Type-Options", "nosniff");

@@ -63,7 +63,11 @@ void setup(const std::string& level) {
     Poco::AutoPtr<Poco::Channel> console(new Poco::ConsoleChannel);  // std::clog: stderr, the journal under systemd
     Poco::AutoPtr<Poco::Channel> masking(new MaskingChannel(console));
     Poco::AutoPtr<Poco::FormattingChannel> formatting(new Poco::FormattingChannel(formatter, masking));
-    // The empty name addresses every logger, including any created before set-up.
+    // Root first: loggers created later copy it. Poco's static setters with
+    // the empty name then reach every logger created before set-up (they skip
+    // the root when it does not exist yet, hence both).
+    Poco::Logger::root().setChannel(formatting);
+    Poco::Logger::root().setLevel(prio);
     Poco::Logger::setChannel("", formatting);
     Poco::Logger::setLevel("", prio);
 }

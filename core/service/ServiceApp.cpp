@@ -12,6 +12,8 @@
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionCallback.h>
 
+#include <sys/stat.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <fstream>
@@ -36,9 +38,12 @@ int64_t steadyMs() {
     return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
-void makeDir(const std::string& path, bool privateDir) {
-    Poco::File(path).createDirectories();
-    if (privateDir) Poco::File(path).setWriteable(true);
+// Created under umask 077: private unless `shared` (peers read the trust folder).
+void makeDir(const std::string& path, bool shared) {
+    Poco::File dir(path);
+    if (dir.exists()) return;
+    dir.createDirectories();
+    if (shared) ::chmod(path.c_str(), 0755);
 }
 
 void writeAtomically(const std::string& path, const std::string& text) {
@@ -173,6 +178,9 @@ int ServiceApp::main(const std::vector<std::string>&) {
     if (helpRequested_) return EXIT_OK;
     auto& st = *s_;
     Poco::Logger* log = nullptr;
+    // Databases, keys and the WAL hold patient data: owner-only by default.
+    // Only what peers must read (public key, certificate) is opened up below.
+    ::umask(077);
     try {
         if (!st.configFile.empty()) st.settings.loadFile(st.configFile);
         st.settings.loadEnvironment(environ);
@@ -185,7 +193,7 @@ int ServiceApp::main(const std::vector<std::string>&) {
         if (!st.dataDir.empty() && st.dataDir.back() == '/') st.dataDir.pop_back();
         st.trustDir = st.settings.str("auth.trust_dir", st.dataDir + "/trust");
         makeDir(st.dataDir, false);
-        makeDir(st.trustDir, false);
+        makeDir(st.trustDir, true);
         makeDir(st.dataDir + "/run", false);
 
         auto& so = st.serverOptions;
@@ -205,10 +213,12 @@ int ServiceApp::main(const std::vector<std::string>&) {
             so.tls = tls::serverContext(cert, key);
             // Peers trust our certificate through the shared trust folder.
             Poco::File(cert).copyTo(st.trustDir + "/" + name_ + ".crt");
+            ::chmod((st.trustDir + "/" + name_ + ".crt").c_str(), 0644);
         }
 
         std::string keyFile = st.settings.str("auth.key_file", st.dataDir + "/keys/" + name_ + ".key.pem");
         keys::ensureKeyPair(keyFile, st.trustDir + "/" + name_ + ".pub.pem");
+        ::chmod((st.trustDir + "/" + name_ + ".pub.pem").c_str(), 0644);
         st.issuer = std::make_unique<TokenIssuer>(keyFile, name_, st.clock);
         st.verifier = std::make_unique<TokenVerifier>(st.trustDir, st.clock);
 

@@ -177,3 +177,14 @@ TEST(AuditLog, MalformedAnchorIsReported) {
     EXPECT_FALSE(r.ok);
     EXPECT_NE(r.reason.find("anchor"), std::string::npos) << r.reason;
 }
+
+TEST(AuditLog, AnchorWriteFailureDoesNotFailTheCommittedAction) {
+    Fixture f;
+    std::ofstream(f.dir.file("plainfile")) << "x";
+    AuditLog blocked(f.clock, f.dir.file("plainfile/anchor"));  // parent is a file: cannot be created
+    EXPECT_NO_THROW(f.db.write([&](db::Tx& tx) { blocked.append(tx, AuditEntry{"anonymous", "x", "y", "ok", "{}"}); }));
+    auto r = blocked.verify(f.db);
+    EXPECT_FALSE(r.ok);  // the missing anchor is visible to the operator
+    EXPECT_NE(r.reason.find("missing"), std::string::npos) << r.reason;
+    EXPECT_EQ(r.rows, 1);
+}

@@ -68,6 +68,17 @@ TEST(Settings, LoadsIniAndJsonByExtension) {
     EXPECT_NO_THROW(s.rejectUnknownKeys());
 }
 
+TEST(Settings, JsonArrayIsOneKey) {
+    testutil::TempDir dir;
+    writeFile(dir.file("s.json"), R"({"tls": {"names": ["localhost", "127.0.0.1"]}, "extra": [1]})");
+    Settings s;
+    s.loadFile(dir.file("s.json"));
+    EXPECT_EQ(s.str("tls.names[1]", ""), "127.0.0.1");
+    std::string msg = errorOf([&] { s.rejectUnknownKeys(); });
+    EXPECT_EQ(msg.find("tls.names"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("'extra'"), std::string::npos) << msg;
+}
+
 TEST(Settings, UnknownKeyIsRejectedNamingItsOrigin) {
     testutil::TempDir dir;
     writeFile(dir.file("s.properties"), "http.port = 80\nhttp.prot = 81\n");

@@ -184,6 +184,7 @@ TEST(Outbox, FailsTwiceThenDeliversExactlyOnceWithTheSameMessageId) {
     EXPECT_EQ(r.attempts, 2);  // failed attempts
     EXPECT_FALSE(r.lastError);
 
+    const int64_t deliveredAt = s.clock.nowMs();
     s.clock.advanceMs(3'600'000);
     EXPECT_EQ(d->deliverDue(), 0);  // delivered messages are never sent again
 
@@ -200,7 +201,8 @@ TEST(Outbox, FailsTwiceThenDeliversExactlyOnceWithTheSameMessageId) {
     EXPECT_EQ(env->getValue<std::string>("createdAt"), "2026-01-01T00:00:00.000Z");
     EXPECT_EQ(env->getObject("payload")->getValue<std::string>("patient"), "张三");
     ASSERT_EQ(got[2].authorization.rfind("Bearer ", 0), 0u);
-    TokenVerifier verifier(s.dir.file("trust"), s.clock);
+    ManualClock then(deliveredAt);
+    TokenVerifier verifier(s.dir.file("trust"), then);
     std::string why;
     auto p = verifier.verify(got[2].authorization.substr(7), &why);
     ASSERT_TRUE(p) << why;
@@ -239,7 +241,9 @@ TEST(Outbox, BackoffGrowsAndIsCapped) {
         const double nominal = std::min(500.0 * (1 << attempt), 10'000.0);
         EXPECT_GE(delay, static_cast<int64_t>(nominal * 0.8) - 1) << attempt;
         EXPECT_LE(delay, static_cast<int64_t>(nominal * 1.2) + 1) << attempt;
-        if (attempt < 4) EXPECT_GT(delay, previous) << attempt;  // ranges do not overlap until the cap
+        if (attempt < 4) {
+            EXPECT_GT(delay, previous) << attempt;  // ranges do not overlap until the cap
+        }
         previous = delay;
         s.clock.setMs(r.nextAttemptMs);
     }

@@ -29,7 +29,8 @@ std::string withCheck(const std::string& first17) { return first17 + checkChar(f
 TEST(Ids, StandardExamplesAreValid) {
     // Examples printed in GB 11643-1999.
     EXPECT_EQ(ids::checkResidentId("11010519491231002X"), "");
-    EXPECT_EQ(ids::checkResidentId("440524188001010014"), "");
+    // Checksum right, but born 1880: refused by the plausibility rule (year >= 1900).
+    EXPECT_EQ(ids::checkResidentId("440524188001010014"), "birth date 18800101 is before 1900");
     EXPECT_EQ(checkChar("11010519491231002"), 'X');
     EXPECT_EQ(checkChar("44052418800101001"), '4');
 }
