@@ -2,6 +2,7 @@
 
 #include "db/CoreSchema.h"
 
+#include <Poco/Logger.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -215,7 +216,17 @@ void Database::write(const std::function<void(Tx&)>& fn) {
             throw;
         }
     }
-    for (auto& f : after) f();
+    // The transaction is committed: a failing follow-up (cache drop, outbox
+    // wake, audit anchor) must not make the caller think it was not, or the
+    // caller might repeat it. Say so once in the log and go on.
+    for (auto& f : after) {
+        try {
+            f();
+        } catch (const std::exception& e) {
+            Poco::Logger::get("db").error("after-commit action failed (the transaction is committed): %s",
+                                          std::string(e.what()));
+        }
+    }
 }
 
 std::vector<Database::LoggedChange> Database::changesSince(int64_t seq, int limit) {

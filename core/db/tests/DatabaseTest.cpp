@@ -205,3 +205,18 @@ TEST(Migrations, ParsesNamesAndRejectsBadOnes) {
     EXPECT_THROW(migrationsFrom({{"migrations/12_x.sql", ""}}), std::runtime_error);
     EXPECT_THROW(migrationsFrom({{"migrations/0001_a.sql", ""}, {"migrations/0001_b.sql", ""}}), std::runtime_error);
 }
+
+TEST(Database, AFailingAfterCommitActionDoesNotUndoOrHideTheCommit) {
+    testutil::TempDir dir;
+    Options o;
+    o.path = dir.file("t.db");
+    Database db(o, schema());
+    bool second = false;
+    EXPECT_NO_THROW(db.write([&](Tx& tx) {
+        tx.prepare("INSERT INTO item(name, qty) VALUES('x', 1)").run();
+        tx.afterCommit([] { throw std::runtime_error("cache gone"); });
+        tx.afterCommit([&] { second = true; });
+    }));
+    EXPECT_TRUE(second);
+    EXPECT_EQ(count(db, "item"), 1);
+}

@@ -1,3 +1,4 @@
+#include "auth/Tokens.h"
 #include "http/HttpClient.h"
 #include "http/Tls.h"
 #include "testing/TempDir.h"
@@ -119,9 +120,8 @@ TEST(Tls, ClientTrustingTheCertificateConnects) {
     tls::ensureSelfSigned(dir.file("server/cert.pem"), dir.file("server/key.pem"), {"localhost", "127.0.0.1"}, "peer");
     std::filesystem::create_directories(dir.file("ca"));
     std::filesystem::copy_file(dir.file("server/cert.pem"), dir.file("ca/peer.crt"));
-    // A public token key in the same folder must not disturb loading.
-    std::ofstream(dir.file("ca/portal.pub.pem"))
-        << "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----\n";
+    // The trust folder also holds token public keys (<kid>.pub.pem): they must not disturb loading.
+    keys::ensureKeyPair(dir.file("portal.key.pem"), dir.file("ca/portal.pub.pem"));
     HttpsServer server(dir.file("server/cert.pem"), dir.file("server/key.pem"));
     HttpClient client(tls::clientContext(dir.file("ca")), 5);
     HttpResult r = client.postJson(server.url(), "{}", "tok", "m-1");
