@@ -143,6 +143,9 @@ void Settings::loadEnvironment(char** env, const std::string& prefix) {
         std::string name(entry.substr(0, eq));
         if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
         std::string rest = name.substr(prefix.size());
+        // Every key has a section (http.port), so a variable without "__"
+        // (MEDBOX_BUILD_DIR, used by scripts) is not configuration.
+        if (rest.find("__") == std::string::npos) continue;
         std::string key;
         for (size_t i = 0; i < rest.size(); ++i) {
             if (rest[i] == '_' && i + 1 < rest.size() && rest[i + 1] == '_') {

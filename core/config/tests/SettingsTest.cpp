@@ -28,13 +28,14 @@ std::string errorOf(const std::function<void()>& fn) {
 TEST(Settings, EnvironmentMapsDoubleUnderscoreToDotsAndLowerCases) {
     Settings s;
     std::string a = "MEDBOX_HTTP__PORT=8443", b = "MEDBOX_OUTBOX__DESTINATIONS__PORTAL=https://x", c = "PATH=/bin",
-                d = "OTHER_HTTP__PORT=1";
-    char* env[] = {a.data(), b.data(), c.data(), d.data(), nullptr};
+                d = "OTHER_HTTP__PORT=1", e = "MEDBOX_BUILD_DIR=/tmp/build";
+    char* env[] = {a.data(), b.data(), c.data(), d.data(), e.data(), nullptr};
     s.loadEnvironment(env);
     EXPECT_EQ(s.integer("http.port", 1, 0, 65535), 8443);
     EXPECT_EQ(s.str("outbox.destinations.portal", ""), "https://x");
     EXPECT_FALSE(s.has("path"));
     EXPECT_FALSE(s.has("other_http.port"));
+    EXPECT_FALSE(s.has("build_dir"));  // no section: a script's variable, not configuration
     EXPECT_NO_THROW(s.rejectUnknownKeys());
 }
 

@@ -1,0 +1,3 @@
+#include "ConsoleApp.h"
+
+POCO_SERVER_MAIN(medbox::console::ConsoleApp)

@@ -1,0 +1,35 @@
+#include "ConsoleApp.h"
+
+#include "Routes.h"
+#include "domain/Accounts.h"
+
+namespace medbox::console {
+
+ConsoleApp::ConsoleApp() : ServiceApp("console", 9443) {}
+ConsoleApp::~ConsoleApp() = default;
+
+const std::vector<resources::Resource>& ConsoleApp::resources() const {
+    return resources::console();
+}
+
+void ConsoleApp::configure(const Settings& settings) {
+    config_ = ConsoleConfig::fromSettings(settings);
+}
+
+void ConsoleApp::registerRoutes(Router& router, ServiceContext& ctx) {
+    auto accounts = std::make_unique<Accounts>(ctx.db, ctx.audit, ctx.clock, ctx.issuer, config_);
+    // The first admin is made here rather than in started(): the port file
+    // and /readyz appear only after this returns, so nobody can reach an
+    // appliance that has no account yet.
+    const auto boot = accounts->bootstrap(ctx.dataDir);
+    if (boot.created && boot.randomPassword) {
+        ctx.logger.notice("created the first admin account 'admin'; its one-time password is in %s (mode 0600); "
+                          "it must be changed at first login",
+                          boot.file);
+    } else if (boot.created) {
+        ctx.logger.notice("created the first admin account 'admin' with the password from console.bootstrap_admin_password");
+    }
+    routes_ = console::registerRoutes(router, ctx, std::move(accounts));
+}
+
+}  // namespace medbox::console

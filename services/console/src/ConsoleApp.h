@@ -1,0 +1,29 @@
+#pragma once
+// The console service: staff identity and roles (later also the admin web
+// console and appliance control). Owns the staff token key: the core's
+// ctx.issuer is the key with kid "console" that every service trusts for
+// staff tokens. One instance per process, built by main().
+#include "ConsoleConfig.h"
+#include "service/ServiceApp.h"
+#include <memory>
+
+namespace medbox::console {
+
+struct RouteState;
+
+class ConsoleApp : public ServiceApp {
+public:
+    ConsoleApp();
+    ~ConsoleApp() override;
+
+protected:
+    const std::vector<resources::Resource>& resources() const override;
+    void configure(const Settings& settings) override;
+    void registerRoutes(Router& router, ServiceContext& ctx) override;
+
+private:
+    ConsoleConfig config_;
+    std::unique_ptr<RouteState> routes_;
+};
+
+}  // namespace medbox::console

@@ -1,0 +1,28 @@
+#pragma once
+// The console's own configuration keys (config/console.properties documents
+// them). Read once at start by ConsoleApp::configure(); immutable afterwards.
+#include "auth/Password.h"
+#include <string>
+
+namespace medbox {
+class Settings;
+}
+
+namespace medbox::console {
+
+struct ConsoleConfig {
+    int lockoutThreshold = 5;        // console.lockout_threshold
+    int lockoutMinutes = 15;         // console.lockout_minutes
+    int tokenTtlSeconds = 900;       // console.token_ttl_seconds
+    std::string bootstrapAdminPassword;  // console.bootstrap_admin_password (tests, dev `up`)
+    std::string totpIssuer = "medbox";   // console.totp_issuer: the label authenticator apps show
+    // The KDF parameters for new hashes; not a configuration key (changing
+    // them is a code review decision) but lowered by unit tests for speed.
+    password::Params kdf{};
+
+    // Throws ConfigError naming the key for a bad value (including a bootstrap
+    // password the policy refuses).
+    static ConsoleConfig fromSettings(const Settings& settings);
+};
+
+}  // namespace medbox::console

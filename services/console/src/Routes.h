@@ -1,0 +1,30 @@
+#pragma once
+// The console's route table: the one place its routes and their Access are
+// declared (Routes.cpp). Every route appears in web/openapi.json.
+#include "ConsoleConfig.h"
+#include "http/Router.h"
+#include "service/ServiceContext.h"
+#include <memory>
+
+namespace medbox::console {
+
+class Accounts;
+class AuthHandlers;
+class UserHandlers;
+class AuditHandlers;
+
+// What the registered handlers refer to; the application keeps it alive as
+// long as the router.
+struct RouteState {
+    RouteState();
+    ~RouteState();
+    std::unique_ptr<Accounts> accounts;
+    std::unique_ptr<AuthHandlers> auth;
+    std::unique_ptr<UserHandlers> users;
+    std::unique_ptr<AuditHandlers> audit;
+};
+
+// Registers every console route on the router, handing them `accounts`.
+std::unique_ptr<RouteState> registerRoutes(Router& router, ServiceContext& ctx, std::unique_ptr<Accounts> accounts);
+
+}  // namespace medbox::console

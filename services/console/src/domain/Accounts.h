@@ -1,0 +1,141 @@
+#pragma once
+// The console's use cases on staff accounts: login, refresh, password change,
+// TOTP enrolment, and the admin operations. Each one validates, runs its
+// changes and their audit rows in one transaction, and only then answers —
+// so a refused login still counts and is still audited (the error is thrown
+// after the commit). Slow work (scrypt) is done outside the write lock.
+//
+// Lives here rather than in the handlers so it is tested without HTTP (clock,
+// KDF cost and token key injected). Owned by the console's route table for
+// the process lifetime; thread-safe (state is in the database).
+#include "ConsoleConfig.h"
+#include "audit/AuditLog.h"
+#include "auth/Tokens.h"
+#include "db/Database.h"
+#include "domain/LoginPolicy.h"
+#include "http/ApiError.h"
+#include "store/UserStore.h"
+#include "time/Clock.h"
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace medbox::console {
+
+// 423 with the time the lock ends (the handler adds Retry-After).
+class LockedError : public ApiError {
+public:
+    LockedError(int64_t untilMs, const std::string& message, std::string field = {})
+        : ApiError(Err::Locked, message, std::move(field)), untilMs_(untilMs) {}
+    int64_t untilMs() const { return untilMs_; }
+
+private:
+    int64_t untilMs_;
+};
+
+struct Session {
+    std::string token;
+    int64_t expiresAtMs = 0;
+    std::vector<std::string> roles;  // the user's roles (the token holds only the marker while mustChangePassword)
+    bool mustChangePassword = false;
+};
+
+struct UserView {
+    UserRecord user;
+    std::optional<int64_t> lockedUntilMs;
+};
+
+struct NewUser {
+    std::string username;
+    std::string displayName;
+    std::string password;
+    std::vector<std::string> roles;
+    bool enabled = true;
+    // The admin chose the password and knows it: by default the user must
+    // replace it at first login.
+    bool mustChangePassword = true;
+};
+
+struct UserPatch {
+    std::optional<std::string> displayName;
+    std::optional<std::vector<std::string>> roles;
+    std::optional<bool> enabled;
+    std::optional<bool> totpEnabled;  // only false: an admin can remove a lost second factor, not add one
+    bool empty() const { return !displayName && !roles && !enabled && !totpEnabled; }
+};
+
+struct TotpEnrollment {
+    std::string secret;  // base32
+    std::string uri;     // otpauth://
+};
+
+struct BootstrapResult {
+    bool created = false;
+    bool randomPassword = false;
+    std::string file;  // where the random password was written
+};
+
+class Accounts {
+public:
+    // Random bytes source (OpenSSL's CSPRNG by default; tests may fix it).
+    using RandomBytes = std::function<std::string(size_t)>;
+
+    Accounts(db::Database& db, AuditLog& audit, const Clock& clock, const TokenIssuer& issuer, ConsoleConfig config,
+             RandomBytes random = {});
+
+    // POST /auth/login. Throws BadCredentials (field "totp" when only the
+    // second factor is missing or wrong) or LockedError.
+    Session login(const std::string& username, const std::string& password, const std::optional<std::string>& totp);
+    // POST /auth/refresh for a verified staff token's subject.
+    Session refresh(const std::string& username);
+    // POST /auth/password. Wrong old password counts toward the lockout.
+    Session changePassword(const std::string& username, const std::string& oldPassword,
+                           const std::string& newPassword);
+    TotpEnrollment enrollTotp(const std::string& username);
+    void confirmTotp(const std::string& username, const std::string& code);
+    UserView me(const std::string& username);
+
+    // Admin operations. `actor` is the audit actor ("staff:alice").
+    std::vector<UserView> list(int64_t afterId, int limit);
+    UserView get(int64_t id);
+    UserView create(const std::string& actor, const NewUser& u);
+    UserView update(const std::string& actor, int64_t id, const UserPatch& patch);
+    UserView resetPassword(const std::string& actor, int64_t id, const std::string& password);
+    UserView unlock(const std::string& actor, int64_t id);
+
+    // First start: creates "admin" when there is no user at all.
+    BootstrapResult bootstrap(const std::string& dataDir);
+
+    const LoginPolicy& policy() const { return policy_; }
+    const ConsoleConfig& config() const { return config_; }
+
+private:
+    Session issue(const UserRecord& u) const;
+    UserView view(db::Connection& c, UserRecord u) const;
+    // Records a failed credential check for a user name and returns the lock
+    // it caused, if any. Inside a write transaction.
+    std::optional<int64_t> recordFailure(db::Tx& tx, const std::string& username, const std::string& actor,
+                                         const std::string& action, const std::string& reason);
+    void auditLocked(const std::string& username, const std::string& actor, const std::string& action);
+    [[noreturn]] void throwLocked(int64_t untilMs, const std::string& field = {}) const;
+    std::string randomPassword() const;
+
+    db::Database& db_;
+    AuditLog& audit_;
+    const Clock& clock_;
+    const TokenIssuer& issuer_;
+    ConsoleConfig config_;
+    RandomBytes random_;
+    LoginPolicy policy_;
+    UserStore store_;
+    // A hash of a random password, verified against for unknown user names so
+    // that they cost the same KDF time as real ones.
+    std::string dummyHash_;
+};
+
+// "2026-01-01T00:15:00Z"
+std::string isoTime(int64_t ms);
+
+}  // namespace medbox::console
