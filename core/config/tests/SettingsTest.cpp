@@ -41,17 +41,17 @@ TEST(Settings, EnvironmentMapsDoubleUnderscoreToDotsAndLowerCases) {
 
 TEST(Settings, LayersCommandLineOverEnvironmentOverFileOverDefault) {
     testutil::TempDir dir;
-    writeFile(dir.file("a.properties"), "a = file\nb = file\nc = file\n");
+    writeFile(dir.file("a.properties"), "s.a = file\ns.b = file\ns.c = file\n");
     Settings s;
     s.loadFile(dir.file("a.properties"));
-    std::string e1 = "MEDBOX_A=env", e2 = "MEDBOX_B=env";
+    std::string e1 = "MEDBOX_S__A=env", e2 = "MEDBOX_S__B=env";
     char* env[] = {e1.data(), e2.data(), nullptr};
     s.loadEnvironment(env);
-    s.set("a", "cli");
-    EXPECT_EQ(s.str("a", "def"), "cli");
-    EXPECT_EQ(s.str("b", "def"), "env");
-    EXPECT_EQ(s.str("c", "def"), "file");
-    EXPECT_EQ(s.str("d", "def"), "def");
+    s.set("s.a", "cli");
+    EXPECT_EQ(s.str("s.a", "def"), "cli");
+    EXPECT_EQ(s.str("s.b", "def"), "env");
+    EXPECT_EQ(s.str("s.c", "def"), "file");
+    EXPECT_EQ(s.str("s.d", "def"), "def");
 }
 
 TEST(Settings, LoadsIniAndJsonByExtension) {
