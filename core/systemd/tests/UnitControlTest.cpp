@@ -127,6 +127,15 @@ TEST(UnitControlTest, BusWithoutSystemdIsNoBus) {
                     const_cast<char*>("--nopidfile"), nullptr};
     pid_t pid = 0;
     ASSERT_EQ(posix_spawn(&pid, "/usr/bin/dbus-daemon", nullptr, nullptr, argv, environ), 0);
+    // Ends the daemon we started, by its PID, however the test leaves.
+    struct Reaper {
+        pid_t pid;
+        ~Reaper() {
+            kill(pid, SIGTERM);
+            int status = 0;
+            waitpid(pid, &status, 0);
+        }
+    } reaper{pid};
     for (int i = 0; i < 200 && !fs::exists(socketPath); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     ASSERT_TRUE(fs::exists(socketPath)) << "dbus-daemon did not start";
 
@@ -137,7 +146,4 @@ TEST(UnitControlTest, BusWithoutSystemdIsNoBus) {
         EXPECT_EQ(e.code(), ErrorCode::NoBus);
         EXPECT_NE(std::string(e.what()).find("systemd does not answer"), std::string::npos) << e.what();
     }
-    kill(pid, SIGTERM);
-    int status = 0;
-    waitpid(pid, &status, 0);
 }

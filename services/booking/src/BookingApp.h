@@ -1,0 +1,37 @@
+#pragma once
+// The booking service (outpatient registration): departments, doctors,
+// schedules and slots, real-name booking with anti-scalping rules, cancel,
+// stop-clinic, check-in and room queues. Default port 8444.
+// One instance per process, created by POCO_SERVER_MAIN in main.cpp.
+#include "domain/BookingRules.h"
+#include "service/ServiceApp.h"
+#include <memory>
+
+namespace medbox::booking {
+
+class BookingEnv;
+class SessionCloser;
+
+class BookingApp : public ServiceApp {
+public:
+    BookingApp();
+    ~BookingApp() override;
+
+protected:
+    const std::vector<resources::Resource>& resources() const override;
+    void configure(const Settings& settings) override;
+    void registerRoutes(Router& router, ServiceContext& ctx) override;
+    void started(ServiceContext& ctx) override;
+    void stopping() override;
+
+private:
+    BookingRules rules_;
+    std::unique_ptr<BookingEnv> env_;
+    std::unique_ptr<SessionCloser> closer_;
+};
+
+// Reads every booking.* key (defaults and ranges in docs/booking.md); throws
+// ConfigError naming the key for a bad value. Exposed for tests.
+BookingRules readRules(const Settings& settings);
+
+}  // namespace medbox::booking

@@ -1,0 +1,209 @@
+#include "domain/Appointments.h"
+#include "domain/Availability.h"
+#include "domain/Messages.h"
+#include "domain/Rules.h"
+#include "http/ApiError.h"
+#include "store/AppointmentStore.h"
+#include "store/ScheduleStore.h"
+#include <Poco/DigestEngine.h>
+#include <Poco/SHA2Engine.h>
+
+namespace medbox::booking {
+
+namespace {
+
+constexpr int64_t kMsPerDay = 86'400'000;
+constexpr int64_t kMsPerHour = 3'600'000;
+
+std::string idText(int64_t id) { return std::to_string(id); }
+
+}  // namespace
+
+std::string Appointments::requestHash(const BookingRequest& r) {
+    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+    // Length-prefixed fields: no two different requests share an encoding.
+    for (const std::string& f : {std::to_string(r.slotId), r.patient.name, r.patient.documentType,
+                                 r.patient.documentNumber, r.patient.phone}) {
+        sha.update(std::to_string(f.size()) + ":");
+        sha.update(f);
+    }
+    return Poco::DigestEngine::digestToHex(sha.digest());
+}
+
+BookingResult Appointments::book(const Caller& who, const BookingRequest& r) {
+    const std::string hash = requestHash(r);
+    BookingResult result;
+    int64_t id = 0;
+    env_.db.write([&](db::Tx& tx) {
+        auto& c = tx.conn();
+        const int64_t now = env_.now();
+        // Expired keys go first, so a key past its TTL starts afresh.
+        store::purgeIdempotency(c, now - env_.rules.idempotencyTtlHours * kMsPerHour);
+        // Looked up inside the write transaction: two racing requests with one
+        // key are serialised here, the second sees the first's record.
+        if (auto seen = store::findIdempotency(c, who.actor, r.idempotencyKey)) {
+            if (seen->requestHash != hash)
+                throw ApiError(Err::IdempotencyMismatch,
+                               "this Idempotency-Key was already used with a different request body",
+                               "Idempotency-Key");
+            id = seen->appointmentId;
+            result.status = seen->status;
+            result.replayed = true;
+            return;
+        }
+        auto slot = store::findSlot(c, r.slotId);
+        if (!slot) throw ApiError(Err::InvalidField, "slot " + idText(r.slotId) + " does not exist", "slotId");
+        auto s = store::findSchedule(c, slot->scheduleId);
+        if (!s) throw ApiError(Err::InvalidField, "slot " + idText(r.slotId) + " has no schedule", "slotId");
+        if (s->status == "stopped")
+            throw ApiError(Err::ScheduleStopped, "the doctor stopped this session (停诊); choose another session");
+        if (s->status == "closed") throw ApiError(Err::Conflict, "this session is closed", "slotId");
+        if (!s->catalogueActive)
+            throw ApiError(Err::Conflict, "this doctor or department is not taking bookings at present", "slotId");
+        const int64_t day = parseDate(s->date).value_or(0);
+        const int64_t releaseAt = releaseAtMs(env_.rules, env_.time, day);
+        if (now < releaseAt)
+            throw ApiError(Err::NotReleased, "booking for " + s->date + " opens at " + env_.time.iso(releaseAt),
+                           "slotId");
+        if (now >= slotStartMs(env_.time, s->date, slot->startTime))
+            throw ApiError(Err::Conflict, "this slot has already started; choose a later one", "slotId");
+
+        const PatientIdentity& p = r.patient;
+        if (store::hasActiveInSchedule(c, s->id, p.documentType, p.documentNumber))
+            throw ApiError(Err::BookingLimit, "this patient already has a booking for this doctor's session",
+                           "patient.documentNumber");
+        const int active = store::countActiveForPatient(c, p.documentType, p.documentNumber, env_.today());
+        if (active >= env_.rules.maxActivePerPatient)
+            throw ApiError(Err::BookingLimit,
+                           "this patient already has " + std::to_string(active) +
+                               " active bookings, the most allowed; cancel one first",
+                           "patient.documentNumber");
+        if (who.portal && env_.rules.noShowLimit > 0) {
+            // The block applies to online booking only; the desk may still
+            // register the patient in person.
+            const int64_t since = now - (env_.rules.noShowWindowDays + env_.rules.noShowBlockDays) * kMsPerDay;
+            auto until = noShowBlockedUntil(env_.rules, store::noShowTimes(c, p.documentType, p.documentNumber, since),
+                                            now);
+            if (until)
+                throw ApiError(Err::NoShowBlocked,
+                               "online booking is suspended until " + env_.time.iso(*until) + " after " +
+                                   std::to_string(env_.rules.noShowLimit) + " missed appointments; please book at "
+                                   "the registration desk",
+                               "patient.documentNumber");
+        }
+        if (!store::takePlace(c, slot->id))
+            throw ApiError(Err::SlotFull,
+                           "no place left in the " + slot->startTime + "-" + slot->endTime +
+                               " slot; choose another slot",
+                           "slotId");
+
+        Appointment a;
+        a.scheduleId = s->id;
+        a.slotId = slot->id;
+        a.documentType = p.documentType;
+        a.documentNumber = p.documentNumber;
+        a.patientName = p.name;
+        a.phone = p.phone;
+        a.channel = who.portal ? "portal" : "desk";
+        a.createdBy = who.actor;
+        a.createdAt = now;
+        id = store::insertAppointment(c, a);
+        auto stored = store::findAppointment(c, id);
+        env_.enqueueIn(tx, messages::kHisbridge, messages::kCreated, messages::created(*stored, *s, env_.time));
+        auto detail = jsonObject();
+        detail->set("scheduleId", s->id);
+        detail->set("slotId", slot->id);
+        detail->set("channel", a.channel);
+        env_.auditIn(tx, who.actor, "booking.create", "appointment:" + idText(id), detail);
+        store::insertIdempotency(c, who.actor, r.idempotencyKey, {hash, 201, id}, now);
+        env_.cache.invalidateAfter(tx);
+    });
+    result.appointment = get(id);
+    return result;
+}
+
+Appointment Appointments::get(int64_t id) const {
+    auto a = env_.db.read([&](db::Connection& c) { return store::findAppointment(c, id); });
+    if (!a) throw ApiError(Err::NotFound, "appointment " + idText(id) + " does not exist");
+    return *a;
+}
+
+void Appointments::auditView(const Caller& who, int64_t id) {
+    env_.db.write([&](db::Tx& tx) { env_.auditIn(tx, who.actor, "booking.appointment_view", "appointment:" + idText(id)); });
+}
+
+std::vector<Appointment> Appointments::ofPatient(const std::string& documentType,
+                                                 const std::string& documentNumber) const {
+    return env_.db.read(
+        [&](db::Connection& c) { return store::appointmentsOfPatient(c, documentType, documentNumber, 100); });
+}
+
+Appointment Appointments::cancel(const Caller& who, int64_t id, const std::string& reason) {
+    env_.db.write([&](db::Tx& tx) {
+        auto& c = tx.conn();
+        auto a = store::findAppointment(c, id);
+        if (!a) throw ApiError(Err::NotFound, "appointment " + idText(id) + " does not exist");
+        if (a->status == "cancelled") return;  // a retried cancel answers the same
+        if (a->status == "stopped")
+            throw ApiError(Err::ScheduleStopped, "the session was stopped (停诊); the booking is already cancelled");
+        if (a->status != "booked")
+            throw ApiError(Err::Conflict, "the appointment is " + a->status + " and can no longer be cancelled");
+        const int64_t now = env_.now();
+        const int64_t deadline = cancelDeadlineMs(env_.rules, slotStartMs(env_.time, a->date, a->slotStart));
+        if (now > deadline)
+            throw ApiError(Err::CancelTooLate, "cancellation closed at " + env_.time.iso(deadline) + " (" +
+                                                   std::to_string(env_.rules.cancelCutoffMinutes) +
+                                                   " minutes before the slot starts)");
+        store::markCancelled(c, id, "cancelled", reason, now);
+        store::freePlace(c, a->slotId);
+        env_.enqueueIn(tx, messages::kHisbridge, messages::kCancelled,
+                       messages::cancelled(*a, who.portal ? "patient" : "desk", now, env_.time));
+        auto detail = jsonObject();
+        detail->set("scheduleId", a->scheduleId);
+        detail->set("slotId", a->slotId);
+        env_.auditIn(tx, who.actor, "booking.cancel", "appointment:" + idText(id), detail);
+        env_.cache.invalidateAfter(tx);
+    });
+    return get(id);
+}
+
+Appointment Appointments::checkIn(const Caller& who, int64_t id) {
+    env_.db.write([&](db::Tx& tx) {
+        auto& c = tx.conn();
+        auto a = store::findAppointment(c, id);
+        if (!a) throw ApiError(Err::NotFound, "appointment " + idText(id) + " does not exist");
+        if (a->status == "checked_in" || a->status == "called") return;  // a retried check-in answers the same
+        if (a->status == "stopped" || a->scheduleStatus == "stopped")
+            throw ApiError(Err::ScheduleStopped, "the session was stopped (停诊)");
+        if (a->status != "booked")
+            throw ApiError(Err::CheckInClosed, "the appointment is " + a->status + "; it cannot be checked in");
+        if (a->scheduleStatus == "closed") throw ApiError(Err::CheckInClosed, "the session is closed");
+        const int64_t now = env_.now();
+        const Window w = checkInWindow(env_.rules, slotStartMs(env_.time, a->date, a->slotStart),
+                                       slotStartMs(env_.time, a->date, a->sessionEnd));
+        if (!w.contains(now))
+            throw ApiError(Err::CheckInClosed, now < w.fromMs ? "check-in opens at " + env_.time.iso(w.fromMs)
+                                                              : "check-in closed at " + env_.time.iso(w.toMs));
+        const int64_t queueNo = store::takeQueueNumber(c, a->scheduleId);
+        store::markCheckedIn(c, id, queueNo, store::nextQueuePos(c, a->scheduleId), now);
+        auto detail = jsonObject();
+        detail->set("scheduleId", a->scheduleId);
+        detail->set("queueNo", queueNo);
+        env_.auditIn(tx, who.actor, "booking.check_in", "appointment:" + idText(id), detail);
+    });
+    return get(id);
+}
+
+std::optional<int> Appointments::aheadOf(const Appointment& a) const {
+    if (a.status != "checked_in") return std::nullopt;
+    return env_.db.read([&](db::Connection& c) -> std::optional<int> {
+        int ahead = 0;
+        for (const Appointment& w : store::waitingInRoom(c, a.room, a.date)) {
+            if (w.id == a.id) return ahead;
+            ++ahead;
+        }
+        return std::nullopt;
+    });
+}
+
+}  // namespace medbox::booking

@@ -1,0 +1,29 @@
+#include "domain/BookingEnv.h"
+#include "outbox/Outbox.h"
+#include <sstream>
+
+namespace medbox::booking {
+
+std::string toJsonText(const Poco::JSON::Object::Ptr& obj) {
+    std::ostringstream out;
+    obj->stringify(out);
+    return out.str();
+}
+
+void BookingEnv::auditIn(db::Tx& tx, const std::string& actor, const std::string& action,
+                         const std::string& target, const Poco::JSON::Object::Ptr& detail) {
+    AuditEntry e;
+    e.actor = actor;
+    e.action = action;
+    e.target = target;
+    e.detail = detail ? toJsonText(detail) : std::string("{}");
+    audit.append(tx, e);
+}
+
+void BookingEnv::enqueueIn(db::Tx& tx, const std::string& destination, const std::string& topic,
+                           const Poco::JSON::Object::Ptr& payload) {
+    Outbox::enqueue(tx, destination, topic, payload, now());
+    if (wakeOutbox_) tx.afterCommit(wakeOutbox_);
+}
+
+}  // namespace medbox::booking

@@ -1,0 +1,382 @@
+// Booking, cancellation, stop-clinic and their transactions, on a real
+// database with a ManualClock.
+#include "TestEnv.h"
+#include "BookingApp.h"
+#include "config/Settings.h"
+#include "domain/Availability.h"
+#include "domain/DemoData.h"
+#include "http/ApiError.h"
+#include "store/AppointmentStore.h"
+#include <atomic>
+#include <thread>
+
+using namespace medbox;
+using namespace medbox::booking;
+using namespace medbox::booking::testing;
+
+namespace {
+
+template <class F>
+void expectErr(Err expected, F&& f) {
+    try {
+        f();
+        ADD_FAILURE() << "expected ApiError " << errInfo(expected).code;
+    } catch (const ApiError& e) {
+        EXPECT_EQ(static_cast<int>(e.err()), static_cast<int>(expected)) << e.what();
+    }
+}
+
+std::string statusOf(db::Database& db, int64_t id) {
+    return db.read([&](db::Connection& c) { return store::findAppointment(c, id)->status; });
+}
+
+}  // namespace
+
+TEST_F(BookingTest, NotBookableBeforeRelease) {
+    at("2026-01-05", "09:00");
+    const auto doc = doctor(department().id);
+    const auto s = schedule(doc.id, "2026-01-13");  // released 2026-01-06 08:00
+    const auto sl = slots(s.id);
+    expectErr(Err::NotReleased, [&] { book(sl[0].id, 1, portal); });
+    at("2026-01-06", "07:59");
+    expectErr(Err::NotReleased, [&] { book(sl[0].id, 1, portal); });
+    at("2026-01-06", "08:00");
+    EXPECT_EQ(book(sl[0].id, 1, portal).status, 201);
+}
+
+TEST_F(BookingTest, StartedSlotIsNotBookable) {
+    at("2026-01-08", "08:00");
+    const auto s = schedule(doctor(department().id).id, "2026-01-08", "morning", 4, "08:00", "10:00", 60);
+    const auto sl = slots(s.id);
+    expectErr(Err::Conflict, [&] { book(sl[0].id, 1, desk); });
+    EXPECT_EQ(book(sl[1].id, 1, desk).status, 201);
+}
+
+TEST_F(BookingTest, InactiveDoctorTakesNoBookings) {
+    at("2026-01-05", "09:00");
+    auto doc = doctor(department().id);
+    const auto s = schedule(doc.id, "2026-01-08");
+    doc.active = false;
+    Catalogue(*env).updateDoctor(staff, doc);
+    expectErr(Err::Conflict, [&] { book(slots(s.id)[0].id, 1, portal); });
+    const auto a = availability(env->rules, env->time, Schedules(*env).get(s.id), slots(s.id), clock.nowMs());
+    EXPECT_FALSE(a.bookable);
+    doc.active = true;
+    Catalogue(*env).updateDoctor(staff, doc);
+    EXPECT_EQ(book(slots(s.id)[0].id, 1, portal).status, 201);
+}
+
+TEST_F(BookingTest, NeverOverbooksSequentially) {
+    at("2026-01-05", "09:00");
+    const auto s = schedule(doctor(department().id).id, "2026-01-08", "morning", 4, "08:00", "10:00", 60);
+    const auto sl = slots(s.id);
+    ASSERT_EQ(sl.size(), 2u);
+    EXPECT_EQ(sl[0].capacity, 2);
+    book(sl[0].id, 1, portal);
+    book(sl[0].id, 2, portal);
+    expectErr(Err::SlotFull, [&] { book(sl[0].id, 3, portal); });
+    EXPECT_EQ(slots(s.id)[0].booked, 2);
+    EXPECT_EQ(countRows(*db, "appointment"), 2);
+}
+
+TEST_F(BookingTest, NeverOverbooksUnderRacingThreads) {
+    at("2026-01-05", "09:00");
+    const auto s = schedule(doctor(department().id).id, "2026-01-08", "morning", 6, "08:00", "10:00", 60);
+    const auto sl = slots(s.id);
+    std::atomic<int> won{0}, full{0}, other{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 24; ++i) {
+        threads.emplace_back([&, i] {
+            try {
+                BookingRequest r;
+                r.slotId = sl[i % 2].id;
+                r.patient = patient(100 + i);
+                r.idempotencyKey = "race-" + std::to_string(i);
+                Appointments(*env).book(portal, r);
+                ++won;
+            } catch (const ApiError& e) {
+                (e.err() == Err::SlotFull ? full : other)++;
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(won.load(), 6);
+    EXPECT_EQ(full.load(), 18);
+    EXPECT_EQ(other.load(), 0);
+    for (const auto& slot : slots(s.id)) EXPECT_EQ(slot.booked, slot.capacity);
+    EXPECT_EQ(countRows(*db, "appointment"), 6);
+    EXPECT_EQ(countRows(*db, "outbox", "booking.created"), 6);
+}
+
+TEST_F(BookingTest, SchemaRefusesOverbookingItself) {
+    at("2026-01-05", "09:00");
+    const auto s = schedule(doctor(department().id).id, "2026-01-08");
+    const auto slot = slots(s.id)[0];
+    try {
+        db->write([&](db::Tx& tx) {
+            tx.prepare("UPDATE slot SET booked = capacity + 1 WHERE id = ?").args(slot.id).run();
+        });
+        ADD_FAILURE() << "CHECK constraint did not fire";
+    } catch (const db::DbError& e) {
+        EXPECT_TRUE(e.isConstraint());
+    }
+}
+
+TEST_F(BookingTest, IdempotentCreate) {
+    at("2026-01-05", "09:00");
+    const auto s = schedule(doctor(department().id).id, "2026-01-08");
+    const auto sl = slots(s.id);
+    const auto first = book(sl[0].id, 1, portal, "abc-1");
+    EXPECT_FALSE(first.replayed);
+    const auto again = book(sl[0].id, 1, portal, "abc-1");
+    EXPECT_TRUE(again.replayed);
+    EXPECT_EQ(again.status, 201);
+    EXPECT_EQ(again.appointment.id, first.appointment.id);
+    EXPECT_EQ(countRows(*db, "appointment"), 1);
+    EXPECT_EQ(countRows(*db, "outbox", "booking.created"), 1);
+    EXPECT_EQ(slots(s.id)[0].booked, 1);
+    // Same key, different body: refused, nothing written.
+    const int audits = countRows(*db, "audit_log");
+    expectErr(Err::IdempotencyMismatch, [&] { book(sl[1].id, 1, portal, "abc-1"); });
+    expectErr(Err::IdempotencyMismatch, [&] { book(sl[0].id, 2, portal, "abc-1"); });
+    EXPECT_EQ(countRows(*db, "audit_log"), audits);
+    EXPECT_EQ(countRows(*db, "appointment"), 1);
+    // Keys are per caller: the desk's "abc-1" is another request.
+    EXPECT_FALSE(book(sl[0].id, 2, desk, "abc-1").replayed);
+    // Keys expire after the TTL.
+    clock.advanceMs(25LL * 3'600'000);
+    expectErr(Err::BookingLimit, [&] { book(sl[0].id, 1, portal, "abc-1"); });  // new request: same session again
+}
+
+TEST_F(BookingTest, HashIgnoresFieldFormattingButNotContent) {
+    BookingRequest a;
+    a.slotId = 1;
+    a.patient = patient(1);
+    BookingRequest b = a;
+    EXPECT_EQ(Appointments::requestHash(a), Appointments::requestHash(b));
+    b.patient.phone = "13800138001";
+    EXPECT_NE(Appointments::requestHash(a), Appointments::requestHash(b));
+    b = a;
+    b.patient.name = a.patient.name + a.patient.documentType.substr(0, 1);
+    b.patient.documentType = a.patient.documentType.substr(1);
+    EXPECT_NE(Appointments::requestHash(a), Appointments::requestHash(b));
+}
+
+TEST_F(BookingTest, OnePerDoctorSessionAndMaxActive) {
+    at("2026-01-05", "09:00");
+    const auto dep = department();
+    const auto d1 = doctor(dep.id, "王一");
+    const auto d2 = doctor(dep.id, "王二");
+    const auto s1 = schedule(d1.id, "2026-01-08");
+    const auto s2 = schedule(d1.id, "2026-01-08", "afternoon", 4, "14:00", "16:00");
+    const auto s3 = schedule(d2.id, "2026-01-08", "morning", 4, "08:00", "10:00", 60, "A2-02");
+    const auto s4 = schedule(d2.id, "2026-01-09", "morning", 4, "08:00", "10:00", 60, "A2-02");
+    const auto first = book(slots(s1.id)[0].id, 7, portal);
+    expectErr(Err::BookingLimit, [&] { book(slots(s1.id)[1].id, 7, portal); });
+    book(slots(s2.id)[0].id, 7, portal);
+    book(slots(s3.id)[0].id, 7, desk);
+    expectErr(Err::BookingLimit, [&] { book(slots(s4.id)[0].id, 7, desk); });
+    // Cancelling frees one of the three.
+    Appointments(*env).cancel(portal, first.appointment.id, "");
+    EXPECT_EQ(book(slots(s4.id)[0].id, 7, portal).status, 201);
+    // Passports are counted by their own number.
+    BookingRequest r;
+    r.slotId = slots(s4.id)[0].id;
+    r.patient = patient(7);
+    r.patient.documentType = "passport";
+    r.patient.documentNumber = "E12345678";
+    r.idempotencyKey = "passport-1";
+    EXPECT_EQ(Appointments(*env).book(portal, r).status, 201);
+}
+
+TEST_F(BookingTest, NoShowsBlockOnlineBookingForABlockPeriod) {
+    at("2026-01-05", "09:00");
+    const auto doc = doctor(department().id);
+    std::vector<Schedule> days;
+    for (const char* d : {"2026-01-06", "2026-01-07", "2026-01-08"}) days.push_back(schedule(doc.id, d));
+    for (const auto& s : days) book(slots(s.id)[0].id, 9, portal);
+    Schedules schedules(*env);
+    for (const auto& s : days) {
+        at(s.date, "12:00");
+        const auto r = schedules.close(desk, s.id);
+        EXPECT_EQ(r.noShows, 1);
+    }
+    // 2026-01-08 12:00: three no-shows within 90 days -> blocked until 2026-02-07 12:00.
+    const auto next = schedule(doc.id, "2026-01-10");
+    expectErr(Err::NoShowBlocked, [&] { book(slots(next.id)[0].id, 9, portal); });
+    // Another patient and the desk are not blocked.
+    EXPECT_EQ(book(slots(next.id)[0].id, 10, portal).status, 201);
+    EXPECT_EQ(book(slots(next.id)[1].id, 9, desk).status, 201);
+    at("2026-02-07", "12:01");
+    const auto later = schedule(doc.id, "2026-02-09");
+    EXPECT_EQ(book(slots(later.id)[0].id, 9, portal).status, 201);
+}
+
+TEST_F(BookingTest, CancelUntilCutoffFreesThePlace) {
+    at("2026-01-05", "09:00");
+    const auto s = schedule(doctor(department().id).id, "2026-01-08", "morning", 2, "08:00", "10:00", 60);
+    const auto slot = slots(s.id)[0];
+    ASSERT_EQ(slot.capacity, 1);
+    const auto a = book(slot.id, 1, portal).appointment;
+    const auto b = book(slots(s.id)[1].id, 2, portal).appointment;
+    expectErr(Err::SlotFull, [&] { book(slot.id, 3, portal); });
+    at("2026-01-08", "06:00");  // exactly the cutoff (120 min before 08:00)
+    EXPECT_EQ(Appointments(*env).cancel(portal, a.id, "plans changed").status, "cancelled");
+    EXPECT_EQ(slots(s.id)[0].booked, 0);
+    EXPECT_EQ(countRows(*db, "outbox", "booking.cancelled"), 1);
+    // A retried cancel answers the same and writes nothing.
+    const int outbox = countRows(*db, "outbox");
+    EXPECT_EQ(Appointments(*env).cancel(portal, a.id, "").status, "cancelled");
+    EXPECT_EQ(countRows(*db, "outbox"), outbox);
+    at("2026-01-08", "07:00");  // b's slot starts 09:00: cutoff 07:00
+    EXPECT_EQ(statusOf(*db, b.id), "booked");
+    clock.advanceMs(60'000);
+    expectErr(Err::CancelTooLate, [&] { Appointments(*env).cancel(portal, b.id, ""); });
+    EXPECT_EQ(statusOf(*db, b.id), "booked");
+}
+
+TEST_F(BookingTest, StopClinicCancelsAndNotifiesEachPatientInOneTransaction) {
+    at("2026-01-05", "09:00");
+    const auto s = schedule(doctor(department().id).id, "2026-01-08");
+    const auto sl = slots(s.id);
+    std::vector<int64_t> ids;
+    for (int i = 0; i < 3; ++i) ids.push_back(book(sl[i % 2].id, 20 + i, i ? portal : desk).appointment.id);
+    Appointments(*env).cancel(portal, ids[2], "");  // already cancelled: no notice
+    int cancelled = 0;
+    const auto stopped = Schedules(*env).stop(staff, s.id, "医生外出会诊", &cancelled);
+    EXPECT_EQ(stopped.status, "stopped");
+    EXPECT_EQ(cancelled, 2);
+    EXPECT_EQ(countRows(*db, "outbox", "booking.stop_clinic_notice"), 2);
+    EXPECT_EQ(countRows(*db, "outbox", "booking.cancelled"), 3);  // 1 by the patient + 2 by the stop
+    for (const auto& row : rowsOf(*db, "SELECT * FROM outbox"))
+        if (row.find("booking.stop_clinic_notice") != std::string::npos) {
+            EXPECT_NE(row.find("13800138000"), std::string::npos);  // the SMS needs the phone
+            EXPECT_NE(row.find("portal"), std::string::npos);
+        }
+    EXPECT_EQ(statusOf(*db, ids[0]), "stopped");
+    EXPECT_EQ(statusOf(*db, ids[1]), "stopped");
+    EXPECT_EQ(statusOf(*db, ids[2]), "cancelled");
+    for (const auto& slot : slots(s.id)) EXPECT_EQ(slot.booked, 0);
+    EXPECT_EQ(countRows(*db, "audit_log", "booking.schedule_stop"), 1);
+    expectErr(Err::ScheduleStopped, [&] { book(sl[0].id, 30, portal); });
+    expectErr(Err::ScheduleStopped, [&] { Schedules(*env).stop(staff, s.id, "again"); });
+    // Audit rows hold no personal data.
+    for (const auto& row : rowsOf(*db, "SELECT * FROM audit_log")) {
+        EXPECT_EQ(row.find(residentId(20)), std::string::npos);
+        EXPECT_EQ(row.find("13800138000"), std::string::npos);
+        EXPECT_EQ(row.find("测试患者"), std::string::npos);
+    }
+}
+
+TEST_F(BookingTest, RollbackLeavesNothing) {
+    at("2026-01-05", "09:00");
+    const auto s = schedule(doctor(department().id).id, "2026-01-08");
+    const auto slot = slots(s.id)[0];
+    const int repl = countRows(*db, "replication_log");
+    const int audits = countRows(*db, "audit_log");
+    EXPECT_THROW(db->write([&](db::Tx& tx) {
+        ASSERT_TRUE(store::takePlace(tx.conn(), slot.id));
+        Appointment a;
+        a.scheduleId = s.id;
+        a.slotId = slot.id;
+        a.documentType = "resident_id";
+        a.documentNumber = residentId(1);
+        a.patientName = "测试";
+        a.phone = "13800138000";
+        a.channel = "desk";
+        a.createdBy = "staff:x";
+        store::insertAppointment(tx.conn(), a);
+        env->enqueueIn(tx, "hisbridge", "booking.created", jsonObject());
+        env->auditIn(tx, "staff:x", "booking.create", "appointment:1");
+        throw std::runtime_error("fail after the writes");
+    }),
+                 std::runtime_error);
+    EXPECT_EQ(slots(s.id)[0].booked, 0);
+    EXPECT_EQ(countRows(*db, "appointment"), 0);
+    EXPECT_EQ(countRows(*db, "outbox"), 0);
+    EXPECT_EQ(countRows(*db, "audit_log"), audits);
+    EXPECT_EQ(countRows(*db, "replication_log"), repl);
+    // A refused booking (slot full) also leaves nothing behind.
+    book(slot.id, 1, desk);
+    book(slot.id, 2, desk);
+    const int after = countRows(*db, "replication_log");
+    expectErr(Err::SlotFull, [&] { book(slot.id, 3, desk); });
+    EXPECT_EQ(countRows(*db, "replication_log"), after);
+    EXPECT_EQ(countRows(*db, "appointment"), 2);
+}
+
+TEST_F(BookingTest, ScheduleChanges) {
+    at("2026-01-05", "09:00");
+    const auto doc = doctor(department().id);
+    const auto s = schedule(doc.id, "2026-01-08", "morning", 4, "08:00", "10:00", 60);
+    expectErr(Err::Conflict, [&] { schedule(doc.id, "2026-01-08"); });
+    expectErr(Err::InvalidField, [&] { schedule(doc.id, "2026-01-04"); });
+    expectErr(Err::InvalidField, [&] { schedule(doc.id, "2026-01-09", "morning", 4, "10:00", "09:00"); });
+    expectErr(Err::InvalidField, [&] { schedule(999, "2026-01-09"); });
+    Schedules schedules(*env);
+    ScheduleInput in;
+    in.doctorId = doc.id;
+    in.date = s.date;
+    in.session = s.session;
+    in.startTime = "08:00";
+    in.endTime = "11:00";
+    in.slotMinutes = 30;
+    in.room = "B1-01";
+    in.capacity = 12;
+    // Nothing booked yet: times may change, slots are laid out again.
+    auto changed = schedules.update(staff, s.id, in);
+    EXPECT_EQ(changed.endTime, "11:00");
+    EXPECT_EQ(slots(s.id).size(), 6u);
+    book(slots(s.id)[0].id, 1, desk);
+    book(slots(s.id)[0].id, 2, desk);
+    in.endTime = "12:00";
+    expectErr(Err::Conflict, [&] { schedules.update(staff, s.id, in); });
+    in.endTime = "11:00";
+    in.capacity = 6;  // one place per slot, but slot 1 holds two bookings
+    expectErr(Err::Conflict, [&] { schedules.update(staff, s.id, in); });
+    in.capacity = 7;
+    EXPECT_EQ(schedules.update(staff, s.id, in).capacity, 7);
+    EXPECT_EQ(slots(s.id)[0].capacity, 2);
+    expectErr(Err::Conflict, [&] { schedules.remove(staff, s.id); });
+    const auto empty = schedule(doc.id, "2026-01-09");
+    schedules.remove(staff, empty.id);
+    expectErr(Err::NotFound, [&] { schedules.get(empty.id); });
+}
+
+TEST_F(BookingTest, DemoDataLoadsOnceWithAWeekOfSchedules) {
+    at("2026-01-05", "07:00");
+    EXPECT_TRUE(loadDemoData(*env));
+    EXPECT_FALSE(loadDemoData(*env));
+    EXPECT_GE(countRows(*db, "department"), 8);
+    EXPECT_GE(countRows(*db, "doctor"), 24);
+    for (const char* d : {"2026-01-05", "2026-01-08", "2026-01-12"})
+        EXPECT_GT(countRows(*db, "schedule", std::string("clinic_date=") + d), 0) << d;
+    EXPECT_EQ(countRows(*db, "schedule", "clinic_date=2026-01-13"), 0);
+    // Oversubscribed? never: every slot starts empty.
+    EXPECT_EQ(countRows(*db, "slot", "booked=0"), countRows(*db, "slot"));
+}
+
+TEST(BookingConfig, ReadsEveryKeyWithDefaultsAndRanges) {
+    Settings empty;
+    const BookingRules r = readRules(empty);
+    EXPECT_EQ(r.releaseDaysAhead, 7);
+    EXPECT_EQ(r.releaseMinute, 480);
+    EXPECT_EQ(r.maxActivePerPatient, 3);
+    EXPECT_EQ(r.cancelCutoffMinutes, 120);
+    EXPECT_EQ(r.utcOffsetMinutes, 480);
+    EXPECT_FALSE(r.demoData);
+    Settings bad;
+    bad.set("booking.release_time", "8:00");
+    EXPECT_THROW(readRules(bad), ConfigError);
+    Settings hours;
+    hours.set("booking.morning_hours", "12:00-08:00");
+    EXPECT_THROW(readRules(hours), ConfigError);
+    Settings range;
+    range.set("booking.max_active_per_patient", "0");
+    EXPECT_THROW(readRules(range), ConfigError);
+    Settings ok;
+    ok.set("booking.release_time", "07:30");
+    ok.set("booking.demo_data", "true");
+    EXPECT_EQ(readRules(ok).releaseMinute, 450);
+    EXPECT_TRUE(readRules(ok).demoData);
+}
