@@ -182,7 +182,7 @@ TEST(Database, ConcurrentWritersNeverLoseAnIncrement) {
 }
 
 TEST(Database, ReadOnlyFolderGivesAClearError) {
-    if (::geteuid() == 0) GTEST_SKIP() << "root ignores folder permissions; covered by the API test with a read-only mount";
+    if (::geteuid() == 0) GTEST_SKIP() << "root ignores folder permissions; tests/api/storage_failures.test.mjs covers it with a read-only mount";
     testutil::TempDir dir;
     Poco::File(dir.path()).setWriteable(false);
     Options o;

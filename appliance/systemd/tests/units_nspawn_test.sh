@@ -1,0 +1,186 @@
+#!/bin/bash
+# The medbox units under a real systemd: boots a minimal Debian root file
+# system with systemd-nspawn, with the built service binaries and the files of
+# appliance/systemd bind-mounted where the package installs them, and runs
+# units_nspawn/units-itest inside it (install as a package does, start
+# medbox.target, sandbox, trust folder, exit 78, crash and watchdog restarts,
+# IP allow list, stop). Prints its TAP results.
+#
+# Usage: units_nspawn_test.sh     (CTest sets MEDBOX_BUILD_DIR)
+#
+# The root file system is built once with mmdebstrap (a minute or two, needs
+# the Debian mirror) and cached in $MEDBOX_CACHE (default
+# /var/cache/medbox-test), keyed by its package list; each run boots it with
+# a throw-away overlay (--volatile=overlay), so the cache stays pristine.
+# Needs root, systemd-nspawn (systemd-container) and the built binaries; for
+# a cold cache, mmdebstrap. Exits 77 (skipped) when they are missing.
+#
+# The container runs under timeout(1) and powers itself off when the test
+# unit finishes; the EXIT trap stops it otherwise.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+UNITS_DIR=$(cd "$HERE/.." && pwd)
+ASSETS=$HERE/units_nspawn
+BUILD=${MEDBOX_BUILD_DIR:-}
+CACHE=${MEDBOX_CACHE:-/var/cache/medbox-test}
+SUITE=bookworm
+RECIPE_VERSION=1            # bump to force a rebuild of cached roots
+BUILD_TIMEOUT=900           # cold cache: mmdebstrap
+BOOT_TIMEOUT=400            # boot + tests (the watchdog check alone waits 30 s) + power-off
+SKIP=77
+
+start_time=$(date +%s.%N)
+elapsed() { awk -v s="$start_time" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e - s}'; }
+
+[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (systemd-nspawn)"; exit $SKIP; }
+command -v systemd-nspawn >/dev/null || { echo "SKIP: systemd-nspawn not installed (package systemd-container)"; exit $SKIP; }
+
+mapfile -t services < <(cd "$UNITS_DIR" && ls -1 medbox-*.service | sed 's/^medbox-\(.*\)\.service$/\1/')
+binaries=()
+for s in "${services[@]}"; do
+    bin=$BUILD/services/$s/medbox-$s
+    [ -n "$BUILD" ] && [ -x "$bin" ] || { echo "SKIP: medbox-$s not built (set MEDBOX_BUILD_DIR; looked for $bin)"; exit $SKIP; }
+    binaries+=("$(readlink -f "$bin")")
+done
+
+# --- which packages the root needs ------------------------------------------------
+# systemd, plus the tools the runner uses, plus whatever Debian packages
+# provide the shared libraries the services link (found with ldd and dpkg).
+packages=(systemd systemd-sysv curl ca-certificates iproute2 procps util-linux)
+libs=()
+for bin in "${binaries[@]}"; do
+    mapfile -t -O "${#libs[@]}" libs < <(ldd "$bin" | awk '/=> \// {print $3}')
+done
+mapfile -t libs < <(printf '%s\n' "${libs[@]}" | sort -u)
+for lib in "${libs[@]}"; do
+    owner=""
+    for candidate in "$lib" "$(readlink -f "$lib")" "/usr$lib" "${lib#/usr}"; do
+        owner=$(dpkg -S "$candidate" 2>/dev/null | head -1 | cut -d: -f1) && [ -n "$owner" ] && break
+    done
+    [ -n "$owner" ] || { echo "FAIL: no Debian package provides $lib (needed by the services)"; exit 1; }
+    packages+=("$owner")
+done
+include=$(printf '%s\n' "${packages[@]}" | sort -u | paste -sd, -)
+key=$(printf '%s %s %s' "$SUITE" "$include" "$RECIPE_VERSION" | sha256sum | cut -c1-16)
+cached_root=$CACHE/units-nspawn-$key
+
+# --- build the cached root once ---------------------------------------------------------
+mkdir -p "$CACHE"
+exec 9>"$CACHE/.units-nspawn.lock"
+flock 9  # one builder at a time; others wait and reuse its result
+if [ ! -d "$cached_root" ]; then
+    command -v mmdebstrap >/dev/null || { echo "SKIP: no cached root and mmdebstrap not installed"; exit $SKIP; }
+    echo "# building root file system ($include) into $cached_root"
+    rm -rf "$cached_root.tmp"
+    if ! timeout "$BUILD_TIMEOUT" mmdebstrap --quiet --variant=minbase --include="$include" "$SUITE" "$cached_root.tmp" \
+        >"$CACHE/units-nspawn-build.log" 2>&1; then
+        rm -rf "$cached_root.tmp"
+        echo "FAIL: mmdebstrap failed; see $CACHE/units-nspawn-build.log"
+        tail -20 "$CACHE/units-nspawn-build.log"
+        exit 1
+    fi
+    mv "$cached_root.tmp" "$cached_root"
+    echo "# root file system built in $(elapsed) s"
+fi
+flock -u 9
+exec 9>&-
+
+# --- boot it with the medbox files where the package puts them --------------------------
+work=$(mktemp -d /tmp/medbox-units-nspawn.XXXXXX)
+mkdir -p "$work/out"
+binds=()
+for i in "${!services[@]}"; do
+    s=${services[$i]}
+    binds+=("--bind-ro=${binaries[$i]}:/usr/libexec/medbox/medbox-$s")
+done
+for f in "$UNITS_DIR"/*.service "$UNITS_DIR"/*.target; do
+    binds+=("--bind-ro=$f:/usr/lib/systemd/system/$(basename "$f")")
+done
+for f in "$UNITS_DIR"/presets/*.preset; do
+    binds+=("--bind-ro=$f:/usr/lib/systemd/system-preset/$(basename "$f")")
+done
+binds+=("--bind-ro=$UNITS_DIR/sysusers.d/medbox.conf:/usr/lib/sysusers.d/medbox.conf"
+    "--bind-ro=$UNITS_DIR/tmpfiles.d/medbox.conf:/usr/lib/tmpfiles.d/medbox.conf"
+    "--bind-ro=$ASSETS/units-itest.service:/usr/local/lib/systemd/system/units-itest.service"
+    "--bind-ro=$ASSETS/units-itest:/usr/local/bin/units-itest"
+    "--bind=$work/out:/itest-out")
+
+timeout_pid=""
+init_pid=""
+init_ns=""
+
+# Prints the PIDs whose parent is $1.
+children() { awk -v p="$1" '{sub(/.*\) /, ""); split($0, f, " "); if (f[2] == p) {split(FILENAME, n, "/"); print n[3]}}' /proc/[0-9]*/stat 2>/dev/null; }
+
+cleanup() {
+    local status=$?
+    if [ -n "$timeout_pid" ] && kill -0 "$timeout_pid" 2>/dev/null; then
+        echo "# stopping the container"
+        kill -TERM "$timeout_pid" 2>/dev/null || true  # timeout(1) passes it to nspawn, which powers the container off
+        for _ in $(seq 100); do kill -0 "$timeout_pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$timeout_pid" 2>/dev/null || true
+    fi
+    # If nspawn itself was killed, the container's init may survive it;
+    # killing a PID namespace's init ends every process in it.
+    if [ -n "$init_pid" ] && [ "$(readlink "/proc/$init_pid/ns/pid" 2>/dev/null)" = "$init_ns" ]; then
+        echo "# killing the container's init ($init_pid) left behind"
+        kill -KILL "$init_pid" 2>/dev/null || true
+        status=1
+    fi
+    rm -rf "$work"
+    exit $status
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --private-network: the container has only its own loopback, so the fixed
+# ports 9443/8444 cannot clash with anything on the host.
+# IPAddressDeny= needs systemd's BPF firewall: a unified cgroup hierarchy in
+# the container (the build machines run a hybrid one), the bpf() system call
+# (nspawn's own filter denies it) and CAP_BPF.
+echo "# booting the container ($(elapsed) s)"
+SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1 \
+timeout --kill-after=10 "$BOOT_TIMEOUT" systemd-nspawn -q -b -D "$cached_root" --register=no --keep-unit \
+    --volatile=overlay --private-network --capability=CAP_BPF --system-call-filter=bpf "${binds[@]}" \
+    systemd.wants=units-itest.service \
+    </dev/null >"$work/boot.log" 2>&1 &
+timeout_pid=$!
+
+# Remember the container's init (nspawn's child in another PID namespace).
+own_ns=$(readlink /proc/self/ns/pid)
+for _ in $(seq 50); do
+    for nspawn in $(children "$timeout_pid"); do
+        for child in $(children "$nspawn"); do
+            ns=$(readlink "/proc/$child/ns/pid" 2>/dev/null || true)
+            if [ -n "$ns" ] && [ "$ns" != "$own_ns" ]; then init_pid=$child; init_ns=$ns; fi
+        done
+    done
+    [ -n "$init_pid" ] && break
+    kill -0 "$timeout_pid" 2>/dev/null || break
+    sleep 0.1
+done
+
+rc=0
+wait "$timeout_pid" || rc=$?
+timeout_pid=""
+echo "# container exited with $rc after $(elapsed) s"
+if [ -n "$init_pid" ] && [ "$(readlink "/proc/$init_pid/ns/pid" 2>/dev/null)" = "$init_ns" ]; then
+    echo "FAIL: the container's init is still running after nspawn exited"
+    exit 1
+fi
+init_pid=""
+
+result=$work/out/result.tap
+if [ ! -s "$result" ] || ! grep -q '^# done$' "$result"; then
+    echo "FAIL: the test inside the container did not finish (exit $rc)"
+    [ -f "$result" ] && cat "$result"
+    echo "--- boot log (last 40 lines)"
+    tail -40 "$work/boot.log" | sed 's/\x1b\[[0-9;]*m//g'
+    exit 1
+fi
+cat "$result"
+passed=$(grep -c '^ok ' "$result" || true)
+failed=$(grep -c '^not ok ' "$result" || true)
+echo "# $passed passed, $failed failed, $(elapsed) s in total"
+[ "$failed" = 0 ] && [ "$passed" -gt 0 ]
