@@ -1,5 +1,7 @@
 #include "audit/AuditLog.h"
 
+#include "util/Files.h"
+
 #include <Poco/File.h>
 #include <Poco/Logger.h>
 #include <Poco/Path.h>
@@ -69,22 +71,10 @@ void writeAnchor(const std::string& path, int64_t seq, const std::string& hash) 
     std::lock_guard<std::mutex> lock(anchorMutex);
     int64_t& highest = anchoredSeqs()[path];
     if (seq <= highest) return;
-    Poco::Path parent = Poco::Path(path).parent();
-    if (!parent.toString().empty()) Poco::File(parent).createDirectories();
-    const std::string tmp = path + ".tmp";
-    const std::string content = std::to_string(seq) + " " + hash + "\n";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) throw std::runtime_error("cannot write audit anchor '" + tmp + "': " + std::strerror(errno));
-    // fsync before rename: after a power loss the anchor is either the old or
-    // the new one, never empty (an empty anchor would be a false alarm).
-    bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) && ::fsync(fd) == 0;
-    int err = errno;
-    ::close(fd);
-    if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-        if (ok) err = errno;
-        ::unlink(tmp.c_str());
-        throw std::runtime_error("cannot write audit anchor '" + path + "': " + std::strerror(err));
-    }
+    // Not fsync'ed: the database commit before it is the durable record, and
+    // an anchor lost in a power cut only lags behind (verify accepts an anchor
+    // older than the table; it alarms on one that is ahead or differs).
+    files::writeAtomically(path, std::to_string(seq) + " " + hash + "\n", 0644, false);
     highest = seq;
 }
 

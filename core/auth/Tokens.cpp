@@ -1,4 +1,5 @@
 #include "auth/Tokens.h"
+#include "util/Files.h"
 
 #include <Poco/Dynamic/Var.h>
 #include <Poco/File.h>
@@ -67,37 +68,6 @@ std::optional<std::string> base64UrlDecode(std::string_view in) {
     return out;
 }
 
-void writeFileAtomically(const std::string& path, const std::string& bytes, mode_t mode) {
-    Poco::Path parent = Poco::Path(path).parent();
-    if (!parent.toString().empty()) Poco::File(parent).createDirectories();
-    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-    // Created with its final mode so a private key is never readable by others, not even briefly.
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-    if (fd < 0) throw std::runtime_error("cannot create '" + tmp + "': " + std::strerror(errno));
-    ::fchmod(fd, mode);  // O_CREAT's mode is filtered by the umask
-    size_t done = 0;
-    while (done < bytes.size()) {
-        ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            int err = errno;
-            ::close(fd);
-            ::unlink(tmp.c_str());
-            throw std::runtime_error("cannot write '" + tmp + "': " + std::strerror(err));
-        }
-        done += static_cast<size_t>(n);
-    }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        int err = errno;
-        ::unlink(tmp.c_str());
-        throw std::runtime_error("cannot write '" + tmp + "': " + std::strerror(err));
-    }
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        int err = errno;
-        ::unlink(tmp.c_str());
-        throw std::runtime_error("cannot rename '" + tmp + "' to '" + path + "': " + std::strerror(err));
-    }
-}
 
 bool isP256(const Poco::Crypto::ECKey& key) { return key.impl()->groupId() == NID_X9_62_prime256v1; }
 
@@ -122,7 +92,7 @@ bool ensureKeyPair(const std::string& keyFile, const std::string& publicFile) {
             Poco::Crypto::ECKey key("", keyFile, "");
             std::ostringstream pub;
             key.save(&pub, nullptr, "");
-            writeFileAtomically(publicFile, pub.str(), 0644);
+            files::writeAtomically(publicFile, pub.str(), 0644);
         }
         return false;
     }
@@ -130,8 +100,8 @@ bool ensureKeyPair(const std::string& keyFile, const std::string& publicFile) {
     std::ostringstream pub, priv;
     key.save(&pub, &priv, "");
     // Private first: a crash in between leaves a key whose public half is recreated above.
-    writeFileAtomically(keyFile, priv.str(), 0600);
-    writeFileAtomically(publicFile, pub.str(), 0644);
+    files::writeAtomically(keyFile, priv.str(), 0600);
+    files::writeAtomically(publicFile, pub.str(), 0644);
     return true;
 }
 

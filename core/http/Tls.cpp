@@ -1,4 +1,5 @@
 #include "http/Tls.h"
+#include "util/Files.h"
 
 #include <Poco/File.h>
 #include <Poco/Path.h>
@@ -68,37 +69,6 @@ std::string bioText(BIO* bio) {
     return std::string(data, static_cast<size_t>(len));
 }
 
-void writeFileAtomically(const std::string& path, const std::string& bytes, mode_t mode) {
-    Poco::Path parent = Poco::Path(path).parent();
-    if (!parent.toString().empty()) Poco::File(parent).createDirectories();
-    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-    // Created with its final mode so the private key is never readable by others, not even briefly.
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-    if (fd < 0) throw std::runtime_error("cannot create '" + tmp + "': " + std::strerror(errno));
-    ::fchmod(fd, mode);  // O_CREAT's mode is filtered by the umask
-    size_t done = 0;
-    while (done < bytes.size()) {
-        ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            int err = errno;
-            ::close(fd);
-            ::unlink(tmp.c_str());
-            throw std::runtime_error("cannot write '" + tmp + "': " + std::strerror(err));
-        }
-        done += static_cast<size_t>(n);
-    }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        int err = errno;
-        ::unlink(tmp.c_str());
-        throw std::runtime_error("cannot write '" + tmp + "': " + std::strerror(err));
-    }
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        int err = errno;
-        ::unlink(tmp.c_str());
-        throw std::runtime_error("cannot rename '" + tmp + "' to '" + path + "': " + std::strerror(err));
-    }
-}
 
 // subjectAltName built from structures rather than a config string, so a
 // configured name containing ',' cannot smuggle in extra entries.
@@ -244,8 +214,8 @@ void ensureSelfSigned(const std::string& certFile, const std::string& keyFile, c
     check(PEM_write_bio_PrivateKey(keyBio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr), "cannot encode key");
     check(PEM_write_bio_X509(certBio.get(), cert.get()), "cannot encode certificate");
     // Key first: the certificate's existence is what marks the pair as complete.
-    writeFileAtomically(keyFile, bioText(keyBio.get()), 0600);
-    writeFileAtomically(certFile, bioText(certBio.get()), 0644);
+    files::writeAtomically(keyFile, bioText(keyBio.get()), 0600);
+    files::writeAtomically(certFile, bioText(certBio.get()), 0644);
 }
 
 Poco::Net::Context::Ptr serverContext(const std::string& certFile, const std::string& keyFile) {

@@ -5,6 +5,7 @@
 #include "http/Tls.h"
 #include "log/Log.h"
 #include "outbox/Outbox.h"
+#include "util/Files.h"
 
 #include <Poco/File.h>
 #include <Poco/Path.h>
@@ -46,15 +47,6 @@ void makeDir(const std::string& path, bool shared) {
     if (shared) ::chmod(path.c_str(), 0755);
 }
 
-void writeAtomically(const std::string& path, const std::string& text) {
-    std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::trunc);
-        out << text;
-        if (!out) throw std::runtime_error("cannot write " + tmp);
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot rename " + tmp + " to " + path);
-}
 
 bool isLoopback(const std::string& ip) { return ip.rfind("127.", 0) == 0 || ip == "::1" || ip.rfind("::ffff:127.", 0) == 0; }
 }  // namespace
@@ -260,7 +252,7 @@ int ServiceApp::main(const std::vector<std::string>&) {
     try {
         st.server = std::make_unique<Server>(st.serverOptions, st.router, st.verifier.get(), &st.metrics);
         st.server->start();
-        writeAtomically(st.portFile, std::to_string(st.server->port()) + "\n");
+        files::writeAtomically(st.portFile, std::to_string(st.server->port()) + "\n", 0644, false);
     } catch (const Poco::Exception& e) {
         std::cerr << "medbox-" << name_ << ": cannot listen on " << st.serverOptions.host << ":"
                   << st.serverOptions.port << ": " << e.displayText() << std::endl;
