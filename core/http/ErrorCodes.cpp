@@ -32,6 +32,8 @@ const ErrInfo& errInfo(Err e) {
         ROW(CheckInClosed, "check_in_closed", 409)
         ROW(QueueEmpty, "queue_empty", 409)
         ROW(BadCredentials, "bad_credentials", 401)
+        ROW(UnitFailed, "unit_failed", 502)
+        ROW(UnitTimeout, "unit_timeout", 504)
 #undef ROW
     }
     static constexpr ErrInfo unknown{"internal", 500};

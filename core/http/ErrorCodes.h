@@ -35,6 +35,9 @@ enum class Err {
     QueueEmpty,          // 409 nobody waiting
     // console / auth
     BadCredentials,      // 401
+    // console / appliance control (systemd units)
+    UnitFailed,          // 502 systemd refused or failed the call, or the job did not end "done"
+    UnitTimeout,         // 504 the job did not finish in time (systemd keeps running it)
 };
 
 struct ErrInfo {

@@ -65,6 +65,14 @@ std::string Request::clientAddress() const { return req_.clientAddress().host().
 
 const std::string& Request::body() {
     if (body_) return *body_;
+    // A request with neither Content-Length nor chunked Transfer-Encoding has
+    // no body (RFC 9112, 6.3). Poco would read it until the client closes the
+    // connection: "curl -X POST" without data would hang for the I/O timeout,
+    // and a keep-alive client's next request would be swallowed as the body.
+    if (!req_.hasContentLength() && !req_.getChunkedTransferEncoding()) {
+        body_ = std::string();
+        return *body_;
+    }
     if (req_.hasContentLength() && req_.getContentLength64() > static_cast<int64_t>(maxBody_))
         throw ApiError(Err::PayloadTooLarge, "request body is larger than " + std::to_string(maxBody_) + " bytes");
     std::string data;

@@ -104,4 +104,10 @@ std::vector<JournalLine> Journal::lastLines(std::string_view unit, std::size_t c
     return lines;
 }
 
+std::uint64_t Journal::usageBytes() {
+    std::uint64_t bytes = 0;
+    check(sd_journal_get_usage(journal_, &bytes), "cannot read the journal's size");
+    return bytes;
+}
+
 }  // namespace medbox::systemd

@@ -8,6 +8,7 @@
 // Errors are thrown as medbox::systemd::Error; nothing is logged here.
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <sys/types.h>
@@ -48,6 +49,12 @@ public:
     // Throws Error(InvalidUnitName) for other units, Error(InvalidArgument)
     // above kMaxLines.
     std::vector<JournalLine> lastLines(std::string_view unit, std::size_t count);
+
+    // Bytes of journal files this handle could open. 0 means it could read
+    // none: no journal at all, or (the usual case) a caller that is neither
+    // root nor in group systemd-journal, for whom sd-journal silently skips
+    // the system journal and lastLines() finds nothing.
+    std::uint64_t usageBytes();
 
 private:
     explicit Journal(sd_journal* journal) noexcept : journal_(journal) {}

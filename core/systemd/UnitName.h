@@ -1,7 +1,8 @@
 #pragma once
-// Which unit names medbox may touch. The console and medboxctl run as root and
-// can reach every unit over the bus, so this is the gate that keeps them to
-// medbox's own units: only "medbox-NAME.service" and "medbox-NAME.timer"
+// Which unit names medbox may touch. medboxctl runs as root and can reach
+// every unit over the bus; the console runs as medbox-console, which polkit
+// admits to medbox units only (appliance/systemd/polkit/50-medbox-console.rules).
+// This is the gate that keeps both to medbox's own units: only "medbox-NAME.service" and "medbox-NAME.timer"
 // (optionally "medbox-NAME@INSTANCE.*"), in a strict character set that
 // leaves no room for paths, escapes ("\x2f") or globs. Pure functions.
 #include <string>

@@ -4,7 +4,8 @@
 # appliance/systemd bind-mounted where the package installs them, and runs
 # units_nspawn/units-itest inside it (install as a package does, start
 # medbox.target, sandbox, trust folder, exit 78, crash and watchdog restarts,
-# IP allow list, stop). Prints its TAP results.
+# IP allow list, the console's unit control through polkit and the journal,
+# medboxctl against the real units, stop). Prints its TAP results.
 #
 # Usage: units_nspawn_test.sh     (CTest sets MEDBOX_BUILD_DIR)
 #
@@ -43,13 +44,24 @@ for s in "${services[@]}"; do
     [ -n "$BUILD" ] && [ -x "$bin" ] || { echo "SKIP: medbox-$s not built (set MEDBOX_BUILD_DIR; looked for $bin)"; exit $SKIP; }
     binaries+=("$(readlink -f "$bin")")
 done
+# medboxctl, when built, runs inside too ("medboxctl status" against the real
+# units); the unit-control checks that need it are skipped without it.
+medboxctl=""
+if [ -n "$BUILD" ] && [ -x "$BUILD/appliance/medboxctl/medboxctl" ]; then
+    medboxctl=$(readlink -f "$BUILD/appliance/medboxctl/medboxctl")
+else
+    echo "# medboxctl not built: its checks inside the container are skipped"
+fi
 
 # --- which packages the root needs ------------------------------------------------
 # systemd, plus the tools the runner uses, plus whatever Debian packages
 # provide the shared libraries the services link (found with ldd and dpkg).
-packages=(systemd systemd-sysv curl ca-certificates iproute2 procps util-linux)
+# dbus and polkitd: the console's unit control talks to systemd over the
+# system bus, and systemd asks polkit whether medbox-console may start, stop
+# or restart a unit (polkit/50-medbox-console.rules); medboxctl runs inside too.
+packages=(systemd systemd-sysv dbus polkitd curl ca-certificates iproute2 procps util-linux)
 libs=()
-for bin in "${binaries[@]}"; do
+for bin in "${binaries[@]}" $medboxctl; do
     mapfile -t -O "${#libs[@]}" libs < <(ldd "$bin" | awk '/=> \// {print $3}')
 done
 mapfile -t libs < <(printf '%s\n' "${libs[@]}" | sort -u)
@@ -102,9 +114,11 @@ for f in "$UNITS_DIR"/presets/*.preset; do
 done
 binds+=("--bind-ro=$UNITS_DIR/sysusers.d/medbox.conf:/usr/lib/sysusers.d/medbox.conf"
     "--bind-ro=$UNITS_DIR/tmpfiles.d/medbox.conf:/usr/lib/tmpfiles.d/medbox.conf"
+    "--bind-ro=$UNITS_DIR/polkit/50-medbox-console.rules:/usr/share/polkit-1/rules.d/50-medbox-console.rules"
     "--bind-ro=$ASSETS/units-itest.service:/usr/local/lib/systemd/system/units-itest.service"
     "--bind-ro=$ASSETS/units-itest:/usr/local/bin/units-itest"
     "--bind=$work/out:/itest-out")
+[ -z "$medboxctl" ] || binds+=("--bind-ro=$medboxctl:/usr/sbin/medboxctl")
 
 timeout_pid=""
 init_pid=""

@@ -156,6 +156,21 @@ for s in "${services[@]}"; do
     fi
 done
 
+# --- the console's unit control (docs/units.md, "The console and unit control") ------
+# Journal lines need group systemd-journal; starting and stopping is granted by
+# the polkit rule, to the console's user only; no other service gets either.
+f=$HERE/medbox-console.service
+check "medbox-console.service: SupplementaryGroups=systemd-journal" \
+    '[ "$(unit_value "$f" SupplementaryGroups)" = systemd-journal ]' "found '$(unit_value "$f" SupplementaryGroups)'"
+for s in "${services[@]}"; do
+    [ "$s" = console ] && continue
+    check "medbox-$s.service: no SupplementaryGroups= (only the console reads the journal)" \
+        '! grep -q "^SupplementaryGroups=" "$HERE/medbox-$s.service"'
+done
+rule=$HERE/polkit/50-medbox-console.rules
+check "polkit rule names the console's user and systemd's manage-units action" \
+    'grep -q "subject.user !== \"medbox-console\"" "$rule" && grep -q "org.freedesktop.systemd1.manage-units" "$rule"'
+
 # --- sysusers.d and tmpfiles.d applied to the empty root -----------------------------
 out=$(systemd-sysusers --root="$ROOT" 2>&1)
 rc=$?

@@ -11,7 +11,7 @@ using namespace medbox;
 // where two errors deliberately share a name, and statuses must be errors.
 TEST(ErrorCodes, EveryCodeHasAnErrorStatusAndAName) {
     std::set<std::string> names;
-    for (int i = 0; i <= static_cast<int>(Err::BadCredentials); ++i) {
+    for (int i = 0; i <= static_cast<int>(Err::UnitTimeout); ++i) {
         const auto& info = errInfo(static_cast<Err>(i));
         EXPECT_GE(info.status, 400) << info.code;
         EXPECT_LT(info.status, 600) << info.code;
@@ -26,4 +26,7 @@ TEST(ErrorCodes, KnownRows) {
     EXPECT_EQ(errInfo(Err::Unauthenticated).status, 401);
     EXPECT_EQ(errInfo(Err::Forbidden).status, 403);
     EXPECT_EQ(errInfo(Err::PayloadTooLarge).status, 413);
+    EXPECT_EQ(errInfo(Err::UnitFailed).code, "unit_failed");
+    EXPECT_EQ(errInfo(Err::UnitFailed).status, 502);
+    EXPECT_EQ(errInfo(Err::UnitTimeout).status, 504);
 }

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <sstream>
 
 using namespace medbox;
@@ -197,6 +198,17 @@ TEST_F(ServerTest, ClientThatDisconnectsMidBodyChangesNothing) {
     }
     // The server survives and still answers.
     EXPECT_EQ(call(*session(), "GET", "/hello/after").status, 200);
+}
+
+// "curl -X POST URL" sends neither Content-Length nor a chunked body: the
+// request has no body, and the next request on the connection is not read as one.
+TEST_F(ServerTest, PostWithoutContentLengthHasNoBody) {
+    const auto t0 = std::chrono::steady_clock::now();
+    std::string got = raw(server_->port(),
+                          "POST /echo HTTP/1.1\r\nHost: x\r\n\r\nGET /hello/next HTTP/1.1\r\nHost: x\r\n\r\n", 2);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(1)) << "waited for a body that never comes";
+    EXPECT_EQ(got.rfind("HTTP/1.1 415", 0), 0u) << got;  // no Content-Type: refused, promptly
+    EXPECT_NE(got.find("\"hello\":\"next\""), std::string::npos) << got;
 }
 
 // Poco's own HTTPServer keeps a pool thread per idle keep-alive connection, so

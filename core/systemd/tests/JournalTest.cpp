@@ -62,3 +62,11 @@ TEST(JournalTest, LimitsTheLineCount) {
 TEST(JournalTest, MissingDirectoryIsAJournalError) {
     EXPECT_EQ(codeOf([] { Journal::openDirectory("/nonexistent/medbox-journal-test"); }), ErrorCode::JournalError);
 }
+
+TEST(JournalTest, NoReadableFileMeansNoUsage) {
+    // What a caller outside group systemd-journal sees of the system journal:
+    // no file opened, no error, and no lines (the console reports this).
+    EmptyJournalDir dir;
+    auto journal = Journal::openDirectory(dir.path.string());
+    EXPECT_EQ(journal.usageBytes(), 0u);
+}

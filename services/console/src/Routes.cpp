@@ -2,10 +2,14 @@
 
 #include "domain/Accounts.h"
 #include "domain/RoleCatalog.h"
+#include "domain/Units.h"
 #include "handlers/AuditHandlers.h"
 #include "handlers/AuthHandlers.h"
 #include "handlers/RoleHandlers.h"
+#include "handlers/UnitHandlers.h"
 #include "handlers/UserHandlers.h"
+
+#include <unistd.h>
 
 namespace medbox::console {
 
@@ -13,14 +17,23 @@ RouteState::RouteState() = default;
 RouteState::~RouteState() = default;
 
 std::unique_ptr<RouteState> registerRoutes(Router& r, ServiceContext& ctx, std::unique_ptr<Accounts> accounts) {
+    return registerRoutes(r, ctx, std::move(accounts),
+                          std::make_unique<Units>(ctx.db, ctx.audit, systemBackend(), ::getpid()));
+}
+
+std::unique_ptr<RouteState> registerRoutes(Router& r, ServiceContext& ctx, std::unique_ptr<Accounts> accounts,
+                                           std::unique_ptr<Units> units) {
     auto s = std::make_unique<RouteState>();
     s->accounts = std::move(accounts);
+    s->units = std::move(units);
+    s->unitHandlers = std::make_unique<UnitHandlers>(*s->units);
     s->auth = std::make_unique<AuthHandlers>(ctx, *s->accounts);
     s->users = std::make_unique<UserHandlers>(*s->accounts);
     s->audit = std::make_unique<AuditHandlers>(ctx);
     auto* auth = s->auth.get();
     auto* users = s->users.get();
     auto* audit = s->audit.get();
+    auto* unitsH = s->unitHandlers.get();
 
     // Any signed-in staff member, including one whose token only allows the
     // password change (kMustChangePasswordRole).
@@ -57,6 +70,19 @@ std::unique_ptr<RouteState> registerRoutes(Router& r, ServiceContext& ctx, std::
           "The console's audit log, oldest first, after a sequence number");
     r.get("/api/v1/audit/verify", auditors, [audit](Request& q, Reply& p) { audit->verify(q, p); },
           "Verify the audit log's hash chain");
+
+    // Appliance control: medbox's own systemd units (docs/console.md, "Units").
+    // Reading is for auditors too; acting is admin only, and audited.
+    r.get("/api/v1/appliance/units", auditors, [unitsH](Request& q, Reply& p) { unitsH->list(q, p); },
+          "Every medbox unit with its state, main PID, memory and restarts");
+    r.get("/api/v1/appliance/units/{name}", auditors, [unitsH](Request& q, Reply& p) { unitsH->get(q, p); },
+          "One medbox unit and its last journal lines");
+    r.post("/api/v1/appliance/units/{name}/start", admin, [unitsH](Request& q, Reply& p) { unitsH->start(q, p); },
+           "Start a medbox unit and wait for the job");
+    r.post("/api/v1/appliance/units/{name}/stop", admin, [unitsH](Request& q, Reply& p) { unitsH->stop(q, p); },
+           "Stop a medbox unit (not the console itself) and wait for the job");
+    r.post("/api/v1/appliance/units/{name}/restart", admin, [unitsH](Request& q, Reply& p) { unitsH->restart(q, p); },
+           "Restart a medbox unit (not the console itself) and wait for the job");
     return s;
 }
 

@@ -12,6 +12,8 @@ class Accounts;
 class AuthHandlers;
 class UserHandlers;
 class AuditHandlers;
+class Units;
+class UnitHandlers;
 
 // What the registered handlers refer to; the application keeps it alive as
 // long as the router.
@@ -22,9 +24,15 @@ struct RouteState {
     std::unique_ptr<AuthHandlers> auth;
     std::unique_ptr<UserHandlers> users;
     std::unique_ptr<AuditHandlers> audit;
+    std::unique_ptr<Units> units;
+    std::unique_ptr<UnitHandlers> unitHandlers;
 };
 
-// Registers every console route on the router, handing them `accounts`.
+// Registers every console route on the router, handing them `accounts` and
+// `units` (appliance control, domain/Units.h). Without `units`: the real
+// systemd (over the system bus, connected per request, never at start).
 std::unique_ptr<RouteState> registerRoutes(Router& router, ServiceContext& ctx, std::unique_ptr<Accounts> accounts);
+std::unique_ptr<RouteState> registerRoutes(Router& router, ServiceContext& ctx, std::unique_ptr<Accounts> accounts,
+                                           std::unique_ptr<Units> units);
 
 }  // namespace medbox::console
