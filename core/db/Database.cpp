@@ -1,5 +1,6 @@
 #include "db/Database.h"
 
+#include "db/ChangeCapture.h"
 #include "db/CoreSchema.h"
 
 #include <Poco/Logger.h>
@@ -8,6 +9,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <exception>
 #include <set>
 
 namespace medbox::db {
@@ -28,14 +30,6 @@ void execOn(sqlite3* db, const std::string& sql) {
         throw DbError(sqlite3_extended_errcode(db), msg);
     }
 }
-
-// The replication log must not replicate itself.
-int captureFilter(void*, const char* table) { return std::string_view(table) != "replication_log"; }
-
-struct SessionGuard {
-    sqlite3_session* s = nullptr;
-    ~SessionGuard() { if (s) sqlite3session_delete(s); }
-};
 
 }  // namespace
 
@@ -118,13 +112,16 @@ Database::Database(Options opts, std::vector<Migration> migrations) : opts_(std:
     }
     migrate(migrations);
     checkPrimaryKeys();
+    if (opts_.captureChanges) capture_ = std::make_unique<ChangeCapture>(writer_->handle(), "replication_log");
     for (int i = 0; i < std::max(1, opts_.readers); ++i) {
         readers_.push_back(std::make_unique<Connection>(openConnection(false)));
         freeReaders_.push_back(readers_.back().get());
     }
 }
 
-Database::~Database() = default;
+Database::~Database() {
+    capture_.reset();  // removes its hook while the writer connection is still open
+}
 
 void Database::migrate(const std::vector<Migration>& migrations) {
     int current = 0;
@@ -175,51 +172,121 @@ Database::Lease::~Lease() {
 Database::Snapshot::Snapshot(Connection& c) : conn(c) { c.prepare("BEGIN").run(); }
 Database::Snapshot::~Snapshot() { sqlite3_exec(conn.handle(), "COMMIT", nullptr, nullptr, nullptr); }
 
-void Database::write(const std::function<void(Tx&)>& fn) {
-    std::vector<std::function<void()>> after;
-    {
-        std::lock_guard lock(writeMutex_);
-        sqlite3* h = writer_->handle();
+struct Database::Pending {
+    const std::function<void(Tx&)>* fn = nullptr;
+    bool done = false;                          // set by the leader, under groupMutex_
+    bool committed = false;
+    std::exception_ptr error;
+    std::vector<std::function<void()>> after;   // the tx's after-commit actions
+};
+
+namespace {
+
+constexpr size_t kMaxGroup = 64;
+
+// Writes the changeset of one write (exactly the rows it changed) into
+// replication_log, in the same transaction.
+void logChangeset(Connection& writer, const std::string& changeset) {
+    if (changeset.empty()) return;  // nothing changed, or changed and changed back
+    writer.prepare("INSERT INTO replication_log(committed_ms, changeset) VALUES(?, ?)")
+        .bind(1, wallMs()).bindBlob(2, changeset).run();
+}
+
+}  // namespace
+
+// Runs group[start..] in one transaction; returns the index of the first
+// member it did not run (group.size() unless SQLite rolled the whole
+// transaction back, e.g. on a full disk: the rest then gets a new one).
+size_t Database::runGroup(const std::vector<Pending*>& group, size_t start) {
+    sqlite3* h = writer_->handle();
+    try {
         writer_->prepare("BEGIN IMMEDIATE").run();
-        SessionGuard session;
+    } catch (...) {
+        for (size_t i = start; i < group.size(); ++i) group[i]->error = std::current_exception();
+        return group.size();
+    }
+    // A lone write is a plain transaction, exactly as without grouping.
+    const bool alone = group.size() - start == 1;
+    for (size_t i = start; i < group.size(); ++i) {
+        Pending& p = *group[i];
         try {
-            if (opts_.captureChanges) {
-                int rc = sqlite3session_create(h, "main", &session.s);
-                if (rc != SQLITE_OK) throw DbError(rc, "cannot start change capture");
-                sqlite3session_table_filter(session.s, captureFilter, nullptr);
-                rc = sqlite3session_attach(session.s, nullptr);
-                if (rc != SQLITE_OK) throw DbError(rc, "cannot attach change capture");
-            }
+            if (!alone) writer_->prepare("SAVEPOINT medbox_write").run();
+            if (capture_) capture_->begin();
             Tx tx(*writer_);
-            fn(tx);
-            if (session.s && !sqlite3session_isempty(session.s)) {
-                int size = 0;
-                void* buf = nullptr;
-                int rc = sqlite3session_changeset(session.s, &size, &buf);
-                if (rc != SQLITE_OK) throw DbError(rc, "cannot collect changeset");
-                std::string_view bytes(static_cast<const char*>(buf), static_cast<size_t>(size));
-                try {
-                    writer_->prepare("INSERT INTO replication_log(committed_ms, changeset) VALUES(?, ?)")
-                        .bind(1, wallMs()).bindBlob(2, bytes).run();
-                } catch (...) {
-                    sqlite3_free(buf);
-                    throw;
-                }
-                sqlite3_free(buf);
-            }
-            sqlite3session_delete(session.s);
-            session.s = nullptr;
-            writer_->prepare("COMMIT").run();
-            after = std::move(tx.afterCommit_);
+            (*p.fn)(tx);
+            if (capture_) logChangeset(*writer_, capture_->end());
+            if (!alone) writer_->prepare("RELEASE medbox_write").run();
+            p.after = std::move(tx.afterCommit_);
+            p.committed = true;
         } catch (...) {
-            if (!sqlite3_get_autocommit(h)) sqlite3_exec(h, "ROLLBACK", nullptr, nullptr, nullptr);
-            throw;
+            p.error = std::current_exception();
+            if (capture_) capture_->discard();
+            if (sqlite3_get_autocommit(h)) {
+                // SQLite already rolled the transaction back: the earlier
+                // members' work is gone too, and they are told so.
+                for (size_t j = start; j < i; ++j) {
+                    if (!group[j]->committed) continue;
+                    group[j]->committed = false;
+                    group[j]->after.clear();
+                    group[j]->error = p.error;
+                }
+                return i + 1;
+            }
+            if (alone) {
+                sqlite3_exec(h, "ROLLBACK", nullptr, nullptr, nullptr);
+                return group.size();
+            }
+            // Undo this member only; the others' work stays.
+            sqlite3_exec(h, "ROLLBACK TO medbox_write; RELEASE medbox_write", nullptr, nullptr, nullptr);
         }
     }
+    try {
+        writer_->prepare("COMMIT").run();
+    } catch (...) {
+        auto e = std::current_exception();
+        if (!sqlite3_get_autocommit(h)) sqlite3_exec(h, "ROLLBACK", nullptr, nullptr, nullptr);
+        for (size_t i = start; i < group.size(); ++i) {
+            if (!group[i]->committed) continue;
+            group[i]->committed = false;
+            group[i]->after.clear();
+            group[i]->error = e;
+        }
+    }
+    return group.size();
+}
+
+void Database::write(const std::function<void(Tx&)>& fn) {
+    Pending me;
+    me.fn = &fn;
+    {
+        std::unique_lock lock(groupMutex_);
+        queue_.push_back(&me);
+        while (!me.done) {
+            if (leader_) {
+                groupCv_.wait(lock);
+                continue;
+            }
+            // Lead: take whoever is waiting (in arrival order) and commit them together.
+            leader_ = true;
+            const size_t n = std::min(queue_.size(), kMaxGroup);
+            std::vector<Pending*> group(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+            queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+            lock.unlock();
+            {
+                std::lock_guard writeLock(writeMutex_);
+                for (size_t start = 0; start < group.size();) start = runGroup(group, start);
+            }
+            lock.lock();
+            for (Pending* p : group) p->done = true;  // a member may return (and go away) from here on
+            leader_ = false;
+            groupCv_.notify_all();
+        }
+    }
+    if (me.error) std::rethrow_exception(me.error);
     // The transaction is committed: a failing follow-up (cache drop, outbox
     // wake, audit anchor) must not make the caller think it was not, or the
     // caller might repeat it. Say so once in the log and go on.
-    for (auto& f : after) {
+    for (auto& f : me.after) {
         try {
             f();
         } catch (const std::exception& e) {

@@ -26,6 +26,8 @@ struct sqlite3;
 
 namespace medbox::db {
 
+class ChangeCapture;
+
 struct Migration {
     int number;         // from the file name: 0001_create_schema.sql -> 1
     std::string name;   // file name
@@ -82,6 +84,13 @@ public:
     // Runs fn inside BEGIN IMMEDIATE ... COMMIT on the writer. An exception
     // from fn rolls back and propagates. After commit, the tx's after-commit
     // actions run (outside the lock order of the caller's work).
+    //
+    // Group commit: write() calls that arrive while another is committing
+    // wait and then run together, one after the other, each inside its own
+    // SAVEPOINT of one transaction, and share its COMMIT (one fsync for the
+    // group). Each call still returns only after that COMMIT, is rolled back
+    // alone when its fn throws, and logs its own changeset; a lone call runs
+    // exactly as a plain BEGIN ... COMMIT.
     void write(const std::function<void(Tx&)>& fn);
 
     // Changes in the replication log after seq (for the standby and tests).
@@ -112,9 +121,18 @@ private:
     void migrate(const std::vector<Migration>& migrations);
     void checkPrimaryKeys();
 
+    // One write() waiting for, or taking part in, a group commit.
+    struct Pending;
+    size_t runGroup(const std::vector<Pending*>& group, size_t start);
+
     Options opts_;
+    std::mutex groupMutex_;              // guards queue_ and leader_
+    std::condition_variable groupCv_;
+    std::vector<Pending*> queue_;         // waiting, in arrival order
+    bool leader_ = false;                 // a thread is running a group
     std::mutex writeMutex_;
     std::unique_ptr<Connection> writer_;
+    std::unique_ptr<ChangeCapture> capture_;  // on the writer, when opts_.captureChanges
     std::vector<std::unique_ptr<Connection>> readers_;
     std::vector<Connection*> freeReaders_;
     std::mutex poolMutex_;

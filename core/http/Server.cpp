@@ -21,8 +21,8 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <condition_variable>
-#include <deque>
+#include <shared_mutex>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 
@@ -49,9 +49,21 @@ struct Conn {
     StreamSocket socket;
     std::unique_ptr<Session> session;
     int fd = -1;
-    bool busy = false;
+    uint64_t id = 0;        // never reused: an epoll event names the connection, not the fd number
+    bool busy = false;      // a worker has it (guarded by connMutex)
     int64_t parkedAtMs = 0;
+    int served = 0;         // requests answered on this connection
 };
+
+// epoll data of the eventfd that stop() signals; connection ids start at 1.
+constexpr uint64_t kWakeId = 0;
+
+bool sameName(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    return true;
+}
 
 bool sane(const std::string& id) {
     if (id.empty() || id.size() > 64) return false;
@@ -65,7 +77,7 @@ bool sane(const std::string& id) {
 class TokenCache {
 public:
     std::optional<Principal> get(const std::string& token, int64_t nowMs) {
-        std::lock_guard lock(mutex_);
+        std::shared_lock lock(mutex_);  // readers do not serialise each other
         auto it = map_.find(token);
         if (it == map_.end() || it->second.untilMs <= nowMs) return std::nullopt;
         return it->second.principal;
@@ -80,7 +92,7 @@ public:
 
 private:
     struct Entry { Principal principal; int64_t untilMs; };
-    std::mutex mutex_;
+    std::shared_mutex mutex_;
     std::unordered_map<std::string, Entry> map_;
 };
 
@@ -94,19 +106,17 @@ struct Server::Impl {
     Poco::Logger& log;
     HTTPServerParams::Ptr params;
     ServerSocket listener;
-    int epfd = -1;
-    int wakefd = -1;
+    int epfd = -1;        // parked connections; the workers wait on it themselves
+    int acceptEpfd = -1;  // the listening socket; the accept thread waits on it
+    int wakefd = -1;      // in both sets, level-triggered: stop() wakes every waiter
     std::atomic<bool> stopping{false};
     std::atomic<int64_t> lastLoop{0};
     std::thread loopThread;
     std::vector<std::thread> workers;
 
-    std::mutex connMutex;  // guards conns and every epoll_ctl on a connection fd
-    std::unordered_map<int, std::shared_ptr<Conn>> conns;
-
-    std::mutex queueMutex;
-    std::condition_variable queueCv;
-    std::deque<std::shared_ptr<Conn>> queue;
+    std::mutex connMutex;  // guards conns, busy/parkedAtMs and every epoll_ctl on a connection fd
+    std::unordered_map<uint64_t, std::shared_ptr<Conn>> conns;
+    uint64_t nextConnId = 1;
 
     TokenCache tokenCache;
     std::atomic<uint64_t> requestCounter{0};
@@ -124,12 +134,11 @@ struct Server::Impl {
     void loop();
     void accept();
     void sweepIdle(int64_t now);
-    void enqueue(std::shared_ptr<Conn> c);
     void workerMain();
     void serve(const std::shared_ptr<Conn>& c);
     void park(const std::shared_ptr<Conn>& c);
     void close(const std::shared_ptr<Conn>& c);
-    void handle(HTTPServerRequest& req, HTTPServerResponse& resp);
+    void handle(HTTPServerRequest& req, HTTPServerResponse& resp, StreamSocket& socket);
     void dispatch(Request& rq, Reply& rp, const RouteInfo** matched);
 };
 
@@ -153,28 +162,18 @@ void Server::Impl::prepareMetrics() {
     });
 }
 
+// The accept thread: new connections, the idle sweep and the watchdog's
+// heartbeat. Requests never pass through it (see workerMain).
 void Server::Impl::loop() {
-    constexpr int kMax = 256;
+    constexpr int kMax = 8;
     epoll_event events[kMax];
     int64_t lastSweep = steadyMs();
     while (!stopping) {
-        int n = epoll_wait(epfd, events, kMax, 500);
+        int n = epoll_wait(acceptEpfd, events, kMax, 500);
         int64_t now = steadyMs();
         lastLoop = now;
-        for (int i = 0; i < n; ++i) {
-            int fd = events[i].data.fd;
-            if (fd == wakefd) continue;
-            if (fd == listener.impl()->sockfd()) { accept(); continue; }
-            std::shared_ptr<Conn> c;
-            {
-                std::lock_guard lock(connMutex);
-                auto it = conns.find(fd);
-                if (it == conns.end()) continue;
-                c = it->second;
-                c->busy = true;
-            }
-            enqueue(std::move(c));
-        }
+        for (int i = 0; i < n; ++i)
+            if (events[i].data.fd == listener.impl()->sockfd()) accept();
         if (now - lastSweep >= 1000) {
             sweepIdle(now);
             lastSweep = now;
@@ -183,65 +182,78 @@ void Server::Impl::loop() {
 }
 
 void Server::Impl::accept() {
-    StreamSocket s;
-    try {
-        s = listener.acceptConnection();
-    } catch (const Poco::Exception&) {
-        return;  // the client gave up before we accepted, or a TLS wrapper error: nothing to serve
+    // The listener is non-blocking and level-triggered: take what is queued.
+    for (int i = 0; i < 64 && !stopping; ++i) {
+        StreamSocket s;
+        try {
+            s = listener.acceptConnection();
+        } catch (const Poco::Exception&) {
+            return;  // nothing more queued, the client gave up, or a TLS wrapper error: nothing to serve
+        }
+        std::lock_guard lock(connMutex);
+        if (static_cast<int>(conns.size()) >= opts.maxConnections) {
+            // Over the limit: refuse cheaply rather than let memory grow without bound.
+            try { s.close(); } catch (const Poco::Exception&) {}
+            continue;
+        }
+        auto c = std::make_shared<Conn>();
+        c->socket = s;
+        c->fd = s.impl()->sockfd();
+        try {
+            c->socket.setNoDelay(true);
+            c->socket.setBlocking(true);
+            c->socket.setReceiveTimeout(Poco::Timespan(opts.ioTimeoutSeconds, 0));
+            c->socket.setSendTimeout(Poco::Timespan(opts.ioTimeoutSeconds, 0));
+            c->session = std::make_unique<Session>(c->socket, params);
+        } catch (const Poco::Exception&) {
+            continue;
+        }
+        c->id = nextConnId++;
+        c->parkedAtMs = steadyMs();
+        epoll_event ev{};
+        ev.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
+        ev.data.u64 = c->id;
+        if (epoll_ctl(epfd, EPOLL_CTL_ADD, c->fd, &ev) != 0) continue;
+        conns[c->id] = c;
     }
-    std::lock_guard lock(connMutex);
-    if (static_cast<int>(conns.size()) >= opts.maxConnections) {
-        // Over the limit: refuse cheaply rather than let memory grow without bound.
-        try { s.close(); } catch (const Poco::Exception&) {}
-        return;
-    }
-    auto c = std::make_shared<Conn>();
-    c->socket = s;
-    c->fd = s.impl()->sockfd();
-    try {
-        c->socket.setNoDelay(true);
-        c->socket.setBlocking(true);
-        c->socket.setReceiveTimeout(Poco::Timespan(opts.ioTimeoutSeconds, 0));
-        c->socket.setSendTimeout(Poco::Timespan(opts.ioTimeoutSeconds, 0));
-        c->session = std::make_unique<Session>(c->socket, params);
-    } catch (const Poco::Exception&) {
-        return;
-    }
-    c->parkedAtMs = steadyMs();
-    epoll_event ev{};
-    ev.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
-    ev.data.fd = c->fd;
-    if (epoll_ctl(epfd, EPOLL_CTL_ADD, c->fd, &ev) != 0) return;
-    conns[c->fd] = c;
 }
 
 void Server::Impl::sweepIdle(int64_t now) {
-    std::vector<std::shared_ptr<Conn>> idle;
-    {
-        std::lock_guard lock(connMutex);
-        for (auto& [fd, c] : conns)
-            if (!c->busy && now - c->parkedAtMs > opts.keepAliveSeconds * 1000LL) idle.push_back(c);
+    // Decided and done under one lock: a worker takes a connection (busy)
+    // under the same lock, so a connection it has just picked up is never closed here.
+    std::lock_guard lock(connMutex);
+    for (auto it = conns.begin(); it != conns.end();) {
+        Conn& c = *it->second;
+        if (c.busy || now - c.parkedAtMs <= opts.keepAliveSeconds * 1000LL) {
+            ++it;
+            continue;
+        }
+        epoll_ctl(epfd, EPOLL_CTL_DEL, c.fd, nullptr);
+        try {
+            c.socket.close();
+        } catch (const Poco::Exception&) {
+        }
+        it = conns.erase(it);
     }
-    for (auto& c : idle) close(c);
 }
 
-void Server::Impl::enqueue(std::shared_ptr<Conn> c) {
-    {
-        std::lock_guard lock(queueMutex);
-        queue.push_back(std::move(c));
-    }
-    queueCv.notify_one();
-}
-
+// Workers wait on the epoll set of parked connections themselves (each
+// connection is registered EPOLLONESHOT, so one event goes to exactly one
+// worker and the connection stays disarmed until park() re-arms it). A
+// request therefore costs no hand-over between threads: the worker that
+// wakes up reads it, answers it and parks the connection again.
 void Server::Impl::workerMain() {
-    for (;;) {
+    while (!stopping) {
+        epoll_event ev{};
+        int n = epoll_wait(epfd, &ev, 1, 500);
+        if (n <= 0 || ev.data.u64 == kWakeId) continue;
         std::shared_ptr<Conn> c;
         {
-            std::unique_lock lock(queueMutex);
-            queueCv.wait(lock, [&] { return stopping || !queue.empty(); });
-            if (stopping && queue.empty()) return;
-            c = std::move(queue.front());
-            queue.pop_front();
+            std::lock_guard lock(connMutex);
+            auto it = conns.find(ev.data.u64);
+            if (it == conns.end()) continue;  // closed by the idle sweep meanwhile
+            c = it->second;
+            c->busy = true;
         }
         serve(c);
     }
@@ -249,23 +261,23 @@ void Server::Impl::workerMain() {
 
 void Server::Impl::park(const std::shared_ptr<Conn>& c) {
     std::lock_guard lock(connMutex);
-    if (!conns.count(c->fd)) return;
+    if (!conns.count(c->id)) return;
     c->busy = false;
     c->parkedAtMs = steadyMs();
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
-    ev.data.fd = c->fd;
+    ev.data.u64 = c->id;
     epoll_ctl(epfd, EPOLL_CTL_MOD, c->fd, &ev);
 }
 
 void Server::Impl::close(const std::shared_ptr<Conn>& c) {
     std::lock_guard lock(connMutex);
-    auto it = conns.find(c->fd);
+    auto it = conns.find(c->id);
     if (it == conns.end() || it->second != c) return;
     epoll_ctl(epfd, EPOLL_CTL_DEL, c->fd, nullptr);
     conns.erase(it);
-    // Closed under the lock so the fd number cannot be reused by accept()
-    // while a stale map entry still names it.
+    // Closed under the lock, like every epoll_ctl on the fd, so a reused fd
+    // number is never touched on behalf of the old connection.
     try {
         c->socket.close();
     } catch (const Poco::Exception&) {
@@ -286,8 +298,12 @@ void sendBadRequest(HTTPServerResponseImpl& response) {
 void Server::Impl::serve(const std::shared_ptr<Conn>& c) {
     Session& session = *c->session;
     try {
-        for (;;) {
-            if (stopping || !session.hasMoreRequests()) break;
+        // The worker is here because bytes arrived (or a pipelined request is
+        // buffered), so there is no need to poll() before reading, which is
+        // what HTTPServerSession::hasMoreRequests() would do (four system
+        // calls in Poco 1.11). The keep-alive request limit is counted here.
+        while (!stopping) {
+            const bool last = opts.maxKeepAliveRequests > 0 && ++c->served >= opts.maxKeepAliveRequests;
             try {
                 HTTPServerResponseImpl response(session);
                 HTTPServerRequestImpl request(response, session, params.get());
@@ -296,10 +312,10 @@ void Server::Impl::serve(const std::shared_ptr<Conn>& c) {
                     break;
                 }
                 response.setVersion(request.getVersion());
-                response.setKeepAlive(params->getKeepAlive() && request.getKeepAlive() && session.canKeepAlive());
+                response.setKeepAlive(params->getKeepAlive() && request.getKeepAlive() && !last);
                 if (request.getExpectContinue()) response.sendContinue();
-                handle(request, response);
-                session.setKeepAlive(params->getKeepAlive() && response.getKeepAlive() && session.canKeepAlive());
+                handle(request, response, c->socket);
+                session.setKeepAlive(params->getKeepAlive() && response.getKeepAlive() && !last);
             } catch (const NoMessageException&) {
                 break;  // the client closed an idle connection
             } catch (const MessageException&) {
@@ -353,7 +369,7 @@ void Server::Impl::dispatch(Request& rq, Reply& rp, const RouteInfo** matched) {
     (*m.handler)(rq, rp);
 }
 
-void Server::Impl::handle(HTTPServerRequest& req, HTTPServerResponse& resp) {
+void Server::Impl::handle(HTTPServerRequest& req, HTTPServerResponse& resp, StreamSocket& socket) {
     int64_t start = steadyMs();
     const std::string& uri = req.getURI();
     size_t q = uri.find('?');
@@ -408,21 +424,56 @@ void Server::Impl::handle(HTTPServerRequest& req, HTTPServerResponse& resp) {
     // A body the handler did not read would be taken for the next request.
     if (rp.status() >= 400 && (req.hasContentLength() || req.getChunkedTransferEncoding())) resp.setKeepAlive(false);
 
-    resp.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(rp.status()));
-    resp.setContentType(rp.contentType());
-    resp.set("X-Request-Id", rid);
-    resp.set("X-Content-Type-Options", "nosniff");
-    resp.set("X-Frame-Options", "DENY");
-    resp.set("Referrer-Policy", "no-referrer");
-    if (!resp.has("Content-Security-Policy"))
-        resp.set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
-    if (opts.tls) resp.set("Strict-Transport-Security", "max-age=31536000");
-    for (const auto& [k, v] : rp.headers()) resp.set(k, v);
-    if (!rp.headers().count("Cache-Control")) resp.set("Cache-Control", "no-store");
-    resp.setContentLength(static_cast<std::streamsize>(rp.bytes().size()));
-    if (req.getMethod() == HTTPRequest::HTTP_HEAD) resp.send().flush();
-    else resp.sendBuffer(rp.bytes().data(), rp.bytes().size());
-
+    // The answer goes out in one write: status line, headers and body in one
+    // buffer, so one TLS record and one send() (Poco's sendBuffer() writes the
+    // header and the body separately). Handler headers replace defaults of
+    // the same name.
+    const int status = rp.status();
+    struct Field { std::string_view name; std::string_view value; };
+    Field fields[16];
+    size_t nf = 0;
+    fields[nf++] = {"Content-Type", rp.contentType()};
+    fields[nf++] = {"X-Request-Id", rid};
+    fields[nf++] = {"X-Content-Type-Options", "nosniff"};
+    fields[nf++] = {"X-Frame-Options", "DENY"};
+    fields[nf++] = {"Referrer-Policy", "no-referrer"};
+    fields[nf++] = {"Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"};
+    if (opts.tls) fields[nf++] = {"Strict-Transport-Security", "max-age=31536000"};
+    fields[nf++] = {"Cache-Control", "no-store"};
+    std::vector<Field> extra;
+    for (const auto& [k, v] : rp.headers()) {
+        bool replaced = false;
+        for (size_t i = 0; i < nf && !replaced; ++i) {
+            if (sameName(fields[i].name, k)) {
+                fields[i].value = v;
+                replaced = true;
+            }
+        }
+        if (!replaced) extra.push_back({k, v});
+    }
+    const std::string& body = rp.bytes();
+    const bool head = req.getMethod() == HTTPRequest::HTTP_HEAD;
+    std::string out;
+    out.reserve(512 + (head ? 0 : body.size()));
+    out += resp.getVersion();
+    out += ' ';
+    out += std::to_string(status);
+    out += ' ';
+    out += HTTPResponse::getReasonForStatus(static_cast<HTTPResponse::HTTPStatus>(status));
+    out += "\r\n";
+    auto field = [&out](std::string_view name, std::string_view value) {
+        out += name;
+        out += ": ";
+        out += value;
+        out += "\r\n";
+    };
+    field("Connection", resp.getKeepAlive() ? "Keep-Alive" : "Close");
+    for (size_t i = 0; i < nf; ++i) field(fields[i].name, fields[i].value);
+    for (const auto& f : extra) field(f.name, f.value);
+    field("Content-Length", std::to_string(body.size()));
+    out += "\r\n";
+    if (!head) out += body;
+    // Counted before the answer leaves, so a client that has its answer also sees it counted.
     if (metrics) {
         const RouteMetrics* rm = &unmatched;
         if (matched) {
@@ -432,6 +483,12 @@ void Server::Impl::handle(HTTPServerRequest& req, HTTPServerResponse& resp) {
         int cls = std::clamp(rp.status() / 100, 1, 5);
         if (rm->byClass[cls]) rm->byClass[cls]->inc();
         if (rm->latency) rm->latency->observe(static_cast<double>(steadyMs() - start) / 1000.0);
+    }
+
+    for (size_t sent = 0; sent < out.size();) {
+        int n = socket.sendBytes(out.data() + sent, static_cast<int>(out.size() - sent));
+        if (n <= 0) throw Poco::Net::NetException("connection closed while sending the answer");
+        sent += static_cast<size_t>(n);
     }
 }
 
@@ -454,12 +511,15 @@ void Server::start() {
     i.idPrefix = i.opts.serviceName + "-" + std::to_string(::getpid()) + "-";
     i.prepareMetrics();
     i.epfd = epoll_create1(EPOLL_CLOEXEC);
+    i.acceptEpfd = epoll_create1(EPOLL_CLOEXEC);
     i.wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     epoll_event ev{};
     ev.events = EPOLLIN;
     ev.data.fd = i.listener.impl()->sockfd();
-    epoll_ctl(i.epfd, EPOLL_CTL_ADD, ev.data.fd, &ev);
+    epoll_ctl(i.acceptEpfd, EPOLL_CTL_ADD, ev.data.fd, &ev);
     ev.data.fd = i.wakefd;
+    epoll_ctl(i.acceptEpfd, EPOLL_CTL_ADD, i.wakefd, &ev);
+    ev.data.u64 = kWakeId;
     epoll_ctl(i.epfd, EPOLL_CTL_ADD, i.wakefd, &ev);
     i.lastLoop = steadyMs();
     i.loopThread = std::thread([&i] { i.loop(); });
@@ -470,20 +530,21 @@ void Server::stop() {
     auto& i = *impl_;
     if (!i.loopThread.joinable()) return;
     i.stopping = true;
+    // Never read: level-triggered, it wakes every thread waiting in either set.
     uint64_t one = 1;
     [[maybe_unused]] auto w = ::write(i.wakefd, &one, sizeof one);
     i.loopThread.join();
-    i.queueCv.notify_all();
     for (auto& t : i.workers) t.join();
     i.workers.clear();
     std::vector<std::shared_ptr<Conn>> all;
     {
         std::lock_guard lock(i.connMutex);
-        for (auto& [fd, c] : i.conns) all.push_back(c);
+        for (auto& [id, c] : i.conns) all.push_back(c);
     }
     for (auto& c : all) i.close(c);
     try { i.listener.close(); } catch (const Poco::Exception&) {}
     ::close(i.epfd);
+    ::close(i.acceptEpfd);
     ::close(i.wakefd);
 }
 

@@ -5,6 +5,9 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 using namespace medbox;
@@ -219,4 +222,84 @@ TEST(Database, AFailingAfterCommitActionDoesNotUndoOrHideTheCommit) {
     }));
     EXPECT_TRUE(second);
     EXPECT_EQ(count(db, "item"), 1);
+}
+
+// Group commit: writes that arrive while another commits run together in one
+// transaction (one fsync), each in its own savepoint. A member that throws is
+// rolled back alone; every committed member logs its own changeset; after-
+// commit actions run for the committed ones only.
+TEST(Database, GroupCommitKeepsEachWriteAllOrNothing) {
+    testutil::TempDir dir;
+    Options o;
+    o.path = dir.file("primary.db");
+    Database db(o, schema());
+    db.write([](Tx& tx) { tx.prepare("INSERT INTO item(name, qty) VALUES('counter', 0)").run(); });
+
+    bool grouped = false;
+    int committedWrites = 1;
+    for (int attempt = 0; attempt < 5 && !grouped; ++attempt) {
+        std::mutex m;
+        std::condition_variable cv;
+        bool release = false;
+        std::atomic<int> waiting{0};
+        // The first writer holds the writer until the others are queued behind it.
+        std::thread first([&] {
+            db.write([&](Tx& tx) {
+                tx.prepare("UPDATE item SET qty = qty + 1 WHERE name = 'counter'").run();
+                std::unique_lock lock(m);
+                cv.wait(lock, [&] { return release; });
+            });
+        });
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the first one is inside its transaction
+        std::vector<std::thread::id> ranOn(4);
+        std::vector<int> afterRan(4, 0);
+        std::vector<bool> threw(4, false);
+        std::vector<std::thread> others;
+        for (int k = 0; k < 4; ++k) {
+            others.emplace_back([&, k] {
+                ++waiting;
+                try {
+                    db.write([&, k](Tx& tx) {
+                        ranOn[k] = std::this_thread::get_id();
+                        tx.prepare("UPDATE item SET qty = qty + 1 WHERE name = 'counter'").run();
+                        tx.prepare("INSERT INTO item(name, qty) VALUES(?, ?)").args("w" + std::to_string(attempt) + "-" + std::to_string(k), k).run();
+                        tx.afterCommit([&afterRan, k] { ++afterRan[k]; });
+                        if (k == 1) throw std::runtime_error("business rule says no");
+                        // k == 2 breaks a constraint after changing a row: only its own changes go.
+                        if (k == 2) tx.prepare("INSERT INTO item(name, qty) VALUES('counter', 1)").run();
+                    });
+                } catch (const std::exception&) {
+                    threw[k] = true;
+                }
+            });
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));  // let them queue behind the first
+        {
+            std::lock_guard lock(m);
+            release = true;
+        }
+        cv.notify_all();
+        first.join();
+        for (auto& t : others) t.join();
+        committedWrites += 3;  // first, k=0, k=3
+        EXPECT_EQ(threw, (std::vector<bool>{false, true, true, false}));
+        EXPECT_EQ(afterRan, (std::vector<int>{1, 0, 0, 1}));
+        grouped = ranOn[0] == ranOn[1] && ranOn[1] == ranOn[2] && ranOn[2] == ranOn[3];
+    }
+    EXPECT_TRUE(grouped) << "writes queued behind a running one were never committed as a group";
+
+    // Each committed write has exactly its own entry; replaying them rebuilds the primary.
+    auto log = db.changesSince(0, 1000);
+    EXPECT_EQ(static_cast<int>(log.size()), committedWrites);
+    Options ro;
+    ro.path = dir.file("replica.db");
+    Database replica(ro, schema());
+    for (const auto& ch : log) replica.applyChangeset(ch.changeset);
+    EXPECT_EQ(rowsOf(replica), rowsOf(db));
+    const auto rows = rowsOf(db);
+    EXPECT_EQ(std::get<2>(rows[0]), committedWrites - 1);  // the counter: one increment per committed write
+    for (const auto& r : rows) {
+        const std::string& name = std::get<1>(r);
+        EXPECT_TRUE(name == "counter" || name.ends_with("-0") || name.ends_with("-3")) << name;
+    }
 }

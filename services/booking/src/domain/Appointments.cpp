@@ -49,6 +49,10 @@ BookingResult Appointments::book(const Caller& who, const BookingRequest& r) {
             id = seen->appointmentId;
             result.status = seen->status;
             result.replayed = true;
+            // The appointment as it is now, read in this transaction.
+            auto now = store::findAppointment(c, id);
+            if (!now) throw ApiError(Err::NotFound, "appointment " + idText(id) + " does not exist");
+            result.appointment = std::move(*now);
             return;
         }
         auto slot = store::findSlot(c, r.slotId);
@@ -109,6 +113,7 @@ BookingResult Appointments::book(const Caller& who, const BookingRequest& r) {
         a.createdAt = now;
         id = store::insertAppointment(c, a);
         auto stored = store::findAppointment(c, id);
+        result.appointment = *stored;  // the answer: read here rather than in a second transaction after commit
         env_.enqueueIn(tx, messages::kHisbridge, messages::kCreated, messages::created(*stored, *s, env_.time));
         auto detail = jsonObject();
         detail->set("scheduleId", s->id);
@@ -118,7 +123,6 @@ BookingResult Appointments::book(const Caller& who, const BookingRequest& r) {
         store::insertIdempotency(c, who.actor, r.idempotencyKey, {hash, 201, id}, now);
         env_.cache.invalidateAfter(tx);
     });
-    result.appointment = get(id);
     return result;
 }
 
