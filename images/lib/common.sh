@@ -1,0 +1,38 @@
+# shellcheck shell=bash
+# Shared by images/build.sh and images/lib/*.sh (sourced, not run).
+
+# medbox_uuid NAME: a UUID derived from NAME (sha256), so partition, file
+# system and disk identifiers are the same on every build of one profile and
+# differ between profiles. Formatted as an RFC 4122 version-4/variant-1 UUID
+# (the bits are a hash, not random numbers).
+medbox_uuid() {
+    local h
+    h=$(printf 'medbox-image:%s' "$1" | sha256sum)
+    printf '%s-%s-4%s-a%s-%s\n' "${h:0:8}" "${h:8:4}" "${h:13:3}" "${h:17:3}" "${h:20:12}"
+}
+
+# medbox_hex8 NAME: 8 hex digits derived from NAME (FAT volume serial number).
+medbox_hex8() {
+    local h
+    h=$(printf 'medbox-image:%s' "$1" | sha256sum)
+    printf '%s\n' "${h:0:8}"
+}
+
+# clamp_mtimes DIR EPOCH: no file in DIR is newer than EPOCH (files that
+# package scripts or the build wrote "now" get EPOCH; files unpacked from a
+# .deb keep their packaged time).
+clamp_mtimes() {
+    find "$1" -xdev -newermt "@$2" -print0 | xargs -0r touch --no-dereference --date="@$2"
+}
+
+log() { printf '[image %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+die() { printf 'images: %s\n' "$*" >&2; exit 1; }
+
+# unmount_below DIR: unmounts whatever is mounted below DIR, deepest first
+# (a failed mmdebstrap can leave the bind mounts of its hooks behind).
+unmount_below() {
+    local m
+    findmnt -rn -o TARGET | awk -v d="$1/" 'index($0, d) == 1' | sort -r | while read -r m; do
+        umount "$m" 2>/dev/null || umount -l "$m"
+    done
+}

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Boots a medbox disk image in QEMU under software emulation (TCG; KVM does
+# not work on our machines) with UEFI firmware (OVMF) and checks the boot on
+# the serial console:
+#
+#   images/qemu-boot.sh out/application/disk.raw [--timeout SEC] [--keep-log FILE]
+#
+# Passes when, within the time limit (default 600 s):
+#   - the firmware started systemd-boot, which started the kernel, which
+#     started systemd from the root partition (serial console);
+#   - the serial login prompt appeared;
+#   - an ACPI power-off (QEMU monitor "system_powerdown") shut it down cleanly;
+#   - the guest's own journal, read from its disk afterwards, shows
+#     medbox.target reached, every medbox service the image enables started
+#     (READY=1), none restarted, and no unit failed.
+# The journal is read from the disk rather than the console because systemd
+# stops printing unit status on the console once the serial getty owns it.
+# The disk image is never modified: the guest boots a sparse copy.
+#
+# Too slow for every CI run (docs/image.md has the time it takes); run it
+# after changing the boot chain (kernel, initramfs, boot loader, disk layout).
+# Needs qemu-system-x86 and ovmf (see .ci/packages-image.txt).
+set -euo pipefail
+
+disk=${1:?usage: qemu-boot.sh DISK.RAW [--timeout SEC] [--keep-log FILE]}
+shift
+limit=600
+keep_log=""
+while (($#)); do
+    case $1 in
+        --timeout) limit=${2:?}; shift 2 ;;
+        --keep-log) keep_log=${2:?}; shift 2 ;;
+        *) echo "qemu-boot: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+[ -f "$disk" ] || { echo "qemu-boot: no disk image $disk" >&2; exit 2; }
+code=/usr/share/OVMF/OVMF_CODE_4M.fd
+vars=/usr/share/OVMF/OVMF_VARS_4M.fd
+[ -f "$code" ] || { echo "qemu-boot: $code missing (package ovmf)" >&2; exit 2; }
+command -v qemu-system-x86_64 >/dev/null || { echo "qemu-boot: qemu-system-x86_64 missing (package qemu-system-x86)" >&2; exit 2; }
+
+work=$(mktemp -d /tmp/medbox-qemu.XXXXXX)
+qemu_pid=""
+# shellcheck disable=SC2317 # called by the EXIT trap
+cleanup() {
+    local status=$?
+    if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then
+        kill -TERM "$qemu_pid" 2>/dev/null || true
+        sleep 1
+        kill -KILL "$qemu_pid" 2>/dev/null || true
+    fi
+    [ -n "$keep_log" ] && [ -f "$work/serial.log" ] && cp "$work/serial.log" "$keep_log"
+    rm -rf "$work"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# root_image DISK OUT: copies the root partition of DISK into the file OUT
+# (debugfs then reads its ext4 file system; nothing is mounted).
+root_image() {
+    local offset
+    offset=$(sfdisk -J "$1" | python3 -c '
+import json, sys
+for p in json.load(sys.stdin)["partitiontable"]["partitions"]:
+    if p["type"].upper() == "4F68BCE3-E8CD-4DB1-96E7-FBCAF984B709":
+        print(p["start"] * 512)')
+    [ -n "$offset" ] || { echo "qemu-boot: no root partition in $1" >&2; exit 1; }
+    dd if="$1" of="$2" bs=1M skip=$((offset / 1048576)) status=none conv=sparse
+}
+
+# The medbox services the image enables.
+root_image "$disk" "$work/root.img"
+mapfile -t services < <(debugfs -R "ls -p /etc/systemd/system/medbox.target.wants" "$work/root.img" 2>/dev/null |
+    awk -F/ '$6 ~ /^medbox-.*\.service$/ {print $6}' | sort)
+rm -f "$work/root.img"
+((${#services[@]})) || { echo "qemu-boot: the image enables no medbox service" >&2; exit 1; }
+echo "# expecting: ${services[*]}"
+
+cp "$vars" "$work/vars.fd"
+cp --sparse=always "$disk" "$work/disk.raw"
+start=$SECONDS
+qemu-system-x86_64 -accel tcg -machine q35 -cpu max -smp 2 -m 2048 \
+    -drive if=pflash,format=raw,unit=0,readonly=on,file="$code" \
+    -drive if=pflash,format=raw,unit=1,file="$work/vars.fd" \
+    -drive if=virtio,format=raw,file="$work/disk.raw" \
+    -nic none -display none -no-reboot \
+    -serial file:"$work/serial.log" \
+    -monitor unix:"$work/monitor.sock",server,nowait \
+    >"$work/qemu.log" 2>&1 &
+qemu_pid=$!
+
+monitor() {  # sends one command to the QEMU monitor
+    python3 - "$work/monitor.sock" "$1" <<'EOF'
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+time.sleep(0.2)
+s.sendall(sys.argv[2].encode() + b"\n")
+time.sleep(0.5)
+s.close()
+EOF
+}
+
+# Milestones on the serial console, in order (ANSI colours stripped).
+serial() { sed 's/\x1b\[[0-9;]*[a-zA-Z]//g' "$work/serial.log" 2>/dev/null; }
+wait_for() {  # pattern description
+    until serial | grep -qE "$1"; do
+        kill -0 "$qemu_pid" 2>/dev/null || { echo "not ok - QEMU exited before: $2"; serial | tail -30; exit 1; }
+        ((SECONDS - start < limit)) || { echo "not ok - $2: not within $limit s"; serial | tail -30; exit 1; }
+        sleep 1
+    done
+    echo "ok - $2 ($((SECONDS - start)) s)"
+}
+wait_for 'Linux version' "systemd-boot started the kernel"
+wait_for 'Welcome to .*Debian' "systemd runs as PID 1 from the root partition"
+wait_for ' login: ' "login prompt on the serial console"
+
+# The login prompt comes while the services may still start (their status is
+# no longer printed, see above): wait until the guest is idle, i.e. QEMU used
+# less than 1 s of CPU time in 5 s, at most 120 s (more than TimeoutStartSec).
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$qemu_pid/stat"; }
+hz=$(getconf CLK_TCK)
+settle_start=$SECONDS
+prev=$(cpu_ticks)
+while ((SECONDS - settle_start < 120)); do
+    sleep 5
+    now=$(cpu_ticks)
+    (( now - prev < hz )) && break
+    prev=$now
+done
+echo "ok - guest idle ($((SECONDS - start)) s)"
+
+monitor system_powerdown
+until ! kill -0 "$qemu_pid" 2>/dev/null; do
+    ((SECONDS - start < limit)) || { echo "not ok - no power-off within $limit s"; exit 1; }
+    sleep 1
+done
+wait "$qemu_pid" || true
+qemu_pid=""
+bad=0
+if serial | grep -qE 'reboot: Power down'; then
+    echo "ok - powered off cleanly ($((SECONDS - start)) s in total)"
+else
+    echo "not ok - QEMU ended without a clean power-off"
+    serial | tail -20
+    bad=1
+fi
+
+# The guest's journal of that boot, from its disk.
+root_image "$work/disk.raw" "$work/root.img"
+debugfs -R "rdump /var/log/journal $work" "$work/root.img" >/dev/null 2>&1
+journalctl -D "$work/journal" --no-pager -o short-monotonic >"$work/journal.txt" 2>&1 || true
+[ -n "$keep_log" ] && cp "$work/journal.txt" "$keep_log.journal"
+journal() { cat "$work/journal.txt"; }
+if journal | grep -q 'Reached target medbox.target'; then
+    echo "ok - medbox.target reached"
+else
+    echo "not ok - medbox.target not reached"
+    bad=1
+fi
+for unit in "${services[@]}"; do
+    if journal | grep -qE "systemd\[1\]: Started ${unit//./\\.}"; then
+        echo "ok - $unit started: $(journal | grep -E "${unit%.service}\[[0-9]+\]: .*listening on" | sed 's/.*: //' | head -1)"
+    else
+        echo "not ok - $unit did not start"
+        journal | grep -F "$unit" | tail -10
+        bad=1
+    fi
+done
+if journal | grep -qE 'systemd\[1\]: .*(Failed to start|Failed with result|Scheduled restart job)'; then
+    echo "not ok - units failed or restarted during boot:"
+    journal | grep -E 'systemd\[1\]: .*(Failed to start|Failed with result|Scheduled restart job)'
+    bad=1
+else
+    echo "ok - no unit failed or restarted"
+fi
+exit "$bad"
