@@ -9,6 +9,9 @@
 //
 //   node bench/driver.mjs <out-dir> [places]
 //
+// BENCH_BOOKING_SETTINGS="http.workers=32 db.synchronous=NORMAL" passes
+// settings to the booking service (experiments; run.sh passes none).
+//
 // Writes into <out-dir>:
 //   fixture.json     port, tokens, ids, file paths (read by run.sh)
 //   places.lua       the bookable places, one slot id per place (read by wrk)
@@ -56,7 +59,8 @@ async function pool(items, width, fn) {
   return out;
 }
 
-const suite = await startSuite({ services: ['console', 'booking'] });
+const bookingSettings = (process.env.BENCH_BOOKING_SETTINGS ?? '').split(/\s+/).filter(Boolean);
+const suite = await startSuite({ services: ['console', 'booking'], settings: { booking: bookingSettings } });
 let stopped = false;
 async function stop() {
   if (stopped) return;

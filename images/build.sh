@@ -184,12 +184,13 @@ build_profile() {
     #    root is written once and checked afterwards, a crash means a rebuild);
     #  sync-in/sync-out + essential/unlink: the package cache outside the root;
     #  essential-hook: the layers' skeleton/ trees before the other packages
-    #    are installed; customize-hooks: extra/ trees, presets, clean-up.
+    #    are installed; customize-hooks: extra/ trees, presets, clean-up;
+    #  without_extra_fds: see images/lib/common.sh ("Bad fd number" under ctest).
     log "$profile: mmdebstrap ($suite, ${#pkgs[@]} Debian packages + ${#debs[@]} medbox packages)"
     local layer_args
     layer_args=$(printf ' %q' "${layers[@]}")
     # shellcheck disable=SC2016 # "$1" is for the hook's shell: the root folder
-    if ! mmdebstrap --variant=minbase --mode=root --format=directory \
+    if ! without_extra_fds mmdebstrap --variant=minbase --mode=root --format=directory \
         --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
         --hook-dir=/usr/share/mmdebstrap/hooks/file-mirror-automount \
         --hook-dir=/usr/share/mmdebstrap/hooks/eatmydata \

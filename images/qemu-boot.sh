@@ -102,10 +102,13 @@ s.close()
 EOF
 }
 
-# Milestones on the serial console, in order (ANSI colours stripped).
+# Milestones on the serial console, in order (ANSI colours stripped). The
+# checks grep files, not pipes: with pipefail, "grep -q" ending a pipe early
+# would fail the writer with SIGPIPE.
 serial() { sed 's/\x1b\[[0-9;]*[a-zA-Z]//g' "$work/serial.log" 2>/dev/null; }
+serial_has() { serial >"$work/serial.txt"; grep -qE "$1" "$work/serial.txt"; }
 wait_for() {  # pattern description
-    until serial | grep -qE "$1"; do
+    until serial_has "$1"; do
         kill -0 "$qemu_pid" 2>/dev/null || { echo "not ok - QEMU exited before: $2"; serial | tail -30; exit 1; }
         ((SECONDS - start < limit)) || { echo "not ok - $2: not within $limit s"; serial | tail -30; exit 1; }
         sleep 1
@@ -139,7 +142,7 @@ done
 wait "$qemu_pid" || true
 qemu_pid=""
 bad=0
-if serial | grep -qE 'reboot: Power down'; then
+if serial_has 'reboot: Power down'; then
     echo "ok - powered off cleanly ($((SECONDS - start)) s in total)"
 else
     echo "not ok - QEMU ended without a clean power-off"
@@ -153,22 +156,23 @@ debugfs -R "rdump /var/log/journal $work" "$work/root.img" >/dev/null 2>&1
 journalctl -D "$work/journal" --no-pager -o short-monotonic >"$work/journal.txt" 2>&1 || true
 [ -n "$keep_log" ] && cp "$work/journal.txt" "$keep_log.journal"
 journal() { cat "$work/journal.txt"; }
-if journal | grep -q 'Reached target medbox.target'; then
+journal_has() { grep -qE "$1" "$work/journal.txt"; }
+if journal_has 'Reached target medbox\.target'; then
     echo "ok - medbox.target reached"
 else
     echo "not ok - medbox.target not reached"
     bad=1
 fi
 for unit in "${services[@]}"; do
-    if journal | grep -qE "systemd\[1\]: Started ${unit//./\\.}"; then
-        echo "ok - $unit started: $(journal | grep -E "${unit%.service}\[[0-9]+\]: .*listening on" | sed 's/.*: //' | head -1)"
+    if journal_has "systemd\[1\]: Started ${unit//./\\.}"; then
+        echo "ok - $unit started: $(grep -E "${unit%.service}\[[0-9]+\]: .*listening on" "$work/journal.txt" | sed 's/.*: //' | head -1)"
     else
         echo "not ok - $unit did not start"
         journal | grep -F "$unit" | tail -10
         bad=1
     fi
 done
-if journal | grep -qE 'systemd\[1\]: .*(Failed to start|Failed with result|Scheduled restart job)'; then
+if journal_has 'systemd\[1\]: .*(Failed to start|Failed with result|Scheduled restart job)'; then
     echo "not ok - units failed or restarted during boot:"
     journal | grep -E 'systemd\[1\]: .*(Failed to start|Failed with result|Scheduled restart job)'
     bad=1

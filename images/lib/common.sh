@@ -36,3 +36,18 @@ unmount_below() {
         umount "$m" 2>/dev/null || umount -l "$m"
     done
 }
+
+# without_extra_fds CMD...: runs CMD with only stdin, stdout and stderr open.
+# mmdebstrap gives apt a pipe as "cat >&N", which /bin/sh (dash) rejects for
+# N >= 10 ("Bad fd number"); descriptors we inherit (ctest's, the flock
+# locks) push N that high. The caller keeps its own descriptors (and locks).
+without_extra_fds() {
+    (
+        for fd in /proc/self/fd/*; do
+            fd=${fd##*/}
+            # 255: bash's own script descriptor, closed on exec anyway.
+            if ((fd > 2 && fd != 255)); then eval "exec $fd>&-"; fi
+        done
+        exec "$@"
+    )
+}

@@ -104,8 +104,9 @@ mkfs.ext4 -q -F -L root -U "$rootfs_uuid" -b 4096 -N $(( inodes * 2 + 16384 )) \
     done
 } >"$work/debugfs.cmd"
 debugfs -w -f "$work/debugfs.cmd" "$work/root.img" >"$work/debugfs.log" 2>&1
-if grep -v '^debugfs' "$work/debugfs.log" | grep -q .; then
-    die "debugfs reported: $(grep -v '^debugfs' "$work/debugfs.log" | head -5)"
+# Anything but its banner is an error message.
+if grep -v '^debugfs' "$work/debugfs.log" >"$work/debugfs.err"; then
+    die "debugfs reported: $(head -5 "$work/debugfs.err")"
 fi
 e2fsck -fn "$work/root.img" >"$work/fsck.log" 2>&1 || die "root file system check failed: $(tail -5 "$work/fsck.log")"
 

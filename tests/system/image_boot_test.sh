@@ -32,12 +32,6 @@
 # MEDBOX_SOURCE_DIR, MEDBOX_IMAGE_CACHE (default /var/cache/medbox-image).
 # Needs root, systemd-container, mmdebstrap (cold cache), util-linux
 # (nsenter), curl; see .ci/packages-image.txt.
-# Opt-in until it passes inside ctest on a fresh machine (docs/STATUS.md):
-# under ctest, mmdebstrap failed with "Bad fd number" in the last session.
-if [ "${MEDBOX_IMAGE_TEST:-}" != 1 ]; then
-  echo "SKIP: set MEDBOX_IMAGE_TEST=1 to build and boot the image"
-  exit 77
-fi
 set -euo pipefail
 
 SRC=${MEDBOX_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
