@@ -26,6 +26,8 @@
 #   BENCH_PLACES [150000]         bookable places in the fixture
 #   MEDBOX_BUILD_DIR [./build]    a build folder (then built with cmake, not scripts/build.sh)
 #   BENCH_KEEP=1                  keep the temporary folder
+#   BENCH_PERF=FILE               record the booking process with perf during
+#                                 the bookings run (perf report -i FILE)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -294,8 +296,15 @@ echo "each row about $AVG_ROW bytes of data; the run is repeated after the booki
 # ---- 4. durable bookings ----------------------------------------------------------
 say "4. booking: POST /api/v1/appointments, a new patient per request"
 NONCE=bench-$(date +%s)-$$
+PERF_PID=""
+if [ -n "${BENCH_PERF:-}" ]; then
+  perf record -q -F 499 -g --call-graph dwarf,16384 -p "$BOOKING_PID" -o "$BENCH_PERF" 2>"$WORK/perf.err" &
+  PERF_PID=$!
+  sleep 0.5
+fi
 run_wrk "$BOOKING_PIDS" -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --timeout 10s --latency -s bench/wrk/book.lua \
   "https://127.0.0.1:$PORT" -- "$THREADS" "$TOKEN" "$NONCE" "$WORK/driver/places.lua"
+[ -n "$PERF_PID" ] && { kill -INT "$PERF_PID"; wait "$PERF_PID" || true; echo "perf: recorded in $BENCH_PERF"; }
 out=$(cat "$WORK/wrk.out"); echo "$out"; echo "$SHARE"; disturbed; BOOK_SHARE=$SHARE
 r=$(grep '^RESULT' <<<"$out")
 CREATED=$(field created "$r") OTHER=$(field other "$r") SENT=$(field sent "$r") BEYOND=$(field beyond_fixture "$r")

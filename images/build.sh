@@ -153,7 +153,7 @@ build_profile() {
     mkdir -p "$dir"
 
     # The generated part of the profile layer: host name, NIC names, fstab.
-    python3 "$here/lib/profile-layer.py" "$src/hwprofiles/$profile.json" "$dir/layer-generated" \
+    python3 -B "$here/lib/profile-layer.py" "$src/hwprofiles/$profile.json" "$dir/layer-generated" \
         "$(medbox_uuid "$profile/root")" "$(medbox_uuid "$profile/esp")"
 
     # Packages of all layers, sorted and without duplicates; our own package

@@ -59,23 +59,50 @@ std::string rowHash(int64_t seq, int64_t atMs, const std::string& actor, const s
     return hex;
 }
 
-// After-commit actions of concurrent writers may run in any order; the anchor
-// must only move forward, so the highest seq written per file is kept here.
+// After-commit actions of concurrent writers run in any order and at once
+// (a group commit ends many transactions together). The anchor only moves
+// forward, and only the newest one matters: one thread writes at a time and,
+// before it stops, also writes what others asked for meanwhile; they return
+// at once instead of queueing to write a file that is already stale.
+struct AnchorState {
+    int64_t wanted = 0;   // the highest seq asked for
+    std::string hash;     // its hash
+    int64_t written = 0;  // the highest seq on disk
+    bool writing = false; // a thread is writing
+};
 std::mutex anchorMutex;
-std::map<std::string, int64_t>& anchoredSeqs() {
-    static std::map<std::string, int64_t> m;
+std::map<std::string, AnchorState>& anchors() {
+    static std::map<std::string, AnchorState> m;
     return m;
 }
 
 void writeAnchor(const std::string& path, int64_t seq, const std::string& hash) {
-    std::lock_guard<std::mutex> lock(anchorMutex);
-    int64_t& highest = anchoredSeqs()[path];
-    if (seq <= highest) return;
-    // Not fsync'ed: the database commit before it is the durable record, and
-    // an anchor lost in a power cut only lags behind (verify accepts an anchor
-    // older than the table; it alarms on one that is ahead or differs).
-    files::writeAtomically(path, std::to_string(seq) + " " + hash + "\n", 0644, false);
-    highest = seq;
+    std::unique_lock<std::mutex> lock(anchorMutex);
+    AnchorState& a = anchors()[path];
+    if (seq <= a.wanted) return;
+    a.wanted = seq;
+    a.hash = hash;
+    if (a.writing) return;  // the writing thread picks it up
+    a.writing = true;
+    while (a.written < a.wanted) {
+        const int64_t next = a.wanted;
+        const std::string line = std::to_string(next) + " " + a.hash + "\n";
+        lock.unlock();
+        try {
+            // Not fsync'ed: the database commit before it is the durable
+            // record, and an anchor lost in a power cut only lags behind
+            // (verify accepts an anchor older than the table; it alarms on
+            // one that is ahead or differs).
+            files::writeAtomically(path, line, 0644, false);
+        } catch (...) {
+            lock.lock();
+            a.writing = false;
+            throw;
+        }
+        lock.lock();
+        a.written = next;
+    }
+    a.writing = false;
 }
 
 struct Anchor {

@@ -18,7 +18,9 @@ CREATE TABLE IF NOT EXISTS outbox(
   topic TEXT NOT NULL, payload TEXT NOT NULL, created_ms INTEGER NOT NULL,
   attempts INTEGER NOT NULL DEFAULT 0, next_attempt_ms INTEGER NOT NULL, delivered_ms INTEGER,
   last_error TEXT);
-CREATE INDEX IF NOT EXISTS outbox_due ON outbox(next_attempt_ms) WHERE delivered_ms IS NULL;
+-- The dispatcher walks the waiting messages per destination in id order.
+DROP INDEX IF EXISTS outbox_due;
+CREATE INDEX IF NOT EXISTS outbox_pending ON outbox(destination, id) WHERE delivered_ms IS NULL;
 CREATE TABLE IF NOT EXISTS inbox_seen(
   message_id TEXT PRIMARY KEY, source TEXT NOT NULL, received_ms INTEGER NOT NULL);
 )SQL";

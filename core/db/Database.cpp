@@ -10,6 +10,7 @@
 #include <charconv>
 #include <chrono>
 #include <exception>
+#include <mutex>
 #include <set>
 
 namespace medbox::db {
@@ -74,6 +75,10 @@ int64_t Connection::lastInsertId() const { return sqlite3_last_insert_rowid(db_)
 int Connection::changes() const { return sqlite3_changes(db_); }
 
 sqlite3* Database::openConnection(bool writer) {
+    // Before SQLite's first use in the process: no global memory statistics,
+    // whose mutex every allocation of every connection would otherwise take.
+    static std::once_flag configured;
+    std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
     sqlite3* h = nullptr;
     int flags = SQLITE_OPEN_NOMUTEX | (writer ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY);
     int rc = sqlite3_open_v2(opts_.path.c_str(), &h, flags, nullptr);
@@ -90,6 +95,13 @@ sqlite3* Database::openConnection(bool writer) {
         if (writer) {
             execOn(h, "PRAGMA journal_mode=WAL");
             execOn(h, "PRAGMA synchronous=" + opts_.synchronous);
+            // The single writer touches the hot pages (indexes, counters) of
+            // every transaction: 32 MiB instead of SQLite's 2 MiB.
+            execOn(h, "PRAGMA cache_size=-32768");
+            // Each member of a group commit runs in a savepoint, whose undo
+            // pages SQLite spills to a temporary file past 64 KiB: keep them
+            // in memory (a group's undo is a few hundred KiB at most).
+            execOn(h, "PRAGMA temp_store=MEMORY");
         }
     } catch (const DbError& e) {
         sqlite3_close_v2(h);

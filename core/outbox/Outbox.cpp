@@ -1,4 +1,5 @@
 #include "outbox/Outbox.h"
+#include "outbox/OutboxQueries.h"
 
 #include "auth/Tokens.h"
 #include "metrics/Metrics.h"
@@ -11,7 +12,6 @@
 #include <Poco/Timestamp.h>
 #include <algorithm>
 #include <cmath>
-#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -51,7 +51,16 @@ std::string isoTime(int64_t ms) {
     return Poco::DateTimeFormatter::format(Poco::Timestamp(ms * 1000), "%Y-%m-%dT%H:%M:%S.%iZ");
 }
 
-struct Pending {
+int64_t pendingCount(db::Database& db) {
+    return db.read([](db::Connection& c) {
+        auto st = c.prepare("SELECT COUNT(*) FROM outbox WHERE delivered_ms IS NULL");
+        return st.step() ? st.i64(0) : int64_t{0};
+    });
+}
+
+}  // namespace
+
+struct Dispatcher::Pending {
     int64_t id;
     std::string messageId;
     std::string destination;
@@ -61,15 +70,6 @@ struct Pending {
     int64_t attempts;
     std::optional<std::string> lastError;
 };
-
-int64_t pendingCount(db::Database& db) {
-    return db.read([](db::Connection& c) {
-        auto st = c.prepare("SELECT COUNT(*) FROM outbox WHERE delivered_ms IS NULL");
-        return st.step() ? st.i64(0) : int64_t{0};
-    });
-}
-
-}  // namespace
 
 std::string Outbox::enqueue(db::Tx& tx, const std::string& destination, const std::string& topic,
                             const Poco::JSON::Object::Ptr& payload, int64_t nowMs) {
@@ -140,14 +140,11 @@ void Dispatcher::loop() {
         int64_t waitMs = opts_.pollMs;
         try {
             deliverDue();
-            // Sleep until the earliest message that can be sent becomes due
-            // (a message waiting behind an earlier one to the same
-            // destination is not sendable, see deliverDue()).
+            // Sleep until the first head of line becomes due: a message behind
+            // it cannot be sent before it (see deliverDue()).
             const int64_t now = clock_.nowMs();
             auto next = db_.read([](db::Connection& c) {
-                auto st = c.prepare(
-                    "SELECT MIN(o.next_attempt_ms) FROM outbox o WHERE o.delivered_ms IS NULL AND NOT EXISTS ("
-                    "SELECT 1 FROM outbox e WHERE e.destination = o.destination AND e.delivered_ms IS NULL AND e.id < o.id)");
+                auto st = c.prepare(outbox_sql::kNextDue);
                 return st.step() ? st.optI64(0) : std::optional<int64_t>{};
             });
             if (next) waitMs = std::clamp<int64_t>(*next - now, 0, opts_.pollMs);
@@ -162,31 +159,59 @@ void Dispatcher::loop() {
 }
 
 int Dispatcher::deliverDue() {
-    Poco::Logger& log = Poco::Logger::get(source_ + ".outbox");
     const int64_t startMs = clock_.nowMs();
-    // Strict order per destination: a message is eligible only when no earlier
-    // undelivered message to the same destination is still waiting for its
-    // retry, so a later message never overtakes one in backoff.
-    auto due = db_.read([&](db::Connection& c) {
-        std::vector<Pending> rows;
-        auto st = c.prepare(
-            "SELECT o.id, o.message_id, o.destination, o.topic, o.payload, o.created_ms, o.attempts, o.last_error "
-            "FROM outbox o WHERE o.delivered_ms IS NULL AND o.next_attempt_ms <= ? AND NOT EXISTS ("
-            "SELECT 1 FROM outbox e WHERE e.destination = o.destination AND e.delivered_ms IS NULL "
-            "AND e.id < o.id AND e.next_attempt_ms > ?) ORDER BY o.id LIMIT ?");
-        st.args(startMs, startMs, opts_.batch);
-        while (st.step()) {
-            rows.push_back(Pending{st.i64(0), st.str(1), st.str(2), st.str(3), st.str(4), st.i64(5), st.i64(6), st.optStr(7)});
-        }
-        return rows;
+    // Strict order per destination: its messages go in id order, and the
+    // first one still waiting for its retry holds back every later one, so a
+    // message never overtakes one in backoff. See OutboxQueries.h.
+    auto destinations = db_.read([](db::Connection& c) {
+        std::vector<std::string> names;
+        auto st = c.prepare(outbox_sql::kDestinations);
+        while (st.step()) names.push_back(st.str(0));
+        return names;
     });
-
     int delivered = 0;
-    std::set<std::string> failedDestinations;
+    for (const auto& destination : destinations) {
+        if (stop_) break;
+        auto due = db_.read([&](db::Connection& c) {
+            std::vector<Pending> rows;
+            auto st = c.prepare(outbox_sql::kQueue);
+            st.args(destination, opts_.batch);
+            while (st.step()) {
+                if (st.i64(8) > startMs) break;  // in backoff: it and everything behind it wait
+                rows.push_back(Pending{st.i64(0), st.str(1), st.str(2), st.str(3), st.str(4), st.i64(5), st.i64(6),
+                                       st.optStr(7)});
+            }
+            return rows;
+        });
+        delivered += deliverInOrder(due);
+    }
+    return delivered;
+}
+
+// Sends messages to one destination in order until one fails; marks the
+// delivered ones in a single transaction (a crash before it means they are
+// sent again, which the receiver's inbox absorbs).
+int Dispatcher::deliverInOrder(const std::vector<Pending>& due) {
+    Poco::Logger& log = Poco::Logger::get(source_ + ".outbox");
+    std::vector<const Pending*> sent;
+    auto markSent = [&] {
+        if (sent.empty()) return;
+        const int64_t now = clock_.nowMs();
+        db_.write([&](db::Tx& tx) {
+            for (const Pending* m : sent) {
+                tx.prepare("UPDATE outbox SET delivered_ms = ?, last_error = NULL WHERE id = ?").args(now, m->id).run();
+            }
+        });
+        for (const Pending* m : sent) {
+            if (metrics_) metrics_->counter(kDelivered, "").inc();
+            if (m->attempts > 0) {
+                log.information("message %s to %s (topic %s) delivered after %d failed attempts", m->messageId,
+                                m->destination, m->topic, static_cast<int>(m->attempts));
+            }
+        }
+    };
     for (const auto& m : due) {
         if (stop_) break;
-        // Keep order: once a message to X failed, later ones to X wait.
-        if (failedDestinations.count(m.destination)) continue;
 
         std::string error;
         auto url = opts_.urls.find(m.destination);
@@ -222,21 +247,13 @@ int Dispatcher::deliverDue() {
             }
         }
 
-        const int64_t now = clock_.nowMs();
         if (error.empty()) {
-            db_.write([&](db::Tx& tx) {
-                tx.prepare("UPDATE outbox SET delivered_ms = ?, last_error = NULL WHERE id = ?").args(now, m.id).run();
-            });
-            ++delivered;
-            if (metrics_) metrics_->counter(kDelivered, "").inc();
-            if (m.attempts > 0) {
-                log.information("message %s to %s (topic %s) delivered after %d failed attempts", m.messageId,
-                                m.destination, m.topic, static_cast<int>(m.attempts));
-            }
+            sent.push_back(&m);
             continue;
         }
-
-        failedDestinations.insert(m.destination);
+        // Keep order: once a message to X failed, later ones to X wait.
+        markSent();
+        const int64_t now = clock_.nowMs();
         error = truncate(error, kMaxErrorChars);
         const int shift = static_cast<int>(std::min<int64_t>(m.attempts, 40));
         const double nominal = std::min<double>(static_cast<double>(opts_.backoffMaxMs),
@@ -256,8 +273,10 @@ int Dispatcher::deliverDue() {
                         m.destination, m.topic, loggable(error), std::to_string(delay),
                         static_cast<int>(m.attempts + 1));
         }
+        return static_cast<int>(sent.size());
     }
-    return delivered;
+    markSent();
+    return static_cast<int>(sent.size());
 }
 
 bool Inbox::accept(db::Tx& tx, const std::string& messageId, const std::string& source, int64_t nowMs) {

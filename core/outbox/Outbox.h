@@ -17,6 +17,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace medbox {
 
@@ -54,8 +55,11 @@ public:
     // Delivers what is due now, synchronously; returns how many were delivered (tests).
     int deliverDue();
 
+    struct Pending;
+
 private:
     void loop();
+    int deliverInOrder(const std::vector<Pending>& due);
     db::Database& db_;
     const Clock& clock_;
     DispatcherOptions opts_;

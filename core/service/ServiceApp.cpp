@@ -13,6 +13,7 @@
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionCallback.h>
 
+#include <malloc.h>
 #include <sys/stat.h>
 
 #include <chrono>
@@ -173,6 +174,13 @@ int ServiceApp::main(const std::vector<std::string>&) {
     // Databases, keys and the WAL hold patient data: owner-only by default.
     // Only what peers must read (public key, certificate) is opened up below.
     ::umask(077);
+    // glibc gives freed memory back to the kernel eagerly (each worker
+    // thread's arena is trimmed, large blocks are unmapped); the writer's
+    // SQLite pages then fault in again on the next request, a third of the
+    // booking path's CPU in the benchmark (docs/benchmarks.md). Services are
+    // long-lived and small: keep up to 64 MiB of free heap instead.
+    ::mallopt(M_TRIM_THRESHOLD, 64 << 20);
+    ::mallopt(M_MMAP_THRESHOLD, 4 << 20);
     try {
         if (!st.configFile.empty()) st.settings.loadFile(st.configFile);
         st.settings.loadEnvironment(environ);
@@ -192,7 +200,7 @@ int ServiceApp::main(const std::vector<std::string>&) {
         so.serviceName = name_;
         so.host = st.settings.str("http.host", "127.0.0.1");
         so.port = static_cast<int>(st.settings.integer("http.port", defaultPort_, 0, 65535));
-        so.workers = static_cast<int>(st.settings.integer("http.workers", 8, 1, 256));
+        so.workers = static_cast<int>(st.settings.integer("http.workers", 32, 1, 256));
         so.maxConnections = static_cast<int>(st.settings.integer("http.max_connections", 10'000, 16, 1'000'000));
         so.keepAliveSeconds = static_cast<int>(st.settings.integer("http.keepalive_seconds", 30, 1, 3600));
         so.ioTimeoutSeconds = static_cast<int>(st.settings.integer("http.io_timeout_seconds", 15, 1, 600));

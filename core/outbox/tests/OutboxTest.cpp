@@ -1,4 +1,5 @@
 #include "outbox/Outbox.h"
+#include "outbox/OutboxQueries.h"
 #include "auth/Tokens.h"
 #include "metrics/Metrics.h"
 #include "testing/TempDir.h"
@@ -276,6 +277,51 @@ TEST(Outbox, KeepsOrderPerDestination) {
     ASSERT_EQ(got.size(), 3u);
     EXPECT_EQ(got[1].messageId, a);
     EXPECT_EQ(got[2].messageId, b);
+}
+
+// A destination that is down must not make every later pass slower: the
+// dispatcher's queries seek through the index, they never scan the queue.
+TEST(Outbox, QueriesSeekTheIndexInsteadOfScanningTheQueue) {
+    Sender s;
+    for (const std::string& sql : {outbox_sql::kDestinations, outbox_sql::kNextDue, outbox_sql::kQueue}) {
+        std::string plan = s.db.read([&](db::Connection& c) {
+            std::string out;
+            auto st = c.prepare("EXPLAIN QUERY PLAN " + sql);
+            if (sql == outbox_sql::kQueue) st.args("hisbridge", 50);
+            while (st.step()) out += st.str(3) + "\n";
+            return out;
+        });
+        EXPECT_EQ(plan.find("SCAN outbox"), std::string::npos) << sql << "\n" << plan;
+        EXPECT_EQ(plan.find("SCAN o\n"), std::string::npos) << sql << "\n" << plan;
+        EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << sql << "\n" << plan;
+        EXPECT_NE(plan.find("outbox_pending"), std::string::npos) << sql << "\n" << plan;
+    }
+}
+
+TEST(Outbox, AThousandMessagesBehindADownDestinationCostOneAttemptAPass) {
+    Receiver portal(0);
+    Sender s;
+    auto d = s.dispatcher({{"portal", portal.url()}});  // hisbridge has no URL: it is "down"
+    const std::string head = s.enqueue("hisbridge", 0);
+    for (int i = 1; i < 1000; ++i) s.enqueue("hisbridge", i);
+    const std::string other = s.enqueue("portal", 1);
+
+    EXPECT_EQ(d->deliverDue(), 1);
+    EXPECT_TRUE(s.row(other).deliveredMs);
+    EXPECT_EQ(s.row(head).attempts, 1);
+    const auto attemptsOutsideHead = s.db.read([&](db::Connection& c) {
+        auto st = c.prepare("SELECT COUNT(*) FROM outbox WHERE destination = 'hisbridge' AND attempts > 0 AND message_id <> ?");
+        st.bind(1, head);
+        st.step();
+        return st.i64(0);
+    });
+    EXPECT_EQ(attemptsOutsideHead, 0);
+    // Within the head's backoff, a pass attempts nothing.
+    EXPECT_EQ(d->deliverDue(), 0);
+    EXPECT_EQ(s.row(head).attempts, 1);
+    std::string text = s.metrics.render();
+    EXPECT_NE(text.find("medbox_outbox_pending 1000\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("medbox_outbox_failed_attempts_total 1\n"), std::string::npos) << text;
 }
 
 TEST(Outbox, MetricsCountDeliveriesFailuresAndPending) {
