@@ -14,7 +14,12 @@
 #   4. kills one service with SIGKILL and checks that systemd restarted it
 #      (NRestarts=1, a new main PID, /healthz again) and that
 #      "medboxctl status" shows the restart;
-#   5. powers the container off;
+#   5. drives a unit with medboxctl inside the image (stop, start, restart,
+#      disable, enable; refusing systemd-journald with exit 3, an unknown
+#      medbox unit with exit 5; status with journal lines), then through the
+#      console's API as the bootstrap admin (restart via the polkit rule, 409
+#      for stopping itself, 403 for a unit that is not medbox's, the audit
+#      row), and powers the container off;
 #   6. boots again with a drop-in that gives booking an invalid port, and
 #      checks that step 2 fails and shows booking's journal lines
 #      ("configuration error").
@@ -56,37 +61,8 @@ done
 [ -f "$BUILD/CPackConfig.cmake" ] || fail "$BUILD is not a configured build tree with cmake/packaging.cmake"
 
 work=$(mktemp -d /tmp/medbox-boottest.XXXXXX)
-timeout_pid=""
-init_pid=""
-init_ns=""
-
-# Prints the PIDs whose parent is $1.
-children() { awk -v p="$1" '{sub(/.*\) /, ""); split($0, f, " "); if (f[2] == p) {split(FILENAME, n, "/"); print n[3]}}' /proc/[0-9]*/stat 2>/dev/null; }
-
-# Stops the container if it still runs: TERM to timeout(1), which passes it
-# to nspawn (nspawn then powers the container off), KILL after 10 s; then the
-# container's init, if it outlived nspawn (killing a PID namespace's init ends
-# every process in it).
-stop_container() {
-    if [ -n "$timeout_pid" ] && kill -0 "$timeout_pid" 2>/dev/null; then
-        echo "# stopping the container"
-        kill -TERM "$timeout_pid" 2>/dev/null || true
-        for _ in $(seq 100); do kill -0 "$timeout_pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$timeout_pid" 2>/dev/null || true
-        wait "$timeout_pid" 2>/dev/null || true
-    fi
-    timeout_pid=""
-    if [ -n "$init_pid" ] && [ "$(readlink "/proc/$init_pid/ns/pid" 2>/dev/null)" = "$init_ns" ]; then
-        echo "# killing the container's init ($init_pid) left behind"
-        kill -KILL "$init_pid" 2>/dev/null || true
-        for _ in $(seq 50); do
-            state=$(awk '/^State:/ {print $2}' "/proc/$init_pid/status" 2>/dev/null || true)
-            { [ -z "$state" ] || [ "$state" = Z ]; } && break
-            sleep 0.1
-        done
-    fi
-    init_pid=""
-}
+# shellcheck source=../lib/container.sh
+. "$SRC/tests/lib/container.sh"
 cleanup() {
     local status=$?
     stop_container
@@ -137,37 +113,7 @@ fi
 flock -u 9
 exec 9>&-
 
-# --- helpers: boot, run inside, report ---------------------------------------------
-# boot NAME [nspawn options...]: starts the container in the background.
-boot() {
-    local name=$1
-    shift
-    say "booting the container ($name)"
-    timeout --kill-after=10 "$BOOT_TIMEOUT" systemd-nspawn -q -b -D "$root" --register=no --keep-unit \
-        --volatile=overlay --private-network "$@" \
-        </dev/null >"$work/console-$name.log" 2>&1 &
-    timeout_pid=$!
-    local own_ns nspawn child ns
-    own_ns=$(readlink /proc/self/ns/pid)
-    init_pid=""
-    for _ in $(seq 100); do
-        for nspawn in $(children "$timeout_pid"); do
-            for child in $(children "$nspawn"); do
-                ns=$(readlink "/proc/$child/ns/pid" 2>/dev/null || true)
-                if [ -n "$ns" ] && [ "$ns" != "$own_ns" ]; then init_pid=$child; init_ns=$ns; fi
-            done
-        done
-        [ -n "$init_pid" ] && break
-        kill -0 "$timeout_pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    [ -n "$init_pid" ] || { tail -20 "$work/console-$name.log"; fail "the container did not start"; }
-    echo "# container init is PID $init_pid"
-}
-
-# in_ct CMD...: runs the container's CMD in all its namespaces.
-in_ct() { nsenter --target "$init_pid" --mount --uts --ipc --net --pid -- "$@"; }
-
+# --- helpers: report, check -----------------------------------------------------------
 # report_failure NAME: what an operator needs to see why a boot went wrong.
 report_failure() {
     echo "--- failed units"
@@ -232,21 +178,6 @@ wait_ready() {
     return $bad
 }
 
-# power_off NAME: clean shutdown; the container must end by itself.
-power_off() {
-    say "powering off"
-    in_ct systemctl poweroff --no-block >/dev/null 2>&1 || true
-    local rc=0
-    wait "$timeout_pid" || rc=$?
-    timeout_pid=""
-    if [ -n "$init_pid" ] && [ "$(readlink "/proc/$init_pid/ns/pid" 2>/dev/null)" = "$init_ns" ]; then
-        fail "the container's init is still running after nspawn exited"
-    fi
-    init_pid=""
-    [ "$rc" = 0 ] || { tail -20 "$work/console-$1.log"; fail "systemd-nspawn exited with $rc after power-off"; }
-    echo "ok - powered off cleanly"
-}
-
 # --- 2.-5. a healthy boot ------------------------------------------------------------
 boot healthy
 if ! wait_ready; then
@@ -296,6 +227,96 @@ if [ "$restarts" = 1 ]; then
 else
     report_failure healthy
     fail "medboxctl status shows RESTARTS '${restarts}' for $victim, expected 1"
+fi
+
+# --- medboxctl's verbs inside the image (sd-bus to the image's own systemd) ----------
+ctl_unit=${units[0]}
+expect_ctl() { # expect_ctl EXIT-CODE DESCRIPTION ARGS...: runs medboxctl ARGS in the container
+    local want=$1 what=$2 rc=0 out
+    shift 2
+    out=$(in_ct medboxctl "$@" 2>&1) || rc=$?
+    if [ "$rc" = "$want" ]; then
+        echo "ok - medboxctl $*: $what (exit $rc)"
+    else
+        indent <<<"$out"
+        report_failure healthy
+        fail "medboxctl $*: exit $rc, expected $want ($what)"
+    fi
+}
+expect_state() { # expect_state UNIT PROPERTY VALUE
+    [ "$(show "$1" "$2")" = "$3" ] || { report_failure healthy; fail "$1: $2 is $(show "$1" "$2"), expected $3"; }
+}
+expect_ctl 0 "stopped" stop "$ctl_unit"
+expect_state "$ctl_unit" ActiveState inactive
+expect_ctl 0 "started" start "$ctl_unit"
+expect_state "$ctl_unit" ActiveState active
+before=$(show "$ctl_unit" MainPID)
+expect_ctl 0 "restarted" restart "$ctl_unit"
+expect_state "$ctl_unit" ActiveState active
+[ "$(show "$ctl_unit" MainPID)" != "$before" ] || fail "medboxctl restart kept PID $before"
+expect_ctl 0 "disabled" disable "$ctl_unit"
+[ "$(in_ct systemctl is-enabled "$ctl_unit" || true)" = disabled ] || fail "$ctl_unit is still enabled after medboxctl disable"
+expect_ctl 0 "enabled" enable "$ctl_unit"
+[ "$(in_ct systemctl is-enabled "$ctl_unit")" = enabled ] || fail "$ctl_unit is not enabled after medboxctl enable"
+journald_pid=$(show systemd-journald.service MainPID)
+expect_ctl 3 "refused: not a medbox unit" restart systemd-journald.service
+expect_state systemd-journald.service MainPID "$journald_pid"
+expect_ctl 5 "no such medbox unit" start medbox-nonexistent.service
+lines=$(in_ct medboxctl status "$ctl_unit" 2>&1) || fail "medboxctl status $ctl_unit failed: $lines"
+if grep -q 'listening on' <<<"$lines"; then
+    echo "ok - medboxctl status $ctl_unit shows its last journal lines"
+else
+    indent <<<"$lines"
+    fail "medboxctl status $ctl_unit shows no journal lines"
+fi
+
+# --- the console's unit API inside the image (the polkit rule, the real bus) -------------
+if [[ " ${units[*]} " == *" medbox-console.service "* ]]; then
+    cport=$(in_ct cat /var/lib/medbox/console/run/console.port)
+    in_ct cat /var/lib/medbox/trust/console.crt >"$work/console.crt"
+    api() { # api METHOD PATH [TOKEN [JSON]]: prints the body, then the status on its own line
+        nsenter --target "$init_pid" --net -- curl -sS --max-time 100 --cacert "$work/console.crt" -X "$1" \
+            ${3:+-H "Authorization: Bearer $3"} ${4:+-H 'Content-Type: application/json' --data "$4"} \
+            -w '\n%{http_code}' "https://127.0.0.1:$cport$2"
+    }
+    status_of() { tail -1 <<<"$1"; }
+    field_of() { sed '$d' <<<"$1" | sed -n "s/.*\"$2\":\"\([^\"]*\)\".*/\1/p"; }
+    initial=$(in_ct cat /var/lib/medbox/console/console-initial-admin.txt | sed -n 's/^password: //p')
+    [ -n "$initial" ] || fail "no initial admin password in /var/lib/medbox/console/console-initial-admin.txt"
+    r=$(api POST /api/v1/auth/login "" "{\"username\":\"admin\",\"password\":\"$initial\"}")
+    [ "$(status_of "$r")" = 200 ] || fail "console login with the initial password: $r"
+    newpw="Image-test-$RANDOM-$RANDOM-pass"
+    r=$(api POST /api/v1/auth/password "$(field_of "$r" token)" "{\"oldPassword\":\"$initial\",\"newPassword\":\"$newpw\"}")
+    [ "$(status_of "$r")" = 200 ] || fail "console password change: $r"
+    token=$(field_of "$r" token)
+    echo "ok - console: the initial admin logged in and changed the password"
+    r=$(api GET /api/v1/appliance/units "$token")
+    if [ "$(status_of "$r")" = 200 ] && grep -q '"medbox-booking.service"' <<<"$r"; then
+        echo "ok - console GET /api/v1/appliance/units lists the image's units"
+    else
+        fail "console GET /api/v1/appliance/units: $r"
+    fi
+    before=$(show medbox-booking.service MainPID)
+    r=$(api POST /api/v1/appliance/units/medbox-booking.service/restart "$token")
+    if [ "$(status_of "$r")" = 200 ] && [ "$(show medbox-booking.service MainPID)" != "$before" ] &&
+       [ "$(show medbox-booking.service ActiveState)" = active ]; then
+        echo "ok - console restarted medbox-booking.service through polkit (PID $before -> $(show medbox-booking.service MainPID))"
+    else
+        report_failure healthy
+        fail "console restart of medbox-booking.service: $r"
+    fi
+    r=$(api POST /api/v1/appliance/units/medbox-console.service/stop "$token")
+    [ "$(status_of "$r")" = 409 ] || fail "console stopping itself: expected 409, got $r"
+    r=$(api POST /api/v1/appliance/units/systemd-journald.service/restart "$token")
+    [ "$(status_of "$r")" = 403 ] || fail "console restarting systemd-journald: expected 403, got $r"
+    expect_state systemd-journald.service MainPID "$journald_pid"
+    echo "ok - console refuses to stop itself (409) and to touch systemd-journald (403)"
+    r=$(api GET "/api/v1/audit?limit=1000" "$token")
+    if grep -q 'medbox-booking.service' <<<"$r"; then
+        echo "ok - the restart is in the console's audit log"
+    else
+        fail "the console's audit log does not name the restart: $r"
+    fi
 fi
 power_off healthy
 
