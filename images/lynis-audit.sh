@@ -9,7 +9,7 @@
 #
 # ROOT: a root folder made by images/build.sh (out/<profile>/rootfs) or the
 # boot test's cached root (the default: /var/cache/medbox-image/boottest/*/rootfs).
-# --report FILE: also keep lynis-report.dat. Needs root, systemd-container, lynis.
+# --report FILE: also keep lynis-report.dat (and lynis.log as FILE.log). Needs root, systemd-container, lynis.
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 root="" report=""
@@ -35,12 +35,13 @@ trap 'stop_container; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
 boot lynis --bind-ro=/usr/share/lynis --bind-ro=/usr/sbin/lynis --bind-ro=/etc/lynis
-in_ct timeout 120 systemctl is-system-running --wait >/dev/null 2>&1 || true
-say "system state: $(in_ct systemctl is-system-running 2>/dev/null || true); running lynis $(lynis --version 2>/dev/null)"
+state=$(in_ct timeout 120 systemctl is-system-running --wait 2>/dev/null || true)
+say "system state: ${state:-unknown}; running lynis $(lynis --version 2>/dev/null)"
 in_ct lynis audit system --quick --no-colors >"$work/lynis.out" 2>&1 || true
 in_ct cat /var/log/lynis-report.dat >"$work/report.dat" 2>/dev/null || { tail -30 "$work/lynis.out"; fail "lynis wrote no report"; }
+in_ct cat /var/log/lynis.log >"$work/lynis.log" 2>/dev/null || true
 power_off lynis
-[ -n "$report" ] && cp "$work/report.dat" "$report"
+if [ -n "$report" ]; then cp "$work/report.dat" "$report"; cp "$work/lynis.log" "$report.log"; fi
 
 index=$(sed -n 's/^hardening_index=//p' "$work/report.dat")
 echo "hardening index: ${index:-?}"
