@@ -1,50 +1,122 @@
 #!/usr/bin/env bash
-# Hardening evidence: boots an image's root file system under systemd-nspawn
-# and runs lynis inside it, as it would run on the installed appliance. lynis
-# is the host's (Debian package), bind-mounted read-only: the image itself
-# does not carry an auditing tool. Prints the hardening index, the warnings
-# and the suggestions (docs/image.md, "Hardening").
+# Hardening evidence: runs lynis inside the booted image, as it would run on
+# the installed appliance, and prints the hardening index, the warnings and
+# the suggestions (docs/image.md, "Hardening"). lynis is the host's (Debian
+# package): the shipped image carries no auditing tool.
 #
-#   images/lynis-audit.sh [ROOT] [--report FILE]
+#   images/lynis-audit.sh [ROOT] [--qemu] [--report FILE]
 #
 # ROOT: a root folder made by images/build.sh (out/<profile>/rootfs) or the
 # boot test's cached root (the default: /var/cache/medbox-image/boottest/*/rootfs).
-# --report FILE: also keep lynis-report.dat (and lynis.log as FILE.log). Needs root, systemd-container, lynis.
+#
+# Without --qemu: boots ROOT under systemd-nspawn (about 1 min) with lynis
+# bind-mounted read-only. Kernel-wide settings (most sysctls, the running
+# kernel) are then the host's, not the image's.
+# With --qemu: copies ROOT, adds lynis and a unit that runs it at the end of
+# the boot and powers off, makes a disk image (images/lib/mkdisk.sh) and
+# boots it in QEMU (TCG, UEFI): the image's own kernel and settings. The
+# report is read from the disk afterwards. About 10 min here.
+#
+# --report FILE: also keep lynis-report.dat (and lynis.log as FILE.log).
+# Needs root, lynis, systemd-container; --qemu also qemu-system-x86, ovmf.
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
-root="" report=""
+root="" report="" qemu=0
 while (($#)); do
     case $1 in
-        --report) report=$2; shift 2 ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        --report) report=${2:?}; shift 2 ;;
+        --qemu) qemu=1; shift ;;
+        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        -*) echo "lynis-audit: unknown option $1" >&2; exit 2 ;;
         *) root=$1; shift ;;
     esac
 done
 [ -n "$root" ] || root=$(ls -d /var/cache/medbox-image/boottest/*/rootfs 2>/dev/null | head -1)
 BOOT_TIMEOUT=900
+QEMU_TIMEOUT=1800
 say() { echo "# $*"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
-[ "$(id -u)" = 0 ] || fail "needs root (systemd-nspawn)"
+[ "$(id -u)" = 0 ] || fail "needs root"
 [ -n "$root" ] && [ -x "$root/usr/lib/systemd/systemd" ] || fail "no image root file system (give ROOT; see images/build.sh)"
 command -v lynis >/dev/null || fail "lynis is not installed (apt install lynis)"
 
 work=$(mktemp -d /tmp/medbox-lynis.XXXXXX)
+qemu_pid=""
 # shellcheck source=../tests/lib/container.sh
 . "$SRC/tests/lib/container.sh"
-trap 'stop_container; rm -rf "$work"' EXIT
+# shellcheck source=lib/common.sh
+. "$SRC/images/lib/common.sh"
+# shellcheck disable=SC2317 # called by the EXIT trap
+cleanup() {
+    stop_container
+    [ -n "$qemu_pid" ] && kill -KILL "$qemu_pid" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-boot lynis --bind-ro=/usr/share/lynis --bind-ro=/usr/sbin/lynis --bind-ro=/etc/lynis
-state=$(in_ct timeout 120 systemctl is-system-running --wait 2>/dev/null || true)
-say "system state: ${state:-unknown}; running lynis $(lynis --version 2>/dev/null)"
-in_ct lynis audit system --quick --no-colors >"$work/lynis.out" 2>&1 || true
-in_ct cat /var/log/lynis-report.dat >"$work/report.dat" 2>/dev/null || { tail -30 "$work/lynis.out"; fail "lynis wrote no report"; }
-in_ct cat /var/log/lynis.log >"$work/lynis.log" 2>/dev/null || true
-power_off lynis
+if ((qemu)); then
+    code=/usr/share/OVMF/OVMF_CODE_4M.fd
+    [ -f "$code" ] || fail "$code missing (package ovmf)"
+    command -v qemu-system-x86_64 >/dev/null || fail "qemu-system-x86_64 missing (package qemu-system-x86)"
+    say "copying the root and adding lynis"
+    cp -a "$root" "$work/root"
+    cp -a /usr/share/lynis "$work/root/usr/share/"
+    cp -a /usr/sbin/lynis "$work/root/usr/sbin/"
+    cp -a /etc/lynis "$work/root/etc/"
+    # Runs once the boot is done, then powers the machine off.
+    cat >"$work/root/etc/systemd/system/lynis-audit.service" <<'EOF'
+[Unit]
+Description=lynis audit for images/lynis-audit.sh
+After=multi-user.target medbox.target
+[Service]
+Type=oneshot
+ExecStart=/bin/sh -c 'lynis audit system --quick --no-colors > /var/log/lynis.out 2>&1; systemctl poweroff --no-block'
+[Install]
+WantedBy=multi-user.target
+EOF
+    ln -s ../lynis-audit.service "$work/root/etc/systemd/system/multi-user.target.wants/lynis-audit.service"
+    # The profile names the partition identifiers that /etc/fstab refers to.
+    profile=$(sed -n 's/^IMAGE_ID=medbox-//p' "$work/root/usr/lib/os-release")
+    say "making the disk image ($profile)"
+    SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-0} "$SRC/images/lib/mkdisk.sh" "$work/root" "$profile" "$work/disk.raw" >"$work/mkdisk.log" 2>&1 ||
+        { tail -20 "$work/mkdisk.log"; fail "mkdisk.sh failed"; }
+    rm -rf "$work/root"
+    cp /usr/share/OVMF/OVMF_VARS_4M.fd "$work/vars.fd"
+    say "booting it in QEMU (TCG); lynis runs at the end of the boot, then it powers off"
+    start=$SECONDS
+    qemu-system-x86_64 -accel tcg -machine q35 -cpu max -smp 2 -m 2048 \
+        -drive if=pflash,format=raw,unit=0,readonly=on,file="$code" \
+        -drive if=pflash,format=raw,unit=1,file="$work/vars.fd" \
+        -drive if=virtio,format=raw,file="$work/disk.raw" \
+        -nic none -display none -no-reboot -serial file:"$work/serial.log" \
+        >"$work/qemu.log" 2>&1 &
+    qemu_pid=$!
+    while kill -0 "$qemu_pid" 2>/dev/null; do
+        ((SECONDS - start < QEMU_TIMEOUT)) || { tail -30 "$work/serial.log"; fail "no power-off within $QEMU_TIMEOUT s"; }
+        sleep 5
+    done
+    qemu_pid=""
+    say "powered off after $((SECONDS - start)) s"
+    root_image "$work/disk.raw" "$work/root.img"
+    debugfs -R "dump /var/log/lynis-report.dat $work/report.dat" "$work/root.img" >/dev/null 2>&1
+    debugfs -R "dump /var/log/lynis.log $work/lynis.log" "$work/root.img" >/dev/null 2>&1
+    [ -s "$work/report.dat" ] || { tail -30 "$work/serial.log"; fail "lynis wrote no report in the guest"; }
+    kernel=$(debugfs -R "ls /boot" "$work/root.img" 2>/dev/null | grep -o 'vmlinuz-[^ ]*' | head -1)
+    say "measured on the image's own kernel (${kernel#vmlinuz-}) under QEMU"
+else
+    boot lynis --bind-ro=/usr/share/lynis --bind-ro=/usr/sbin/lynis --bind-ro=/etc/lynis
+    in_ct timeout 120 systemctl is-system-running --wait >/dev/null 2>&1 || true
+    say "system state: $(in_ct systemctl is-system-running 2>/dev/null || true); running lynis $(lynis --version 2>/dev/null)"
+    in_ct lynis audit system --quick --no-colors >"$work/lynis.out" 2>&1 || true
+    in_ct cat /var/log/lynis-report.dat >"$work/report.dat" 2>/dev/null || { tail -30 "$work/lynis.out"; fail "lynis wrote no report"; }
+    in_ct cat /var/log/lynis.log >"$work/lynis.log" 2>/dev/null || true
+    power_off lynis
+    say "measured in systemd-nspawn: kernel-wide settings are the host's"
+fi
 if [ -n "$report" ]; then cp "$work/report.dat" "$report"; cp "$work/lynis.log" "$report.log"; fi
 
-index=$(sed -n 's/^hardening_index=//p' "$work/report.dat")
-echo "hardening index: ${index:-?}"
+echo "hardening index: $(sed -n 's/^hardening_index=//p' "$work/report.dat")"
 echo "warnings:"
 sed -n 's/^warning\[\]=//p' "$work/report.dat" | sed 's/^/  /'
 echo "suggestions:"

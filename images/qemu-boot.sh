@@ -55,19 +55,8 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-# root_image DISK OUT: copies the root partition of DISK into the file OUT
-# (debugfs then reads its ext4 file system; nothing is mounted).
-root_image() {
-    local offset
-    offset=$(sfdisk -J "$1" | python3 -c '
-import json, sys
-for p in json.load(sys.stdin)["partitiontable"]["partitions"]:
-    if p["type"].upper() == "4F68BCE3-E8CD-4DB1-96E7-FBCAF984B709":
-        print(p["start"] * 512)')
-    [ -n "$offset" ] || { echo "qemu-boot: no root partition in $1" >&2; exit 1; }
-    dd if="$1" of="$2" bs=1M skip=$((offset / 1048576)) status=none conv=sparse
-}
+# shellcheck source=lib/common.sh
+. "$(dirname "$0")/lib/common.sh"
 
 # The medbox services the image enables.
 root_image "$disk" "$work/root.img"
