@@ -91,7 +91,23 @@ public:
     // group). Each call still returns only after that COMMIT, is rolled back
     // alone when its fn throws, and logs its own changeset; a lone call runs
     // exactly as a plain BEGIN ... COMMIT.
+    //
+    // Pipelined sync (synchronous=FULL, the default): the writer commits
+    // without waiting for the disk, and the WAL is fdatasync'ed by the
+    // finished group's leader while the next group already runs. write()
+    // returns only after a sync that began after its COMMIT: as durable as
+    // SQLite's own FULL, but the fsync no longer stalls the single writer.
+    // Readers may see a commit a few milliseconds before it is durable;
+    // anything that tells the outside world about what it read (the outbox)
+    // calls waitDurable() first. docs/data-layer.md.
     void write(const std::function<void(Tx&)>& fn);
+
+    // Returns once everything committed before the call is on disk (no-op
+    // unless synchronous is FULL). Throws DbError if the WAL could not be
+    // synced; from then on every write fails too.
+    void waitDurable();
+    // WAL syncs done by the pipelined sync so far (tests, metrics).
+    uint64_t durableSyncs() const;
 
     // Changes in the replication log after seq (for the standby and tests).
     struct LoggedChange { int64_t seq; int64_t committedAtMs; std::string changeset; };
@@ -132,6 +148,17 @@ private:
     bool leader_ = false;                 // a thread is running a group
     std::mutex writeMutex_;
     std::unique_ptr<Connection> writer_;
+    // Pipelined sync: one fdatasync of the WAL at a time; generations count
+    // syncs started and finished, so "a sync that began after now" is
+    // started_ + 1 at the time of asking.
+    bool pipelinedSync_ = false;
+    int walFd_ = -1;
+    mutable std::mutex syncMutex_;
+    std::condition_variable syncCv_;
+    bool syncing_ = false;
+    uint64_t syncStarted_ = 0;
+    uint64_t syncDone_ = 0;
+    std::string syncFailure_;  // set once an fdatasync failed
     std::unique_ptr<ChangeCapture> capture_;  // on the writer, when opts_.captureChanges
     std::vector<std::unique_ptr<Connection>> readers_;
     std::vector<Connection*> freeReaders_;

@@ -183,6 +183,9 @@ int Dispatcher::deliverDue() {
             }
             return rows;
         });
+        if (due.empty()) continue;
+        // Never tell a receiver about a change a power cut could still undo.
+        db_.waitDurable();
         delivered += deliverInOrder(due);
     }
     return delivered;

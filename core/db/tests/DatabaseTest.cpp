@@ -303,3 +303,45 @@ TEST(Database, GroupCommitKeepsEachWriteAllOrNothing) {
         EXPECT_TRUE(name == "counter" || name.ends_with("-0") || name.ends_with("-3")) << name;
     }
 }
+
+// synchronous=FULL: the writer commits without fsync and the WAL is synced
+// by the pipelined sync; every write returns only after a sync that began
+// after its commit, and concurrent writes share syncs.
+TEST(Database, PipelinedSyncSyncsBeforeAWriteReturnsAndSharesSyncs) {
+    testutil::TempDir dir;
+    Options o;
+    o.path = dir.file("t.db");  // synchronous FULL, the default
+    Database db(o, schema());
+    db.write([](Tx& tx) { tx.prepare("INSERT INTO item(name, qty) VALUES('c', 0)").run(); });
+    for (int i = 0; i < 5; ++i) {
+        const uint64_t before = db.durableSyncs();
+        db.write([](Tx& tx) { tx.prepare("UPDATE item SET qty = qty + 1 WHERE name = 'c'").run(); });
+        EXPECT_GT(db.durableSyncs(), before) << "write " << i << " returned without a sync of the WAL";
+    }
+    const uint64_t before = db.durableSyncs();
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t)
+        threads.emplace_back([&] {
+            for (int i = 0; i < 40; ++i)
+                db.write([](Tx& tx) { tx.prepare("UPDATE item SET qty = qty + 1 WHERE name = 'c'").run(); });
+        });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(std::get<2>(rowsOf(db)[0]), 5 + 8 * 40);
+    const uint64_t syncs = db.durableSyncs() - before;
+    EXPECT_GE(syncs, 1u);
+    EXPECT_LE(syncs, 320u);
+    // Nothing is pending: a barrier returns at once, with one more sync.
+    db.waitDurable();
+    EXPECT_EQ(db.integrityCheck(), "ok");
+}
+
+TEST(Database, WithoutFullSynchronousThereIsNoPipelinedSync) {
+    testutil::TempDir dir;
+    Options o;
+    o.path = dir.file("t.db");
+    o.synchronous = "NORMAL";
+    Database db(o, schema());
+    db.write([](Tx& tx) { tx.prepare("INSERT INTO item(name, qty) VALUES('c', 0)").run(); });
+    db.waitDurable();
+    EXPECT_EQ(db.durableSyncs(), 0u);
+}
