@@ -100,33 +100,13 @@ mkdir -p "$units" "$out"
 for unit in "$ASSETS"/*.service "$ASSETS"/*.timer; do install -m 0644 "$unit" "$units/"; done
 ln -s hospital-other.service "$units/medbox-alias.service"
 
-timeout_pid=""
-init_pid=""
-init_ns=""
-
-# Prints the PIDs whose parent is $1.
-children() { awk -v p="$1" '{sub(/.*\) /, ""); split($0, f, " "); if (f[2] == p) {split(FILENAME, n, "/"); print n[3]}}' /proc/[0-9]*/stat 2>/dev/null; }
-
+# shellcheck source=../lib/container.sh
+. "$(dirname "$0")/../lib/container.sh"
+say() { echo "# $* ($(elapsed) s)"; }
+fail() { echo "FAIL: $*"; exit 1; }
 cleanup() {
     local status=$?
-    if [ -n "$timeout_pid" ] && kill -0 "$timeout_pid" 2>/dev/null; then
-        echo "# stopping the container"
-        kill -TERM "$timeout_pid" 2>/dev/null || true  # timeout(1) passes it to nspawn, which powers the container off
-        for _ in $(seq 100); do kill -0 "$timeout_pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$timeout_pid" 2>/dev/null || true
-    fi
-    # If nspawn itself was killed, the container's init may survive it;
-    # killing a PID namespace's init ends every process in it.
-    if [ -n "$init_pid" ] && [ "$(readlink "/proc/$init_pid/ns/pid" 2>/dev/null)" = "$init_ns" ]; then
-        echo "# killing the container's init ($init_pid) left behind"
-        kill -KILL "$init_pid" 2>/dev/null || true
-        for _ in $(seq 50); do
-            state=$(awk '/^State:/ {print $2}' "/proc/$init_pid/status" 2>/dev/null || true)
-            [ -z "$state" ] || [ "$state" = Z ] && break
-            sleep 0.1
-        done
-        status=1
-    fi
+    stop_container
     rm -rf "$work"
     exit $status
 }
@@ -137,53 +117,12 @@ trap 'exit 130' INT TERM
 # image: the non-medbox service and the test runner. medbox-demo is started
 # by the runner with systemctl, so its unit file state stays "disabled"
 # (a command-line want would make it "enabled-runtime").
-echo "# booting the container ($(elapsed) s)"
-timeout --kill-after=10 "$BOOT_TIMEOUT" systemd-nspawn -q -b -D "$cached_root" --register=no --keep-unit \
-    --volatile=overlay --private-network \
+root=$cached_root
+boot medboxctl \
     --bind-ro="$MEDBOXCTL:/usr/local/sbin/medboxctl" \
     --bind-ro="$ASSETS/medboxctl-itest:/usr/local/bin/medboxctl-itest" \
     --bind-ro="$units:/usr/local/lib/systemd/system" \
     --bind="$out:/medbox-itest-out" \
-    systemd.wants=hospital-other.service systemd.wants=medboxctl-itest.service \
-    </dev/null >"$work/boot.log" 2>&1 &
-timeout_pid=$!
-
-# Remember the container's init (nspawn's child in another PID namespace).
-own_ns=$(readlink /proc/self/ns/pid)
-for _ in $(seq 50); do
-    for nspawn in $(children "$timeout_pid"); do
-        for child in $(children "$nspawn"); do
-            ns=$(readlink "/proc/$child/ns/pid" 2>/dev/null || true)
-            if [ -n "$ns" ] && [ "$ns" != "$own_ns" ]; then init_pid=$child; init_ns=$ns; fi
-        done
-    done
-    [ -n "$init_pid" ] && break
-    kill -0 "$timeout_pid" 2>/dev/null || break
-    sleep 0.1
-done
-
-[ -n "$init_pid" ] && echo "# container init is PID $init_pid"
-
-rc=0
-wait "$timeout_pid" || rc=$?
-timeout_pid=""
-echo "# container exited with $rc after $(elapsed) s"
-if [ -n "$init_pid" ] && [ "$(readlink "/proc/$init_pid/ns/pid" 2>/dev/null)" = "$init_ns" ]; then
-    echo "FAIL: the container's init is still running after nspawn exited"
-    exit 1
-fi
-init_pid=""
-
-result=$out/result.tap
-if [ ! -s "$result" ] || ! grep -q '^# done$' "$result"; then
-    echo "FAIL: the test inside the container did not finish (exit $rc)"
-    [ -f "$result" ] && cat "$result"
-    echo "--- boot log (last 40 lines)"
-    tail -40 "$work/boot.log" | sed 's/\x1b\[[0-9;]*m//g'
-    exit 1
-fi
-cat "$result"
-passed=$(grep -c '^ok ' "$result" || true)
-failed=$(grep -c '^not ok ' "$result" || true)
-echo "# $passed passed, $failed failed, $(elapsed) s in total"
-[ "$failed" = 0 ] && [ "$passed" -gt 0 ]
+    systemd.wants=hospital-other.service systemd.wants=medboxctl-itest.service
+wait_exit
+report_tap medboxctl "$out/result.tap"

@@ -84,3 +84,36 @@ power_off() {
     echo "ok - powered off cleanly"
 }
 
+
+# wait_exit: waits until the container ends by itself (its test unit powers
+# it off); sets container_rc to nspawn's exit code. Fails if the container's
+# init outlived nspawn.
+wait_exit() {
+    container_rc=0
+    wait "$timeout_pid" || container_rc=$?
+    timeout_pid=""
+    say "container exited with $container_rc"
+    if [ -n "$init_pid" ] && [ "$(readlink "/proc/$init_pid/ns/pid" 2>/dev/null)" = "$init_ns" ]; then
+        fail "the container's init is still running after nspawn exited"
+    fi
+    init_pid=""
+}
+
+# report_tap NAME RESULT: prints the TAP file a test inside the container
+# wrote (it ends with "# done" when the test ran to its end) and a summary;
+# returns 0 when every check passed. On an unfinished run, also the console.
+report_tap() {
+    local name=$1 result=$2 passed failed
+    if [ ! -s "$result" ] || ! grep -q '^# done$' "$result"; then
+        echo "FAIL: the test inside the container did not finish (exit ${container_rc:-?})"
+        [ -f "$result" ] && cat "$result"
+        echo "--- console (last 40 lines)"
+        tail -40 "$work/console-$name.log" | sed 's/\x1b\[[0-9;]*m//g'
+        return 1
+    fi
+    cat "$result"
+    passed=$(grep -c '^ok ' "$result" || true)
+    failed=$(grep -c '^not ok ' "$result" || true)
+    say "$passed passed, $failed failed"
+    [ "$failed" = 0 ] && [ "$passed" -gt 0 ]
+}

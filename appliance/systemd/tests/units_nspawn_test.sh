@@ -120,28 +120,13 @@ binds+=("--bind-ro=$UNITS_DIR/sysusers.d/medbox.conf:/usr/lib/sysusers.d/medbox.
     "--bind=$work/out:/itest-out")
 [ -z "$medboxctl" ] || binds+=("--bind-ro=$medboxctl:/usr/sbin/medboxctl")
 
-timeout_pid=""
-init_pid=""
-init_ns=""
-
-# Prints the PIDs whose parent is $1.
-children() { awk -v p="$1" '{sub(/.*\) /, ""); split($0, f, " "); if (f[2] == p) {split(FILENAME, n, "/"); print n[3]}}' /proc/[0-9]*/stat 2>/dev/null; }
-
+# shellcheck source=../../../tests/lib/container.sh
+. "$(dirname "$0")/../../../tests/lib/container.sh"
+say() { echo "# $* ($(elapsed) s)"; }
+fail() { echo "FAIL: $*"; exit 1; }
 cleanup() {
     local status=$?
-    if [ -n "$timeout_pid" ] && kill -0 "$timeout_pid" 2>/dev/null; then
-        echo "# stopping the container"
-        kill -TERM "$timeout_pid" 2>/dev/null || true  # timeout(1) passes it to nspawn, which powers the container off
-        for _ in $(seq 100); do kill -0 "$timeout_pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$timeout_pid" 2>/dev/null || true
-    fi
-    # If nspawn itself was killed, the container's init may survive it;
-    # killing a PID namespace's init ends every process in it.
-    if [ -n "$init_pid" ] && [ "$(readlink "/proc/$init_pid/ns/pid" 2>/dev/null)" = "$init_ns" ]; then
-        echo "# killing the container's init ($init_pid) left behind"
-        kill -KILL "$init_pid" 2>/dev/null || true
-        status=1
-    fi
+    stop_container
     rm -rf "$work"
     exit $status
 }
@@ -153,48 +138,8 @@ trap 'exit 130' INT TERM
 # IPAddressDeny= needs systemd's BPF firewall: a unified cgroup hierarchy in
 # the container (the build machines run a hybrid one), the bpf() system call
 # (nspawn's own filter denies it) and CAP_BPF.
-echo "# booting the container ($(elapsed) s)"
-SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1 \
-timeout --kill-after=10 "$BOOT_TIMEOUT" systemd-nspawn -q -b -D "$cached_root" --register=no --keep-unit \
-    --volatile=overlay --private-network --capability=CAP_BPF --system-call-filter=bpf "${binds[@]}" \
-    systemd.wants=units-itest.service \
-    </dev/null >"$work/boot.log" 2>&1 &
-timeout_pid=$!
-
-# Remember the container's init (nspawn's child in another PID namespace).
-own_ns=$(readlink /proc/self/ns/pid)
-for _ in $(seq 50); do
-    for nspawn in $(children "$timeout_pid"); do
-        for child in $(children "$nspawn"); do
-            ns=$(readlink "/proc/$child/ns/pid" 2>/dev/null || true)
-            if [ -n "$ns" ] && [ "$ns" != "$own_ns" ]; then init_pid=$child; init_ns=$ns; fi
-        done
-    done
-    [ -n "$init_pid" ] && break
-    kill -0 "$timeout_pid" 2>/dev/null || break
-    sleep 0.1
-done
-
-rc=0
-wait "$timeout_pid" || rc=$?
-timeout_pid=""
-echo "# container exited with $rc after $(elapsed) s"
-if [ -n "$init_pid" ] && [ "$(readlink "/proc/$init_pid/ns/pid" 2>/dev/null)" = "$init_ns" ]; then
-    echo "FAIL: the container's init is still running after nspawn exited"
-    exit 1
-fi
-init_pid=""
-
-result=$work/out/result.tap
-if [ ! -s "$result" ] || ! grep -q '^# done$' "$result"; then
-    echo "FAIL: the test inside the container did not finish (exit $rc)"
-    [ -f "$result" ] && cat "$result"
-    echo "--- boot log (last 40 lines)"
-    tail -40 "$work/boot.log" | sed 's/\x1b\[[0-9;]*m//g'
-    exit 1
-fi
-cat "$result"
-passed=$(grep -c '^ok ' "$result" || true)
-failed=$(grep -c '^not ok ' "$result" || true)
-echo "# $passed passed, $failed failed, $(elapsed) s in total"
-[ "$failed" = 0 ] && [ "$passed" -gt 0 ]
+root=$cached_root
+SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1 boot units \
+    --capability=CAP_BPF --system-call-filter=bpf "${binds[@]}" systemd.wants=units-itest.service
+wait_exit
+report_tap units "$work/out/result.tap"
