@@ -20,6 +20,21 @@ std::vector<Migration> schema() {
             {2, "0002_add_note.sql", "ALTER TABLE item ADD COLUMN note TEXT;"}};
 }
 
+Options optionsAt(const testutil::TempDir& dir, const std::string& synchronous) {
+    Options o;
+    o.path = dir.file("t.db");
+    o.synchronous = synchronous;
+    return o;
+}
+
+// A one-row counter table for the concurrency and durability tests.
+void addCounter(Database& db) {
+    db.write([](Tx& tx) { tx.prepare("INSERT INTO item(name, qty) VALUES('c', 0)").run(); });
+}
+void increment(Database& db) {
+    db.write([](Tx& tx) { tx.prepare("UPDATE item SET qty = qty + 1 WHERE name = 'c'").run(); });
+}
+
 int64_t count(Database& db, const std::string& table) {
     return db.read([&](Connection& c) {
         auto st = c.prepare("SELECT count(*) FROM " + table);
@@ -162,16 +177,12 @@ TEST(Database, AfterCommitRunsOnlyOnCommit) {
 
 TEST(Database, ConcurrentWritersNeverLoseAnIncrement) {
     testutil::TempDir dir;
-    Options o;
-    o.path = dir.file("t.db");
-    o.synchronous = "NORMAL";
-    Database db(o, schema());
-    db.write([](Tx& tx) { tx.prepare("INSERT INTO item(name, qty) VALUES('c', 0)").run(); });
+    Database db(optionsAt(dir, "NORMAL"), schema());
+    addCounter(db);
     std::vector<std::thread> threads;
     for (int t = 0; t < 4; ++t)
         threads.emplace_back([&] {
-            for (int i = 0; i < 50; ++i)
-                db.write([](Tx& tx) { tx.prepare("UPDATE item SET qty = qty + 1 WHERE name = 'c'").run(); });
+            for (int i = 0; i < 50; ++i) increment(db);
         });
     std::atomic<bool> stop{false};
     std::thread reader([&] {
@@ -309,21 +320,18 @@ TEST(Database, GroupCommitKeepsEachWriteAllOrNothing) {
 // after its commit, and concurrent writes share syncs.
 TEST(Database, PipelinedSyncSyncsBeforeAWriteReturnsAndSharesSyncs) {
     testutil::TempDir dir;
-    Options o;
-    o.path = dir.file("t.db");  // synchronous FULL, the default
-    Database db(o, schema());
-    db.write([](Tx& tx) { tx.prepare("INSERT INTO item(name, qty) VALUES('c', 0)").run(); });
+    Database db(optionsAt(dir, "FULL"), schema());  // FULL is the default
+    addCounter(db);
     for (int i = 0; i < 5; ++i) {
         const uint64_t before = db.durableSyncs();
-        db.write([](Tx& tx) { tx.prepare("UPDATE item SET qty = qty + 1 WHERE name = 'c'").run(); });
+        increment(db);
         EXPECT_GT(db.durableSyncs(), before) << "write " << i << " returned without a sync of the WAL";
     }
     const uint64_t before = db.durableSyncs();
     std::vector<std::thread> threads;
     for (int t = 0; t < 8; ++t)
         threads.emplace_back([&] {
-            for (int i = 0; i < 40; ++i)
-                db.write([](Tx& tx) { tx.prepare("UPDATE item SET qty = qty + 1 WHERE name = 'c'").run(); });
+            for (int i = 0; i < 40; ++i) increment(db);
         });
     for (auto& t : threads) t.join();
     EXPECT_EQ(std::get<2>(rowsOf(db)[0]), 5 + 8 * 40);
@@ -337,11 +345,8 @@ TEST(Database, PipelinedSyncSyncsBeforeAWriteReturnsAndSharesSyncs) {
 
 TEST(Database, WithoutFullSynchronousThereIsNoPipelinedSync) {
     testutil::TempDir dir;
-    Options o;
-    o.path = dir.file("t.db");
-    o.synchronous = "NORMAL";
-    Database db(o, schema());
-    db.write([](Tx& tx) { tx.prepare("INSERT INTO item(name, qty) VALUES('c', 0)").run(); });
+    Database db(optionsAt(dir, "NORMAL"), schema());
+    addCounter(db);
     db.waitDurable();
     EXPECT_EQ(db.durableSyncs(), 0u);
 }
