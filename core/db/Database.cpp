@@ -195,6 +195,7 @@ Database::Snapshot::~Snapshot() { sqlite3_exec(conn.handle(), "COMMIT", nullptr,
 struct Database::Pending {
     const std::function<void(Tx&)>* fn = nullptr;
     bool done = false;                          // set by the leader, under groupMutex_
+    std::condition_variable wake;               // done, or: lead the next group
     bool committed = false;
     std::exception_ptr error;
     std::vector<std::function<void()>> after;   // the tx's after-commit actions
@@ -329,7 +330,7 @@ void Database::write(const std::function<void(Tx&)>& fn) {
             // My write may sit in a group that is committed and waiting for
             // its sync; I can still lead the next group meanwhile.
             if (leader_ || queue_.empty()) {
-                groupCv_.wait(lock);
+                me.wake.wait(lock);
                 continue;
             }
             // Lead: take whoever is waiting (in arrival order) and commit them together.
@@ -343,8 +344,8 @@ void Database::write(const std::function<void(Tx&)>& fn) {
                 for (size_t start = 0; start < group.size();) start = runGroup(group, start);
             }
             lock.lock();
-            leader_ = false;  // the next group may start while this one syncs
-            groupCv_.notify_all();
+            leader_ = false;  // the next group may start while this one syncs:
+            if (!queue_.empty()) queue_.front()->wake.notify_one();  // its first member leads it
             lock.unlock();
             std::exception_ptr syncError;
             if (pipelinedSync_ && std::any_of(group.begin(), group.end(), [](Pending* p) { return p->committed; })) {
@@ -363,9 +364,9 @@ void Database::write(const std::function<void(Tx&)>& fn) {
                     p->after.clear();
                     p->error = syncError;
                 }
-                p->done = true;  // a member may return (and go away) from here on
+                p->done = true;  // a member may return (and go away) once the lock is released,
+                p->wake.notify_one();  // so it is notified while the lock is held
             }
-            groupCv_.notify_all();
         }
     }
     if (me.error) std::rethrow_exception(me.error);

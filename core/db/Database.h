@@ -142,8 +142,7 @@ private:
     size_t runGroup(const std::vector<Pending*>& group, size_t start);
 
     Options opts_;
-    std::mutex groupMutex_;              // guards queue_ and leader_
-    std::condition_variable groupCv_;
+    std::mutex groupMutex_;              // guards queue_, leader_ and each Pending's done
     std::vector<Pending*> queue_;         // waiting, in arrival order
     bool leader_ = false;                 // a thread is running a group
     std::mutex writeMutex_;
