@@ -149,7 +149,8 @@ private:
     std::unique_ptr<Connection> writer_;
     // Pipelined sync: one fdatasync of the WAL at a time; generations count
     // syncs started and finished, so "a sync that began after now" is
-    // started_ + 1 at the time of asking.
+    // syncStarted_ + 1 at the time of asking. walFd_ is used only by the
+    // thread that is syncing.
     bool pipelinedSync_ = false;
     int walFd_ = -1;
     mutable std::mutex syncMutex_;
