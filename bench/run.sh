@@ -27,7 +27,9 @@
 #   MEDBOX_BUILD_DIR [./build]    a build folder (then built with cmake, not scripts/build.sh)
 #   BENCH_KEEP=1                  keep the temporary folder
 #   BENCH_PERF=FILE               record the booking process with perf during
-#                                 the bookings run (perf report -i FILE)
+#                                 the bookings run (perf report -i FILE; needs linux-perf)
+#   BENCH_BOOKING_SETTINGS="k=v ..."  settings for the booking service, for
+#                                 experiments (bench/driver.mjs); the recorded runs use none
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -64,6 +66,7 @@ if ((deps)); then scripts/deps.sh --bench; fi
 for t in nginx wrk sqlite3 openssl node; do
   command -v "$t" >/dev/null || { echo "bench/run.sh: $t is missing (run without --no-deps)" >&2; exit 2; }
 done
+[ -z "${BENCH_PERF:-}" ] || command -v perf >/dev/null || { echo "bench/run.sh: BENCH_PERF needs perf (apt install linux-perf)" >&2; exit 2; }
 if ((build)); then
   if [ -z "${MEDBOX_BUILD_DIR:-}" ]; then
     scripts/build.sh

@@ -56,9 +56,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 if ((qemu)); then
-    code=/usr/share/OVMF/OVMF_CODE_4M.fd
-    [ -f "$code" ] || fail "$code missing (package ovmf)"
-    command -v qemu-system-x86_64 >/dev/null || fail "qemu-system-x86_64 missing (package qemu-system-x86)"
+    qemu_check || fail "cannot boot in QEMU"
     say "copying the root and adding lynis"
     cp -a "$root" "$work/root"
     cp -a /usr/share/lynis "$work/root/usr/share/"
@@ -82,16 +80,9 @@ EOF
     SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-0} "$SRC/images/lib/mkdisk.sh" "$work/root" "$profile" "$work/disk.raw" >"$work/mkdisk.log" 2>&1 ||
         { tail -20 "$work/mkdisk.log"; fail "mkdisk.sh failed"; }
     rm -rf "$work/root"
-    cp /usr/share/OVMF/OVMF_VARS_4M.fd "$work/vars.fd"
     say "booting it in QEMU (TCG); lynis runs at the end of the boot, then it powers off"
     start=$SECONDS
-    qemu-system-x86_64 -accel tcg -machine q35 -cpu max -smp 2 -m 2048 \
-        -drive if=pflash,format=raw,unit=0,readonly=on,file="$code" \
-        -drive if=pflash,format=raw,unit=1,file="$work/vars.fd" \
-        -drive if=virtio,format=raw,file="$work/disk.raw" \
-        -nic none -display none -no-reboot -serial file:"$work/serial.log" \
-        >"$work/qemu.log" 2>&1 &
-    qemu_pid=$!
+    qemu_start "$work/disk.raw" "$work"
     while kill -0 "$qemu_pid" 2>/dev/null; do
         ((SECONDS - start < QEMU_TIMEOUT)) || { tail -30 "$work/serial.log"; fail "no power-off within $QEMU_TIMEOUT s"; }
         sleep 5
@@ -106,8 +97,15 @@ EOF
     say "measured on the image's own kernel (${kernel#vmlinuz-}) under QEMU"
 else
     boot lynis --bind-ro=/usr/share/lynis --bind-ro=/usr/sbin/lynis --bind-ro=/etc/lynis
-    in_ct timeout 120 systemctl is-system-running --wait >/dev/null 2>&1 || true
-    say "system state: $(in_ct systemctl is-system-running 2>/dev/null || true); running lynis $(lynis --version 2>/dev/null)"
+    # systemctl answers once PID 1's private socket exists; --wait then
+    # returns when the boot is finished.
+    state=""
+    for _ in $(seq 240); do
+        state=$(in_ct timeout 120 systemctl is-system-running --wait 2>/dev/null || true)
+        [ -n "$state" ] && break
+        sleep 0.5
+    done
+    say "system state: ${state:-unknown}; running lynis $(lynis --version 2>/dev/null)"
     in_ct lynis audit system --quick --no-colors >"$work/lynis.out" 2>&1 || true
     in_ct cat /var/log/lynis-report.dat >"$work/report.dat" 2>/dev/null || { tail -30 "$work/lynis.out"; fail "lynis wrote no report"; }
     in_ct cat /var/log/lynis.log >"$work/lynis.log" 2>/dev/null || true

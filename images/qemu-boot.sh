@@ -34,10 +34,9 @@ while (($#)); do
     esac
 done
 [ -f "$disk" ] || { echo "qemu-boot: no disk image $disk" >&2; exit 2; }
-code=/usr/share/OVMF/OVMF_CODE_4M.fd
-vars=/usr/share/OVMF/OVMF_VARS_4M.fd
-[ -f "$code" ] || { echo "qemu-boot: $code missing (package ovmf)" >&2; exit 2; }
-command -v qemu-system-x86_64 >/dev/null || { echo "qemu-boot: qemu-system-x86_64 missing (package qemu-system-x86)" >&2; exit 2; }
+# shellcheck source=lib/common.sh
+. "$(dirname "$0")/lib/common.sh"
+qemu_check || exit 2
 
 work=$(mktemp -d /tmp/medbox-qemu.XXXXXX)
 qemu_pid=""
@@ -55,8 +54,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-# shellcheck source=lib/common.sh
-. "$(dirname "$0")/lib/common.sh"
 
 # The medbox services the image enables.
 root_image "$disk" "$work/root.img"
@@ -66,18 +63,9 @@ rm -f "$work/root.img"
 ((${#services[@]})) || { echo "qemu-boot: the image enables no medbox service" >&2; exit 1; }
 echo "# expecting: ${services[*]}"
 
-cp "$vars" "$work/vars.fd"
 cp --sparse=always "$disk" "$work/disk.raw"
 start=$SECONDS
-qemu-system-x86_64 -accel tcg -machine q35 -cpu max -smp 2 -m 2048 \
-    -drive if=pflash,format=raw,unit=0,readonly=on,file="$code" \
-    -drive if=pflash,format=raw,unit=1,file="$work/vars.fd" \
-    -drive if=virtio,format=raw,file="$work/disk.raw" \
-    -nic none -display none -no-reboot \
-    -serial file:"$work/serial.log" \
-    -monitor unix:"$work/monitor.sock",server,nowait \
-    >"$work/qemu.log" 2>&1 &
-qemu_pid=$!
+qemu_start "$work/disk.raw" "$work" -monitor unix:"$work/monitor.sock",server,nowait
 
 monitor() {  # sends one command to the QEMU monitor
     python3 - "$work/monitor.sock" "$1" <<'EOF'

@@ -6,14 +6,15 @@
 #include <Poco/Logger.h>
 #include <sqlite3.h>
 
-#include <algorithm>
-#include <charconv>
-#include <chrono>
-#include <cerrno>
-#include <cstring>
-#include <exception>
 #include <fcntl.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <cstring>
+#include <exception>
 #include <mutex>
 #include <set>
 

@@ -20,7 +20,7 @@ class Metrics;
 struct ServerOptions {
     std::string host = "127.0.0.1";
     int port = 0;                          // 0 picks a free port (tests)
-    int workers = 8;
+    int workers = 32;  // http.workers: busy only while serving a request
     int maxConnections = 10'000;           // beyond: accepted and closed at once
     int keepAliveSeconds = 30;             // idle parked connection lifetime
     int ioTimeoutSeconds = 15;             // per read/write: bounds slow clients

@@ -163,29 +163,31 @@ int Dispatcher::deliverDue() {
     // Strict order per destination: its messages go in id order, and the
     // first one still waiting for its retry holds back every later one, so a
     // message never overtakes one in backoff. See OutboxQueries.h.
-    auto destinations = db_.read([](db::Connection& c) {
-        std::vector<std::string> names;
-        auto st = c.prepare(outbox_sql::kDestinations);
-        while (st.step()) names.push_back(st.str(0));
-        return names;
-    });
-    int delivered = 0;
-    for (const auto& destination : destinations) {
-        if (stop_) break;
-        auto due = db_.read([&](db::Connection& c) {
-            std::vector<Pending> rows;
+    // One queue of due messages per destination, read in one snapshot.
+    auto queues = db_.read([&](db::Connection& c) {
+        std::vector<std::string> destinations;
+        auto names = c.prepare(outbox_sql::kDestinations);
+        while (names.step()) destinations.push_back(names.str(0));
+        std::vector<std::vector<Pending>> out;
+        for (const auto& destination : destinations) {
+            std::vector<Pending> due;
             auto st = c.prepare(outbox_sql::kQueue);
             st.args(destination, opts_.batch);
             while (st.step()) {
                 if (st.i64(8) > startMs) break;  // in backoff: it and everything behind it wait
-                rows.push_back(Pending{st.i64(0), st.str(1), st.str(2), st.str(3), st.str(4), st.i64(5), st.i64(6),
-                                       st.optStr(7)});
+                due.push_back(Pending{st.i64(0), st.str(1), st.str(2), st.str(3), st.str(4), st.i64(5), st.i64(6),
+                                      st.optStr(7)});
             }
-            return rows;
-        });
-        if (due.empty()) continue;
-        // Never tell a receiver about a change a power cut could still undo.
-        db_.waitDurable();
+            if (!due.empty()) out.push_back(std::move(due));
+        }
+        return out;
+    });
+    if (queues.empty()) return 0;
+    // Never tell a receiver about a change a power cut could still undo.
+    db_.waitDurable();
+    int delivered = 0;
+    for (const auto& due : queues) {
+        if (stop_) break;
         delivered += deliverInOrder(due);
     }
     return delivered;

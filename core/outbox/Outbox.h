@@ -55,9 +55,8 @@ public:
     // Delivers what is due now, synchronously; returns how many were delivered (tests).
     int deliverDue();
 
-    struct Pending;
-
 private:
+    struct Pending;
     void loop();
     int deliverInOrder(const std::vector<Pending>& due);
     db::Database& db_;

@@ -64,3 +64,33 @@ for p in json.load(sys.stdin)["partitiontable"]["partitions"]:
     [ -n "$offset" ] || { echo "no root partition in $1" >&2; return 1; }
     dd if="$1" of="$2" bs=1M skip=$((offset / 1048576)) status=none conv=sparse
 }
+
+# QEMU with UEFI firmware (packages qemu-system-x86, ovmf), for
+# images/qemu-boot.sh and images/lynis-audit.sh.
+ovmf_code=/usr/share/OVMF/OVMF_CODE_4M.fd
+ovmf_vars=/usr/share/OVMF/OVMF_VARS_4M.fd
+
+# qemu_check: says what is missing to boot a disk image in QEMU.
+qemu_check() {
+    [ -f "$ovmf_code" ] || { echo "$ovmf_code missing (package ovmf)" >&2; return 1; }
+    command -v qemu-system-x86_64 >/dev/null || { echo "qemu-system-x86_64 missing (package qemu-system-x86)" >&2; return 1; }
+}
+
+# qemu_start DISK WORK [QEMU OPTIONS...]: boots the raw disk image DISK
+# (written to by the guest) under software emulation (TCG; KVM does not
+# work on our machines), 2 CPUs, 2 GiB, UEFI with its variables in
+# WORK/vars.fd, no network, the serial console in WORK/serial.log. Runs in
+# the background and sets qemu_pid.
+qemu_start() {
+    local disk=$1 work=$2
+    shift 2
+    cp "$ovmf_vars" "$work/vars.fd"
+    qemu-system-x86_64 -accel tcg -machine q35 -cpu max -smp 2 -m 2048 \
+        -drive if=pflash,format=raw,unit=0,readonly=on,file="$ovmf_code" \
+        -drive if=pflash,format=raw,unit=1,file="$work/vars.fd" \
+        -drive if=virtio,format=raw,file="$disk" \
+        -nic none -display none -no-reboot \
+        -serial file:"$work/serial.log" "$@" \
+        >"$work/qemu.log" 2>&1 &
+    qemu_pid=$!
+}

@@ -1,5 +1,9 @@
 # Boots a root file system under systemd-nspawn -b and runs commands inside
-# it; sourced by tests/system/image_boot_test.sh and images/lynis-audit.sh.
+# it. Sourced by tests/system/image_boot_test.sh and images/lynis-audit.sh
+# (which drive the container from outside: boot, in_ct, power_off) and by
+# appliance/systemd/tests/units_nspawn_test.sh and
+# tests/appliance/medboxctl_nspawn_test.sh (whose test runs inside and
+# powers the container off: boot, wait_exit, report_tap).
 #
 # The caller sets $root (the root folder), $work (a scratch folder),
 # $BOOT_TIMEOUT (seconds for one boot, its checks and power-off) and defines
@@ -39,6 +43,7 @@ stop_container() {
     fi
     init_pid=""
 }
+
 # boot NAME [nspawn options...]: starts the container in the background.
 boot() {
     local name=$1
@@ -69,25 +74,8 @@ boot() {
 # in_ct CMD...: runs the container's CMD in all its namespaces.
 in_ct() { nsenter --target "$init_pid" --mount --uts --ipc --net --pid -- "$@"; }
 
-# power_off NAME: clean shutdown; the container must end by itself.
-power_off() {
-    say "powering off"
-    in_ct systemctl poweroff --no-block >/dev/null 2>&1 || true
-    local rc=0
-    wait "$timeout_pid" || rc=$?
-    timeout_pid=""
-    if [ -n "$init_pid" ] && [ "$(readlink "/proc/$init_pid/ns/pid" 2>/dev/null)" = "$init_ns" ]; then
-        fail "the container's init is still running after nspawn exited"
-    fi
-    init_pid=""
-    [ "$rc" = 0 ] || { tail -20 "$work/console-$1.log"; fail "systemd-nspawn exited with $rc after power-off"; }
-    echo "ok - powered off cleanly"
-}
-
-
-# wait_exit: waits until the container ends by itself (its test unit powers
-# it off); sets container_rc to nspawn's exit code. Fails if the container's
-# init outlived nspawn.
+# wait_exit: waits until the container ends by itself; sets container_rc to
+# nspawn's exit code. Fails if the container's init outlived nspawn.
 wait_exit() {
     container_rc=0
     wait "$timeout_pid" || container_rc=$?
@@ -97,6 +85,16 @@ wait_exit() {
         fail "the container's init is still running after nspawn exited"
     fi
     init_pid=""
+}
+
+# power_off NAME: clean shutdown; the container must end by itself, and
+# nspawn with 0.
+power_off() {
+    say "powering off"
+    in_ct systemctl poweroff --no-block >/dev/null 2>&1 || true
+    wait_exit
+    [ "$container_rc" = 0 ] || { tail -20 "$work/console-$1.log"; fail "systemd-nspawn exited with $container_rc after power-off"; }
+    echo "ok - powered off cleanly"
 }
 
 # report_tap NAME RESULT: prints the TAP file a test inside the container

@@ -317,8 +317,9 @@ TEST(Database, GroupCommitKeepsEachWriteAllOrNothing) {
 
 // synchronous=FULL: the writer commits without fsync and the WAL is synced
 // by the pipelined sync; every write returns only after a sync that began
-// after its commit, and concurrent writes share syncs.
-TEST(Database, PipelinedSyncSyncsBeforeAWriteReturnsAndSharesSyncs) {
+// after its commit. (That concurrent writes share syncs depends on timing;
+// the benchmark shows it, this test only bounds it.)
+TEST(Database, PipelinedSyncSyncsTheWalBeforeEveryWriteReturns) {
     testutil::TempDir dir;
     Database db(optionsAt(dir, "FULL"), schema());  // FULL is the default
     addCounter(db);
