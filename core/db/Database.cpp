@@ -1,12 +1,14 @@
 #include "db/Database.h"
 
 #include "db/ChangeCapture.h"
+#include "db/Checkpointer.h"
 #include "db/CoreSchema.h"
 
 #include <Poco/Logger.h>
 #include <sqlite3.h>
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -79,13 +81,14 @@ void Connection::exec(const std::string& sql) { execOn(db_, sql); }
 int64_t Connection::lastInsertId() const { return sqlite3_last_insert_rowid(db_); }
 int Connection::changes() const { return sqlite3_changes(db_); }
 
-sqlite3* Database::openConnection(bool writer) {
+sqlite3* Database::openConnection(Role role) {
+    const bool writer = role == Role::Writer;
     // Before SQLite's first use in the process: no global memory statistics,
     // whose mutex every allocation of every connection would otherwise take.
     static std::once_flag configured;
     std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
     sqlite3* h = nullptr;
-    int flags = SQLITE_OPEN_NOMUTEX | (writer ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY);
+    int flags = SQLITE_OPEN_NOMUTEX | (role == Role::Reader ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     int rc = sqlite3_open_v2(opts_.path.c_str(), &h, flags, nullptr);
     if (rc != SQLITE_OK) {
         std::string msg = h ? sqlite3_errmsg(h) : "out of memory";
@@ -120,7 +123,7 @@ sqlite3* Database::openConnection(bool writer) {
 Database::Database(Options opts, std::vector<Migration> migrations) : opts_(std::move(opts)) {
     static const std::set<std::string> syncModes = {"OFF", "NORMAL", "FULL", "EXTRA"};
     if (!syncModes.count(opts_.synchronous)) throw std::invalid_argument("synchronous must be OFF, NORMAL, FULL or EXTRA");
-    writer_ = std::make_unique<Connection>(openConnection(true));
+    writer_ = std::make_unique<Connection>(openConnection(Role::Writer));
     execOn(writer_->handle(), "BEGIN IMMEDIATE");
     try {
         execOn(writer_->handle(), kCoreSchema);
@@ -133,15 +136,26 @@ Database::Database(Options opts, std::vector<Migration> migrations) : opts_(std:
     checkPrimaryKeys();
     if (opts_.captureChanges) capture_ = std::make_unique<ChangeCapture>(writer_->handle(), "replication_log");
     pipelinedSync_ = opts_.synchronous == "FULL";
+    if (opts_.checkpointPages > 0)
+        checkpointer_ = std::make_unique<Checkpointer>(writer_->handle(), openConnection(Role::Checkpointer),
+                                                       opts_.checkpointPages);
     for (int i = 0; i < std::max(1, opts_.readers); ++i) {
-        readers_.push_back(std::make_unique<Connection>(openConnection(false)));
+        readers_.push_back(std::make_unique<Connection>(openConnection(Role::Reader)));
         freeReaders_.push_back(readers_.back().get());
     }
+    writerThread_ = std::thread([this] { writerMain(); });
 }
 
 Database::~Database() {
+    {
+        std::lock_guard lock(groupMutex_);
+        stopping_ = true;
+    }
+    writerCv_.notify_one();
+    writerThread_.join();  // after the writes still queued
     if (walFd_ >= 0) ::close(walFd_);
-    capture_.reset();  // removes its hook while the writer connection is still open
+    capture_.reset();       // these remove their hooks while the writer
+    checkpointer_.reset();  // connection is still open
 }
 
 void Database::migrate(const std::vector<Migration>& migrations) {
@@ -195,8 +209,9 @@ Database::Snapshot::~Snapshot() { sqlite3_exec(conn.handle(), "COMMIT", nullptr,
 
 struct Database::Pending {
     const std::function<void(Tx&)>* fn = nullptr;
-    bool done = false;                          // set by the leader, under groupMutex_
-    std::condition_variable wake;               // done, or: lead the next group
+    bool done = false;                          // set by the writer thread, under groupMutex_
+    std::condition_variable wake;               // done
+    uint64_t syncTicket = 0;                    // the first sync that began after the commit
     bool committed = false;
     std::exception_ptr error;
     std::vector<std::function<void()>> after;   // the tx's after-commit actions
@@ -277,16 +292,24 @@ size_t Database::runGroup(const std::vector<Pending*>& group, size_t start) {
     return group.size();
 }
 
+uint64_t Database::syncTicket() {
+    std::lock_guard lock(syncMutex_);
+    // A sync already running may have begun before now: the next one did not.
+    return syncStarted_ + 1;
+}
+
 void Database::waitDurable() {
-    if (!pipelinedSync_) return;
+    if (pipelinedSync_) waitSynced(syncTicket());
+}
+
+void Database::waitSynced(uint64_t wanted) {
     std::unique_lock lock(syncMutex_);
-    // A sync already running may have begun before what the caller needs.
-    const uint64_t wanted = syncStarted_ + 1;
     while (syncDone_ < wanted && syncFailure_.empty()) {
         if (syncing_) {
             syncCv_.wait(lock);
             continue;
         }
+        // Nobody is syncing: this thread runs the next sync, for everyone.
         syncing_ = true;
         const uint64_t generation = ++syncStarted_;
         lock.unlock();
@@ -317,6 +340,39 @@ uint64_t Database::durableSyncs() const {
     return syncDone_;
 }
 
+Database::CheckpointStats Database::checkpoints() const {
+    if (!checkpointer_) return {};
+    auto s = checkpointer_->stats();
+    return {s.passes, s.inlinePasses, s.failures};
+}
+
+// The writer thread: takes whoever is waiting (in arrival order, up to
+// kMaxGroup) and commits them together, then the next group. It never waits
+// for the disk: each write syncs (or waits for a sync) in its own thread.
+void Database::writerMain() {
+    pthread_setname_np(pthread_self(), "db-writer");
+    std::unique_lock lock(groupMutex_);
+    while (true) {
+        writerCv_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+        if (queue_.empty()) return;  // stopping, and nothing left to write
+        const size_t n = std::min(queue_.size(), kMaxGroup);
+        std::vector<Pending*> group(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+        queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+        lock.unlock();
+        {
+            std::lock_guard writeLock(writeMutex_);
+            for (size_t start = 0; start < group.size();) start = runGroup(group, start);
+        }
+        const uint64_t ticket = pipelinedSync_ ? syncTicket() : 0;
+        lock.lock();
+        for (Pending* p : group) {
+            p->syncTicket = ticket;
+            p->done = true;        // a member may return (and go away) once the lock is
+            p->wake.notify_one();  // released, so it is notified while the lock is held
+        }
+    }
+}
+
 void Database::write(const std::function<void(Tx&)>& fn) {
     {
         std::lock_guard lock(syncMutex_);
@@ -326,51 +382,16 @@ void Database::write(const std::function<void(Tx&)>& fn) {
     me.fn = &fn;
     {
         std::unique_lock lock(groupMutex_);
+        if (stopping_) throw DbError(SQLITE_MISUSE, "the database is closing");
         queue_.push_back(&me);
-        while (!me.done) {
-            // My write may sit in a group that is committed and waiting for
-            // its sync; I can still lead the next group meanwhile.
-            if (leader_ || queue_.empty()) {
-                me.wake.wait(lock);
-                continue;
-            }
-            // Lead: take whoever is waiting (in arrival order) and commit them together.
-            leader_ = true;
-            const size_t n = std::min(queue_.size(), kMaxGroup);
-            std::vector<Pending*> group(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
-            queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
-            lock.unlock();
-            {
-                std::lock_guard writeLock(writeMutex_);
-                for (size_t start = 0; start < group.size();) start = runGroup(group, start);
-            }
-            lock.lock();
-            leader_ = false;  // the next group may start while this one syncs:
-            if (!queue_.empty()) queue_.front()->wake.notify_one();  // its first member leads it
-            lock.unlock();
-            std::exception_ptr syncError;
-            if (pipelinedSync_ && std::any_of(group.begin(), group.end(), [](Pending* p) { return p->committed; })) {
-                try {
-                    waitDurable();
-                } catch (...) {
-                    syncError = std::current_exception();
-                }
-            }
-            lock.lock();
-            for (Pending* p : group) {
-                if (syncError && p->committed) {
-                    // Committed, but not known to be on disk: the caller must
-                    // not take it as done (nor run its after-commit actions).
-                    p->committed = false;
-                    p->after.clear();
-                    p->error = syncError;
-                }
-                p->done = true;  // a member may return (and go away) once the lock is released,
-                p->wake.notify_one();  // so it is notified while the lock is held
-            }
-        }
+        if (queue_.size() == 1) writerCv_.notify_one();  // otherwise the writer is awake already
+        me.wake.wait(lock, [&] { return me.done; });
     }
     if (me.error) std::rethrow_exception(me.error);
+    // Committed; done once a sync that began after the commit has ended. If
+    // that sync fails, the write is not known to be on disk: the caller gets
+    // the error and its after-commit actions do not run.
+    if (pipelinedSync_) waitSynced(me.syncTicket);
     // The transaction is committed: a failing follow-up (cache drop, outbox
     // wake, audit anchor) must not make the caller think it was not, or the
     // caller might repeat it. Say so once in the log and go on.

@@ -20,6 +20,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 struct sqlite3;
@@ -27,6 +28,7 @@ struct sqlite3;
 namespace medbox::db {
 
 class ChangeCapture;
+class Checkpointer;
 
 struct Migration {
     int number;         // from the file name: 0001_create_schema.sql -> 1
@@ -44,6 +46,9 @@ struct Options {
     std::string synchronous = "FULL"; // FULL: durable on power loss; NORMAL: WAL default
     int busyTimeoutMs = 5000;
     bool captureChanges = true;       // replication capture on write()
+    // WAL pages after which a thread of its own checkpoints (db/Checkpointer.h);
+    // 0: SQLite's automatic checkpoint, inside the writer's COMMIT.
+    int checkpointPages = 1000;
 };
 
 class Connection {
@@ -85,21 +90,23 @@ public:
     // from fn rolls back and propagates. After commit, the tx's after-commit
     // actions run (outside the lock order of the caller's work).
     //
-    // Group commit: write() calls that arrive while another is committing
-    // wait and then run together, one after the other, each inside its own
-    // SAVEPOINT of one transaction, and share its COMMIT (one fsync for the
-    // group). Each call still returns only after that COMMIT, is rolled back
-    // alone when its fn throws, and logs its own changeset; a lone call runs
-    // exactly as a plain BEGIN ... COMMIT.
+    // Group commit: a thread of the Database's own runs every write. Calls
+    // that arrive while it commits wait and then run together, one after
+    // the other, each inside its own SAVEPOINT of one transaction, and share
+    // its COMMIT (and so its fsync). Each call still returns only after that
+    // COMMIT, is rolled back alone when its fn throws, and logs its own
+    // changeset; a lone call runs exactly as a plain BEGIN ... COMMIT. fn
+    // runs on that thread, not the caller's.
     //
     // Pipelined sync (synchronous=FULL, the default): the writer commits
-    // without waiting for the disk, and the WAL is fdatasync'ed by the
-    // finished group's leader while the next group already runs. write()
-    // returns only after a sync that began after its COMMIT: as durable as
-    // SQLite's own FULL, but the fsync no longer stalls the single writer.
-    // Readers may see a commit a few milliseconds before it is durable;
-    // anything that tells the outside world about what it read (the outbox)
-    // calls waitDurable() first. docs/data-layer.md.
+    // without waiting for the disk, and each caller then fdatasyncs the WAL
+    // (or waits for a sync another caller runs) in its own thread while the
+    // writer already runs the next group. write() returns only after a sync
+    // that began after its COMMIT: as durable as SQLite's own FULL, but the
+    // fsync no longer stalls the single writer. Readers may see a commit a
+    // few milliseconds before it is durable; anything that tells the outside
+    // world about what it read (the outbox) calls waitDurable() first.
+    // docs/data-layer.md.
     void write(const std::function<void(Tx&)>& fn);
 
     // Returns once everything committed before the call is on disk (no-op
@@ -108,6 +115,9 @@ public:
     void waitDurable();
     // WAL syncs done by the pipelined sync so far (tests, metrics).
     uint64_t durableSyncs() const;
+    // Checkpoints so far (all zero with checkpointPages = 0).
+    struct CheckpointStats { uint64_t background = 0, inlined = 0, failed = 0; };
+    CheckpointStats checkpoints() const;
 
     // Changes in the replication log after seq (for the standby and tests).
     struct LoggedChange { int64_t seq; int64_t committedAtMs; std::string changeset; };
@@ -133,18 +143,24 @@ private:
         ~Snapshot();
         Connection& conn;
     };
-    sqlite3* openConnection(bool writer);
+    enum class Role { Writer, Reader, Checkpointer };
+    sqlite3* openConnection(Role role);
     void migrate(const std::vector<Migration>& migrations);
     void checkPrimaryKeys();
 
     // One write() waiting for, or taking part in, a group commit.
     struct Pending;
+    void writerMain();
     size_t runGroup(const std::vector<Pending*>& group, size_t start);
+    uint64_t syncTicket();               // the generation of the first sync to begin from now on
+    void waitSynced(uint64_t generation);
 
     Options opts_;
-    std::mutex groupMutex_;              // guards queue_, leader_ and each Pending's done
+    std::mutex groupMutex_;              // guards queue_, stopping_ and each Pending's done
+    std::condition_variable writerCv_;   // queue_ is no longer empty, or stopping_
     std::vector<Pending*> queue_;         // waiting, in arrival order
-    bool leader_ = false;                 // a thread is running a group
+    bool stopping_ = false;
+    std::thread writerThread_;            // writerMain()
     std::mutex writeMutex_;
     std::unique_ptr<Connection> writer_;
     // Pipelined sync: one fdatasync of the WAL at a time; generations count
@@ -160,6 +176,7 @@ private:
     uint64_t syncDone_ = 0;
     std::string syncFailure_;  // set once an fdatasync failed
     std::unique_ptr<ChangeCapture> capture_;  // on the writer, when opts_.captureChanges
+    std::unique_ptr<Checkpointer> checkpointer_;  // when opts_.checkpointPages > 0
     std::vector<std::unique_ptr<Connection>> readers_;
     std::vector<Connection*> freeReaders_;
     std::mutex poolMutex_;

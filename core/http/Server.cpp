@@ -16,11 +16,16 @@
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/URI.h>
 
+#include <pthread.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <shared_mutex>
 #include <string_view>
 #include <thread>
@@ -243,6 +248,17 @@ void Server::Impl::sweepIdle(int64_t now) {
 // request therefore costs no hand-over between threads: the worker that
 // wakes up reads it, answers it and parks the connection again.
 void Server::Impl::workerMain() {
+    pthread_setname_np(pthread_self(), "http-worker");
+    // Lower this thread only (on Linux the "process" of setpriority is a
+    // thread). Raising a nice value needs no privilege; if it fails anyway
+    // (a seccomp filter without setpriority), the worker runs at normal priority.
+    if (opts.workerNice > 0) {
+        errno = 0;
+        const int base = ::getpriority(PRIO_PROCESS, 0);
+        if (errno == 0 && ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), std::min(19, base + opts.workerNice)) != 0)
+            Poco::Logger::get("http").warning("http workers keep their priority: setpriority: %s",
+                                              std::string(std::strerror(errno)));
+    }
     while (!stopping) {
         epoll_event ev{};
         int n = epoll_wait(epfd, &ev, 1, 500);

@@ -126,12 +126,22 @@ void Dispatcher::stop() {
     if (thread_.joinable()) thread_.join();
 }
 
-void Dispatcher::wake() {
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        wake_ = true;
+void Dispatcher::wake(const std::string& destination) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (wake_) return;  // a wake-up is on its way already
+    if (!destination.empty()) {
+        // With the receiver down, every booking would otherwise cost a pass
+        // that finds nothing to send.
+        auto held = heldUntil_.find(destination);
+        if (held != heldUntil_.end() && clock_.nowMs() < held->second) return;
     }
+    wake_ = true;
     cv_.notify_all();
+}
+
+void Dispatcher::hold(const std::string& destination, int64_t untilMs) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    heldUntil_[destination] = untilMs;
 }
 
 void Dispatcher::loop() {
@@ -159,6 +169,7 @@ void Dispatcher::loop() {
 }
 
 int Dispatcher::deliverDue() {
+    passes_++;
     const int64_t startMs = clock_.nowMs();
     // Strict order per destination: its messages go in id order, and the
     // first one still waiting for its retry holds back every later one, so a
@@ -174,7 +185,10 @@ int Dispatcher::deliverDue() {
             auto st = c.prepare(outbox_sql::kQueue);
             st.args(destination, opts_.batch);
             while (st.step()) {
-                if (st.i64(8) > startMs) break;  // in backoff: it and everything behind it wait
+                if (st.i64(8) > startMs) {  // in backoff: it and everything behind it wait
+                    if (due.empty()) hold(destination, st.i64(8));
+                    break;
+                }
                 due.push_back(Pending{st.i64(0), st.str(1), st.str(2), st.str(3), st.str(4), st.i64(5), st.i64(6),
                                       st.optStr(7)});
             }
@@ -271,6 +285,7 @@ int Dispatcher::deliverInOrder(const std::vector<Pending>& due) {
                 .args(now + delay, error, m.id)
                 .run();
         });
+        hold(m.destination, now + delay);
         if (metrics_) metrics_->counter(kFailed, "").inc();
         // Once per message per kind of failure; never the payload or the body.
         if (!m.lastError || failureKind(*m.lastError) != failureKind(error)) {

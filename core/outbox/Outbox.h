@@ -51,14 +51,21 @@ public:
     ~Dispatcher();
     void start();
     void stop();
-    void wake();  // after a commit that enqueued something
+    // After a commit that queued a message for destination: look for due
+    // messages now, unless that destination's first message waits for a
+    // retry (nothing behind it can go before it; the loop's timer wakes it
+    // then). An empty destination always wakes the loop.
+    void wake(const std::string& destination = {});
     // Delivers what is due now, synchronously; returns how many were delivered (tests).
     int deliverDue();
+    // Passes made so far (deliverDue() calls, each reading the due messages).
+    uint64_t passes() const { return passes_; }
 
 private:
     struct Pending;
     void loop();
     int deliverInOrder(const std::vector<Pending>& due);
+    void hold(const std::string& destination, int64_t untilMs);
     db::Database& db_;
     const Clock& clock_;
     DispatcherOptions opts_;
@@ -69,8 +76,10 @@ private:
     std::mt19937_64 rng_;
     std::mutex mutex_;
     std::condition_variable cv_;
-    bool wake_ = false;
+    bool wake_ = false;                          // under mutex_
+    std::map<std::string, int64_t> heldUntil_;   // under mutex_: destination -> its head's next attempt
     std::atomic<bool> stop_{false};
+    std::atomic<uint64_t> passes_{0};
     std::thread thread_;
 };
 

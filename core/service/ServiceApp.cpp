@@ -201,6 +201,7 @@ int ServiceApp::main(const std::vector<std::string>&) {
         so.host = st.settings.str("http.host", "127.0.0.1");
         so.port = static_cast<int>(st.settings.integer("http.port", defaultPort_, 0, 65535));
         so.workers = static_cast<int>(st.settings.integer("http.workers", so.workers, 1, 256));
+        so.workerNice = static_cast<int>(st.settings.integer("http.worker_nice", so.workerNice, 0, 19));
         so.maxConnections = static_cast<int>(st.settings.integer("http.max_connections", 10'000, 16, 1'000'000));
         so.keepAliveSeconds = static_cast<int>(st.settings.integer("http.keepalive_seconds", 30, 1, 3600));
         so.ioTimeoutSeconds = static_cast<int>(st.settings.integer("http.io_timeout_seconds", 15, 1, 600));

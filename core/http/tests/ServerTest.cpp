@@ -9,7 +9,14 @@
 #include <Poco/StreamCopier.h>
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <thread>
 #include <chrono>
 #include <sstream>
 
@@ -224,6 +231,34 @@ TEST_F(ServerTest, ThousandIdleKeepAliveConnectionsDoNotStarveANewRequest) {
     auto a = call(*s, "GET", "/hello/new");
     EXPECT_EQ(a.status, 200);
     EXPECT_GE(server_->openConnections(), 1000u);
+}
+
+// The workers run below the process's priority (the database writer keeps it).
+TEST_F(ServerTest, WorkersRunAtTheirNiceValue) {
+    errno = 0;
+    const int base = getpriority(PRIO_PROCESS, 0);
+    ASSERT_EQ(errno, 0);
+    std::map<int, int> niceOfWorker;  // tid -> nice
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        niceOfWorker.clear();
+        for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+            std::ifstream comm(task.path() / "comm");
+            std::string name;
+            std::getline(comm, name);
+            if (name != "http-worker") continue;
+            const int tid = std::stoi(task.path().filename().string());
+            errno = 0;
+            const int nice = getpriority(PRIO_PROCESS, static_cast<id_t>(tid));
+            if (errno == 0) niceOfWorker[tid] = nice;
+        }
+        if (niceOfWorker.size() == 4 &&
+            std::all_of(niceOfWorker.begin(), niceOfWorker.end(), [&](auto& w) { return w.second == std::min(19, base + 5); }))
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ASSERT_EQ(niceOfWorker.size(), 4u) << "workers named http-worker";
+    for (const auto& [tid, nice] : niceOfWorker) EXPECT_EQ(nice, std::min(19, base + 5)) << "worker " << tid;
+    EXPECT_EQ(getpriority(PRIO_PROCESS, 0), base) << "the test's own thread must keep its priority";
 }
 
 TEST_F(ServerTest, MetricsCountRequestsPerRoute) {

@@ -376,6 +376,45 @@ TEST(Outbox, BackgroundThreadDeliversAfterWake) {
     EXPECT_EQ(peer.applied(), 1);
 }
 
+// With the receiver down, a commit that queues another message behind the
+// waiting one must not cost a pass; a message to another destination still does.
+TEST(Outbox, ADestinationWaitingForARetryIsNotPolledOnEveryCommit) {
+    Receiver peer(1'000);  // answers 503 throughout
+    Sender s;
+    DispatcherOptions o;
+    o.urls = {{"hisbridge", peer.url()}, {"portal", peer.url()}};
+    o.pollMs = 60'000;           // only wake() can start a pass within the test's time
+    o.backoffBaseMs = 600'000;   // and the manual clock never reaches the retry
+    o.backoffMaxMs = 600'000;
+    Dispatcher d(s.db, s.clock, o, "booking", s.issuer.get(), nullptr, nullptr);
+    d.start();
+    auto enqueueAndWake = [&](const std::string& destination) {
+        std::string id;
+        s.db.write([&](db::Tx& tx) {
+            id = Outbox::enqueue(tx, destination, "t", new Poco::JSON::Object, s.clock.nowMs());
+            tx.afterCommit([&d, destination] { d.wake(destination); });
+        });
+        return id;
+    };
+    auto waitFor = [](const std::function<bool()>& done) {
+        for (int i = 0; i < 200 && !done(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        return done();
+    };
+    const std::string head = enqueueAndWake("hisbridge");
+    ASSERT_TRUE(waitFor([&] { return s.row(head).attempts == 1; })) << "the first message was never tried";
+    ASSERT_TRUE(waitFor([&] { return d.passes() >= 2; }));  // the pass that tried it (the first found nothing)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const uint64_t before = d.passes();
+    for (int i = 0; i < 20; ++i) enqueueAndWake("hisbridge");
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_EQ(d.passes(), before) << "commits behind a message waiting for its retry started passes";
+    const std::string other = enqueueAndWake("portal");
+    EXPECT_TRUE(waitFor([&] { return s.row(other).attempts == 1; }))
+        << "a message to another destination did not wake the loop";
+    d.stop();
+    EXPECT_EQ(peer.requests().size(), 2u);  // the head once, portal's once: nothing overtook the head
+}
+
 TEST(Inbox, AcceptsEachMessageIdOnce) {
     testutil::TempDir dir;
     db::Database db(optionsFor(dir.file("r.db")), {});

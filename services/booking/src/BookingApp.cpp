@@ -65,8 +65,8 @@ const std::vector<resources::Resource>& BookingApp::resources() const { return m
 void BookingApp::configure(const Settings& settings) { rules_ = readRules(settings); }
 
 void BookingApp::registerRoutes(Router& router, ServiceContext& ctx) {
-    env_ = std::make_unique<BookingEnv>(ctx.db, ctx.clock, ctx.audit, rules_, [&ctx] {
-        if (ctx.outbox) ctx.outbox->wake();
+    env_ = std::make_unique<BookingEnv>(ctx.db, ctx.clock, ctx.audit, rules_, [&ctx](const std::string& destination) {
+        if (ctx.outbox) ctx.outbox->wake(destination);
     });
     if (rules_.demoData) {
         if (loadDemoData(*env_))

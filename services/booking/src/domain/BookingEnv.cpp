@@ -23,7 +23,7 @@ void BookingEnv::auditIn(db::Tx& tx, const std::string& actor, const std::string
 void BookingEnv::enqueueIn(db::Tx& tx, const std::string& destination, const std::string& topic,
                            const Poco::JSON::Object::Ptr& payload) {
     Outbox::enqueue(tx, destination, topic, payload, now());
-    if (wakeOutbox_) tx.afterCommit(wakeOutbox_);
+    if (wakeOutbox_) tx.afterCommit([this, destination] { wakeOutbox_(destination); });
 }
 
 }  // namespace medbox::booking

@@ -25,11 +25,11 @@ struct Caller {
 
 class BookingEnv {
 public:
-    // wakeOutbox: called after a commit that queued messages (the dispatcher
-    // may start after the routes are registered, so it is looked up late);
-    // empty in tests.
+    // wakeOutbox: called with the destination after a commit that queued a
+    // message (the dispatcher may start after the routes are registered, so
+    // it is looked up late); empty in tests.
     BookingEnv(db::Database& db, const Clock& clock, AuditLog& audit, BookingRules rules,
-               std::function<void()> wakeOutbox = {})
+               std::function<void(const std::string&)> wakeOutbox = {})
         : db(db), clock(clock), audit(audit), rules(std::move(rules)), time(this->rules.utcOffsetMinutes),
           wakeOutbox_(std::move(wakeOutbox)) {}
 
@@ -53,7 +53,7 @@ public:
                    const Poco::JSON::Object::Ptr& payload);
 
 private:
-    std::function<void()> wakeOutbox_;
+    std::function<void(const std::string&)> wakeOutbox_;
 };
 
 // An insertion-ordered JSON object (readable payloads and API bodies).
