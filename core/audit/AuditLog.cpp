@@ -59,52 +59,6 @@ std::string rowHash(int64_t seq, int64_t atMs, const std::string& actor, const s
     return hex;
 }
 
-// After-commit actions of concurrent writers run in any order and at once
-// (a group commit ends many transactions together). The anchor only moves
-// forward, and only the newest one matters: one thread writes at a time and,
-// before it stops, also writes what others asked for meanwhile; they return
-// at once instead of queueing to write a file that is already stale.
-struct AnchorState {
-    int64_t wanted = 0;   // the highest seq asked for
-    std::string hash;     // its hash
-    int64_t written = 0;  // the highest seq on disk
-    bool writing = false; // a thread is writing
-};
-std::mutex anchorMutex;
-std::map<std::string, AnchorState>& anchors() {
-    static std::map<std::string, AnchorState> m;
-    return m;
-}
-
-void writeAnchor(const std::string& path, int64_t seq, const std::string& hash) {
-    std::unique_lock<std::mutex> lock(anchorMutex);
-    AnchorState& a = anchors()[path];
-    if (seq <= a.wanted) return;
-    a.wanted = seq;
-    a.hash = hash;
-    if (a.writing) return;  // the writing thread picks it up
-    a.writing = true;
-    while (a.written < a.wanted) {
-        const int64_t next = a.wanted;
-        const std::string line = std::to_string(next) + " " + a.hash + "\n";
-        lock.unlock();
-        try {
-            // Not fsync'ed: the database commit before it is the durable
-            // record, and an anchor lost in a power cut only lags behind
-            // (verify accepts an anchor older than the table; it alarms on
-            // one that is ahead or differs).
-            files::writeAtomically(path, line, 0644, false);
-        } catch (...) {
-            lock.lock();
-            a.writing = false;
-            throw;
-        }
-        lock.lock();
-        a.written = next;
-    }
-    a.writing = false;
-}
-
 struct Anchor {
     int64_t seq = 0;
     std::string hash;
@@ -112,7 +66,16 @@ struct Anchor {
 
 }  // namespace
 
-AuditLog::AuditLog(const Clock& clock, std::string anchorFile) : clock_(clock), anchorFile_(std::move(anchorFile)) {}
+// At most one anchor write per pause: the head of a busy log moves with
+// every group commit, and the anchor only has to catch up.
+constexpr auto kAnchorPause = std::chrono::milliseconds(100);
+
+AuditLog::AuditLog(const Clock& clock, std::string anchorFile)
+    : clock_(clock), anchor_(anchorFile.empty() ? nullptr : std::make_unique<AnchorWriter>(std::move(anchorFile), kAnchorPause)) {}
+
+void AuditLog::flushAnchor() const {
+    if (anchor_) anchor_->flush();
+}
 
 void AuditLog::append(db::Tx& tx, const AuditEntry& e) {
     int64_t lastSeq = 0;
@@ -132,21 +95,9 @@ void AuditLog::append(db::Tx& tx, const AuditEntry& e) {
           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .args(seq, atMs, e.actor, e.action, e.target, e.outcome, e.detail, prevHash, hash)
         .run();
-    if (!anchorFile_.empty()) {
-        tx.afterCommit([file = anchorFile_, seq, hash] {
-            // The row is committed; an exception here would reach the caller
-            // as a failure of an action that in fact happened (and might be
-            // retried). A stale anchor only weakens detection of deleted tail
-            // rows, and the next append writes it again, so this one place
-            // logs instead of throwing.
-            try {
-                writeAnchor(file, seq, hash);
-            } catch (const std::exception& e) {
-                Poco::Logger::get("audit").error("audit anchor not updated to row %s: %s", std::to_string(seq),
-                                                 std::string(e.what()));
-            }
-        });
-    }
+    // The row is committed only after this transaction's COMMIT; a rolled-back
+    // append must not move the anchor.
+    if (anchor_) tx.afterCommit([w = anchor_.get(), seq, hash] { w->advance(seq, hash); });
 }
 
 AuditVerifyResult AuditLog::verify(db::Database& db) const {
@@ -160,13 +111,15 @@ AuditVerifyResult AuditLog::verify(db::Database& db) const {
 
     // Read the anchor first: rows committed after this point only make the
     // table longer than the anchor, which is not an error.
+    flushAnchor();
+    const std::string anchorFile = anchor_ ? anchor_->path() : std::string();
     std::optional<Anchor> anchor;
-    if (!anchorFile_.empty() && Poco::File(anchorFile_).exists()) {
-        std::ifstream in(anchorFile_);
+    if (!anchorFile.empty() && Poco::File(anchorFile).exists()) {
+        std::ifstream in(anchorFile);
         Anchor a;
         std::string rest;
         if (!(in >> a.seq >> a.hash) || a.seq < 1 || a.hash.size() != 64 || (in >> rest)) {
-            return bad(0, "audit anchor file '" + anchorFile_ + "' is unreadable or malformed");
+            return bad(0, "audit anchor file '" + anchorFile + "' is unreadable or malformed");
         }
         anchor = a;
     }
@@ -209,10 +162,10 @@ AuditVerifyResult AuditLog::verify(db::Database& db) const {
     });
     if (broken) return r;
 
-    if (!anchorFile_.empty()) {
+    if (!anchorFile.empty()) {
         if (!anchor) {
             if (lastSeq > 0) {
-                return bad(0, "audit anchor file '" + anchorFile_ + "' is missing although the log has " +
+                return bad(0, "audit anchor file '" + anchorFile + "' is missing although the log has " +
                                   std::to_string(lastSeq) + " rows");
             }
         } else if (anchor->seq > lastSeq) {

@@ -3,8 +3,9 @@
 // database in which each row carries the SHA-256 of the previous row's hash
 // and its own content. Rows are written in the same transaction as the action
 // they record. verify() finds an edited, inserted or deleted row; deletion of
-// the newest rows is found against the head anchor file written after each
-// commit (<db>.audit-head). See docs/audit.md.
+// the newest rows is found against the head anchor file kept up to date
+// after commits (<db>.audit-head, AnchorWriter.h). See docs/audit.md.
+#include "audit/AnchorWriter.h"
 #include "db/Database.h"
 #include "time/Clock.h"
 #include <cstdint>
@@ -32,11 +33,15 @@ public:
     // anchorFile: empty disables the anchor (tests of the chain alone).
     AuditLog(const Clock& clock, std::string anchorFile);
     void append(db::Tx& tx, const AuditEntry& e);
+    // Brings the anchor file up to date first (it may lag by a moment).
     AuditVerifyResult verify(db::Database& db) const;
+    // Returns once the anchor file holds the newest committed head.
+    void flushAnchor() const;
+    uint64_t anchorWrites() const { return anchor_ ? anchor_->writes() : 0; }
 
 private:
     const Clock& clock_;
-    std::string anchorFile_;
+    std::unique_ptr<AnchorWriter> anchor_;  // null without an anchor file
 };
 
 }  // namespace medbox

@@ -78,7 +78,7 @@ std::string Outbox::enqueue(db::Tx& tx, const std::string& destination, const st
     if (!payload) throw std::invalid_argument("outbox: payload must not be null");
     std::ostringstream json;
     payload->stringify(json);
-    std::string id = ids::uuid4();
+    std::string id = ids::uuid7();
     tx.prepare(
           "INSERT INTO outbox(message_id, destination, topic, payload, created_ms, attempts, next_attempt_ms) "
           "VALUES (?, ?, ?, ?, ?, 0, ?)")

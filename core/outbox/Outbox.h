@@ -26,7 +26,8 @@ class Metrics;
 
 class Outbox {
 public:
-    // Adds a message; returns its id (random, also the idempotency key).
+    // Adds a message; returns its id (a UUIDv7: unique, time-ordered; also
+    // the receiver's idempotency key).
     // destination: a configured peer name ("portal", "hisbridge", ...).
     static std::string enqueue(db::Tx& tx, const std::string& destination, const std::string& topic,
                                const Poco::JSON::Object::Ptr& payload, int64_t nowMs);

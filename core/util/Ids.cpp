@@ -4,6 +4,8 @@
 
 #include <array>
 #include <chrono>
+#include <cstdint>
+#include <cstring>
 #include <stdexcept>
 
 namespace medbox::ids {
@@ -44,6 +46,25 @@ void randomBytes(unsigned char* p, int n) {
     if (RAND_bytes(p, n) != 1) throw std::runtime_error("OpenSSL RAND_bytes failed: no entropy available");
 }
 
+// Random bytes for ids made in quick succession: one RAND_bytes call per
+// 4 KiB instead of one per id (each call costs a lock and a fork check).
+void pooledRandomBytes(unsigned char* p, size_t n) {
+    thread_local std::array<unsigned char, 4096> pool;
+    thread_local size_t used = pool.size();
+    if (used + n > pool.size()) {
+        randomBytes(pool.data(), static_cast<int>(pool.size()));
+        used = 0;
+    }
+    std::memcpy(p, pool.data() + used, n);
+    std::memset(pool.data() + used, 0, n);  // each byte is handed out once
+    used += n;
+}
+
+std::string uuidText(const unsigned char* b) {
+    const std::string h = hex(b, 16);
+    return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
+}
+
 }  // namespace
 
 std::string checkResidentId(std::string_view id) {
@@ -81,8 +102,18 @@ std::string uuid4() {
     randomBytes(b, sizeof b);
     b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
     b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
-    const std::string h = hex(b, sizeof b);
-    return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
+    return uuidText(b);
+}
+
+std::string uuid7() {
+    using namespace std::chrono;
+    const auto ms = static_cast<uint64_t>(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
+    unsigned char b[16];
+    for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(ms >> (8 * (5 - i)));  // 48 bits, big-endian
+    pooledRandomBytes(b + 6, 10);
+    b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x70);  // version 7
+    b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 9562 variant
+    return uuidText(b);
 }
 
 }  // namespace medbox::ids

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
 
@@ -36,6 +37,7 @@ struct Fixture {
         db.write([&](db::Tx& tx) { tx.exec(s); });
     }
     std::string anchorText() const {
+        audit.flushAnchor();
         std::ifstream in(anchor);
         std::stringstream s;
         s << in.rdbuf();
@@ -172,10 +174,31 @@ TEST(AuditLog, FieldBoundariesAreUnambiguous) {
 TEST(AuditLog, MalformedAnchorIsReported) {
     Fixture f;
     f.append(2);
+    f.audit.flushAnchor();  // the anchor is up to date, then someone spoils it
     std::ofstream(f.anchor) << "garbage\n";
     auto r = f.audit.verify(f.db);
     EXPECT_FALSE(r.ok);
     EXPECT_NE(r.reason.find("anchor"), std::string::npos) << r.reason;
+}
+
+// A burst of commits replaces the anchor file about once per pause (100 ms),
+// not once per commit, and the newest head still reaches it.
+TEST(AuditLog, AnchorCatchesUpWithABurstWithoutAWritePerCommit) {
+    Fixture f;
+    f.append(1);
+    f.audit.flushAnchor();
+    const uint64_t before = f.audit.anchorWrites();
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < 200; ++i)
+        f.db.write([&](db::Tx& tx) { f.audit.append(tx, AuditEntry{"anonymous", "x", std::to_string(i), "ok", "{}"}); });
+    const auto pauses = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count() / 100;
+    EXPECT_LE(f.audit.anchorWrites() - before, static_cast<uint64_t>(pauses) + 2) << "written on nearly every commit";
+    auto head = f.db.read([](db::Connection& c) {
+        auto st = c.prepare("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+        st.step();
+        return std::to_string(st.i64(0)) + " " + st.str(1) + "\n";
+    });
+    EXPECT_EQ(f.anchorText(), head);
 }
 
 TEST(AuditLog, AnchorWriteFailureDoesNotFailTheCommittedAction) {

@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <regex>
 #include <set>
+#include <vector>
 
 using namespace medbox;
 
@@ -70,4 +72,27 @@ TEST(Ids, RandomIdsHaveTheRightShapeAndDiffer) {
         seen.insert(b);
     }
     EXPECT_EQ(seen.size(), 400u);
+}
+
+// Version 7: the time prefix is now's, later ids sort after earlier ones (at
+// millisecond resolution), and the random part differs within one millisecond.
+TEST(Ids, Uuid7IsTimeOrderedAndUnique) {
+    using namespace std::chrono;
+    const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    const auto before = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+    std::vector<std::string> made;
+    for (int i = 0; i < 5000; ++i) made.push_back(ids::uuid7());  // more than one pool of random bytes
+    const auto after = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+    std::set<std::string> seen(made.begin(), made.end());
+    EXPECT_EQ(seen.size(), made.size());
+    for (size_t i = 0; i < made.size(); ++i) {
+        ASSERT_TRUE(std::regex_match(made[i], uuid)) << made[i];
+        const std::string hexMs = made[i].substr(0, 8) + made[i].substr(9, 4);
+        const long long ms = std::stoll(hexMs, nullptr, 16);
+        EXPECT_GE(ms, before);
+        EXPECT_LE(ms, after);
+        if (i > 0) {
+            EXPECT_GE(hexMs, made[i - 1].substr(0, 8) + made[i - 1].substr(9, 4)) << "ids " << i - 1 << " and " << i;
+        }
+    }
 }
