@@ -21,8 +21,11 @@ CREATE TABLE IF NOT EXISTS outbox(
 -- The dispatcher walks the waiting messages per destination in id order.
 DROP INDEX IF EXISTS outbox_due;
 CREATE INDEX IF NOT EXISTS outbox_pending ON outbox(destination, id) WHERE delivered_ms IS NULL;
+-- Housekeeping deletes delivered messages and old inbox ids by age.
+CREATE INDEX IF NOT EXISTS outbox_delivered ON outbox(delivered_ms) WHERE delivered_ms IS NOT NULL;
 CREATE TABLE IF NOT EXISTS inbox_seen(
   message_id TEXT PRIMARY KEY, source TEXT NOT NULL, received_ms INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS inbox_seen_received ON inbox_seen(received_ms);
 )SQL";
 
 }  // namespace medbox::db

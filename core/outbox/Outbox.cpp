@@ -97,8 +97,11 @@ Dispatcher::Dispatcher(db::Database& db, const Clock& clock, DispatcherOptions o
       client_(std::move(tls), opts_.timeoutSeconds),
       metrics_(metrics),
       rng_(std::random_device{}()) {
-    if (opts_.batch < 1 || opts_.pollMs < 1 || opts_.backoffBaseMs < 1 || opts_.backoffMaxMs < opts_.backoffBaseMs) {
-        throw std::invalid_argument("outbox: batch, pollMs and backoff must be positive, backoffMaxMs >= backoffBaseMs");
+    if (opts_.batch < 1 || opts_.pollMs < 1 || opts_.backoffBaseMs < 1 || opts_.backoffMaxMs < opts_.backoffBaseMs ||
+        opts_.keepDeliveredMs < 0 || opts_.keepInboxMs < 0 || opts_.purgeEveryMs < 1) {
+        throw std::invalid_argument(
+            "outbox: batch, pollMs, backoff and purgeEveryMs must be positive, backoffMaxMs >= backoffBaseMs, "
+            "keep times not negative");
     }
     if (metrics_) {
         metrics_->counter(kDelivered, "Outbox messages delivered (acknowledged with 2xx).");
@@ -144,11 +147,38 @@ void Dispatcher::hold(const std::string& destination, int64_t untilMs) {
     heldUntil_[destination] = untilMs;
 }
 
+PurgeResult Dispatcher::purge() {
+    constexpr int64_t kBatch = 1000;  // rows per transaction: other writes wait meanwhile
+    const int64_t now = clock_.nowMs();
+    PurgeResult r;
+    auto drain = [&](const std::string& sql, int64_t before, int64_t& total) {
+        for (int n = static_cast<int>(kBatch); n == kBatch && !stop_;) {
+            db_.write([&](db::Tx& tx) {
+                tx.prepare(sql).args(before, kBatch).run();
+                n = tx.changes();
+            });
+            total += n;
+        }
+    };
+    drain(outbox_sql::kPurgeDelivered, now - opts_.keepDeliveredMs, r.delivered);
+    drain(outbox_sql::kPurgeInbox, now - opts_.keepInboxMs, r.inboxIds);
+    if (r.delivered + r.inboxIds > 0) {
+        Poco::Logger::get(source_ + ".outbox")
+            .information("housekeeping: deleted %s delivered messages and %s inbox ids", std::to_string(r.delivered),
+                         std::to_string(r.inboxIds));
+    }
+    return r;
+}
+
 void Dispatcher::loop() {
     Poco::Logger& log = Poco::Logger::get(source_ + ".outbox");
     while (!stop_) {
         int64_t waitMs = opts_.pollMs;
         try {
+            if (clock_.nowMs() - lastPurgeMs_ >= opts_.purgeEveryMs) {
+                lastPurgeMs_ = clock_.nowMs();
+                purge();
+            }
             deliverDue();
             // Sleep until the first head of line becomes due: a message behind
             // it cannot be sent before it (see deliverDue()).

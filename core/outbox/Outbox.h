@@ -40,6 +40,17 @@ struct DispatcherOptions {
     int64_t backoffBaseMs = 500; // first retry delay, doubled each attempt
     int64_t backoffMaxMs = 300'000;
     int timeoutSeconds = 10;
+    // Housekeeping, once per purgeEveryMs: delivered messages older than
+    // keepDeliveredMs and inbox ids older than keepInboxMs are deleted.
+    int64_t keepDeliveredMs = 7LL * 86'400'000;   // outbox.keep_delivered_days
+    int64_t keepInboxMs = 30LL * 86'400'000;      // inbox.keep_days
+    int64_t purgeEveryMs = 600'000;
+};
+
+// Rows deleted by one housekeeping run.
+struct PurgeResult {
+    int64_t delivered = 0;
+    int64_t inboxIds = 0;
 };
 
 // One background thread delivering due messages in id order per destination.
@@ -61,6 +72,9 @@ public:
     int deliverDue();
     // Passes made so far (deliverDue() calls, each reading the due messages).
     uint64_t passes() const { return passes_; }
+    // Deletes delivered messages and inbox ids past their keep time (the
+    // loop calls it every purgeEveryMs; tests call it directly).
+    PurgeResult purge();
 
 private:
     struct Pending;
@@ -81,6 +95,7 @@ private:
     std::map<std::string, int64_t> heldUntil_;   // under mutex_: destination -> its head's next attempt
     std::atomic<bool> stop_{false};
     std::atomic<uint64_t> passes_{0};
+    int64_t lastPurgeMs_ = 0;  // loop thread only
     std::thread thread_;
 };
 

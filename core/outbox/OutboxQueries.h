@@ -28,4 +28,13 @@ inline const std::string kQueue =
     "SELECT id, message_id, destination, topic, payload, created_ms, attempts, last_error, next_attempt_ms "
     "FROM outbox WHERE destination = ? AND delivered_ms IS NULL ORDER BY id LIMIT ?";
 
+// Housekeeping, a bounded batch per transaction (the writer is shared): the
+// oldest delivered messages delivered before ?1, and inbox ids received before ?1.
+inline const std::string kPurgeDelivered =
+    "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE delivered_ms IS NOT NULL AND delivered_ms < ? "
+    "ORDER BY delivered_ms LIMIT ?)";
+inline const std::string kPurgeInbox =
+    "DELETE FROM inbox_seen WHERE message_id IN (SELECT message_id FROM inbox_seen WHERE received_ms < ? "
+    "ORDER BY received_ms LIMIT ?)";
+
 }  // namespace medbox::outbox_sql

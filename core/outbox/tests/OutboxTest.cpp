@@ -415,6 +415,72 @@ TEST(Outbox, ADestinationWaitingForARetryIsNotPolledOnEveryCommit) {
     EXPECT_EQ(peer.requests().size(), 2u);  // the head once, portal's once: nothing overtook the head
 }
 
+// Delivered messages and inbox ids go after their keep time; a message not
+// yet delivered stays however old it is.
+TEST(Outbox, HousekeepingDeletesOnlyWhatIsDeliveredOrSeenLongAgo) {
+    Receiver peer(0);
+    Sender s;
+    const int64_t day = 86'400'000;
+    auto d = s.dispatcher({{"hisbridge", peer.url()}});  // keeps delivered 7 days, inbox ids 30 days
+    const std::string oldDelivered = s.enqueue("hisbridge", 1);
+    const std::string oldPending = s.enqueue("lis", 2);  // no URL: never delivered
+    ASSERT_EQ(d->deliverDue(), 1);
+    s.db.write([&](db::Tx& tx) { Inbox::accept(tx, "old-id", "portal", s.clock.nowMs()); });
+    s.clock.advanceMs(8 * day);
+    const std::string recentDelivered = s.enqueue("hisbridge", 3);
+    ASSERT_EQ(d->deliverDue(), 1);
+    s.db.write([&](db::Tx& tx) { Inbox::accept(tx, "recent-id", "portal", s.clock.nowMs()); });
+
+    auto r = d->purge();
+    EXPECT_EQ(r.delivered, 1);
+    EXPECT_EQ(r.inboxIds, 0);  // 8 days is within the 30 kept
+    EXPECT_THROW(s.row(oldDelivered), std::runtime_error) << "the old delivered message is still there";
+    EXPECT_FALSE(s.row(oldPending).deliveredMs);  // still waiting, still there
+    EXPECT_TRUE(s.row(recentDelivered).deliveredMs);
+
+    s.clock.advanceMs(25 * day);  // old-id is 33 days old, recent-id 25
+    r = d->purge();
+    EXPECT_EQ(r.delivered, 1);  // recentDelivered is 25 days old now
+    EXPECT_EQ(r.inboxIds, 1);
+    bool fresh = false;
+    s.db.write([&](db::Tx& tx) { fresh = Inbox::accept(tx, "recent-id", "portal", s.clock.nowMs()); });
+    EXPECT_FALSE(fresh) << "an inbox id inside its keep time was deleted";
+    EXPECT_EQ(s.count(), 1);  // only the pending message is left
+}
+
+// Housekeeping seeks the age indexes: it never reads the whole table.
+TEST(Outbox, HousekeepingQueriesSeekTheirIndexes) {
+    Sender s;
+    for (const auto& [sql, index] : {std::pair{outbox_sql::kPurgeDelivered, "outbox_delivered"},
+                                     std::pair{outbox_sql::kPurgeInbox, "inbox_seen_received"}}) {
+        std::string plan = s.db.read([&](db::Connection& c) {
+            std::string out;
+            auto st = c.prepare("EXPLAIN QUERY PLAN " + sql);
+            st.args(int64_t{0}, int64_t{1000});
+            while (st.step()) out += st.str(3) + "\n";
+            return out;
+        });
+        EXPECT_EQ(plan.find("SCAN"), std::string::npos) << sql << "\n" << plan;
+        EXPECT_NE(plan.find(index), std::string::npos) << sql << "\n" << plan;
+    }
+}
+
+// More than one batch of delivered messages is deleted in one run.
+TEST(Outbox, HousekeepingDeletesInBatches) {
+    Receiver peer(0);
+    Sender s;
+    auto d = s.dispatcher({{"hisbridge", peer.url()}});
+    s.db.write([&](db::Tx& tx) {
+        for (int i = 0; i < 2500; ++i)
+            tx.prepare("INSERT INTO outbox(message_id, destination, topic, payload, created_ms, next_attempt_ms, delivered_ms) "
+                       "VALUES (?, 'hisbridge', 't', '{}', 0, 0, 1)")
+                .args("m" + std::to_string(i))
+                .run();
+    });
+    EXPECT_EQ(d->purge().delivered, 2500);
+    EXPECT_EQ(s.count(), 0);
+}
+
 TEST(Inbox, AcceptsEachMessageIdOnce) {
     testutil::TempDir dir;
     db::Database db(optionsFor(dir.file("r.db")), {});
