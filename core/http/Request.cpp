@@ -1,14 +1,13 @@
 #include "http/Request.h"
 
 #include "http/ApiError.h"
+#include "http/JsonText.h"
 
 #include <Poco/JSON/Parser.h>
-#include <Poco/JSON/Stringifier.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/URI.h>
 
 #include <charconv>
-#include <sstream>
 
 namespace medbox {
 
@@ -110,17 +109,13 @@ std::string Request::actor() const {
 }
 
 void Reply::json(const Poco::JSON::Object::Ptr& obj) {
-    std::ostringstream os;
-    obj->stringify(os);
     contentType_ = "application/json";
-    bytes_ = os.str();
+    bytes_ = json::text(obj);
 }
 
 void Reply::json(const Poco::JSON::Array::Ptr& arr) {
-    std::ostringstream os;
-    arr->stringify(os);
     contentType_ = "application/json";
-    bytes_ = os.str();
+    bytes_ = json::text(arr);
 }
 
 void Reply::rawJson(std::string text) {

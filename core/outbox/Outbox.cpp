@@ -2,6 +2,7 @@
 #include "outbox/OutboxQueries.h"
 
 #include "auth/Tokens.h"
+#include "http/JsonText.h"
 #include "metrics/Metrics.h"
 #include "util/Ids.h"
 
@@ -76,13 +77,11 @@ std::string Outbox::enqueue(db::Tx& tx, const std::string& destination, const st
     if (destination.empty()) throw std::invalid_argument("outbox: destination must not be empty");
     if (topic.empty()) throw std::invalid_argument("outbox: topic must not be empty");
     if (!payload) throw std::invalid_argument("outbox: payload must not be null");
-    std::ostringstream json;
-    payload->stringify(json);
     std::string id = ids::uuid7();
     tx.prepare(
           "INSERT INTO outbox(message_id, destination, topic, payload, created_ms, attempts, next_attempt_ms) "
           "VALUES (?, ?, ?, ?, ?, 0, ?)")
-        .args(id, destination, topic, json.str(), nowMs, nowMs)
+        .args(id, destination, topic, json::text(payload), nowMs, nowMs)
         .run();
     return id;
 }

@@ -1,14 +1,10 @@
 #include "domain/BookingEnv.h"
+#include "http/JsonText.h"
 #include "outbox/Outbox.h"
-#include <sstream>
 
 namespace medbox::booking {
 
-std::string toJsonText(const Poco::JSON::Object::Ptr& obj) {
-    std::ostringstream out;
-    obj->stringify(out);
-    return out.str();
-}
+std::string toJsonText(const Poco::JSON::Object::Ptr& obj) { return json::text(obj); }
 
 void BookingEnv::auditIn(db::Tx& tx, const std::string& actor, const std::string& action,
                          const std::string& target, const Poco::JSON::Object::Ptr& detail) {

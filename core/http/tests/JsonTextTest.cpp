@@ -1,0 +1,67 @@
+#include "http/JsonText.h"
+
+#include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
+
+#include <limits>
+#include <sstream>
+
+using namespace medbox;
+
+namespace {
+
+Poco::JSON::Object::Ptr ordered() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
+
+std::string pocoText(const Poco::Dynamic::Var& v) {
+    std::ostringstream os;
+    Poco::JSON::Stringifier::stringify(v, os);
+    return os.str();
+}
+
+}  // namespace
+
+TEST(JsonText, WritesEveryKindOfValueInKeyOrder) {
+    auto o = ordered();
+    o->set("z", 1);
+    o->set("a", std::string("张伟"));
+    o->set("neg", Poco::Int64{-42});
+    o->set("big", std::numeric_limits<Poco::Int64>::max());
+    o->set("unsigned", Poco::UInt64{18'446'744'073'709'551'615ULL});
+    o->set("t", true);
+    o->set("f", false);
+    o->set("none", Poco::Dynamic::Var());
+    auto inner = ordered();
+    inner->set("k", std::string("v"));
+    o->set("obj", inner);
+    Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
+    arr->add(1);
+    arr->add(std::string("two"));
+    arr->add(Poco::Dynamic::Var());
+    arr->add(ordered());
+    o->set("arr", arr);
+    o->set("empty", Poco::JSON::Array::Ptr(new Poco::JSON::Array));
+    EXPECT_EQ(json::text(o),
+              R"({"z":1,"a":"张伟","neg":-42,"big":9223372036854775807,"unsigned":18446744073709551615,)"
+              R"("t":true,"f":false,"none":null,"obj":{"k":"v"},"arr":[1,"two",null,{}],"empty":[]})");
+}
+
+TEST(JsonText, EscapesWhatJsonRequiresAndNothingElse) {
+    std::string out;
+    json::appendString(out, "q\" b\\ / \n\r\t\b\f \x01\x1f é");
+    EXPECT_EQ(out, R"("q\" b\\ / \n\r\t\b\f \u0001\u001f é")");
+}
+
+// Whatever the value, the text parses back to what Poco itself would write.
+TEST(JsonText, RoundTripsThroughPocosParser) {
+    auto o = ordered();
+    o->set("d", 3.25);
+    o->set("s", std::string("line\nbreak \"quoted\" \\ 中文 \x7f"));
+    o->set("i", -7);
+    Poco::JSON::Array::Ptr nested = new Poco::JSON::Array;
+    nested->add(o);
+    auto outer = ordered();
+    outer->set("list", nested);
+    Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));  // keeps key order
+    const Poco::Dynamic::Var back = parser.parse(json::text(outer));
+    EXPECT_EQ(pocoText(back), pocoText(outer));
+}
