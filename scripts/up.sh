@@ -26,13 +26,15 @@ start() {  # name, extra --set arguments...
   "build/services/$name/medbox-$name" --set data.dir="$data" "$@" >>"run/log/$name.log" 2>&1 &
   pids+=($!)
 }
+wait_port() {  # name
+  for _ in $(seq 100); do [ -s "$data/run/$1.port" ] && break; sleep 0.1; done
+  [ -s "$data/run/$1.port" ] || { echo "$1 did not start; see run/log/$1.log"; tail -20 "run/log/$1.log"; exit 1; }
+}
+# The console first: booking follows its list of revoked staff tokens.
 start console --set console.bootstrap_admin_password="$admin_pw"
-start booking --set booking.demo_data=true
-
-for name in console booking; do
-  for _ in $(seq 100); do [ -s "$data/run/$name.port" ] && break; sleep 0.1; done
-  [ -s "$data/run/$name.port" ] || { echo "$name did not start; see run/log/$name.log"; tail -20 "run/log/$name.log"; exit 1; }
-done
+wait_port console
+start booking --set booking.demo_data=true --set auth.console_url="https://127.0.0.1:$(cat "$data/run/console.port")"
+wait_port booking
 cat <<MSG
 
 medbox is up (logs in run/log/, data in run/data/):

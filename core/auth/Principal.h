@@ -14,6 +14,8 @@ struct Principal {
     std::string subject;  // staff user name, or service name ("portal")
     std::vector<std::string> roles;
     int64_t expiresMs = 0;  // token expiry (0: unknown); bounds the verified-token cache
+    int64_t issuedAtMs = 0; // iat (whole seconds, in ms; 0: absent): subject revocations cut by it
+    std::string tokenId{};  // jti: what a logout revokes (empty in tokens made before revocation existed)
     bool hasRole(const std::string& r) const { return std::find(roles.begin(), roles.end(), r) != roles.end(); }
 };
 

@@ -1,5 +1,7 @@
 #include "auth/Tokens.h"
+#include "auth/RevocationSet.h"
 #include "util/Files.h"
+#include "util/Ids.h"
 
 #include <Poco/Dynamic/Var.h>
 #include <Poco/File.h>
@@ -26,7 +28,7 @@ namespace medbox {
 namespace {
 
 constexpr const char* kAlgorithm = "ES256";
-constexpr int64_t kLeewayMs = 30'000;       // clock skew between services on one box is small
+constexpr size_t kMaxTokenIdBytes = 128;     // ours are 32 hex digits
 constexpr int64_t kReloadIntervalMs = 5'000;
 constexpr size_t kMaxTokenBytes = 8 * 1024;  // far above any token we issue; bounds parsing work
 constexpr const char* kPublicSuffix = ".pub.pem";
@@ -118,16 +120,18 @@ TokenIssuer::TokenIssuer(const std::string& privateKeyFile, std::string kid, con
     if (!isP256(*key_)) throw std::runtime_error("signing key '" + privateKeyFile + "' is not an EC P-256 key");
 }
 
-std::string TokenIssuer::issue(const Principal& p, int ttlSeconds) const {
-    const int64_t now = clock_.nowSeconds();
+std::string TokenIssuer::issue(const Principal& p, int ttlSeconds, int64_t issuedAt) const {
+    const int64_t iat = issuedAt > 0 ? issuedAt : clock_.nowSeconds();
     Poco::JWT::Token token;
     token.setType("JWT");
     token.header().set("kid", kid_);
     token.setIssuer(kid_);
     token.setSubject(p.subject);
     token.setAudience("medbox");
-    token.payload().set("iat", static_cast<Poco::Int64>(now));
-    token.payload().set("exp", static_cast<Poco::Int64>(now + ttlSeconds));
+    token.payload().set("iat", static_cast<Poco::Int64>(iat));
+    token.payload().set("exp", static_cast<Poco::Int64>(iat + ttlSeconds));
+    // Names this one token, so that a logout can end it alone.
+    token.payload().set("jti", ids::random128());
     token.payload().set("typ", std::string(p.kind == Principal::Kind::Staff ? "staff" : "service"));
     Poco::JSON::Array::Ptr roles = new Poco::JSON::Array;
     for (const auto& r : p.roles) roles->add(r);
@@ -137,8 +141,9 @@ std::string TokenIssuer::issue(const Principal& p, int ttlSeconds) const {
     return signer.sign(token, kAlgorithm);
 }
 
-TokenVerifier::TokenVerifier(std::string trustDir, const Clock& clock, std::string audience)
-    : trustDir_(std::move(trustDir)), clock_(clock), audience_(std::move(audience)) {
+TokenVerifier::TokenVerifier(std::string trustDir, const Clock& clock, std::string audience,
+                             const RevocationSet* revocations)
+    : trustDir_(std::move(trustDir)), clock_(clock), audience_(std::move(audience)), revocations_(revocations) {
     std::lock_guard<std::mutex> lock(mutex_);
     reload();
     // Not counted against the rate limit: the first unknown kid may re-read at once.
@@ -230,12 +235,23 @@ std::optional<Principal> TokenVerifier::verify(const std::string& jwt, std::stri
         const int64_t nowMs = clock_.nowMs();
         auto exp = numericClaim(payload, "exp");
         if (!exp) return fail("token has no valid expiry");
-        if (nowMs > *exp * 1000 + kLeewayMs) return fail("token expired");
+        if (nowMs > *exp * 1000 + kTokenLeewayMs) return fail("token expired");
         p.expiresMs = *exp * 1000;
+        if (payload.has("iat")) {
+            auto iat = numericClaim(payload, "iat");
+            if (!iat) return fail("malformed iat claim");
+            p.issuedAtMs = *iat * 1000;
+        }
+        if (payload.has("jti")) {
+            Poco::Dynamic::Var jti = payload.get("jti");
+            if (!jti.isString()) return fail("malformed jti claim");
+            p.tokenId = jti.convert<std::string>();
+            if (p.tokenId.empty() || p.tokenId.size() > kMaxTokenIdBytes) return fail("malformed jti claim");
+        }
         if (payload.has("nbf")) {
             auto nbf = numericClaim(payload, "nbf");
             if (!nbf) return fail("malformed nbf claim");
-            if (nowMs + kLeewayMs < *nbf * 1000) return fail("token not yet valid");
+            if (nowMs + kTokenLeewayMs < *nbf * 1000) return fail("token not yet valid");
         }
 
         bool audienceOk = false;
@@ -281,6 +297,8 @@ std::optional<Principal> TokenVerifier::verify(const std::string& jwt, std::stri
                 p.roles.push_back(r.convert<std::string>());
             }
         }
+        // Last: only a token that is otherwise good is worth the lookup.
+        if (revoked(p)) return fail("token was revoked");
         return p;
     } catch (const Poco::Exception& e) {
         // Hostile input reaches Poco's JSON and JWT parsers: turn their
@@ -289,6 +307,10 @@ std::optional<Principal> TokenVerifier::verify(const std::string& jwt, std::stri
     } catch (const std::exception& e) {
         return fail(std::string("malformed token: ") + e.what());
     }
+}
+
+bool TokenVerifier::revoked(const Principal& p) const {
+    return revocations_ && revocations_->revoked(p);
 }
 
 }  // namespace medbox

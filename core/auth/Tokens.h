@@ -3,7 +3,8 @@
 // console's private key (kid "console"); a service signs its own service
 // tokens with its own key (kid = service name). Verifiers hold public keys
 // only: every "<kid>.pub.pem" in the trust folder. A service that is
-// compromised can therefore not mint staff tokens. See docs/security.md.
+// compromised can therefore not mint staff tokens. A staff token can be
+// revoked before it expires (RevocationSet.h). See docs/security.md.
 #include "auth/Principal.h"
 #include "time/Clock.h"
 #include <Poco/Crypto/ECKey.h>
@@ -16,6 +17,12 @@
 
 namespace medbox {
 
+class RevocationSet;
+
+// How far clocks of the services on one box may disagree: a token is
+// accepted this long after its exp (and before its nbf).
+inline constexpr int64_t kTokenLeewayMs = 30'000;
+
 namespace keys {
 // Creates an EC P-256 key pair if keyFile does not exist: keyFile (0600) and
 // publicFile (0644). Returns true if it created them.
@@ -26,7 +33,10 @@ class TokenIssuer {
 public:
     // kid: "console" for staff tokens, the service name for service tokens.
     TokenIssuer(const std::string& privateKeyFile, std::string kid, const Clock& clock);
-    std::string issue(const Principal& p, int ttlSeconds) const;
+    // Every token gets a random jti. issuedAt: the iat in seconds (0: now);
+    // the console sets it so that a revocation cut-off made in the same
+    // second does not catch a token whose roles were read after it.
+    std::string issue(const Principal& p, int ttlSeconds, int64_t issuedAt = 0) const;
     const std::string& kid() const { return kid_; }
 
 private:
@@ -39,15 +49,22 @@ class TokenVerifier {
 public:
     // trustDir holds "<kid>.pub.pem"; an unknown kid triggers one re-read of the
     // folder (a service that started later), at most once per 5 seconds.
-    TokenVerifier(std::string trustDir, const Clock& clock, std::string audience = "medbox");
-    // The principal, or nullopt with the reason in *why.
+    // revocations: staff tokens on it are refused (null: none are).
+    TokenVerifier(std::string trustDir, const Clock& clock, std::string audience = "medbox",
+                  const RevocationSet* revocations = nullptr);
+    // The principal, or nullopt with the reason in *why ("token was revoked"
+    // for a staff token on the revocation list).
     std::optional<Principal> verify(const std::string& jwt, std::string* why = nullptr) const;
+    // Whether a principal verified earlier has been revoked since (the
+    // server caches verified tokens; the list changes under it).
+    bool revoked(const Principal& p) const;
 
 private:
     void reload() const;
     std::string trustDir_;
     const Clock& clock_;
     std::string audience_;
+    const RevocationSet* revocations_;
     mutable std::mutex mutex_;
     mutable std::map<std::string, Poco::SharedPtr<Poco::Crypto::ECKey>> keys_;
     mutable int64_t lastReloadMs_ = -1;

@@ -24,6 +24,16 @@ HttpClient::HttpClient(Poco::Net::Context::Ptr tls, int timeoutSeconds)
 
 HttpResult HttpClient::postJson(const std::string& url, const std::string& json, const std::string& bearer,
                                 const std::string& messageId) {
+    return send(Poco::Net::HTTPRequest::HTTP_POST, url, &json, bearer, messageId);
+}
+
+HttpResult HttpClient::get(const std::string& url, const std::string& bearer) {
+    return send(Poco::Net::HTTPRequest::HTTP_GET, url, nullptr, bearer, {});
+}
+
+// json: the body to send, or null for none.
+HttpResult HttpClient::send(const std::string& method, const std::string& url, const std::string* json,
+                            const std::string& bearer, const std::string& messageId) {
     HttpResult result;
     try {
         Poco::URI uri(url);
@@ -41,12 +51,15 @@ HttpResult HttpClient::postJson(const std::string& url, const std::string& json,
 
         // (not `target = "/"`: GCC 12 reports a false -Wrestrict on that at -O2)
         const std::string target = uri.getPathEtc().empty() ? std::string(1, '/') : uri.getPathEtc();
-        Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, target, Poco::Net::HTTPMessage::HTTP_1_1);
-        request.setContentType("application/json");
-        request.setContentLength(static_cast<std::streamsize>(json.size()));
+        Poco::Net::HTTPRequest request(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
+        if (json) {
+            request.setContentType("application/json");
+            request.setContentLength(static_cast<std::streamsize>(json->size()));
+        }
         if (!bearer.empty()) request.set("Authorization", "Bearer " + bearer);
         if (!messageId.empty()) request.set("Message-Id", messageId);
-        session->sendRequest(request) << json;
+        std::ostream& out = session->sendRequest(request);
+        if (json) out << *json;
 
         Poco::Net::HTTPResponse response;
         std::istream& in = session->receiveResponse(response);

@@ -1,6 +1,6 @@
 #pragma once
-// A small JSON-over-HTTP(S) client for calls between services (outbox delivery).
-// Not thread-safe: one per calling thread.
+// A small JSON-over-HTTP(S) client for calls between services (outbox
+// delivery, the revocation poll). Not thread-safe: one per calling thread.
 #include <Poco/Net/Context.h>
 #include <string>
 
@@ -18,8 +18,12 @@ public:
     // url: http(s)://host:port/path
     HttpResult postJson(const std::string& url, const std::string& json, const std::string& bearer,
                         const std::string& messageId = {});
+    HttpResult get(const std::string& url, const std::string& bearer);
 
 private:
+    HttpResult send(const std::string& method, const std::string& url, const std::string* json,
+                    const std::string& bearer, const std::string& messageId);
+
     Poco::Net::Context::Ptr tls_;
     int timeoutSeconds_;
 };

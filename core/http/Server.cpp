@@ -374,6 +374,9 @@ void Server::Impl::dispatch(Request& rq, Reply& rp, const RouteInfo** matched) {
             else why = "no token verifier configured";
             if (!p) throw ApiError(Err::Unauthenticated, "invalid token: " + why);
             tokenCache.put(token, *p, now);
+        } else if (verifier && verifier->revoked(*p)) {
+            // Cached before it was revoked: the list is asked on every request.
+            throw ApiError(Err::Unauthenticated, "invalid token: token was revoked");
         }
         rq.setPrincipal(*p);
     }
@@ -486,9 +489,10 @@ void Server::Impl::handle(HTTPServerRequest& req, HTTPServerResponse& resp, Stre
     field("Connection", resp.getKeepAlive() ? "Keep-Alive" : "Close");
     for (size_t i = 0; i < nf; ++i) field(fields[i].name, fields[i].value);
     for (const auto& f : extra) field(f.name, f.value);
-    field("Content-Length", std::to_string(body.size()));
+    // 204 has no body and must not say it has one (RFC 9110, 8.6).
+    if (status != 204) field("Content-Length", std::to_string(body.size()));
     out += "\r\n";
-    if (!head) out += body;
+    if (!head && status != 204) out += body;
     // Counted before the answer leaves, so a client that has its answer also sees it counted.
     if (metrics) {
         const RouteMetrics* rm = &unmatched;

@@ -1,5 +1,6 @@
 #include "service/ServiceApp.h"
 
+#include "auth/RevocationPoller.h"
 #include "http/ApiError.h"
 #include "http/Server.h"
 #include "http/Tls.h"
@@ -9,6 +10,7 @@
 
 #include <Poco/File.h>
 #include <Poco/Path.h>
+#include <Poco/URI.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionCallback.h>
@@ -50,6 +52,23 @@ void makeDir(const std::string& path, bool shared) {
 
 
 bool isLoopback(const std::string& ip) { return ip.rfind("127.", 0) == 0 || ip == "::1" || ip.rfind("::ffff:127.", 0) == 0; }
+
+// auth.console_url: where the console answers, "https://HOST:PORT" (a path
+// would be a guess at where its API lives). Empty when not set.
+std::string consoleUrl(const Settings& settings) {
+    std::string url = settings.str("auth.console_url", "");
+    if (url.empty()) return url;
+    bool ok = false;
+    try {
+        Poco::URI u(url);
+        ok = (u.getScheme() == "https" || u.getScheme() == "http") && !u.getHost().empty() && u.getUserInfo().empty() &&
+             (u.getPath().empty() || u.getPath() == "/") && u.getRawQuery().empty() && u.getFragment().empty();
+    } catch (const Poco::Exception&) {
+    }
+    if (!ok) throw ConfigError("auth.console_url: expected the console's address as https://HOST:PORT, got '" + url + "'");
+    while (url.back() == '/') url.pop_back();
+    return url;
+}
 }  // namespace
 
 struct ServiceApp::State {
@@ -60,9 +79,11 @@ struct ServiceApp::State {
     Metrics metrics;
     std::unique_ptr<db::Database> db;
     std::unique_ptr<AuditLog> audit;
+    RevocationSet revocations;  // before the verifier, which points at it
     std::unique_ptr<TokenIssuer> issuer;
     std::unique_ptr<TokenVerifier> verifier;
     std::unique_ptr<Dispatcher> dispatcher;
+    std::unique_ptr<RevocationPoller> revocationPoller;  // null in the console and without auth.console_url
     std::unique_ptr<ServiceContext> ctx;
     Router router;
     ServerOptions serverOptions;
@@ -221,7 +242,7 @@ int ServiceApp::main(const std::vector<std::string>&) {
         keys::ensureKeyPair(keyFile, st.trustDir + "/" + name_ + ".pub.pem");
         ::chmod((st.trustDir + "/" + name_ + ".pub.pem").c_str(), 0644);
         st.issuer = std::make_unique<TokenIssuer>(keyFile, name_, st.clock);
-        st.verifier = std::make_unique<TokenVerifier>(st.trustDir, st.clock);
+        st.verifier = std::make_unique<TokenVerifier>(st.trustDir, st.clock, "medbox", &st.revocations);
 
         db::Options dbo;
         dbo.path = st.settings.str("db.path", st.dataDir + "/" + name_ + ".db");
@@ -238,8 +259,26 @@ int ServiceApp::main(const std::vector<std::string>&) {
         st.dispatcher = std::make_unique<Dispatcher>(*st.db, st.clock, dop, name_, st.issuer.get(),
                                                      tls::clientContext(st.trustDir), &st.metrics);
 
+        // Revoked staff tokens: the console keeps the list, the others copy it.
+        st.metrics.gauge("medbox_auth_revocation_entries", "Revoked staff tokens and users this service refuses.",
+                         [&set = st.revocations] { return static_cast<double>(set.size()); });
+        if (!ownsRevocations()) {
+            RevocationPollerOptions rop;
+            rop.consoleUrl = consoleUrl(st.settings);
+            rop.pollMs = st.settings.integer("auth.revocation_poll_ms", rop.pollMs, 100, 60'000);
+            rop.trustDir = st.trustDir;
+            if (rop.consoleUrl.empty()) {
+                log->warning("auth.console_url is not set: revoked staff tokens (logout, disabled account, changed "
+                             "password or roles) are not followed and stay valid until they expire");
+            } else {
+                st.revocationPoller = std::make_unique<RevocationPoller>(st.revocations, st.clock, rop, name_,
+                                                                          *st.issuer, &st.metrics);
+            }
+        }
+
         st.ctx.reset(new ServiceContext{name_, st.settings, *st.db, st.clock, *st.audit, st.metrics, *st.issuer,
-                                        *st.verifier, st.dispatcher.get(), Poco::Logger::get(name_), st.dataDir});
+                                        *st.verifier, st.revocations, st.dispatcher.get(), Poco::Logger::get(name_),
+                                        st.dataDir});
         configure(st.settings);
         registerCoreRoutes();
         registerRoutes(st.router, *st.ctx);
@@ -258,6 +297,11 @@ int ServiceApp::main(const std::vector<std::string>&) {
         return kExitSoftware;
     }
 
+    // Before listening: a restarted service must not accept, even for its
+    // first seconds, a token revoked while it was down. A console that does
+    // not answer costs at most the poll's timeout (the poller says why).
+    if (st.revocationPoller) st.revocationPoller->pollOnce();
+
     try {
         st.server = std::make_unique<Server>(st.serverOptions, st.router, st.verifier.get(), &st.metrics);
         st.server->start();
@@ -272,6 +316,7 @@ int ServiceApp::main(const std::vector<std::string>&) {
         return kExitSoftware;
     }
     st.dispatcher->start();
+    if (st.revocationPoller) st.revocationPoller->start();
     started(*st.ctx);
     std::string where = std::string(st.serverOptions.tls ? "https://" : "http://") + st.serverOptions.host + ":" +
                         std::to_string(st.server->port());
@@ -300,6 +345,7 @@ int ServiceApp::main(const std::vector<std::string>&) {
     if (st.watchdog.joinable()) st.watchdog.join();
     stopping();
     st.dispatcher->stop();
+    if (st.revocationPoller) st.revocationPoller->stop();
     st.server->stop();
     std::remove(st.portFile.c_str());
     return EXIT_OK;

@@ -1,9 +1,10 @@
 #pragma once
 // Base of every medbox service (a Poco ServerApplication). initialize() loads
 // and validates configuration, sets up logging, opens the database (applying
-// migrations), keys and TLS; main() starts the outbox dispatcher and the HTTP
-// server, reports READY=1 to systemd (no-op without NOTIFY_SOCKET), feeds the
-// watchdog while the server loop is alive, and waits for SIGTERM/SIGINT.
+// migrations), keys and TLS; main() fetches the revoked staff tokens, starts
+// the outbox dispatcher, the revocation poller and the HTTP server, reports
+// READY=1 to systemd (no-op without NOTIFY_SOCKET), feeds the watchdog while
+// the server loop is alive, and waits for SIGTERM/SIGINT.
 //
 // Every service gets GET /healthz, /readyz, /metrics and /openapi.json.
 // Configuration keys common to all services are listed in docs/configuration.md.
@@ -36,6 +37,10 @@ protected:
     // After the server is listening (start background jobs); before exit (stop them).
     virtual void started(ServiceContext&) {}
     virtual void stopping() {}
+    // True for the service that keeps the list of revoked staff tokens (the
+    // console) and fills ctx.revocations itself; every other service copies
+    // that list from the console (auth.console_url, core/auth/RevocationPoller.h).
+    virtual bool ownsRevocations() const { return false; }
 
     void initialize(Poco::Util::Application& self) override;
     void uninitialize() override;

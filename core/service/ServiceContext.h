@@ -1,8 +1,10 @@
 #pragma once
 // The narrow view of a running service that handlers and domain code get:
-// configuration, database, clock, audit, outbox, tokens and metrics. Never the
-// application object. Owned by ServiceApp for the process lifetime.
+// configuration, database, clock, audit, outbox, tokens and their
+// revocations, and metrics. Never the application object. Owned by
+// ServiceApp for the process lifetime.
 #include "audit/AuditLog.h"
+#include "auth/RevocationSet.h"
 #include "auth/Tokens.h"
 #include "config/Settings.h"
 #include "db/Database.h"
@@ -24,6 +26,7 @@ struct ServiceContext {
     Metrics& metrics;
     const TokenIssuer& issuer;    // this service's own key: service tokens (console: staff tokens too)
     const TokenVerifier& verifier;
+    RevocationSet& revocations;   // revoked staff tokens the verifier refuses (the console fills it)
     Dispatcher* outbox;           // wake() after enqueueing; may be null in tests
     Poco::Logger& logger;
     std::string dataDir;

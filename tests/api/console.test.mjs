@@ -167,11 +167,18 @@ describe('console API', () => {
   });
 
   describe('tokens', () => {
-    it('refresh answers a new token with the roles re-read', async () => {
+    it('a role change ends the token; the next login and refresh carry the roles re-read', async () => {
       const s = await staff(['scheduler']);
       const p = await api('PATCH', `/api/v1/users/${s.id}`, { token: admin, body: { roles: ['scheduler', 'registrar'] } });
       assert.equal(p.status, 200, p.text);
-      const r = await api('POST', '/api/v1/auth/refresh', { token: s.token });
+      // The old token carries the old roles: revoked, so it cannot be refreshed either.
+      const old = await api('POST', '/api/v1/auth/refresh', { token: s.token });
+      expectError(old, 401, 'unauthenticated');
+      assert.match(old.json.error.message, /revoked/);
+      const again = await login(s.username, s.password);
+      assert.equal(again.status, 200, again.text);
+      assert.deepEqual(again.json.roles, ['registrar', 'scheduler']);
+      const r = await api('POST', '/api/v1/auth/refresh', { token: again.json.token });
       assert.equal(r.status, 200, r.text);
       assert.deepEqual(r.json.roles, ['registrar', 'scheduler']);
       const claims = JSON.parse(Buffer.from(r.json.token.split('.')[1], 'base64url').toString());
@@ -609,6 +616,7 @@ describe('console API', () => {
       assert.match(r.json.openapi, /^3\./);
       const routes = [
         ['post', '/api/v1/auth/login'], ['post', '/api/v1/auth/refresh'], ['post', '/api/v1/auth/password'],
+        ['post', '/api/v1/auth/logout'], ['get', '/api/v1/auth/revocations'],
         ['post', '/api/v1/auth/totp/enroll'], ['post', '/api/v1/auth/totp/confirm'], ['get', '/api/v1/me'],
         ['get', '/api/v1/roles'], ['get', '/api/v1/users'], ['post', '/api/v1/users'], ['get', '/api/v1/users/{id}'],
         ['patch', '/api/v1/users/{id}'], ['post', '/api/v1/users/{id}/password'], ['post', '/api/v1/users/{id}/unlock'],

@@ -8,6 +8,9 @@
 //     itself: nothing here can mint a staff token the console did not sign);
 //   - service tokens are ES256 JWTs signed by a key pair the harness creates
 //     and publishes in the shared trust folder, exactly as a peer service does.
+// When the console is part of the suite it starts first, and every other
+// service is told where it answers (auth.console_url), so that services
+// follow its list of revoked staff tokens as on the appliance.
 //
 // Usage:
 //   const suite = await startSuite({ services: ['console', 'booking'] });
@@ -117,15 +120,18 @@ class Service {
     this.exit = null; // { code, signal } of the last run
     this.exited = null; // promise resolved on exit
     this.killedByHarness = false; // a SIGKILL we sent is not a crash to report again
+    this.lastPort = null; // the console keeps its port across restarts: peers were given its URL
   }
 
   args() {
     const set = {
       'data.dir': this.suite.dataDir,
-      'http.port': '0',
+      'http.port': this.name === 'console' && this.lastPort ? String(this.lastPort) : '0',
       'log.level': 'warning',
     };
     if (this.name === 'console') set['console.bootstrap_admin_password'] = this.suite.adminPassword;
+    const consoleService = this.suite.services.get('console');
+    if (this.name !== 'console' && consoleService?.port) set['auth.console_url'] = consoleService.url();
     const extra = this.suite.settings[this.name] ?? {};
     const entries = Array.isArray(extra)
       ? extra.map((kv) => {
@@ -234,7 +240,7 @@ class Service {
       if (Date.now() > deadline) throw new Error(`${this.name}: no port file ${this.portFile()} after ${START_TIMEOUT_MS} ms`);
       const text = readIfExists(this.portFile())?.toString('utf8').trim();
       const port = Number.parseInt(text ?? '', 10);
-      if (Number.isInteger(port) && port > 0 && port < 65536 && String(port) === text) this.port = port;
+      if (Number.isInteger(port) && port > 0 && port < 65536 && String(port) === text) this.port = this.lastPort = port;
       else await sleep(50);
     }
     // 2. TLS: trust the certificate the service made for itself.
@@ -366,9 +372,11 @@ export async function startSuite({ services = ['console', 'booking'], settings =
   const suite = new Suite(dataDir, services, settings, env);
   for (const name of KNOWN_SERVICES) if (!services.includes(name)) suite.serviceKey(name);
   try {
-    // Independent processes: start them together (a verifier re-reads the
-    // trust folder when it meets a key it does not know yet).
-    await Promise.all(services.map((n) => suite.services.get(n).start()));
+    // The console first: the others are given its URL (auth.console_url).
+    // Then the rest together (a verifier re-reads the trust folder when it
+    // meets a key it does not know yet).
+    if (services.includes('console')) await suite.services.get('console').start();
+    await Promise.all(services.filter((n) => n !== 'console').map((n) => suite.services.get(n).start()));
   } catch (e) {
     // The start error (with the service's stderr) is the one to report; the
     // others' exit is secondary, and the folder has nothing left to inspect
@@ -465,10 +473,15 @@ class Suite {
     return r.json.token;
   }
 
-  // The bootstrap admin's token, re-used while it has more than 2 minutes left.
+  // The bootstrap admin's token, re-used while it has more than 2 minutes
+  // left and the console still accepts it (a test may have revoked it, e.g.
+  // by changing the admin's roles).
   async adminToken() {
     const nowMs = Date.now();
-    if (this.adminCache && this.adminCache.until > nowMs + 120_000) return this.adminCache.token;
+    if (this.adminCache && this.adminCache.until > nowMs + 120_000) {
+      const me = await this.api('console', 'GET', '/api/v1/me', { token: this.adminCache.token });
+      if (me.status === 200) return this.adminCache.token;
+    }
     const r = await this.api('console', 'POST', '/api/v1/auth/login', {
       body: { username: this.adminUsername, password: this.adminPassword },
     });

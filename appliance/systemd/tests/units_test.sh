@@ -7,8 +7,9 @@
 #   * systemd-analyze security --offline=true scores each unit at most 2.5,
 #     and docs/units.md records exactly that score;
 #   * every service unit is Type=notify with a watchdog, names its own user,
-#     state folder, binary and environment file, and carries the shared block
-#     of restart and hardening lines unchanged;
+#     state folder, binary and environment file (and, but for the console,
+#     the console's URL), and carries the shared block of restart and
+#     hardening lines unchanged;
 #   * systemd-sysusers and systemd-tmpfiles apply the files to an empty root
 #     (users, group, trust folder root:medbox 3775);
 #   * systemctl preset enables exactly the units the preset file enables, and
@@ -146,8 +147,19 @@ for s in "${services[@]}"; do
         'grep -qx "Environment=MEDBOX_DATA__DIR=/var/lib/medbox/$s" "$f"'
     check "$u: Environment=MEDBOX_AUTH__TRUST_DIR=/var/lib/medbox/trust" \
         'grep -qx "Environment=MEDBOX_AUTH__TRUST_DIR=/var/lib/medbox/trust" "$f"'
+    # Every service but the console follows the console's revoked tokens
+    # (docs/security.md, "Revocation"); the console would refuse the key.
+    if [ "$s" = console ]; then
+        want_vars=2
+        check "$u: no MEDBOX_AUTH__CONSOLE_URL (the console keeps the list itself)" \
+            '! grep -q "MEDBOX_AUTH__CONSOLE_URL" "$f"'
+    else
+        want_vars=3
+        check "$u: Environment=MEDBOX_AUTH__CONSOLE_URL=https://127.0.0.1:9443" \
+            'grep -qx "Environment=MEDBOX_AUTH__CONSOLE_URL=https://127.0.0.1:9443" "$f"'
+    fi
     check "$u: no other MEDBOX_ variable (the service rejects unknown keys)" \
-        '[ "$(grep -c "^Environment=.*MEDBOX_" "$f")" = 2 ]'
+        '[ "$(grep -c "^Environment=.*MEDBOX_" "$f")" = "$want_vars" ]'
     block=$(shared_block "$f")
     check "$u: has the shared block" '[ -n "$block" ]'
     if [ "$u" != "$reference" ]; then

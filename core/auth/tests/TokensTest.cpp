@@ -1,6 +1,8 @@
 #include "auth/Tokens.h"
+#include "auth/RevocationSet.h"
 #include "testing/TempDir.h"
 
+#include <Poco/Crypto/ECKey.h>
 #include <Poco/File.h>
 #include <Poco/JWT/Signer.h>
 #include <Poco/JWT/Token.h>
@@ -8,6 +10,7 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 using namespace medbox;
@@ -271,4 +274,99 @@ TEST(Tokens, IssuerRefusesBadKidAndMissingKey) {
     ManualClock clock;
     EXPECT_THROW(TokenIssuer(k.priv("console"), "../console", clock), std::invalid_argument);
     EXPECT_THROW(TokenIssuer(k.dir.file("missing.pem"), "console", clock), std::runtime_error);
+}
+
+namespace {
+
+// A staff token signed with the console's real key, with claims a test chooses.
+std::string consoleToken(const Keys& k, const Clock& clock, const std::function<void(Poco::JWT::Token&)>& edit) {
+    Poco::JWT::Token t;
+    t.setType("JWT");
+    t.header().set("kid", std::string("console"));
+    t.setIssuer("console");
+    t.setSubject("nurse.a");
+    t.setAudience("medbox");
+    t.payload().set("typ", std::string("staff"));
+    t.payload().set("iat", static_cast<Poco::Int64>(clock.nowSeconds()));
+    t.payload().set("exp", static_cast<Poco::Int64>(clock.nowSeconds() + 600));
+    edit(t);
+    Poco::JWT::Signer signer(Poco::SharedPtr<Poco::Crypto::ECKey>(new Poco::Crypto::ECKey("", k.priv("console"), "")));
+    return signer.sign(t, Poco::JWT::Signer::ALGO_ES256);
+}
+
+}  // namespace
+
+TEST(Tokens, EveryTokenHasItsOwnJtiAndItsIat) {
+    Keys k;
+    ManualClock clock(1'767'225'600'700);  // 0.7 s into a second
+    TokenIssuer console(k.priv("console"), "console", clock);
+    TokenVerifier verifier(k.trust, clock);
+    const auto a = verifier.verify(console.issue(staff("nurse.a", {"nurse"}), 600));
+    const auto b = verifier.verify(console.issue(staff("nurse.a", {"nurse"}), 600));
+    ASSERT_TRUE(a && b);
+    EXPECT_EQ(a->tokenId.size(), 32u);
+    EXPECT_NE(a->tokenId, b->tokenId);
+    EXPECT_EQ(a->issuedAtMs, 1'767'225'600'000);  // whole seconds
+    EXPECT_EQ(a->expiresMs, 1'767'225'600'000 + 600'000);
+    // The console may set iat (the next second, after a cut-off in this one).
+    const auto c = verifier.verify(console.issue(staff("nurse.a", {"nurse"}), 600, 1'767'225'601));
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->issuedAtMs, 1'767'225'601'000);
+    EXPECT_EQ(c->expiresMs, 1'767'225'601'000 + 600'000);
+    // A token from before jti existed still verifies, without an id.
+    const auto old = verifier.verify(consoleToken(k, clock, [](Poco::JWT::Token&) {}));
+    ASSERT_TRUE(old);
+    EXPECT_TRUE(old->tokenId.empty());
+}
+
+TEST(Tokens, MalformedJtiOrIatIsRefused) {
+    Keys k;
+    ManualClock clock;
+    TokenVerifier verifier(k.trust, clock);
+    std::string why;
+    EXPECT_FALSE(verifier.verify(consoleToken(k, clock, [](auto& t) { t.payload().set("jti", 42); }), &why));
+    EXPECT_EQ(why, "malformed jti claim");
+    EXPECT_FALSE(verifier.verify(consoleToken(k, clock, [](auto& t) { t.payload().set("jti", std::string()); }), &why));
+    EXPECT_EQ(why, "malformed jti claim");
+    EXPECT_FALSE(verifier.verify(
+        consoleToken(k, clock, [](auto& t) { t.payload().set("jti", std::string(200, 'a')); }), &why));
+    EXPECT_EQ(why, "malformed jti claim");
+    EXPECT_FALSE(verifier.verify(consoleToken(k, clock, [](auto& t) { t.payload().set("iat", std::string("x")); }), &why));
+    EXPECT_EQ(why, "malformed iat claim");
+}
+
+TEST(Tokens, ARevokedStaffTokenIsRefusedAndSaysSo) {
+    Keys k;
+    ManualClock clock;
+    RevocationSet revoked;
+    TokenIssuer console(k.priv("console"), "console", clock);
+    TokenIssuer portal(k.priv("portal"), "portal", clock);
+    TokenVerifier verifier(k.trust, clock, "medbox", &revoked);
+    const std::string byJti = console.issue(staff("nurse.a", {"nurse"}), 600);
+    const std::string sibling = console.issue(staff("nurse.a", {"nurse"}), 600);
+    const std::string ofUser = console.issue(staff("nurse.b", {"nurse"}), 600);
+    const std::string service = portal.issue(Principal{Principal::Kind::Service, "portal", {"service"}}, 300);
+    const auto p = verifier.verify(byJti);
+    ASSERT_TRUE(p);
+
+    revoked.add({Revocation{1, Revocation::Kind::Token, p->tokenId, clock.nowMs(), p->expiresMs},
+                 Revocation{2, Revocation::Kind::Subject, "nurse.b", clock.nowMs(), clock.nowMs() + 86'400'000},
+                 Revocation{3, Revocation::Kind::Subject, "portal", clock.nowMs(), clock.nowMs() + 86'400'000}},
+                clock.nowMs());
+    std::string why;
+    EXPECT_FALSE(verifier.verify(byJti, &why));
+    EXPECT_EQ(why, "token was revoked");
+    EXPECT_FALSE(verifier.verify(ofUser, &why));
+    EXPECT_EQ(why, "token was revoked");
+    EXPECT_TRUE(verifier.verify(sibling, &why)) << why;
+    EXPECT_TRUE(verifier.verify(service, &why)) << why;  // service tokens are not revoked this way
+    // A principal verified (and cached) before the revocation.
+    EXPECT_TRUE(verifier.revoked(*p));
+    // nurse.b logs in again after the cut-off: a new session.
+    clock.advanceMs(1000);
+    EXPECT_TRUE(verifier.verify(console.issue(staff("nurse.b", {"nurse"}), 600), &why)) << why;
+    // Without a set nothing is revoked.
+    TokenVerifier plain(k.trust, clock);
+    EXPECT_TRUE(plain.verify(byJti, &why)) << why;
+    EXPECT_FALSE(plain.revoked(*p));
 }

@@ -93,3 +93,22 @@ TEST(HttpClient, TransportErrorsAreReturnedNotThrown) {
         EXPECT_FALSE(r.error.empty()) << url;
     }
 }
+
+TEST(HttpClient, GetsWithBearerAndNoBody) {
+    Seen seen;
+    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
+    Poco::Net::HTTPServer server(new Factory(seen), socket, new Poco::Net::HTTPServerParams);
+    server.start();
+    HttpClient client(nullptr, 5);
+    const std::string url = "http://127.0.0.1:" + std::to_string(socket.address().port()) + "/api/v1/auth/revocations?after=7";
+    HttpResult r = client.get(url, "tok.en.sig");
+    server.stopAll(true);
+    EXPECT_EQ(r.status, 202) << r.error;
+    EXPECT_EQ(r.body, R"({"accepted":true})");
+    std::lock_guard<std::mutex> lock(seen.mutex);
+    EXPECT_EQ(seen.method, "GET");
+    EXPECT_EQ(seen.uri, "/api/v1/auth/revocations?after=7");
+    EXPECT_EQ(seen.authorization, "Bearer tok.en.sig");
+    EXPECT_TRUE(seen.contentType.empty());
+    EXPECT_TRUE(seen.body.empty());
+}

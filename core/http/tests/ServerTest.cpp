@@ -312,3 +312,70 @@ TEST(ServerTls, ServesHttpsVerifiedAgainstTheTrustFolder) {
     EXPECT_ANY_THROW(stranger.sendRequest(rq));
     server.stop();
 }
+
+#include "auth/RevocationSet.h"
+#include "auth/Tokens.h"
+
+// The server caches verified tokens; a token revoked after it was cached
+// must still be refused at the next request, with the usual 401 shape.
+TEST(ServerAuth, ATokenRevokedAfterItWasCachedIsRefused) {
+    testutil::TempDir dir;
+    keys::ensureKeyPair(dir.file("console.key.pem"), dir.file("trust/console.pub.pem"));
+    SystemClock clock;
+    RevocationSet revoked;
+    TokenIssuer console(dir.file("console.key.pem"), "console", clock);
+    TokenVerifier verifier(dir.file("trust"), clock, "medbox", &revoked);
+    Router router;
+    router.get("/staff-only", Access::staff({"nurse"}), [](Request&, Reply&) {});
+    ServerOptions o;
+    o.serviceName = "authtest";
+    o.workers = 2;
+    Server server(o, router, &verifier, nullptr);
+    server.start();
+    HTTPClientSession s("127.0.0.1", static_cast<Poco::UInt16>(server.port()));
+    s.setKeepAlive(true);
+    s.setTimeout(Poco::Timespan(5, 0));
+
+    const std::string mine = console.issue(Principal{Principal::Kind::Staff, "nurse.a", {"nurse"}}, 600);
+    const std::string other = console.issue(Principal{Principal::Kind::Staff, "nurse.b", {"nurse"}}, 600);
+    EXPECT_EQ(call(s, "GET", "/staff-only", {}, {}, "Bearer " + mine).status, 200);  // now cached
+    EXPECT_EQ(call(s, "GET", "/staff-only", {}, {}, "Bearer " + other).status, 200);
+    std::string why;
+    const auto p = verifier.verify(mine, &why);
+    ASSERT_TRUE(p) << why;
+    revoked.add({Revocation{1, Revocation::Kind::Token, p->tokenId, clock.nowMs(), p->expiresMs}}, clock.nowMs());
+
+    auto a = call(s, "GET", "/staff-only", {}, {}, "Bearer " + mine);
+    EXPECT_EQ(a.status, 401);
+    EXPECT_NE(a.body.find("\"code\":\"unauthenticated\""), std::string::npos) << a.body;
+    EXPECT_NE(a.body.find("token was revoked"), std::string::npos) << a.body;
+    EXPECT_EQ(a.response.get("WWW-Authenticate"), "Bearer");
+    EXPECT_EQ(call(s, "GET", "/staff-only", {}, {}, "Bearer " + other).status, 200);
+    server.stop();
+}
+
+// 204 No Content: no body and no Content-Length (RFC 9110), and the
+// connection stays usable for the next request.
+TEST(ServerNoContent, Answers204WithoutABody) {
+    Router router;
+    router.post("/gone", Access::anyone(), [](Request&, Reply& rp) {
+        rp.status(204);
+        rp.content("application/json", "");
+    });
+    router.get("/ping", Access::anyone(), [](Request&, Reply& rp) { rp.rawJson("{\"pong\":true}"); });
+    ServerOptions o;
+    o.serviceName = "nocontent";
+    o.workers = 1;
+    Server server(o, router, nullptr, nullptr);
+    server.start();
+    HTTPClientSession s("127.0.0.1", static_cast<Poco::UInt16>(server.port()));
+    s.setKeepAlive(true);
+    s.setTimeout(Poco::Timespan(5, 0));
+    auto a = call(s, "POST", "/gone");
+    EXPECT_EQ(a.status, 204);
+    EXPECT_TRUE(a.body.empty());
+    EXPECT_FALSE(a.response.has("Content-Length"));
+    EXPECT_EQ(call(s, "GET", "/ping").body, "{\"pong\":true}");
+    EXPECT_EQ(server.openConnections(), 1u);
+    server.stop();
+}

@@ -2,6 +2,7 @@
 
 #include "Routes.h"
 #include "domain/Accounts.h"
+#include "domain/Revocations.h"
 
 namespace medbox::console {
 
@@ -17,7 +18,10 @@ void ConsoleApp::configure(const Settings& settings) {
 }
 
 void ConsoleApp::registerRoutes(Router& router, ServiceContext& ctx) {
-    auto accounts = std::make_unique<Accounts>(ctx.db, ctx.audit, ctx.clock, ctx.issuer, config_);
+    // Before the port file appears: the console never accepts a token it revoked before a restart.
+    auto revocations = std::make_unique<Revocations>(ctx.db, ctx.audit, ctx.clock, ctx.revocations);
+    revocations->load();
+    auto accounts = std::make_unique<Accounts>(ctx.db, ctx.audit, ctx.clock, ctx.issuer, *revocations, config_);
     // The first admin is made here rather than in started(): the port file
     // and /readyz appear only after this returns, so nobody can reach an
     // appliance that has no account yet.
@@ -29,7 +33,7 @@ void ConsoleApp::registerRoutes(Router& router, ServiceContext& ctx) {
     } else if (boot.created) {
         ctx.logger.notice("created the first admin account 'admin' with the password from console.bootstrap_admin_password");
     }
-    routes_ = console::registerRoutes(router, ctx, std::move(accounts));
+    routes_ = console::registerRoutes(router, ctx, std::move(revocations), std::move(accounts));
 }
 
 }  // namespace medbox::console

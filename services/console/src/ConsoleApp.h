@@ -20,6 +20,8 @@ protected:
     const std::vector<resources::Resource>& resources() const override;
     void configure(const Settings& settings) override;
     void registerRoutes(Router& router, ServiceContext& ctx) override;
+    // The console keeps the list of revoked staff tokens (domain/Revocations.h).
+    bool ownsRevocations() const override { return true; }
 
 private:
     ConsoleConfig config_;

@@ -10,6 +10,11 @@ class Settings;
 
 namespace medbox::console {
 
+// The longest staff token lifetime console.token_ttl_seconds allows: a
+// revocation of every token of a user is kept this long, so it outlives
+// every token it can match even if the lifetime was longer before a restart.
+inline constexpr int kLongestTokenTtlSeconds = 86'400;
+
 struct ConsoleConfig {
     int lockoutThreshold = 5;        // console.lockout_threshold
     int lockoutMinutes = 15;         // console.lockout_minutes

@@ -1,10 +1,12 @@
 #include "Routes.h"
 
 #include "domain/Accounts.h"
+#include "domain/Revocations.h"
 #include "domain/RoleCatalog.h"
 #include "domain/Units.h"
 #include "handlers/AuditHandlers.h"
 #include "handlers/AuthHandlers.h"
+#include "handlers/RevocationHandlers.h"
 #include "handlers/RoleHandlers.h"
 #include "handlers/UnitHandlers.h"
 #include "handlers/UserHandlers.h"
@@ -16,24 +18,28 @@ namespace medbox::console {
 RouteState::RouteState() = default;
 RouteState::~RouteState() = default;
 
-std::unique_ptr<RouteState> registerRoutes(Router& r, ServiceContext& ctx, std::unique_ptr<Accounts> accounts) {
-    return registerRoutes(r, ctx, std::move(accounts),
+std::unique_ptr<RouteState> registerRoutes(Router& r, ServiceContext& ctx, std::unique_ptr<Revocations> revocations,
+                                           std::unique_ptr<Accounts> accounts) {
+    return registerRoutes(r, ctx, std::move(revocations), std::move(accounts),
                           std::make_unique<Units>(ctx.db, ctx.audit, systemBackend(), ::getpid()));
 }
 
-std::unique_ptr<RouteState> registerRoutes(Router& r, ServiceContext& ctx, std::unique_ptr<Accounts> accounts,
-                                           std::unique_ptr<Units> units) {
+std::unique_ptr<RouteState> registerRoutes(Router& r, ServiceContext& ctx, std::unique_ptr<Revocations> revocations,
+                                           std::unique_ptr<Accounts> accounts, std::unique_ptr<Units> units) {
     auto s = std::make_unique<RouteState>();
+    s->revocations = std::move(revocations);
     s->accounts = std::move(accounts);
     s->units = std::move(units);
     s->unitHandlers = std::make_unique<UnitHandlers>(*s->units);
-    s->auth = std::make_unique<AuthHandlers>(ctx, *s->accounts);
+    s->auth = std::make_unique<AuthHandlers>(ctx, *s->accounts, *s->revocations);
+    s->revocationHandlers = std::make_unique<RevocationHandlers>(*s->revocations);
     s->users = std::make_unique<UserHandlers>(*s->accounts);
     s->audit = std::make_unique<AuditHandlers>(ctx);
     auto* auth = s->auth.get();
     auto* users = s->users.get();
     auto* audit = s->audit.get();
     auto* unitsH = s->unitHandlers.get();
+    auto* revoked = s->revocationHandlers.get();
 
     // Any signed-in staff member, including one whose token only allows the
     // password change (kMustChangePasswordRole).
@@ -47,7 +53,13 @@ std::unique_ptr<RouteState> registerRoutes(Router& r, ServiceContext& ctx, std::
     r.post("/api/v1/auth/refresh", anyStaff, [auth](Request& q, Reply& p) { auth->refresh(q, p); },
            "Exchange a valid staff token for a fresh one (roles re-read)");
     r.post("/api/v1/auth/password", anyStaff, [auth](Request& q, Reply& p) { auth->changePassword(q, p); },
-           "Change one's own password");
+           "Change one's own password (the user's other tokens end)");
+    r.post("/api/v1/auth/logout", anyStaff, [auth](Request& q, Reply& p) { auth->logout(q, p); },
+           "End the caller's own token, on every service");
+    // Every service that verifies staff tokens copies the list; staff have no use for it.
+    r.get("/api/v1/auth/revocations", Access::service({"booking", "portal", "hisbridge", "alerting", "servicedesk"}),
+          [revoked](Request& q, Reply& p) { revoked->list(q, p); },
+          "Revoked staff tokens after a sequence number, for the services' pollers");
     r.post("/api/v1/auth/totp/enroll", signedIn, [auth](Request& q, Reply& p) { auth->enrollTotp(q, p); },
            "Start enrolling a TOTP second factor");
     r.post("/api/v1/auth/totp/confirm", signedIn, [auth](Request& q, Reply& p) { auth->confirmTotp(q, p); },

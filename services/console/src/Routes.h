@@ -9,6 +9,8 @@
 namespace medbox::console {
 
 class Accounts;
+class Revocations;
+class RevocationHandlers;
 class AuthHandlers;
 class UserHandlers;
 class AuditHandlers;
@@ -20,19 +22,23 @@ class UnitHandlers;
 struct RouteState {
     RouteState();
     ~RouteState();
+    std::unique_ptr<Revocations> revocations;
     std::unique_ptr<Accounts> accounts;
     std::unique_ptr<AuthHandlers> auth;
+    std::unique_ptr<RevocationHandlers> revocationHandlers;
     std::unique_ptr<UserHandlers> users;
     std::unique_ptr<AuditHandlers> audit;
     std::unique_ptr<Units> units;
     std::unique_ptr<UnitHandlers> unitHandlers;
 };
 
-// Registers every console route on the router, handing them `accounts` and
-// `units` (appliance control, domain/Units.h). Without `units`: the real
-// systemd (over the system bus, connected per request, never at start).
-std::unique_ptr<RouteState> registerRoutes(Router& router, ServiceContext& ctx, std::unique_ptr<Accounts> accounts);
-std::unique_ptr<RouteState> registerRoutes(Router& router, ServiceContext& ctx, std::unique_ptr<Accounts> accounts,
-                                           std::unique_ptr<Units> units);
+// Registers every console route on the router, handing them `revocations`,
+// `accounts` (which uses it) and `units` (appliance control,
+// domain/Units.h). Without `units`: the real systemd (over the system bus,
+// connected per request, never at start).
+std::unique_ptr<RouteState> registerRoutes(Router& router, ServiceContext& ctx, std::unique_ptr<Revocations> revocations,
+                                           std::unique_ptr<Accounts> accounts);
+std::unique_ptr<RouteState> registerRoutes(Router& router, ServiceContext& ctx, std::unique_ptr<Revocations> revocations,
+                                           std::unique_ptr<Accounts> accounts, std::unique_ptr<Units> units);
 
 }  // namespace medbox::console

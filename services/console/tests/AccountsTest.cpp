@@ -1,7 +1,8 @@
 // The account use cases on a real database in a temporary folder, with a
 // manual clock and cheap KDF parameters: login, lockout and its end, unknown
 // users, rehash, must-change tokens, TOTP, password change, admin operations
-// with the last-admin rule, bootstrap, and the audit rows they leave.
+// with the last-admin rule, bootstrap, the revocations that disabling a
+// user, password and role changes and logout cause, and the audit rows they leave.
 #include "domain/Accounts.h"
 #include "domain/RoleCatalog.h"
 #include "domain/Totp.h"
@@ -30,7 +31,7 @@ protected:
         std::filesystem::create_directories(dir_ / "trust");
         keys::ensureKeyPair((dir_ / "console.key.pem").string(), (dir_ / "trust" / "console.pub.pem").string());
         issuer_ = std::make_unique<TokenIssuer>((dir_ / "console.key.pem").string(), "console", clock_);
-        verifier_ = std::make_unique<TokenVerifier>((dir_ / "trust").string(), clock_);
+        verifier_ = std::make_unique<TokenVerifier>((dir_ / "trust").string(), clock_, "medbox", &revoked_);
         db::Options o;
         o.path = (dir_ / "console.db").string();
         db_ = std::make_unique<db::Database>(o, db::migrationsFrom(resources::console()));
@@ -44,11 +45,19 @@ protected:
     void TearDown() override {
         // Close the database before TempDir removes its folder.
         accounts_.reset();
+        revocations_.reset();
         db_.reset();
     }
 
     void makeAccounts() {
-        accounts_ = std::make_unique<Accounts>(*db_, *audit_, clock_, *issuer_, config_);
+        revocations_ = std::make_unique<Revocations>(*db_, *audit_, clock_, revoked_);
+        accounts_ = std::make_unique<Accounts>(*db_, *audit_, clock_, *issuer_, *revocations_, config_);
+    }
+
+    // Why the console's verifier refuses a token ("" when it accepts it).
+    std::string refusal(const std::string& token) {
+        std::string why;
+        return verifier_->verify(token, &why) ? std::string() : why;
     }
 
     int64_t createUser(const std::string& name, std::vector<std::string> roles, const std::string& pw = "Good-Pass-123",
@@ -104,10 +113,12 @@ protected:
     std::filesystem::path dir_;
     ManualClock clock_;
     ConsoleConfig config_;
+    RevocationSet revoked_;  // what the console's verifier refuses
     std::unique_ptr<TokenIssuer> issuer_;
     std::unique_ptr<TokenVerifier> verifier_;
     std::unique_ptr<db::Database> db_;
     std::unique_ptr<AuditLog> audit_;
+    std::unique_ptr<Revocations> revocations_;
     std::unique_ptr<Accounts> accounts_;
 };
 
@@ -234,6 +245,9 @@ TEST_F(AccountsTest, RefreshRereadsRoles) {
     UserPatch p;
     p.roles = std::vector<std::string>{"scheduler", "registrar"};
     accounts_->update("staff:admin", id, p);
+    // Later than the change: at the same millisecond the order would be
+    // open, and the new token would be revoked with the old ones to be safe.
+    clock_.advanceMs(1);
     const auto s = accounts_->refresh("sched.b");
     EXPECT_EQ(verify(s.token).roles, (std::vector<std::string>{"registrar", "scheduler"}));
 }
@@ -468,4 +482,116 @@ TEST_F(AccountsTest, BootstrapWithARandomPasswordWritesAPrivateFile) {
     EXPECT_TRUE(s.mustChangePassword);
     // Second start: nothing happens.
     EXPECT_FALSE(accounts_->bootstrap(dir_.string()).created);
+}
+
+// ---- revocation: the verifier here consults the set the console fills ----
+
+TEST_F(AccountsTest, DisablingAUserRevokesTheirTokensAndNoOneElses) {
+    const auto id = createUser("nurse.d", {"nurse"});
+    createUser("nurse.e", {"nurse"});
+    const auto mine = accounts_->login("nurse.d", "Good-Pass-123", std::nullopt).token;
+    const auto other = accounts_->login("nurse.e", "Good-Pass-123", std::nullopt).token;
+    clock_.advanceMs(250);
+    UserPatch p;
+    p.enabled = false;
+    accounts_->update("staff:admin", id, p);
+    EXPECT_EQ(refusal(mine), "token was revoked");
+    EXPECT_EQ(refusal(other), "");
+    EXPECT_EQ(auditCount("auth.revoke", "ok"), 1);
+    const auto text = allAuditText();
+    EXPECT_NE(text.find("staff:admin auth.revoke user:nurse.d {\"reason\":\"disabled\""), std::string::npos) << text;
+    // Enabling the account again does not bring the old token back.
+    clock_.advanceMs(1000);
+    p.enabled = true;
+    accounts_->update("staff:admin", id, p);
+    EXPECT_EQ(refusal(mine), "token was revoked");
+    EXPECT_EQ(refusal(accounts_->login("nurse.d", "Good-Pass-123", std::nullopt).token), "");
+}
+
+TEST_F(AccountsTest, RoleChangeRevokesAndATokenReadAfterItInTheSameSecondStays) {
+    const auto id = createUser("sched.c", {"scheduler"});
+    const int64_t second = clock_.nowMs();  // a whole second
+    clock_.advanceMs(100);
+    const auto old = accounts_->login("sched.c", "Good-Pass-123", std::nullopt).token;
+    EXPECT_EQ(verify(old).issuedAtMs, second);
+    clock_.advanceMs(200);
+    UserPatch p;
+    p.roles = std::vector<std::string>{"registrar"};
+    accounts_->update("staff:admin", id, p);
+    EXPECT_EQ(refusal(old), "token was revoked");
+    // Read at the very millisecond of the change: the order is open, so it
+    // is revoked with the others rather than risk the old roles.
+    EXPECT_EQ(refusal(accounts_->refresh("sched.c").token), "token was revoked");
+    // Read after it, still in the same second: iat moves to the next one.
+    clock_.advanceMs(1);
+    const auto s = accounts_->refresh("sched.c");
+    EXPECT_EQ(refusal(s.token), "");
+    const auto fresh = verify(s.token);
+    EXPECT_EQ(fresh.roles, std::vector<std::string>{"registrar"});
+    EXPECT_EQ(fresh.issuedAtMs, second + 1000);
+    EXPECT_EQ(s.expiresAtMs, fresh.expiresMs);
+    EXPECT_NE(allAuditText().find("auth.revoke user:sched.c {\"reason\":\"roles_changed\""), std::string::npos);
+    // A display name change is not a reason.
+    UserPatch name;
+    name.displayName = "Scheduler C";
+    clock_.advanceMs(1);
+    accounts_->update("staff:admin", id, name);
+    EXPECT_EQ(refusal(s.token), "");
+    EXPECT_EQ(auditCount("auth.revoke", "ok"), 1);
+}
+
+TEST_F(AccountsTest, PasswordChangeRevokesEveryOtherTokenButNotItsAnswer) {
+    createUser("doc.p", {"doctor"});
+    const auto a = accounts_->login("doc.p", "Good-Pass-123", std::nullopt).token;
+    const auto b = accounts_->login("doc.p", "Good-Pass-123", std::nullopt).token;
+    // The same millisecond as the logins: the change's own token still stays.
+    const auto s = accounts_->changePassword("doc.p", "Good-Pass-123", "Other-Pass-456");
+    EXPECT_EQ(refusal(a), "token was revoked");
+    EXPECT_EQ(refusal(b), "token was revoked");
+    EXPECT_EQ(refusal(s.token), "");
+    EXPECT_EQ(s.expiresAtMs, verify(s.token).expiresMs);
+    EXPECT_NE(allAuditText().find("staff:doc.p auth.revoke user:doc.p {\"reason\":\"password_change\""),
+              std::string::npos);
+}
+
+TEST_F(AccountsTest, PasswordResetRevokesTheUsersTokens) {
+    const auto id = createUser("reg.r", {"registrar"});
+    const auto t = accounts_->login("reg.r", "Good-Pass-123", std::nullopt).token;
+    clock_.advanceMs(5);
+    accounts_->resetPassword("staff:admin", id, "Reset-Pass-789");
+    EXPECT_EQ(refusal(t), "token was revoked");
+    EXPECT_NE(allAuditText().find("staff:admin auth.revoke user:reg.r {\"reason\":\"password_reset\""),
+              std::string::npos);
+}
+
+TEST_F(AccountsTest, LogoutRevokesOnlyThatToken) {
+    createUser("nurse.l", {"nurse"});
+    const auto a = accounts_->login("nurse.l", "Good-Pass-123", std::nullopt).token;
+    const auto b = accounts_->login("nurse.l", "Good-Pass-123", std::nullopt).token;
+    ASSERT_NE(verify(a).tokenId, verify(b).tokenId);
+    revocations_->logout(verify(a));
+    EXPECT_EQ(refusal(a), "token was revoked");
+    EXPECT_EQ(refusal(b), "");
+    EXPECT_NE(allAuditText().find("staff:nurse.l auth.logout user:nurse.l {\"kind\":\"token\""), std::string::npos);
+    EXPECT_TRUE(audit_->verify(*db_).ok);
+}
+
+TEST_F(AccountsTest, RevocationsSurviveARestart) {
+    const auto id = createUser("nurse.r", {"nurse"});
+    const auto t = accounts_->login("nurse.r", "Good-Pass-123", std::nullopt).token;
+    const auto u = accounts_->login("nurse.r", "Good-Pass-123", std::nullopt).token;
+    revocations_->logout(verify(u));
+    clock_.advanceMs(1);
+    UserPatch p;
+    p.roles = std::vector<std::string>{"doctor"};
+    accounts_->update("staff:admin", id, p);
+    // A new process: an empty set, filled from the database at start.
+    RevocationSet afterRestart;
+    Revocations(*db_, *audit_, clock_, afterRestart).load();
+    EXPECT_EQ(afterRestart.size(), 2u);
+    TokenVerifier verifier((dir_ / "trust").string(), clock_, "medbox", &afterRestart);
+    std::string why;
+    EXPECT_FALSE(verifier.verify(t, &why));
+    EXPECT_EQ(why, "token was revoked");
+    EXPECT_FALSE(verifier.verify(u, &why));
 }

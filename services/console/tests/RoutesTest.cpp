@@ -3,6 +3,7 @@
 // from the router (a renamed route cannot leave a stale document behind).
 #include "Routes.h"
 #include "domain/Accounts.h"
+#include "domain/Revocations.h"
 #include "service/Resources.h"
 #include "testing/TempDir.h"
 
@@ -42,12 +43,15 @@ TEST(Routes, EveryRouteIsInOpenApiWithItsAccess) {
     {
         db::Database db(o, db::migrationsFrom(resources::console()));
         AuditLog audit(clock, "");
+        RevocationSet revoked;
         ServiceContext ctx{"console", settings, db,      clock,   audit, metrics, issuer, verifier,
-                           nullptr,   Poco::Logger::get("console"), dir.string()};
+                           revoked,   nullptr,  Poco::Logger::get("console"), dir.string()};
         ConsoleConfig config;
         config.kdf = password::Params{1 << 10, 8, 1};
         Router router;
-        auto state = registerRoutes(router, ctx, std::make_unique<Accounts>(db, audit, clock, issuer, config));
+        auto revocations = std::make_unique<Revocations>(db, audit, clock, revoked);
+        auto accounts = std::make_unique<Accounts>(db, audit, clock, issuer, *revocations, config);
+        auto state = registerRoutes(router, ctx, std::move(revocations), std::move(accounts));
 
         const auto* doc = resources::find(resources::console(), "web/openapi.json");
         ASSERT_NE(doc, nullptr);

@@ -99,24 +99,25 @@ std::string isoTime(int64_t ms) {
 }
 
 Accounts::Accounts(db::Database& db, AuditLog& audit, const Clock& clock, const TokenIssuer& issuer,
-                   ConsoleConfig config, RandomBytes random)
+                   Revocations& revocations, ConsoleConfig config, RandomBytes random)
     : db_(db),
       audit_(audit),
       clock_(clock),
       issuer_(issuer),
+      revocations_(revocations),
       config_(std::move(config)),
       random_(random ? std::move(random) : RandomBytes(opensslRandom)),
       policy_(clock, config_.lockoutThreshold, config_.lockoutMinutes),
       dummyHash_(password::hash(totp::base32Encode(random_(20)), config_.kdf)) {}
 
-Session Accounts::issue(const UserRecord& u) const {
+Session Accounts::issue(const UserRecord& u, int64_t iat) const {
     Principal p;
     p.kind = Principal::Kind::Staff;
     p.subject = u.username;
     p.roles = u.mustChangePassword ? std::vector<std::string>{std::string(kMustChangePasswordRole)} : u.roles;
     Session s;
-    s.token = issuer_.issue(p, config_.tokenTtlSeconds);
-    s.expiresAtMs = clock_.nowMs() + int64_t{config_.tokenTtlSeconds} * 1000;
+    s.token = issuer_.issue(p, config_.tokenTtlSeconds, iat);
+    s.expiresAtMs = (iat + config_.tokenTtlSeconds) * 1000;
     s.roles = u.roles;
     s.mustChangePassword = u.mustChangePassword;
     return s;
@@ -209,6 +210,7 @@ Session Accounts::login(const std::string& usernameIn, const std::string& passwo
 
     std::optional<int64_t> lockedUntil;
     UserRecord current;
+    int64_t iat = 0;
     db_.write([&](db::Tx& tx) {
         auto& c = tx.conn();
         if (!wellFormed) {
@@ -247,26 +249,29 @@ Session Accounts::login(const std::string& usernameIn, const std::string& passwo
         audit_.append(tx, {staffActor(username), "auth.login", userTarget(username), "ok",
                            detail({{"secondFactor", totpStep.has_value()}, {"rehashed", !newHash.empty()}})});
         current = *fresh;
+        iat = revocations_.issuedAt(c, username, clock_.nowMs());
     });
     if (lockedUntil) throwLocked(*lockedUntil);
     if (!reason.empty()) {
         if (field == "totp") throw ApiError(Err::BadCredentials, "a valid one-time code is required", "totp");
         throw ApiError(Err::BadCredentials, "wrong user name or password");
     }
-    return issue(current);
+    return issue(current, iat);
 }
 
 Session Accounts::refresh(const std::string& username) {
     std::optional<UserRecord> user;
+    int64_t iat = 0;
     db_.write([&](db::Tx& tx) {
         user = store_.byUsername(tx.conn(), username);
         const bool ok = user && user->enabled;
         audit_.append(tx, {staffActor(username), "auth.refresh", userTarget(username), ok ? "ok" : "denied",
                            ok ? std::string{} : detail({{"reason", user ? "disabled" : "no_such_user"}})});
         if (!ok) user.reset();
+        else iat = revocations_.issuedAt(tx.conn(), username, clock_.nowMs());
     });
     if (!user) throw ApiError(Err::Unauthenticated, "the account is disabled or no longer exists");
-    return issue(*user);
+    return issue(*user, iat);
 }
 
 Session Accounts::changePassword(const std::string& username, const std::string& oldPassword,
@@ -300,6 +305,7 @@ Session Accounts::changePassword(const std::string& username, const std::string&
     }
     const std::string newHash = password::hash(newPassword, config_.kdf);
     bool gone = false;
+    int64_t iat = 0;
     db_.write([&](db::Tx& tx) {
         auto& c = tx.conn();
         auto fresh = store_.byUsername(c, username);
@@ -316,10 +322,14 @@ Session Accounts::changePassword(const std::string& username, const std::string&
         store_.update(c, *fresh, previousRoles);
         store_.clearAttempts(c, username);
         audit_.append(tx, {staffActor(username), "auth.password_change", userTarget(username), "ok", {}});
+        // Whoever holds a token of the old password (the caller included) is
+        // out; the token answered here is read after the change, so it stays.
+        const int64_t cutoff = revocations_.revokeUser(tx, username, staffActor(username), "password_change");
+        iat = revocations_.issuedAt(c, username, cutoff + 1);
         user = *fresh;
     });
     if (gone) throw ApiError(Err::Unauthenticated, "the account is disabled or no longer exists");
-    return issue(*user);
+    return issue(*user, iat);
 }
 
 TotpEnrollment Accounts::enrollTotp(const std::string& username) {
@@ -505,6 +515,13 @@ UserView Accounts::update(const std::string& actor, int64_t id, const UserPatch&
         changes.set("id", id);
         changes.stringify(d);
         audit_.append(tx, {actor, "user.update", userTarget(u->username), "ok", d.str()});
+        // A token carries the roles of its issue and is checked offline:
+        // disabling or a role change must end the tokens out there.
+        if (before.enabled && !u->enabled) {
+            revocations_.revokeUser(tx, u->username, actor, "disabled");
+        } else if (u->enabled && before.roles != u->roles) {
+            revocations_.revokeUser(tx, u->username, actor, "roles_changed");
+        }
         result = view(c, std::move(*u));
     });
     if (notFound) throw ApiError(Err::NotFound, "no user with id " + std::to_string(id));
@@ -537,6 +554,8 @@ UserView Accounts::resetPassword(const std::string& actor, int64_t id, const std
         u->updatedAtMs = now;
         store_.update(c, *u, roles);
         audit_.append(tx, {actor, "user.password_reset", userTarget(u->username), "ok", detail({{"id", id}})});
+        // Sessions opened with the old password end (it may be why it was reset).
+        revocations_.revokeUser(tx, u->username, actor, "password_reset");
         result = view(c, std::move(*u));
     });
     if (notFound) throw ApiError(Err::NotFound, "no user with id " + std::to_string(id));

@@ -13,6 +13,7 @@
 #include "auth/Tokens.h"
 #include "db/Database.h"
 #include "domain/LoginPolicy.h"
+#include "domain/Revocations.h"
 #include "http/ApiError.h"
 #include "store/UserStore.h"
 #include "time/Clock.h"
@@ -82,15 +83,18 @@ public:
     // Random bytes source (OpenSSL's CSPRNG by default; tests may fix it).
     using RandomBytes = std::function<std::string(size_t)>;
 
-    Accounts(db::Database& db, AuditLog& audit, const Clock& clock, const TokenIssuer& issuer, ConsoleConfig config,
-             RandomBytes random = {});
+    // revocations: where disabling a user and password or role changes end
+    // the user's tokens (in the same transaction as the change).
+    Accounts(db::Database& db, AuditLog& audit, const Clock& clock, const TokenIssuer& issuer,
+             Revocations& revocations, ConsoleConfig config, RandomBytes random = {});
 
     // POST /auth/login. Throws BadCredentials (field "totp" when only the
     // second factor is missing or wrong) or LockedError.
     Session login(const std::string& username, const std::string& password, const std::optional<std::string>& totp);
     // POST /auth/refresh for a verified staff token's subject.
     Session refresh(const std::string& username);
-    // POST /auth/password. Wrong old password counts toward the lockout.
+    // POST /auth/password. Wrong old password counts toward the lockout. The
+    // user's other tokens end; the answer's token is the one that stays.
     Session changePassword(const std::string& username, const std::string& oldPassword,
                            const std::string& newPassword);
     TotpEnrollment enrollTotp(const std::string& username);
@@ -112,7 +116,8 @@ public:
     const ConsoleConfig& config() const { return config_; }
 
 private:
-    Session issue(const UserRecord& u) const;
+    // iat: from Revocations::issuedAt, inside the transaction that read u.
+    Session issue(const UserRecord& u, int64_t iat) const;
     UserView view(db::Connection& c, UserRecord u) const;
     // Records a failed credential check for a user name and returns the lock
     // it caused, if any. Inside a write transaction.
@@ -126,6 +131,7 @@ private:
     AuditLog& audit_;
     const Clock& clock_;
     const TokenIssuer& issuer_;
+    Revocations& revocations_;
     ConsoleConfig config_;
     RandomBytes random_;
     LoginPolicy policy_;

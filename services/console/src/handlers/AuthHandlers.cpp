@@ -11,9 +11,10 @@ namespace {
 constexpr size_t kMaxPasswordBytes = 1024;
 }
 
-AuthHandlers::AuthHandlers(ServiceContext& ctx, Accounts& accounts)
+AuthHandlers::AuthHandlers(ServiceContext& ctx, Accounts& accounts, Revocations& revocations)
     : ctx_(ctx),
       accounts_(accounts),
+      revocations_(revocations),
       loginOk_(ctx.metrics.counter("medbox_console_logins_total", "Login attempts by outcome", "outcome=\"ok\"")),
       loginFailed_(ctx.metrics.counter("medbox_console_logins_total", "Login attempts by outcome", "outcome=\"failed\"")),
       loginLocked_(ctx.metrics.counter("medbox_console_logins_total", "Login attempts by outcome", "outcome=\"locked\"")) {}
@@ -59,6 +60,14 @@ void AuthHandlers::changePassword(Request& req, Reply& reply) {
     } catch (const LockedError& e) {
         json::locked(reply, e, ctx_.clock.nowMs());
     }
+}
+
+void AuthHandlers::logout(Request& req, Reply& reply) {
+    json::noBody(req);
+    subject(req);  // staff only
+    revocations_.logout(*req.principal());
+    reply.status(204);
+    reply.content("application/json", "");
 }
 
 void AuthHandlers::enrollTotp(Request& req, Reply& reply) {

@@ -1,8 +1,9 @@
 #pragma once
 // /api/v1/auth/* and /api/v1/me: what a staff member does with their own
-// account. Created by registerRoutes(), lives as long as the router; called
+// account and token. Created by registerRoutes(), lives as long as the router; called
 // from worker threads (no state besides counters).
 #include "domain/Accounts.h"
+#include "domain/Revocations.h"
 #include "http/Request.h"
 #include "metrics/Metrics.h"
 #include "service/ServiceContext.h"
@@ -11,11 +12,12 @@ namespace medbox::console {
 
 class AuthHandlers {
 public:
-    AuthHandlers(ServiceContext& ctx, Accounts& accounts);
+    AuthHandlers(ServiceContext& ctx, Accounts& accounts, Revocations& revocations);
 
     void login(Request& req, Reply& reply);
     void refresh(Request& req, Reply& reply);
     void changePassword(Request& req, Reply& reply);
+    void logout(Request& req, Reply& reply);
     void enrollTotp(Request& req, Reply& reply);
     void confirmTotp(Request& req, Reply& reply);
     void me(Request& req, Reply& reply);
@@ -25,6 +27,7 @@ private:
 
     ServiceContext& ctx_;
     Accounts& accounts_;
+    Revocations& revocations_;
     Counter& loginOk_;
     Counter& loginFailed_;
     Counter& loginLocked_;

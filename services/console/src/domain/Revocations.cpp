@@ -1,0 +1,98 @@
+#include "domain/Revocations.h"
+
+#include "ConsoleConfig.h"
+#include "auth/Tokens.h"
+
+#include <Poco/JSON/Object.h>
+
+#include <sstream>
+
+namespace medbox::console {
+
+namespace {
+
+// A user-wide entry must outlive every token it can match: the longest
+// lifetime the console may have given, plus the verifiers' clock leeway.
+constexpr int64_t kSubjectEntryMs = int64_t{kLongestTokenTtlSeconds} * 1000 + kTokenLeewayMs;
+
+std::string detail(std::initializer_list<std::pair<const char*, Poco::Dynamic::Var>> fields) {
+    Poco::JSON::Object o;
+    for (const auto& [k, v] : fields) o.set(k, v);
+    std::ostringstream out;
+    o.stringify(out);
+    return out.str();
+}
+
+}  // namespace
+
+Revocations::Revocations(db::Database& db, AuditLog& audit, const Clock& clock, RevocationSet& set)
+    : db_(db), audit_(audit), clock_(clock), set_(set) {}
+
+void Revocations::load() {
+    const int64_t now = clock_.nowMs();
+    set_.replace(db_.read([&](db::Connection& c) { return store_.unexpired(c, now); }), now);
+}
+
+int64_t Revocations::revokeUser(db::Tx& tx, const std::string& username, const std::string& actor,
+                                const std::string& reason) {
+    const int64_t now = clock_.nowMs();
+    Revocation r;
+    r.kind = Revocation::Kind::Subject;
+    r.value = username;
+    r.cutoffMs = now;
+    r.expiresMs = now + kSubjectEntryMs;
+    auto& c = tx.conn();
+    store_.purge(c, now);
+    r.seq = store_.insert(c, r, username);
+    audit_.append(tx, {actor, "auth.revoke", "user:" + username, "ok", detail({{"reason", reason}, {"seq", r.seq}})});
+    // Not before the commit: a change rolled back revokes nothing.
+    tx.afterCommit([this, r] { set_.add({r}, clock_.nowMs()); });
+    return now;
+}
+
+void Revocations::logout(const Principal& token) {
+    const int64_t now = clock_.nowMs();
+    Revocation r;
+    if (!token.tokenId.empty()) {
+        r.kind = Revocation::Kind::Token;
+        r.value = token.tokenId;
+        r.cutoffMs = now;
+        r.expiresMs = (token.expiresMs > 0 ? token.expiresMs : now + kSubjectEntryMs) + kTokenLeewayMs;
+    } else {
+        // Nothing names this one token: end it with every older one of the
+        // user (those are older sessions of the same person anyway).
+        r.kind = Revocation::Kind::Subject;
+        r.value = token.subject;
+        r.cutoffMs = token.issuedAtMs;
+        r.expiresMs = now + kSubjectEntryMs;
+    }
+    db_.write([&](db::Tx& tx) {
+        auto& c = tx.conn();
+        store_.purge(c, now);
+        r.seq = store_.insert(c, r, token.subject);
+        audit_.append(tx, {"staff:" + token.subject, "auth.logout", "user:" + token.subject, "ok",
+                           detail({{"kind", r.kind == Revocation::Kind::Token ? "token" : "subject"}, {"seq", r.seq}})});
+        tx.afterCommit([this, r] { set_.add({r}, clock_.nowMs()); });
+    });
+}
+
+RevocationPage Revocations::list(int64_t afterSeq, int limit) {
+    const int64_t now = clock_.nowMs();
+    return db_.read([&](db::Connection& c) {
+        RevocationPage page;
+        page.highestSeq = store_.highestSeq(c);
+        page.entries = store_.after(c, afterSeq, page.highestSeq, now, limit);
+        // A short page is the end: what was skipped has expired.
+        page.nextAfter = static_cast<int64_t>(page.entries.size()) < limit ? page.highestSeq : page.entries.back().seq;
+        return page;
+    });
+}
+
+int64_t Revocations::issuedAt(db::Connection& c, const std::string& username, int64_t claimsReadAtMs) const {
+    int64_t iat = claimsReadAtMs / 1000;
+    const auto cutoff = store_.latestCutoff(c, username);
+    if (cutoff && *cutoff < claimsReadAtMs && iat * 1000 <= *cutoff) iat = *cutoff / 1000 + 1;
+    return iat;
+}
+
+}  // namespace medbox::console
