@@ -256,6 +256,9 @@ int ServiceApp::main(const std::vector<std::string>&) {
         for (const auto& dest : st.settings.children("outbox.destinations"))
             dop.urls[dest] = st.settings.required("outbox.destinations." + dest + ".url");
         dop.pollMs = st.settings.integer("outbox.poll_ms", 1000, 10, 3'600'000);
+        constexpr int64_t kDayMs = 86'400'000;
+        dop.keepDeliveredMs = st.settings.integer("outbox.keep_delivered_days", 7, 1, 3650) * kDayMs;
+        dop.keepInboxMs = st.settings.integer("inbox.keep_days", 30, 1, 3650) * kDayMs;
         st.dispatcher = std::make_unique<Dispatcher>(*st.db, st.clock, dop, name_, st.issuer.get(),
                                                      tls::clientContext(st.trustDir), &st.metrics);
 
