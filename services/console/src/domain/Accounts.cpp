@@ -1,4 +1,5 @@
 #include "domain/Accounts.h"
+#include "domain/AuditDetail.h"
 
 #include "auth/Password.h"
 #include "domain/AccountRules.h"
@@ -33,15 +34,6 @@ std::string staffActor(const std::string& username) {
 
 std::string userTarget(const std::string& username) {
     return "user:" + username;
-}
-
-// Audit detail as compact JSON text; never a password, never a display name.
-std::string detail(std::initializer_list<std::pair<const char*, Poco::Dynamic::Var>> fields) {
-    Poco::JSON::Object o;
-    for (const auto& [k, v] : fields) o.set(k, v);
-    std::ostringstream out;
-    o.stringify(out);
-    return out.str();
 }
 
 Poco::JSON::Array::Ptr jsonArray(const std::vector<std::string>& v) {

@@ -1,11 +1,10 @@
 #include "domain/Revocations.h"
+#include "domain/AuditDetail.h"
 
 #include "ConsoleConfig.h"
 #include "auth/Tokens.h"
 
 #include <Poco/JSON/Object.h>
-
-#include <sstream>
 
 namespace medbox::console {
 
@@ -14,14 +13,6 @@ namespace {
 // A user-wide entry must outlive every token it can match: the longest
 // lifetime the console may have given, plus the verifiers' clock leeway.
 constexpr int64_t kSubjectEntryMs = int64_t{kLongestTokenTtlSeconds} * 1000 + kTokenLeewayMs;
-
-std::string detail(std::initializer_list<std::pair<const char*, Poco::Dynamic::Var>> fields) {
-    Poco::JSON::Object o;
-    for (const auto& [k, v] : fields) o.set(k, v);
-    std::ostringstream out;
-    o.stringify(out);
-    return out.str();
-}
 
 }  // namespace
 

@@ -1,0 +1,18 @@
+#pragma once
+// An audit row's detail as compact JSON text (docs/audit.md): ids, counts and
+// reasons only; never a password, never a display name.
+#include "http/JsonText.h"
+#include <Poco/JSON/Object.h>
+#include <initializer_list>
+#include <string>
+#include <utility>
+
+namespace medbox::console {
+
+inline std::string detail(std::initializer_list<std::pair<const char*, Poco::Dynamic::Var>> fields) {
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+    for (const auto& [k, v] : fields) o->set(k, v);
+    return medbox::json::text(o);
+}
+
+}  // namespace medbox::console
