@@ -1,22 +1,13 @@
 #include "audit/AuditLog.h"
 
-#include "util/Files.h"
-
 #include <Poco/File.h>
-#include <Poco/Logger.h>
-#include <Poco/Path.h>
 #include <openssl/evp.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fcntl.h>
+#include <chrono>
 #include <fstream>
-#include <map>
-#include <mutex>
-#include <sstream>
+#include <memory>
+#include <optional>
 #include <stdexcept>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace medbox {
 

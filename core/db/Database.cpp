@@ -1,7 +1,6 @@
 #include "db/Database.h"
 
 #include "db/ChangeCapture.h"
-#include "db/Checkpointer.h"
 #include "db/CoreSchema.h"
 
 #include <Poco/Logger.h>
@@ -340,11 +339,7 @@ uint64_t Database::durableSyncs() const {
     return syncDone_;
 }
 
-Database::CheckpointStats Database::checkpoints() const {
-    if (!checkpointer_) return {};
-    auto s = checkpointer_->stats();
-    return {s.passes, s.inlinePasses, s.failures};
-}
+Checkpointer::Stats Database::checkpoints() const { return checkpointer_ ? checkpointer_->stats() : Checkpointer::Stats{}; }
 
 // The writer thread: takes whoever is waiting (in arrival order, up to
 // kMaxGroup) and commits them together, then the next group. It never waits

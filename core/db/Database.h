@@ -1,16 +1,19 @@
 #pragma once
 // SQLite access for one service's own database: WAL mode, foreign keys on,
-// numbered migrations applied at open, one writer connection (SQLite has one
-// writer anyway) and a pool of readers.
+// numbered migrations applied at open, one writer connection used by one
+// writer thread (SQLite has one writer anyway), a pool of readers, and a
+// thread that checkpoints the WAL beside the writer (db/Checkpointer.h).
 //
 // Every write goes through write(): BEGIN IMMEDIATE, the caller's work, then
-// the replication capture (SQLite's session extension) records the changeset
+// the replication capture (ChangeCapture, same changesets as SQLite's session
+// extension) records the changeset
 // of exactly what is being committed into `replication_log` inside the same
 // transaction, then COMMIT. A rollback leaves no trace in the log. The HA
 // standby replays that log (appliance/ha). See docs/data-layer.md.
 //
 // Owned by the service context for the process lifetime; read()/write() may be
 // called from any thread.
+#include "db/Checkpointer.h"
 #include "db/Statement.h"
 #include "service/Resources.h"
 #include <condition_variable>
@@ -28,7 +31,6 @@ struct sqlite3;
 namespace medbox::db {
 
 class ChangeCapture;
-class Checkpointer;
 
 struct Migration {
     int number;         // from the file name: 0001_create_schema.sql -> 1
@@ -116,8 +118,7 @@ public:
     // WAL syncs done by the pipelined sync so far (tests, metrics).
     uint64_t durableSyncs() const;
     // Checkpoints so far (all zero with checkpointPages = 0).
-    struct CheckpointStats { uint64_t background = 0, inlined = 0, failed = 0; };
-    CheckpointStats checkpoints() const;
+    Checkpointer::Stats checkpoints() const;
 
     // Changes in the replication log after seq (for the standby and tests).
     struct LoggedChange { int64_t seq; int64_t committedAtMs; std::string changeset; };

@@ -47,7 +47,8 @@ void randomBytes(unsigned char* p, int n) {
 }
 
 // Random bytes for ids made in quick succession: one RAND_bytes call per
-// 4 KiB instead of one per id (each call costs a lock and a fork check).
+// 4 KiB instead of one per id (each call costs a lock and a fork check). The
+// services never fork; a forked child would hand out its parent's pool again.
 void pooledRandomBytes(unsigned char* p, size_t n) {
     thread_local std::array<unsigned char, 4096> pool;
     thread_local size_t used = pool.size();
@@ -56,13 +57,7 @@ void pooledRandomBytes(unsigned char* p, size_t n) {
         used = 0;
     }
     std::memcpy(p, pool.data() + used, n);
-    std::memset(pool.data() + used, 0, n);  // each byte is handed out once
-    used += n;
-}
-
-std::string uuidText(const unsigned char* b) {
-    const std::string h = hex(b, 16);
-    return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
+    used += n;  // each byte is handed out once
 }
 
 }  // namespace
@@ -97,14 +92,6 @@ std::string random128() {
     return hex(b, sizeof b);
 }
 
-std::string uuid4() {
-    unsigned char b[16];
-    randomBytes(b, sizeof b);
-    b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
-    b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
-    return uuidText(b);
-}
-
 std::string uuid7() {
     using namespace std::chrono;
     const auto ms = static_cast<uint64_t>(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
@@ -113,7 +100,8 @@ std::string uuid7() {
     pooledRandomBytes(b + 6, 10);
     b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x70);  // version 7
     b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 9562 variant
-    return uuidText(b);
+    const std::string h = hex(b, sizeof b);
+    return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
 }
 
 }  // namespace medbox::ids

@@ -12,8 +12,6 @@ std::string checkResidentId(std::string_view id);
 
 // 128 random bits as 32 lowercase hex digits (OpenSSL RAND_bytes).
 std::string random128();
-// RFC 4122 version 4 UUID text.
-std::string uuid4();
 // RFC 9562 version 7 UUID text: the Unix time in milliseconds, then 74
 // random bits. Ids made later sort later, so an index on them grows at its
 // end instead of touching a random page per insert (the outbox's message

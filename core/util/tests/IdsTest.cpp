@@ -63,13 +63,10 @@ TEST(Ids, ReasonsAreSpecific) {
 TEST(Ids, RandomIdsHaveTheRightShapeAndDiffer) {
     std::set<std::string> seen;
     const std::regex hex128("[0-9a-f]{32}");
-    const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
-    for (int i = 0; i < 200; ++i) {
-        std::string a = ids::random128(), b = ids::uuid4();
+    for (int i = 0; i < 400; ++i) {
+        std::string a = ids::random128();
         EXPECT_TRUE(std::regex_match(a, hex128)) << a;
-        EXPECT_TRUE(std::regex_match(b, uuid)) << b;
         seen.insert(a);
-        seen.insert(b);
     }
     EXPECT_EQ(seen.size(), 400u);
 }
