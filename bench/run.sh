@@ -28,6 +28,9 @@
 #   BENCH_KEEP=1                  keep the temporary folder
 #   BENCH_PERF=FILE               record the booking process with perf during
 #                                 the bookings run (perf report -i FILE; needs linux-perf)
+#   BENCH_PERF_EVENTS ["-F 499"]  what perf records, e.g. "-e sched:sched_switch"
+#                                 for where the writer waits (docs/benchmarks.md)
+#   BENCH_PERF_TARGET ["-p PID"]  whom perf records; "-a" for the whole machine
 #   BENCH_BOOKING_SETTINGS="k=v ..."  settings for the booking service, for
 #                                 experiments (bench/driver.mjs); the recorded runs use none
 set -euo pipefail
@@ -301,7 +304,7 @@ say "4. booking: POST /api/v1/appointments, a new patient per request"
 NONCE=bench-$(date +%s)-$$
 PERF_PID=""
 if [ -n "${BENCH_PERF:-}" ]; then
-  perf record -q -F 499 -g --call-graph dwarf,16384 -p "$BOOKING_PID" -o "$BENCH_PERF" 2>"$WORK/perf.err" &
+  perf record -q ${BENCH_PERF_EVENTS:--F 499} -g --call-graph dwarf,16384 ${BENCH_PERF_TARGET:--p $BOOKING_PID} -o "$BENCH_PERF" 2>"$WORK/perf.err" &
   PERF_PID=$!
   sleep 0.5
 fi

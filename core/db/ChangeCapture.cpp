@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 #include <optional>
+#include <string_view>
 
 namespace medbox::db {
 
@@ -44,9 +45,8 @@ void put64(std::string& out, uint64_t v) {
     for (int s = 56; s >= 0; s -= 8) out.push_back(static_cast<char>((v >> s) & 0xff));
 }
 
-// One encoded field from a value.
-std::string encode(sqlite3_value* v) {
-    std::string out;
+// Appends one encoded field.
+void encodeInto(std::string& out, sqlite3_value* v) {
     const int type = sqlite3_value_type(v);
     out.push_back(static_cast<char>(type));
     switch (type) {
@@ -77,6 +77,12 @@ std::string encode(sqlite3_value* v) {
         default:  // NULL
             break;
     }
+}
+
+// One encoded field from a value.
+std::string encode(sqlite3_value* v) {
+    std::string out;
+    encodeInto(out, v);
     return out;
 }
 
@@ -286,26 +292,34 @@ std::string ChangeCapture::end() {
                 sqlite3_reset(st);
                 throw e;
             }
-            std::vector<std::string> now;
-            if (rc == SQLITE_ROW) {
-                now.reserve(static_cast<size_t>(t->nCol));
-                for (int i = 0; i < t->nCol; ++i) now.push_back(encode(sqlite3_column_value(st, i)));
+            // The row's fields now, encoded one after the other into a
+            // buffer kept across rows (field i is now_[nowAt_[i], nowAt_[i+1])).
+            const bool exists = rc == SQLITE_ROW;
+            now_.clear();
+            nowAt_.clear();
+            if (exists) {
+                for (int i = 0; i < t->nCol; ++i) {
+                    nowAt_.push_back(now_.size());
+                    encodeInto(now_, sqlite3_column_value(st, i));
+                }
+                nowAt_.push_back(now_.size());
             }
             sqlite3_reset(st);
+            auto field = [&](size_t i) { return std::string_view(now_).substr(nowAt_[i], nowAt_[i + 1] - nowAt_[i]); };
             const char indirect = r.indirect ? 1 : 0;
             if (!r.existed) {
-                if (now.empty()) continue;  // inserted and gone again
+                if (!exists) continue;  // inserted and gone again
                 body.push_back(static_cast<char>(SQLITE_INSERT));
                 body.push_back(indirect);
-                for (const auto& f : now) body += f;
-            } else if (now.empty()) {
+                body += now_;
+            } else if (!exists) {
                 body.push_back(static_cast<char>(SQLITE_DELETE));
                 body.push_back(indirect);
                 for (const auto& f : r.original) body += f;
             } else {
                 std::vector<bool> changed(static_cast<size_t>(t->nCol));
                 bool any = false;
-                for (size_t i = 0; i < changed.size(); ++i) any |= changed[i] = r.original[i] != now[i];
+                for (size_t i = 0; i < changed.size(); ++i) any |= changed[i] = r.original[i] != field(i);
                 if (!any) continue;  // changed and changed back
                 body.push_back(static_cast<char>(SQLITE_UPDATE));
                 body.push_back(indirect);
@@ -314,7 +328,7 @@ std::string ChangeCapture::end() {
                     else body.push_back(kUndefined);
                 }
                 for (size_t i = 0; i < changed.size(); ++i) {
-                    if (changed[i]) body += now[i];
+                    if (changed[i]) body += field(i);
                     else body.push_back(kUndefined);
                 }
             }

@@ -54,6 +54,8 @@ private:
     bool active_ = false;
     std::unordered_map<std::string, std::unique_ptr<Table>> tables_;  // described on first use
     std::vector<Table*> touched_;                                      // in first-touch order
+    std::string now_;             // end(): the fields of the row being read back, encoded
+    std::vector<size_t> nowAt_;   // where each of them starts in now_ (and where the last ends)
 };
 
 }  // namespace medbox::db

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <exception>
 #include <mutex>
+#include <semaphore>
 #include <set>
 
 namespace medbox::db {
@@ -208,8 +209,8 @@ Database::Snapshot::~Snapshot() { sqlite3_exec(conn.handle(), "COMMIT", nullptr,
 
 struct Database::Pending {
     const std::function<void(Tx&)>* fn = nullptr;
-    bool done = false;                          // set by the writer thread, under groupMutex_
-    std::condition_variable wake;               // done
+    std::atomic<bool> done{false};              // set by the writer thread, last
+    std::shared_ptr<std::counting_semaphore<>> wake;  // the calling thread's own (see write())
     uint64_t syncTicket = 0;                    // the first sync that began after the commit
     bool committed = false;
     std::exception_ptr error;
@@ -292,9 +293,8 @@ size_t Database::runGroup(const std::vector<Pending*>& group, size_t start) {
 }
 
 uint64_t Database::syncTicket() {
-    std::lock_guard lock(syncMutex_);
     // A sync already running may have begun before now: the next one did not.
-    return syncStarted_ + 1;
+    return syncStarted_.load() + 1;
 }
 
 void Database::waitDurable() {
@@ -327,6 +327,7 @@ void Database::waitSynced(uint64_t wanted) {
             // After a failed fsync the kernel may have dropped the dirty
             // pages: nothing written since can be trusted to be on disk.
             syncFailure_ = failure;
+            syncFailed_ = true;
             Poco::Logger::get("db").critical("%s; refusing further writes until restart", failure);
         }
         syncCv_.notify_all();
@@ -359,29 +360,39 @@ void Database::writerMain() {
             for (size_t start = 0; start < group.size();) start = runGroup(group, start);
         }
         const uint64_t ticket = pipelinedSync_ ? syncTicket() : 0;
-        lock.lock();
+        // Woken without groupMutex_ held: a member woken under it ran only
+        // to block on the mutex again, at the cost of two switches of the
+        // writer. Once `done` is set the member may return and its Pending
+        // go away, so the semaphore is held by a copy.
         for (Pending* p : group) {
             p->syncTicket = ticket;
-            p->done = true;        // a member may return (and go away) once the lock is
-            p->wake.notify_one();  // released, so it is notified while the lock is held
+            auto wake = p->wake;
+            p->done.store(true, std::memory_order_release);
+            wake->release();
         }
+        lock.lock();
     }
 }
 
 void Database::write(const std::function<void(Tx&)>& fn) {
-    {
+    if (syncFailed_) {
         std::lock_guard lock(syncMutex_);
-        if (!syncFailure_.empty()) throw DbError(SQLITE_IOERR_FSYNC, "writes are refused: " + syncFailure_);
+        throw DbError(SQLITE_IOERR_FSYNC, "writes are refused: " + syncFailure_);
     }
+    // One semaphore per calling thread, kept across its writes. A release
+    // left over from a write whose `done` was seen before waiting only makes
+    // the next wait go round once more.
+    thread_local const auto wake = std::make_shared<std::counting_semaphore<>>(0);
     Pending me;
     me.fn = &fn;
+    me.wake = wake;
     {
-        std::unique_lock lock(groupMutex_);
+        std::lock_guard lock(groupMutex_);
         if (stopping_) throw DbError(SQLITE_MISUSE, "the database is closing");
         queue_.push_back(&me);
         if (queue_.size() == 1) writerCv_.notify_one();  // otherwise the writer is awake already
-        me.wake.wait(lock, [&] { return me.done; });
     }
+    while (!me.done.load(std::memory_order_acquire)) wake->acquire();
     if (me.error) std::rethrow_exception(me.error);
     // Committed; done once a sync that began after the commit has ended. If
     // that sync fails, the write is not known to be on disk: the caller gets

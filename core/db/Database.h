@@ -16,6 +16,7 @@
 #include "db/Checkpointer.h"
 #include "db/Statement.h"
 #include "service/Resources.h"
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -157,7 +158,7 @@ private:
     void waitSynced(uint64_t generation);
 
     Options opts_;
-    std::mutex groupMutex_;              // guards queue_, stopping_ and each Pending's done
+    std::mutex groupMutex_;              // guards queue_ and stopping_
     std::condition_variable writerCv_;   // queue_ is no longer empty, or stopping_
     std::vector<Pending*> queue_;         // waiting, in arrival order
     bool stopping_ = false;
@@ -167,15 +168,18 @@ private:
     // Pipelined sync: one fdatasync of the WAL at a time; generations count
     // syncs started and finished, so "a sync that began after now" is
     // syncStarted_ + 1 at the time of asking. walFd_ is used only by the
-    // thread that is syncing.
+    // thread that is syncing. syncStarted_ and syncFailed_ are changed under
+    // syncMutex_ but read without it: the writer asks for a ticket after
+    // every group, and a lock held by a worker waiting for a core stalled it.
     bool pipelinedSync_ = false;
     int walFd_ = -1;
     mutable std::mutex syncMutex_;
     std::condition_variable syncCv_;
     bool syncing_ = false;
-    uint64_t syncStarted_ = 0;
+    std::atomic<uint64_t> syncStarted_{0};
     uint64_t syncDone_ = 0;
-    std::string syncFailure_;  // set once an fdatasync failed
+    std::atomic<bool> syncFailed_{false};
+    std::string syncFailure_;  // set once an fdatasync failed, with syncFailed_
     std::unique_ptr<ChangeCapture> capture_;  // on the writer, when opts_.captureChanges
     std::unique_ptr<Checkpointer> checkpointer_;  // when opts_.checkpointPages > 0
     std::vector<std::unique_ptr<Connection>> readers_;

@@ -69,7 +69,7 @@ void appendValue(std::string& out, const Poco::Dynamic::Var& v) {
 
 }  // namespace
 
-void appendString(std::string& out, const std::string& s) {
+void appendString(std::string& out, std::string_view s) {
     static constexpr char hex[] = "0123456789abcdef";
     out += '"';
     size_t plain = 0;  // start of the run of characters copied as they are
@@ -92,8 +92,49 @@ void appendString(std::string& out, const std::string& s) {
             out += hex[c & 0x0f];
         }
     }
-    out.append(s, plain, std::string::npos);
+    out.append(s.substr(plain));
     out += '"';
+}
+
+void ObjectWriter::key(std::string_view k) {
+    if (out_.size() > 1) out_ += ',';
+    appendString(out_, k);
+    out_ += ':';
+}
+
+ObjectWriter& ObjectWriter::string(std::string_view k, std::string_view value) {
+    key(k);
+    appendString(out_, value);
+    return *this;
+}
+
+ObjectWriter& ObjectWriter::number(std::string_view k, int64_t value) {
+    key(k);
+    appendNumber(out_, value);
+    return *this;
+}
+
+ObjectWriter& ObjectWriter::boolean(std::string_view k, bool value) {
+    key(k);
+    out_ += value ? "true" : "false";
+    return *this;
+}
+
+ObjectWriter& ObjectWriter::null(std::string_view k) {
+    key(k);
+    out_ += "null";
+    return *this;
+}
+
+ObjectWriter& ObjectWriter::raw(std::string_view k, std::string_view json) {
+    key(k);
+    out_ += json;
+    return *this;
+}
+
+std::string ObjectWriter::done() {
+    out_ += '}';
+    return std::move(out_);
 }
 
 std::string text(const Poco::JSON::Object::Ptr& obj) {

@@ -7,13 +7,34 @@
 // written by Poco's own Stringifier, so the output is always valid JSON.
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace medbox::json {
 
 std::string text(const Poco::JSON::Object::Ptr& obj);
 std::string text(const Poco::JSON::Array::Ptr& arr);
 // Appends s as a JSON string literal (quotes included).
-void appendString(std::string& out, const std::string& s);
+void appendString(std::string& out, std::string_view s);
+
+// Writes one JSON object straight to text, member by member in call order,
+// for what is written on every request (an outbox payload, an audit detail),
+// where building a Poco object first cost more than the text itself.
+//   std::string t = json::ObjectWriter().number("id", 7).string("name", n).done();
+class ObjectWriter {
+public:
+    ObjectWriter() { out_.reserve(256); out_ += '{'; }
+    ObjectWriter& string(std::string_view key, std::string_view value);
+    ObjectWriter& number(std::string_view key, int64_t value);
+    ObjectWriter& boolean(std::string_view key, bool value);
+    ObjectWriter& null(std::string_view key);
+    ObjectWriter& raw(std::string_view key, std::string_view json);  // json: valid JSON text, e.g. a nested object
+    std::string done();
+
+private:
+    void key(std::string_view k);
+    std::string out_;
+};
 
 }  // namespace medbox::json

@@ -74,14 +74,21 @@ struct Dispatcher::Pending {
 
 std::string Outbox::enqueue(db::Tx& tx, const std::string& destination, const std::string& topic,
                             const Poco::JSON::Object::Ptr& payload, int64_t nowMs) {
+    if (!payload) throw std::invalid_argument("outbox: payload must not be null");
+    return enqueue(tx, destination, topic, json::text(payload), nowMs);
+}
+
+std::string Outbox::enqueue(db::Tx& tx, const std::string& destination, const std::string& topic,
+                            const std::string& payloadJson, int64_t nowMs) {
     if (destination.empty()) throw std::invalid_argument("outbox: destination must not be empty");
     if (topic.empty()) throw std::invalid_argument("outbox: topic must not be empty");
-    if (!payload) throw std::invalid_argument("outbox: payload must not be null");
+    if (payloadJson.empty() || payloadJson.front() != '{')
+        throw std::invalid_argument("outbox: payload must be a JSON object");
     std::string id = ids::uuid7();
     tx.prepare(
           "INSERT INTO outbox(message_id, destination, topic, payload, created_ms, attempts, next_attempt_ms) "
           "VALUES (?, ?, ?, ?, ?, 0, ?)")
-        .args(id, destination, topic, json::text(payload), nowMs, nowMs)
+        .args(id, destination, topic, payloadJson, nowMs, nowMs)
         .run();
     return id;
 }

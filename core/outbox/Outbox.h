@@ -31,6 +31,9 @@ public:
     // destination: a configured peer name ("portal", "hisbridge", ...).
     static std::string enqueue(db::Tx& tx, const std::string& destination, const std::string& topic,
                                const Poco::JSON::Object::Ptr& payload, int64_t nowMs);
+    // The same with the payload already written as JSON text (a JSON object).
+    static std::string enqueue(db::Tx& tx, const std::string& destination, const std::string& topic,
+                               const std::string& payloadJson, int64_t nowMs);
 };
 
 struct DispatcherOptions {

@@ -65,3 +65,23 @@ TEST(JsonText, RoundTripsThroughPocosParser) {
     const Poco::Dynamic::Var back = parser.parse(json::text(outer));
     EXPECT_EQ(pocoText(back), pocoText(outer));
 }
+
+TEST(JsonObjectWriter, WritesMembersInOrderWithEscapesAndNesting) {
+    const std::string inner = json::ObjectWriter().string("k", "v\"").done();
+    const std::string t = json::ObjectWriter()
+                              .number("id", -9223372036854775807LL - 1)
+                              .string("name", "张伟\n")
+                              .boolean("yes", true)
+                              .boolean("no", false)
+                              .null("none")
+                              .raw("obj", inner)
+                              .done();
+    EXPECT_EQ(t, R"({"id":-9223372036854775808,"name":"张伟\n","yes":true,"no":false,"none":null,"obj":{"k":"v\""}})");
+    EXPECT_EQ(json::ObjectWriter().done(), "{}");
+    // What it writes is what Poco parses back.
+    Poco::JSON::Parser parser;
+    auto back = parser.parse(t).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_EQ(back->getValue<std::string>("name"), "张伟\n");
+    EXPECT_EQ(back->getObject("obj")->getValue<std::string>("k"), "v\"");
+    EXPECT_TRUE(back->isNull("none"));
+}

@@ -7,6 +7,7 @@
 #include "domain/DemoData.h"
 #include "http/ApiError.h"
 #include "store/AppointmentStore.h"
+#include <Poco/JSON/Parser.h>
 #include <atomic>
 #include <thread>
 
@@ -148,6 +149,60 @@ TEST_F(BookingTest, IdempotentCreate) {
     expectErr(Err::BookingLimit, [&] { book(sl[0].id, 1, portal, "abc-1"); });  // new request: same session again
 }
 
+// book() builds its answer from what it read and wrote instead of reading the
+// new row back: it must be exactly what a read gives.
+TEST_F(BookingTest, TheAnswerIsTheStoredAppointment) {
+    at("2026-01-05", "09:00");
+    const auto s = schedule(doctor(department().id).id, "2026-01-08", "afternoon", 4, "14:00", "16:00", 60, "B1-07");
+    for (const Caller& who : {portal, desk}) {
+        const auto r = book(slots(s.id)[who.portal ? 0 : 1].id, who.portal ? 1 : 2, who);
+        const Appointment stored = Appointments(*env).get(r.appointment.id);
+        EXPECT_EQ(r.appointment, stored);
+        EXPECT_EQ(stored.sessionEnd, "16:00");
+        EXPECT_EQ(stored.room, "B1-07");
+        EXPECT_EQ(stored.channel, who.portal ? "portal" : "desk");
+    }
+}
+
+// The messages are a contract with hisbridge (docs/booking.md, "Messages").
+TEST_F(BookingTest, CreatedAndCancelledMessagesCarryTheContractFields) {
+    at("2026-01-05", "09:00");
+    const auto dep = department();
+    const auto s = schedule(doctor(dep.id, "李\"引号\"").id, "2026-01-08");
+    const auto r = book(slots(s.id)[0].id, 3, portal);
+    Appointments(*env).cancel(portal, r.appointment.id, "");
+    auto payloadOf = [&](const std::string& topic) {
+        return db->read([&](db::Connection& c) {
+            auto st = c.prepare("SELECT payload FROM outbox WHERE topic = ?");
+            st.args(topic);
+            EXPECT_TRUE(st.step());
+            return Poco::JSON::Parser().parse(st.str(0)).extract<Poco::JSON::Object::Ptr>();
+        });
+    };
+    auto created = payloadOf("booking.created");
+    EXPECT_EQ(created->getValue<int64_t>("appointmentId"), r.appointment.id);
+    EXPECT_EQ(created->getValue<int64_t>("scheduleId"), s.id);
+    EXPECT_EQ(created->getValue<int64_t>("slotId"), r.appointment.slotId);
+    EXPECT_EQ(created->getValue<std::string>("date"), "2026-01-08");
+    EXPECT_EQ(created->getValue<std::string>("session"), "morning");
+    EXPECT_EQ(created->getValue<std::string>("slotStart"), "08:00");
+    EXPECT_EQ(created->getValue<std::string>("slotEnd"), "09:00");
+    EXPECT_EQ(created->getValue<int64_t>("departmentId"), dep.id);
+    EXPECT_EQ(created->getValue<std::string>("departmentCode"), "CARD");
+    EXPECT_EQ(created->getValue<std::string>("doctorName"), "李\"引号\"");
+    EXPECT_EQ(created->getValue<std::string>("doctorTitle"), "chief");
+    EXPECT_EQ(created->getValue<std::string>("room"), "A2-01");
+    EXPECT_EQ(created->getValue<std::string>("channel"), "portal");
+    EXPECT_EQ(created->getValue<std::string>("createdAt"), env->time.iso(clock.nowMs()));
+    auto who = created->getObject("patient");
+    EXPECT_EQ(who->getValue<std::string>("documentNumber"), patient(3).documentNumber);
+    EXPECT_EQ(who->getValue<std::string>("phone"), patient(3).phone);
+    auto cancelled = payloadOf("booking.cancelled");
+    EXPECT_EQ(cancelled->getValue<int64_t>("appointmentId"), r.appointment.id);
+    EXPECT_EQ(cancelled->getValue<std::string>("reason"), "patient");
+    EXPECT_EQ(cancelled->getValue<std::string>("documentNumber"), patient(3).documentNumber);
+}
+
 TEST_F(BookingTest, HashIgnoresFieldFormattingButNotContent) {
     BookingRequest a;
     a.slotId = 1;
@@ -286,7 +341,7 @@ TEST_F(BookingTest, RollbackLeavesNothing) {
         a.channel = "desk";
         a.createdBy = "staff:x";
         store::insertAppointment(tx.conn(), a);
-        env->enqueueIn(tx, "hisbridge", "booking.created", jsonObject());
+        env->enqueueIn(tx, "hisbridge", "booking.created", "{}");
         env->auditIn(tx, "staff:x", "booking.create", "appointment:1");
         throw std::runtime_error("fail after the writes");
     }),

@@ -3,6 +3,7 @@
 #include "domain/Messages.h"
 #include "domain/Rules.h"
 #include "http/ApiError.h"
+#include "http/JsonText.h"
 #include "store/AppointmentStore.h"
 #include "store/ScheduleStore.h"
 #include <Poco/DigestEngine.h>
@@ -16,6 +17,28 @@ constexpr int64_t kMsPerDay = 86'400'000;
 constexpr int64_t kMsPerHour = 3'600'000;
 
 std::string idText(int64_t id) { return std::to_string(id); }
+
+// A booked appointment in `slot` of `s`, with the joined fields filled as
+// store::findAppointment() would read them; the patient's are left to the caller.
+Appointment newAppointment(const Slot& slot, const Schedule& s) {
+    Appointment a;
+    a.scheduleId = s.id;
+    a.slotId = slot.id;
+    a.status = "booked";
+    a.date = s.date;
+    a.session = s.session;
+    a.slotStart = slot.startTime;
+    a.slotEnd = slot.endTime;
+    a.sessionEnd = s.endTime;
+    a.room = s.room;
+    a.scheduleStatus = s.status;
+    a.doctorId = s.doctorId;
+    a.doctorName = s.doctorName;
+    a.doctorTitle = s.doctorTitle;
+    a.departmentId = s.departmentId;
+    a.departmentName = s.departmentName;
+    return a;
+}
 
 }  // namespace
 
@@ -55,28 +78,30 @@ BookingResult Appointments::book(const Caller& who, const BookingRequest& r) {
             result.appointment = std::move(*now);
             return;
         }
-        auto slot = store::findSlot(c, r.slotId);
-        if (!slot) throw ApiError(Err::InvalidField, "slot " + idText(r.slotId) + " does not exist", "slotId");
-        auto s = store::findSchedule(c, slot->scheduleId);
-        if (!s) throw ApiError(Err::InvalidField, "slot " + idText(r.slotId) + " has no schedule", "slotId");
-        if (s->status == "stopped")
+        auto found = store::findSlotInSchedule(c, r.slotId);
+        if (!found) throw ApiError(Err::InvalidField, "slot " + idText(r.slotId) + " does not exist", "slotId");
+        const Slot& slot = found->slot;
+        const Schedule& s = found->schedule;
+        if (s.status == "stopped")
             throw ApiError(Err::ScheduleStopped, "the doctor stopped this session (停诊); choose another session");
-        if (s->status == "closed") throw ApiError(Err::Conflict, "this session is closed", "slotId");
-        if (!s->catalogueActive)
+        if (s.status == "closed") throw ApiError(Err::Conflict, "this session is closed", "slotId");
+        if (!s.catalogueActive)
             throw ApiError(Err::Conflict, "this doctor or department is not taking bookings at present", "slotId");
-        const int64_t day = parseDate(s->date).value_or(0);
+        const int64_t day = parseDate(s.date).value_or(0);
         const int64_t releaseAt = releaseAtMs(env_.rules, env_.time, day);
         if (now < releaseAt)
-            throw ApiError(Err::NotReleased, "booking for " + s->date + " opens at " + env_.time.iso(releaseAt),
+            throw ApiError(Err::NotReleased, "booking for " + s.date + " opens at " + env_.time.iso(releaseAt),
                            "slotId");
-        if (now >= slotStartMs(env_.time, s->date, slot->startTime))
+        if (now >= slotStartMs(env_.time, s.date, slot.startTime))
             throw ApiError(Err::Conflict, "this slot has already started; choose a later one", "slotId");
 
         const PatientIdentity& p = r.patient;
-        if (store::hasActiveInSchedule(c, s->id, p.documentType, p.documentNumber))
+        const int64_t noShowsSince = now - (env_.rules.noShowWindowDays + env_.rules.noShowBlockDays) * kMsPerDay;
+        const store::PatientRecord record = store::patientRecord(c, p.documentType, p.documentNumber, noShowsSince);
+        if (record.activeIn(s.id))
             throw ApiError(Err::BookingLimit, "this patient already has a booking for this doctor's session",
                            "patient.documentNumber");
-        const int active = store::countActiveForPatient(c, p.documentType, p.documentNumber, env_.today());
+        const int active = record.activeFrom(env_.today());
         if (active >= env_.rules.maxActivePerPatient)
             throw ApiError(Err::BookingLimit,
                            "this patient already has " + std::to_string(active) +
@@ -85,25 +110,20 @@ BookingResult Appointments::book(const Caller& who, const BookingRequest& r) {
         if (who.portal && env_.rules.noShowLimit > 0) {
             // The block applies to online booking only; the desk may still
             // register the patient in person.
-            const int64_t since = now - (env_.rules.noShowWindowDays + env_.rules.noShowBlockDays) * kMsPerDay;
-            auto until = noShowBlockedUntil(env_.rules, store::noShowTimes(c, p.documentType, p.documentNumber, since),
-                                            now);
-            if (until)
+            if (auto until = noShowBlockedUntil(env_.rules, record.noShows, now))
                 throw ApiError(Err::NoShowBlocked,
                                "online booking is suspended until " + env_.time.iso(*until) + " after " +
                                    std::to_string(env_.rules.noShowLimit) + " missed appointments; please book at "
                                    "the registration desk",
                                "patient.documentNumber");
         }
-        if (!store::takePlace(c, slot->id))
+        if (!store::takePlace(c, slot.id))
             throw ApiError(Err::SlotFull,
-                           "no place left in the " + slot->startTime + "-" + slot->endTime +
+                           "no place left in the " + slot.startTime + "-" + slot.endTime +
                                " slot; choose another slot",
                            "slotId");
 
-        Appointment a;
-        a.scheduleId = s->id;
-        a.slotId = slot->id;
+        Appointment a = newAppointment(slot, s);
         a.documentType = p.documentType;
         a.documentNumber = p.documentNumber;
         a.patientName = p.name;
@@ -111,16 +131,18 @@ BookingResult Appointments::book(const Caller& who, const BookingRequest& r) {
         a.channel = who.portal ? "portal" : "desk";
         a.createdBy = who.actor;
         a.createdAt = now;
-        id = store::insertAppointment(c, a);
-        auto stored = store::findAppointment(c, id);
-        result.appointment = *stored;  // the answer: read here rather than in a second transaction after commit
-        env_.enqueueIn(tx, messages::kHisbridge, messages::kCreated, messages::created(*stored, *s, env_.time));
-        auto detail = jsonObject();
-        detail->set("scheduleId", s->id);
-        detail->set("slotId", slot->id);
-        detail->set("channel", a.channel);
-        env_.auditIn(tx, who.actor, "booking.create", "appointment:" + idText(id), detail);
+        a.id = id = store::insertAppointment(c, a);
+        env_.enqueueIn(tx, messages::kHisbridge, messages::kCreated, messages::created(a, s, env_.time));
+        env_.auditIn(tx, who.actor, "booking.create", "appointment:" + idText(id),
+                     json::ObjectWriter()
+                         .number("scheduleId", s.id)
+                         .number("slotId", slot.id)
+                         .string("channel", a.channel)
+                         .done());
         store::insertIdempotency(c, who.actor, r.idempotencyKey, {hash, 201, id}, now);
+        // The answer, built from what was read and written here rather than
+        // read back (BookingTest checks it equals a fresh read).
+        result.appointment = std::move(a);
         env_.cache.invalidateAfter(tx);
     });
     return result;

@@ -47,10 +47,13 @@ public:
     // personal data, ever.
     void auditIn(db::Tx& tx, const std::string& actor, const std::string& action, const std::string& target,
                  const Poco::JSON::Object::Ptr& detail = nullptr);
-    // Queues a message in the caller's transaction and wakes the dispatcher
-    // after commit.
+    // The same with the detail already written as JSON text (an object).
+    void auditIn(db::Tx& tx, const std::string& actor, const std::string& action, const std::string& target,
+                 std::string detailJson);
+    // Queues a message (payloadJson: a JSON object) in the caller's
+    // transaction and wakes the dispatcher after commit.
     void enqueueIn(db::Tx& tx, const std::string& destination, const std::string& topic,
-                   const Poco::JSON::Object::Ptr& payload);
+                   const std::string& payloadJson);
 
 private:
     std::function<void(const std::string&)> wakeOutbox_;

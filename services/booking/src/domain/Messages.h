@@ -5,7 +5,6 @@
 // They carry full identity because the receivers need it; they are never logged.
 #include "domain/LocalTime.h"
 #include "store/Rows.h"
-#include <Poco/JSON/Object.h>
 #include <string>
 
 namespace medbox::booking::messages {
@@ -16,12 +15,13 @@ inline constexpr const char* kCreated = "booking.created";
 inline constexpr const char* kCancelled = "booking.cancelled";
 inline constexpr const char* kStopClinicNotice = "booking.stop_clinic_notice";
 
+// Each returns the payload as JSON text (written on the booking path directly,
+// without a Poco object in between).
 // hisbridge / booking.created
-Poco::JSON::Object::Ptr created(const Appointment& a, const Schedule& s, const HospitalTime& t);
+std::string created(const Appointment& a, const Schedule& s, const HospitalTime& t);
 // hisbridge / booking.cancelled; reason: "patient", "desk" or "stop_clinic"
-Poco::JSON::Object::Ptr cancelled(const Appointment& a, const std::string& reason, int64_t nowMs,
-                                  const HospitalTime& t);
+std::string cancelled(const Appointment& a, const std::string& reason, int64_t nowMs, const HospitalTime& t);
 // portal / booking.stop_clinic_notice
-Poco::JSON::Object::Ptr stopClinicNotice(const Appointment& a, const std::string& reason, const HospitalTime& t);
+std::string stopClinicNotice(const Appointment& a, const std::string& reason, const HospitalTime& t);
 
 }  // namespace medbox::booking::messages

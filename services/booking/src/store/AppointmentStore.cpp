@@ -1,5 +1,7 @@
 #include "store/AppointmentStore.h"
 
+#include <algorithm>
+
 namespace medbox::booking::store {
 
 namespace {
@@ -96,34 +98,30 @@ int countAppointmentsOfSchedule(db::Connection& c, int64_t scheduleId) {
     return static_cast<int>(st.i64(0));
 }
 
-int countActiveForPatient(db::Connection& c, const std::string& documentType, const std::string& documentNumber,
-                          const std::string& fromDate) {
-    auto st = c.prepare(std::string("SELECT COUNT(*) FROM appointment a JOIN schedule s ON s.id = a.schedule_id "
-                                    "WHERE a.document_number = ? AND a.document_type = ? AND a.status IN ") +
-                        kActiveStatuses + " AND s.clinic_date >= ?");
-    st.args(documentNumber, documentType, fromDate);
-    st.step();
-    return static_cast<int>(st.i64(0));
-}
-
-bool hasActiveInSchedule(db::Connection& c, int64_t scheduleId, const std::string& documentType,
-                         const std::string& documentNumber) {
-    auto st = c.prepare(std::string("SELECT 1 FROM appointment WHERE schedule_id = ? AND document_number = ? "
-                                    "AND document_type = ? AND status IN ") +
-                        kActiveStatuses);
-    st.args(scheduleId, documentNumber, documentType);
-    return st.step();
-}
-
-std::vector<int64_t> noShowTimes(db::Connection& c, const std::string& documentType,
-                                 const std::string& documentNumber, int64_t sinceMs) {
-    auto st = c.prepare(
-        "SELECT finished_at FROM appointment WHERE document_number = ? AND document_type = ? "
-        "AND status = 'no_show' AND finished_at >= ? ORDER BY finished_at DESC");
-    st.args(documentNumber, documentType, sinceMs);
-    std::vector<int64_t> out;
-    while (st.step()) out.push_back(st.i64(0));
+PatientRecord patientRecord(db::Connection& c, const std::string& documentType, const std::string& documentNumber,
+                            int64_t noShowsSinceMs) {
+    // One probe of appointment_by_patient for all three rules, on every booking.
+    auto st = c.prepare(std::string("SELECT a.status, a.schedule_id, s.clinic_date, a.finished_at "
+                                    "FROM appointment a JOIN schedule s ON s.id = a.schedule_id "
+                                    "WHERE a.document_number = ? AND a.document_type = ? AND (a.status IN ") +
+                        kActiveStatuses + " OR (a.status = 'no_show' AND a.finished_at >= ?))");
+    st.args(documentNumber, documentType, noShowsSinceMs);
+    PatientRecord out;
+    while (st.step()) {
+        if (st.str(0) == "no_show")
+            out.noShows.push_back(st.i64(3));
+        else
+            out.active.push_back({st.i64(1), st.str(2)});
+    }
     return out;
+}
+
+bool PatientRecord::activeIn(int64_t scheduleId) const {
+    return std::any_of(active.begin(), active.end(), [&](const Active& a) { return a.scheduleId == scheduleId; });
+}
+
+int PatientRecord::activeFrom(const std::string& date) const {
+    return static_cast<int>(std::count_if(active.begin(), active.end(), [&](const Active& a) { return a.date >= date; }));
 }
 
 void markCancelled(db::Connection& c, int64_t id, const std::string& status, const std::string& reason,

@@ -19,14 +19,20 @@ std::vector<Appointment> appointmentsOfPatient(db::Connection& c, const std::str
 std::vector<Appointment> appointmentsOfSchedule(db::Connection& c, int64_t scheduleId);
 int countAppointmentsOfSchedule(db::Connection& c, int64_t scheduleId);
 
-// Active bookings of a patient on clinic dates from `fromDate` on.
-int countActiveForPatient(db::Connection& c, const std::string& documentType, const std::string& documentNumber,
-                          const std::string& fromDate);
-bool hasActiveInSchedule(db::Connection& c, int64_t scheduleId, const std::string& documentType,
-                         const std::string& documentNumber);
-// Instants of the patient's no-shows recorded since sinceMs.
-std::vector<int64_t> noShowTimes(db::Connection& c, const std::string& documentType,
-                                 const std::string& documentNumber, int64_t sinceMs);
+// What the anti-scalping rules need to know of one patient: the active
+// bookings (any date) and the no-shows recorded since noShowsSinceMs.
+struct PatientRecord {
+    struct Active {
+        int64_t scheduleId = 0;
+        std::string date;  // the schedule's clinic date
+    };
+    std::vector<Active> active;
+    std::vector<int64_t> noShows;  // finished_at of each no-show
+    bool activeIn(int64_t scheduleId) const;
+    int activeFrom(const std::string& date) const;  // active bookings on `date` or later
+};
+PatientRecord patientRecord(db::Connection& c, const std::string& documentType, const std::string& documentNumber,
+                            int64_t noShowsSinceMs);
 
 // Ends an appointment as cancelled (by the patient or desk) or stopped (停诊).
 void markCancelled(db::Connection& c, int64_t id, const std::string& status, const std::string& reason,

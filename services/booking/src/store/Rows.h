@@ -102,6 +102,7 @@ struct Appointment {
     std::string doctorTitle;
     int64_t departmentId = 0;
     std::string departmentName;
+    bool operator==(const Appointment&) const = default;
 };
 
 }  // namespace medbox::booking

@@ -4,12 +4,25 @@ namespace medbox::booking::store {
 
 namespace {
 
-const char* kScheduleSelect =
-    "SELECT s.id, s.doctor_id, s.clinic_date, s.session_code, s.start_time, s.end_time, s.slot_minutes, s.room, "
-    "s.capacity, s.fee_cents, s.status, s.stop_reason, s.next_queue_no, "
-    "(SELECT COALESCE(SUM(t.booked), 0) FROM slot t WHERE t.schedule_id = s.id), "
-    "p.id, p.code, p.name, d.name, d.title, d.specialty, d.photo_url, d.active * p.active "
-    "FROM schedule s JOIN doctor d ON d.id = s.doctor_id JOIN department p ON p.id = d.department_id ";
+// The columns readSchedule() reads, with `booked` in its place.
+std::string scheduleColumns(const std::string& booked) {
+    return "s.id, s.doctor_id, s.clinic_date, s.session_code, s.start_time, s.end_time, s.slot_minutes, s.room, "
+           "s.capacity, s.fee_cents, s.status, s.stop_reason, s.next_queue_no, " +
+           booked + ", p.id, p.code, p.name, d.name, d.title, d.specialty, d.photo_url, d.active * p.active ";
+}
+constexpr int kScheduleColumnCount = 22;
+const std::string kScheduleJoins = "JOIN doctor d ON d.id = s.doctor_id JOIN department p ON p.id = d.department_id ";
+
+const std::string kScheduleSelect =
+    "SELECT " + scheduleColumns("(SELECT COALESCE(SUM(t.booked), 0) FROM slot t WHERE t.schedule_id = s.id)") +
+    "FROM schedule s " + kScheduleJoins;
+
+// Booking reads the slot and its schedule on the writer, once per request:
+// one query, and no sum over the schedule's slots (booked stays 0).
+const std::string kSlotInScheduleSelect =
+    "SELECT " + scheduleColumns("0") +
+    ", t.id, t.schedule_id, t.seq, t.start_time, t.end_time, t.capacity, t.booked "
+    "FROM slot t JOIN schedule s ON s.id = t.schedule_id " + kScheduleJoins + "WHERE t.id = ?";
 
 Schedule readSchedule(const db::Statement& st) {
     Schedule s;
@@ -38,22 +51,22 @@ Schedule readSchedule(const db::Statement& st) {
     return s;
 }
 
-Slot readSlot(const db::Statement& st) {
+Slot readSlot(const db::Statement& st, int from = 0) {
     Slot s;
-    s.id = st.i64(0);
-    s.scheduleId = st.i64(1);
-    s.seq = static_cast<int>(st.i64(2));
-    s.startTime = st.str(3);
-    s.endTime = st.str(4);
-    s.capacity = static_cast<int>(st.i64(5));
-    s.booked = static_cast<int>(st.i64(6));
+    s.id = st.i64(from);
+    s.scheduleId = st.i64(from + 1);
+    s.seq = static_cast<int>(st.i64(from + 2));
+    s.startTime = st.str(from + 3);
+    s.endTime = st.str(from + 4);
+    s.capacity = static_cast<int>(st.i64(from + 5));
+    s.booked = static_cast<int>(st.i64(from + 6));
     return s;
 }
 
 }  // namespace
 
 std::vector<Schedule> listSchedules(db::Connection& c, const ScheduleFilter& f) {
-    std::string sql = std::string(kScheduleSelect) + "WHERE s.clinic_date >= ? AND s.clinic_date <= ?";
+    std::string sql = kScheduleSelect + "WHERE s.clinic_date >= ? AND s.clinic_date <= ?";
     if (!f.includeInactive) sql += " AND d.active = 1 AND p.active = 1";
     if (f.departmentId) sql += " AND p.id = ?";
     if (f.doctorId) sql += " AND d.id = ?";
@@ -70,7 +83,7 @@ std::vector<Schedule> listSchedules(db::Connection& c, const ScheduleFilter& f) 
 }
 
 std::optional<Schedule> findSchedule(db::Connection& c, int64_t id) {
-    auto st = c.prepare(std::string(kScheduleSelect) + "WHERE s.id = ?");
+    auto st = c.prepare(kScheduleSelect + "WHERE s.id = ?");
     st.args(id);
     if (!st.step()) return std::nullopt;
     return readSchedule(st);
@@ -85,7 +98,7 @@ std::optional<int64_t> findScheduleId(db::Connection& c, int64_t doctorId, const
 }
 
 std::vector<Schedule> openSchedulesUpTo(db::Connection& c, const std::string& date) {
-    auto st = c.prepare(std::string(kScheduleSelect) +
+    auto st = c.prepare(kScheduleSelect +
                         "WHERE s.status = 'open' AND s.clinic_date <= ? ORDER BY s.clinic_date, s.end_time");
     st.args(date);
     std::vector<Schedule> out;
@@ -147,11 +160,11 @@ std::vector<Slot> slotsOf(db::Connection& c, int64_t scheduleId) {
     return out;
 }
 
-std::optional<Slot> findSlot(db::Connection& c, int64_t id) {
-    auto st = c.prepare("SELECT id, schedule_id, seq, start_time, end_time, capacity, booked FROM slot WHERE id = ?");
-    st.args(id);
+std::optional<SlotInSchedule> findSlotInSchedule(db::Connection& c, int64_t slotId) {
+    auto st = c.prepare(kSlotInScheduleSelect);
+    st.args(slotId);
     if (!st.step()) return std::nullopt;
-    return readSlot(st);
+    return SlotInSchedule{readSlot(st, kScheduleColumnCount), readSchedule(st)};
 }
 
 void insertSlot(db::Connection& c, const Slot& s) {

@@ -33,7 +33,12 @@ void deleteSchedule(db::Connection& c, int64_t id);
 int64_t takeQueueNumber(db::Connection& c, int64_t scheduleId);
 
 std::vector<Slot> slotsOf(db::Connection& c, int64_t scheduleId);
-std::optional<Slot> findSlot(db::Connection& c, int64_t id);
+// A slot with its schedule, for booking (the schedule's `booked` is not summed: 0).
+struct SlotInSchedule {
+    Slot slot;
+    Schedule schedule;
+};
+std::optional<SlotInSchedule> findSlotInSchedule(db::Connection& c, int64_t slotId);
 void insertSlot(db::Connection& c, const Slot& s);
 void deleteSlots(db::Connection& c, int64_t scheduleId);
 void setSlotCapacity(db::Connection& c, int64_t slotId, int capacity);
