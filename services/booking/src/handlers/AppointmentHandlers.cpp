@@ -51,7 +51,7 @@ void Handlers::createAppointment(Request& rq, Reply& rp) {
     rp.status(result.status);
     rp.header("Location", "/api/v1/appointments/" + std::to_string(result.appointment.id));
     if (result.replayed) rp.header("Idempotent-Replayed", "true");
-    rp.json(views::appointment(result.appointment, views::Personal::Full, env_));
+    rp.rawJson(views::appointment(result.appointment, views::Personal::Full, env_));
 }
 
 void Handlers::findAppointments(Request& rq, Reply& rp) {
@@ -63,7 +63,7 @@ void Handlers::findAppointments(Request& rq, Reply& rp) {
     if (!number) throw ApiError(Err::MissingField, "documentNumber is required", "documentNumber");
     if (auto bad = validateDocument(*type, *number)) throw ApiError(Err::InvalidField, bad->message, bad->field);
     const auto rows = appointments_.ofPatient(*type, *number);
-    rp.json(views::items(rows, [&](const Appointment& a) { return views::appointment(a, views::Personal::Masked, env_); }));
+    rp.rawJson(views::itemsText(rows, [&](const Appointment& a) { return views::appointment(a, views::Personal::Masked, env_); }));
 }
 
 void Handlers::getAppointment(Request& rq, Reply& rp) {
@@ -72,7 +72,7 @@ void Handlers::getAppointment(Request& rq, Reply& rp) {
     // The portal audits its patients' own reads; a staff member's look at a
     // patient record is audited here.
     if (!who.portal) appointments_.auditView(who, a.id);
-    rp.json(views::appointment(a, views::Personal::Full, env_, appointments_.aheadOf(a)));
+    rp.rawJson(views::appointment(a, views::Personal::Full, env_, appointments_.aheadOf(a)));
 }
 
 void Handlers::cancelAppointment(Request& rq, Reply& rp) {
@@ -82,7 +82,7 @@ void Handlers::cancelAppointment(Request& rq, Reply& rp) {
     b.allowOnly({"reason"});
     const std::string reason = input::text(b, "reason", 200);
     const Appointment a = appointments_.cancel(input::caller(rq), id, reason);
-    rp.json(views::appointment(a, views::Personal::Full, env_));
+    rp.rawJson(views::appointment(a, views::Personal::Full, env_));
 }
 
 void Handlers::checkInAppointment(Request& rq, Reply& rp) {
@@ -90,7 +90,7 @@ void Handlers::checkInAppointment(Request& rq, Reply& rp) {
     appointments_.get(id);
     input::optionalBody(rq).allowOnly({});
     const Appointment a = appointments_.checkIn(input::caller(rq), id);
-    rp.json(views::appointment(a, views::Personal::Full, env_, appointments_.aheadOf(a)));
+    rp.rawJson(views::appointment(a, views::Personal::Full, env_, appointments_.aheadOf(a)));
 }
 
 }  // namespace medbox::booking

@@ -174,7 +174,7 @@ void Handlers::closeSchedule(Request& rq, Reply& rp) {
 
 void Handlers::listScheduleAppointments(Request& rq, Reply& rp) {
     const auto rows = schedules_.appointments(rq.idParam("id"));
-    rp.json(views::items(rows, [&](const Appointment& a) { return views::appointment(a, views::Personal::Masked, env_); }));
+    rp.rawJson(views::itemsText(rows, [&](const Appointment& a) { return views::appointment(a, views::Personal::Masked, env_); }));
 }
 
 }  // namespace medbox::booking

@@ -1,6 +1,7 @@
 #include "handlers/Views.h"
 #include "domain/Patient.h"
 #include "domain/Rules.h"
+#include "http/JsonText.h"
 #include "log/Mask.h"
 
 namespace medbox::booking::views {
@@ -97,51 +98,53 @@ Poco::JSON::Object::Ptr schedule(const Schedule& s, const ScheduleAvailability& 
     return o;
 }
 
-Poco::JSON::Object::Ptr appointment(const Appointment& a, Personal personal, const BookingEnv& env,
-                                    std::optional<int> ahead) {
+std::string appointment(const Appointment& a, Personal personal, const BookingEnv& env, std::optional<int> ahead) {
     const HospitalTime& t = env.time;
     const int64_t slotStart = slotStartMs(t, a.date, a.slotStart);
     const int64_t deadline = cancelDeadlineMs(env.rules, slotStart);
-    auto o = jsonObject();
-    o->set("id", a.id);
-    o->set("status", a.status);
-    o->set("channel", a.channel);
-    o->set("scheduleId", a.scheduleId);
-    o->set("slotId", a.slotId);
-    o->set("date", a.date);
-    o->set("session", a.session);
-    o->set("slotStart", a.slotStart);
-    o->set("slotEnd", a.slotEnd);
-    o->set("room", a.room);
-    auto dep = jsonObject();
-    dep->set("id", a.departmentId);
-    dep->set("name", a.departmentName);
-    o->set("department", dep);
-    auto doc = jsonObject();
-    doc->set("id", a.doctorId);
-    doc->set("name", a.doctorName);
-    doc->set("title", a.doctorTitle);
-    o->set("doctor", doc);
-    auto p = jsonObject();
     const bool full = personal == Personal::Full;
-    p->set("name", full ? a.patientName : mask::name(a.patientName));
-    p->set("documentType", a.documentType);
-    p->set("documentNumber", full ? a.documentNumber : maskDocument(a.documentType, a.documentNumber));
-    p->set("phone", full ? a.phone : mask::phone(a.phone));
-    o->set("patient", p);
-    o->set("createdAt", t.iso(a.createdAt));
-    o->set("cancelDeadline", t.iso(deadline));
-    o->set("cancellable", a.status == "booked" && env.now() <= deadline);
-    o->set("cancelledAt", optIso(a.cancelledAt, t));
-    o->set("cancelReason", a.cancelReason);
-    o->set("checkedInAt", optIso(a.checkedInAt, t));
-    o->set("queueNo", optNumber(a.queueNo));
-    o->set("aheadCount", ahead ? Poco::Dynamic::Var(*ahead) : Poco::Dynamic::Var());
-    o->set("calledAt", optIso(a.calledAt, t));
-    o->set("callCount", a.callCount);
-    o->set("passCount", a.passCount);
-    o->set("finishedAt", optIso(a.finishedAt, t));
-    return o;
+    json::ObjectWriter o;
+    auto isoOrNull = [&](std::string_view key, const std::optional<int64_t>& ms) {
+        if (ms) o.string(key, t.iso(*ms)); else o.null(key);
+    };
+    auto numberOrNull = [&](std::string_view key, const std::optional<int64_t>& v) {
+        if (v) o.number(key, *v); else o.null(key);
+    };
+    o.number("id", a.id)
+        .string("status", a.status)
+        .string("channel", a.channel)
+        .number("scheduleId", a.scheduleId)
+        .number("slotId", a.slotId)
+        .string("date", a.date)
+        .string("session", a.session)
+        .string("slotStart", a.slotStart)
+        .string("slotEnd", a.slotEnd)
+        .string("room", a.room)
+        .raw("department", json::ObjectWriter().number("id", a.departmentId).string("name", a.departmentName).done())
+        .raw("doctor", json::ObjectWriter()
+                           .number("id", a.doctorId)
+                           .string("name", a.doctorName)
+                           .string("title", a.doctorTitle)
+                           .done())
+        .raw("patient",
+             json::ObjectWriter()
+                 .string("name", full ? a.patientName : mask::name(a.patientName))
+                 .string("documentType", a.documentType)
+                 .string("documentNumber", full ? a.documentNumber : maskDocument(a.documentType, a.documentNumber))
+                 .string("phone", full ? a.phone : mask::phone(a.phone))
+                 .done())
+        .string("createdAt", t.iso(a.createdAt))
+        .string("cancelDeadline", t.iso(deadline))
+        .boolean("cancellable", a.status == "booked" && env.now() <= deadline);
+    isoOrNull("cancelledAt", a.cancelledAt);
+    o.string("cancelReason", a.cancelReason);
+    isoOrNull("checkedInAt", a.checkedInAt);
+    numberOrNull("queueNo", a.queueNo);
+    numberOrNull("aheadCount", ahead ? std::optional<int64_t>(*ahead) : std::nullopt);
+    isoOrNull("calledAt", a.calledAt);
+    o.number("callCount", a.callCount).number("passCount", a.passCount);
+    isoOrNull("finishedAt", a.finishedAt);
+    return o.done();
 }
 
 Poco::JSON::Object::Ptr queue(const QueueState& q, const HospitalTime& t) {
