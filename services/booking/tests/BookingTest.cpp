@@ -435,3 +435,64 @@ TEST(BookingConfig, ReadsEveryKeyWithDefaultsAndRanges) {
     EXPECT_EQ(readRules(ok).releaseMinute, 450);
     EXPECT_TRUE(readRules(ok).demoData);
 }
+
+// Migration 0002 copies the appointment table to write its CHECKs as
+// comparisons: the rows, the constraints and the indexes must come through,
+// and an insert must no longer build temporary b-trees.
+TEST(BookingMigrations, AppointmentChecksAsComparisonsKeepRowsAndConstraints) {
+    char tmpl[] = "/tmp/booking-migration-XXXXXX";
+    const std::string dir = mkdtemp(tmpl);
+    db::Options o;
+    o.path = dir + "/booking.db";
+    o.synchronous = "NORMAL";
+    const auto all = db::migrationsFrom(resources::booking());
+    ASSERT_GE(all.size(), 2u);
+    ASSERT_EQ(all[1].number, 2);
+    const std::string insert =
+        "INSERT INTO appointment (schedule_id, slot_id, document_type, document_number, patient_name, phone, "
+        "channel, status, created_by, created_at) VALUES ";
+    {
+        db::Database before(o, {all[0]});
+        before.write([&](db::Tx& tx) {
+            tx.exec("INSERT INTO department (id, code, name, created_at, updated_at) VALUES (1, 'CARD', '心内科', 0, 0);"
+                    "INSERT INTO doctor (id, department_id, name, title, created_at, updated_at) "
+                    "VALUES (1, 1, '王', 'chief', 0, 0);"
+                    "INSERT INTO schedule (id, doctor_id, clinic_date, session_code, start_time, end_time, "
+                    "slot_minutes, room, capacity, created_at, updated_at) "
+                    "VALUES (1, 1, '2026-01-08', 'morning', '08:00', '10:00', 60, 'A1', 4, 0, 0);"
+                    "INSERT INTO slot (id, schedule_id, seq, start_time, end_time, capacity, booked) "
+                    "VALUES (1, 1, 1, '08:00', '09:00', 4, 2);" +
+                    insert + "(1, 1, 'resident_id', 'A', '甲', '138', 'portal', 'booked', 'x', 5), "
+                    "(1, 1, 'passport', 'B', '乙', '139', 'desk', 'no_show', 'y', 6)");
+        });
+    }
+    db::Database after(o, all);
+    EXPECT_EQ(after.schemaVersion(), static_cast<int>(all.back().number));
+    EXPECT_EQ(rowsOf(after, "SELECT id, document_number, status, channel FROM appointment ORDER BY id"),
+              (std::vector<std::string>{"id=1|document_number=A|status=booked|channel=portal|",
+                                        "id=2|document_number=B|status=no_show|channel=desk|"}));
+    EXPECT_EQ(rowsOf(after, "SELECT name FROM sqlite_schema WHERE tbl_name = 'appointment' AND type = 'index' "
+                            "ORDER BY name"),
+              (std::vector<std::string>{"name=appointment_by_patient|", "name=appointment_by_schedule|",
+                                        "name=appointment_by_slot|", "name=appointment_one_per_session|"}));
+    auto fails = [&](const std::string& values) {
+        try {
+            after.write([&](db::Tx& tx) { tx.exec(insert + values); });
+            return false;
+        } catch (const db::DbError&) {
+            return true;
+        }
+    };
+    EXPECT_TRUE(fails("(1, 1, 'resident_id', 'C', '丙', '1', 'portal', 'lost', 'x', 7)"));     // status
+    EXPECT_TRUE(fails("(1, 1, 'licence', 'C', '丙', '1', 'portal', 'booked', 'x', 7)"));       // document type
+    EXPECT_TRUE(fails("(1, 1, 'resident_id', 'C', '丙', '1', 'phone', 'booked', 'x', 7)"));    // channel
+    EXPECT_TRUE(fails("(1, 1, 'resident_id', 'A', '甲', '1', 'portal', 'called', 'x', 7)"));   // one per session
+    EXPECT_TRUE(fails("(1, 99, 'resident_id', 'C', '丙', '1', 'portal', 'booked', 'x', 7)"));  // foreign key
+    EXPECT_FALSE(fails("(1, 1, 'resident_id', 'A', '甲', '1', 'portal', 'cancelled', 'x', 7)"));
+    const auto plan = rowsOf(after, "EXPLAIN " + insert + "(1, 1, 'other', 'D', '丁', '1', 'desk', 'booked', 'x', 8)");
+    EXPECT_EQ(std::count_if(plan.begin(), plan.end(),
+                            [](const std::string& r) { return r.find("opcode=OpenEphemeral|") != std::string::npos; }),
+              0);
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+}
