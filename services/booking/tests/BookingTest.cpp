@@ -489,6 +489,8 @@ TEST(BookingMigrations, AppointmentChecksAsComparisonsKeepRowsAndConstraints) {
     EXPECT_TRUE(fails("(1, 1, 'resident_id', 'A', '甲', '1', 'portal', 'called', 'x', 7)"));   // one per session
     EXPECT_TRUE(fails("(1, 99, 'resident_id', 'C', '丙', '1', 'portal', 'booked', 'x', 7)"));  // foreign key
     EXPECT_FALSE(fails("(1, 1, 'resident_id', 'A', '甲', '1', 'portal', 'cancelled', 'x', 7)"));
+    // A slot with appointments cannot go: the foreign key holds from the slot's side too.
+    EXPECT_THROW(after.write([&](db::Tx& tx) { tx.exec("DELETE FROM slot WHERE id = 1"); }), db::DbError);
     const auto plan = rowsOf(after, "EXPLAIN " + insert + "(1, 1, 'other', 'D', '丁', '1', 'desk', 'booked', 'x', 8)");
     EXPECT_EQ(std::count_if(plan.begin(), plan.end(),
                             [](const std::string& r) { return r.find("opcode=OpenEphemeral|") != std::string::npos; }),
