@@ -22,6 +22,7 @@ void appendString(std::string& out, std::string_view s);
 // for what is written on every request (an outbox payload, an audit detail),
 // where building a Poco object first cost more than the text itself.
 //   std::string t = json::ObjectWriter().number("id", 7).string("name", n).done();
+// done() closes the object and hands the text over: it is the last call.
 class ObjectWriter {
 public:
     ObjectWriter() { out_.reserve(256); out_ += '{'; }

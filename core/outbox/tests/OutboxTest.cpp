@@ -225,6 +225,33 @@ TEST(Outbox, RolledBackEnqueueSendsNothing) {
     EXPECT_TRUE(peer.requests().empty());
 }
 
+// The payload may come as JSON text already (booking writes its messages that
+// way): it is sent as given; text that is not a JSON object is refused and
+// nothing is queued.
+TEST(Outbox, APayloadGivenAsTextIsSentAsItIsAndMustBeAnObject) {
+    Receiver peer(0);
+    Sender s;
+    auto d = s.dispatcher({{"hisbridge", peer.url()}});
+    for (const std::string bad : {"", "[1]", "\"text\""}) {
+        EXPECT_THROW(s.db.write([&](db::Tx& tx) { Outbox::enqueue(tx, "hisbridge", "t", bad, s.clock.nowMs()); }),
+                     std::invalid_argument)
+            << bad;
+    }
+    EXPECT_THROW(s.db.write([&](db::Tx& tx) { Outbox::enqueue(tx, "", "t", std::string("{}"), s.clock.nowMs()); }),
+                 std::invalid_argument);
+    EXPECT_EQ(s.count(), 0);
+    s.db.write([&](db::Tx& tx) {
+        Outbox::enqueue(tx, "hisbridge", "t", std::string(R"({"patient":"张三","n":7})"), s.clock.nowMs());
+    });
+    EXPECT_EQ(d->deliverDue(), 1);
+    auto got = peer.requests();
+    ASSERT_EQ(got.size(), 1u);
+    auto payload = Poco::JSON::Parser().parse(got[0].body).extract<Poco::JSON::Object::Ptr>()->getObject("payload");
+    ASSERT_TRUE(payload);
+    EXPECT_EQ(payload->getValue<std::string>("patient"), "张三");
+    EXPECT_EQ(payload->getValue<int>("n"), 7);
+}
+
 TEST(Outbox, BackoffGrowsAndIsCapped) {
     Sender s;
     DispatcherOptions o;

@@ -308,6 +308,22 @@ TEST_F(BookingTest, StopClinicCancelsAndNotifiesEachPatientInOneTransaction) {
             EXPECT_NE(row.find("13800138000"), std::string::npos);  // the SMS needs the phone
             EXPECT_NE(row.find("portal"), std::string::npos);
         }
+    // The notice's fields (a contract with portal: docs/booking.md, "Messages").
+    db->read([&](db::Connection& c) {
+        auto st = c.prepare("SELECT payload FROM outbox WHERE topic = 'booking.stop_clinic_notice' ORDER BY id");
+        for (int64_t id : {ids[0], ids[1]}) {
+            EXPECT_TRUE(st.step());
+            auto m = Poco::JSON::Parser().parse(st.str(0)).extract<Poco::JSON::Object::Ptr>();
+            EXPECT_EQ(m->getValue<int64_t>("appointmentId"), id);
+            EXPECT_EQ(m->getValue<int64_t>("scheduleId"), s.id);
+            EXPECT_EQ(m->getValue<std::string>("date"), "2026-01-08");
+            EXPECT_EQ(m->getValue<std::string>("reason"), "医生外出会诊");
+            EXPECT_EQ(m->getValue<std::string>("doctorName"), "王建国");
+            EXPECT_EQ(m->getObject("patient")->getValue<std::string>("name"), "测试患者");
+            EXPECT_EQ(m->getObject("patient")->getValue<std::string>("phone"), "13800138000");
+        }
+        return 0;
+    });
     EXPECT_EQ(statusOf(*db, ids[0]), "stopped");
     EXPECT_EQ(statusOf(*db, ids[1]), "stopped");
     EXPECT_EQ(statusOf(*db, ids[2]), "cancelled");
