@@ -10,7 +10,7 @@ std::string scheduleColumns(const std::string& booked) {
            "s.capacity, s.fee_cents, s.status, s.stop_reason, s.next_queue_no, " +
            booked + ", p.id, p.code, p.name, d.name, d.title, d.specialty, d.photo_url, d.active * p.active ";
 }
-constexpr int kScheduleColumnCount = 22;
+constexpr int kScheduleColumnCount = 22;  // the columns above: readSchedule() reads 0-21
 const std::string kScheduleJoins = "JOIN doctor d ON d.id = s.doctor_id JOIN department p ON p.id = d.department_id ";
 
 const std::string kScheduleSelect =
