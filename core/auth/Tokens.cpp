@@ -142,8 +142,9 @@ std::string TokenIssuer::issue(const Principal& p, int ttlSeconds, int64_t issue
 }
 
 TokenVerifier::TokenVerifier(std::string trustDir, const Clock& clock, std::string audience,
-                             const RevocationSet* revocations)
-    : trustDir_(std::move(trustDir)), clock_(clock), audience_(std::move(audience)), revocations_(revocations) {
+                             const RevocationSet* revocations, TokenLimits limits)
+    : trustDir_(std::move(trustDir)), clock_(clock), audience_(std::move(audience)), revocations_(revocations),
+      limits_(std::move(limits)) {
     std::lock_guard<std::mutex> lock(mutex_);
     reload();
     // Not counted against the rate limit: the first unknown kid may re-read at once.
@@ -237,17 +238,20 @@ std::optional<Principal> TokenVerifier::verify(const std::string& jwt, std::stri
         if (!exp) return fail("token has no valid expiry");
         if (nowMs > *exp * 1000 + kTokenLeewayMs) return fail("token expired");
         p.expiresMs = *exp * 1000;
-        if (payload.has("iat")) {
-            auto iat = numericClaim(payload, "iat");
-            if (!iat) return fail("malformed iat claim");
-            p.issuedAtMs = *iat * 1000;
-        }
-        if (payload.has("jti")) {
-            Poco::Dynamic::Var jti = payload.get("jti");
-            if (!jti.isString()) return fail("malformed jti claim");
-            p.tokenId = jti.convert<std::string>();
-            if (p.tokenId.empty() || p.tokenId.size() > kMaxTokenIdBytes) return fail("malformed jti claim");
-        }
+        // A token without iat or jti, or issued in the future, could be valid
+        // for as long as its exp says: a signing key that leaks once would
+        // give permanent access (issue 9, D3).
+        auto iat = numericClaim(payload, "iat");
+        if (!iat) return fail("token has no valid iat");
+        if (*iat * 1000 > nowMs + kTokenLeewayMs) return fail("token issued in the future");
+        if (*exp < *iat) return fail("token expires before it was issued");
+        p.issuedAtMs = *iat * 1000;
+        if (!payload.has("jti")) return fail("token has no jti");
+        if (!payload.get("jti").isString()) return fail("malformed jti claim");
+        p.tokenId = payload.getValue<std::string>("jti");
+        if (p.tokenId.empty() || p.tokenId.size() > kMaxTokenIdBytes) return fail("malformed jti claim");
+        for (const auto& refused : limits_.refusedIds)
+            if (p.tokenId == refused) return fail("token id is refused (auth.refused_token_ids)");
         if (payload.has("nbf")) {
             auto nbf = numericClaim(payload, "nbf");
             if (!nbf) return fail("malformed nbf claim");
@@ -280,10 +284,13 @@ std::optional<Principal> TokenVerifier::verify(const std::string& jwt, std::stri
         if (typ == "staff") {
             // Only the console holds the key that may speak for staff.
             if (kid != "console") return fail("staff token not signed by the console");
+            if (*exp - *iat > limits_.staffMaxSeconds) return fail("staff token lives longer than allowed");
             p.kind = Principal::Kind::Staff;
         } else if (typ == "service") {
             // A service speaks only for itself.
             if (p.subject != kid) return fail("service token subject does not match its key");
+            if (*exp - *iat > limits_.serviceMaxSeconds)
+                return fail("service token lives longer than auth.service_token_max_seconds");
             p.kind = Principal::Kind::Service;
         } else {
             return fail("unknown token type");

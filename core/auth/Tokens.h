@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace medbox {
 
@@ -22,6 +23,20 @@ class RevocationSet;
 // How far clocks of the services on one box may disagree: a token is
 // accepted this long after its exp (and before its nbf).
 inline constexpr int64_t kTokenLeewayMs = 30'000;
+
+// The longest lifetime (exp - iat) of a staff token: the console refuses a
+// longer console.token_ttl_seconds, every verifier a longer token.
+inline constexpr int kLongestStaffTokenSeconds = 86'400;
+
+// Bounds a verifier puts on tokens beyond their signature (docs/security.md,
+// "Tokens"): a token signed with a service's key cannot live longer than
+// serviceMaxSeconds whatever its exp says, and a leaked token can be refused
+// by its jti.
+struct TokenLimits {
+    int serviceMaxSeconds = 300;                    // auth.service_token_max_seconds
+    int staffMaxSeconds = kLongestStaffTokenSeconds;
+    std::vector<std::string> refusedIds;            // auth.refused_token_ids
+};
 
 namespace keys {
 // Creates an EC P-256 key pair if keyFile does not exist: keyFile (0600) and
@@ -51,9 +66,10 @@ public:
     // folder (a service that started later), at most once per 5 seconds.
     // revocations: staff tokens on it are refused (null: none are).
     TokenVerifier(std::string trustDir, const Clock& clock, std::string audience = "medbox",
-                  const RevocationSet* revocations = nullptr);
+                  const RevocationSet* revocations = nullptr, TokenLimits limits = {});
     // The principal, or nullopt with the reason in *why ("token was revoked"
-    // for a staff token on the revocation list).
+    // for a staff token on the revocation list). A token must carry iat
+    // (not in the future), exp, jti, and live no longer than its kind's maximum.
     std::optional<Principal> verify(const std::string& jwt, std::string* why = nullptr) const;
     // Whether a principal verified earlier has been revoked since (the
     // server caches verified tokens; the list changes under it).
@@ -65,6 +81,7 @@ private:
     const Clock& clock_;
     std::string audience_;
     const RevocationSet* revocations_;
+    TokenLimits limits_;
     mutable std::mutex mutex_;
     mutable std::map<std::string, Poco::SharedPtr<Poco::Crypto::ECKey>> keys_;
     mutable int64_t lastReloadMs_ = -1;

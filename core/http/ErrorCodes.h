@@ -8,7 +8,7 @@ namespace medbox {
 
 enum class Err {
     // generic request errors
-    BadRequest,          // 400 malformed request line, query or JSON
+    BadRequest,          // 400 malformed request line, headers, query or JSON
     InvalidField,        // 400 a field has a wrong type, range or format
     MissingField,        // 400 a required field is absent
     UnknownField,        // 400 a field the endpoint does not take
@@ -16,14 +16,20 @@ enum class Err {
     Forbidden,           // 403 token lacks the role
     NotFound,            // 404
     MethodNotAllowed,    // 405
+    RequestTimeout,      // 408 the request did not arrive in time
     Conflict,            // 409 state does not allow it
     PayloadTooLarge,     // 413
+    UriTooLong,          // 414 request line too long
     UnsupportedMedia,    // 415
+    ExpectationFailed,   // 417 an Expect other than 100-continue
     IdempotencyMismatch, // 422 same Idempotency-Key, different body
     Locked,              // 423 account locked after failed logins
     RateLimited,         // 429
+    HeadersTooLarge,     // 431 header section too large
     Internal,            // 500
+    NotImplemented,      // 501 a transfer coding other than chunked
     Unavailable,         // 503 shutting down, storage read-only, disk full
+    VersionNotSupported, // 505 not HTTP/1.0 or HTTP/1.1
     // booking
     SlotFull,            // 409 no place left in that slot
     NotReleased,         // 409 the schedule is not released yet (放号)

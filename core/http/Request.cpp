@@ -4,17 +4,16 @@
 #include "http/JsonText.h"
 
 #include <Poco/JSON/Parser.h>
-#include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/URI.h>
 
 #include <charconv>
 
 namespace medbox {
 
-Request::Request(Poco::Net::HTTPServerRequest& req, std::string path, std::string query, size_t maxBody)
-    : req_(req), path_(std::move(path)), query_(std::move(query)), maxBody_(maxBody) {}
-
-const std::string& Request::method() const { return req_.getMethod(); }
+Request::Request(const http1::RequestHead& head, std::string body, std::string path, std::string query,
+                 const std::string& clientAddress)
+    : head_(head), body_(std::move(body)), path_(std::move(path)), query_(std::move(query)),
+      clientAddress_(clientAddress) {}
 
 const std::string& Request::param(const std::string& name) const {
     auto it = params_.find(name);
@@ -58,39 +57,16 @@ std::optional<int64_t> Request::queryInt(const std::string& name, int64_t min, i
     return v;
 }
 
-std::string Request::header(const std::string& name, const std::string& def) const { return req_.get(name, def); }
-
-std::string Request::clientAddress() const { return req_.clientAddress().host().toString(); }
-
-const std::string& Request::body() {
-    if (body_) return *body_;
-    // A request with neither Content-Length nor chunked Transfer-Encoding has
-    // no body (RFC 9112, 6.3). Poco would read it until the client closes the
-    // connection: "curl -X POST" without data would hang for the I/O timeout,
-    // and a keep-alive client's next request would be swallowed as the body.
-    if (!req_.hasContentLength() && !req_.getChunkedTransferEncoding()) {
-        body_ = std::string();
-        return *body_;
-    }
-    if (req_.hasContentLength() && req_.getContentLength64() > static_cast<int64_t>(maxBody_))
-        throw ApiError(Err::PayloadTooLarge, "request body is larger than " + std::to_string(maxBody_) + " bytes");
-    std::string data;
-    std::istream& in = req_.stream();
-    char buf[8192];
-    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-        data.append(buf, static_cast<size_t>(in.gcount()));
-        if (data.size() > maxBody_)
-            throw ApiError(Err::PayloadTooLarge, "request body is larger than " + std::to_string(maxBody_) + " bytes");
-    }
-    body_ = std::move(data);
-    return *body_;
+std::string Request::header(const std::string& name, const std::string& def) const {
+    const std::string* v = head_.find(name);
+    return v ? *v : def;
 }
 
 JsonBody Request::json() {
-    const std::string& ct = req_.getContentType();
-    if (ct.rfind("application/json", 0) != 0)
+    const std::string* ct = head_.find("Content-Type");
+    if (!ct || ct->rfind("application/json", 0) != 0)
         throw ApiError(Err::UnsupportedMedia, "Content-Type must be application/json");
-    const std::string& text = body();
+    const std::string& text = body_;
     if (text.empty()) throw ApiError(Err::BadRequest, "request body is empty; a JSON object is expected");
     Poco::JSON::Parser parser;
     Poco::Dynamic::Var v;

@@ -1,24 +1,26 @@
 #pragma once
 // What a handler sees of an HTTP request: method, path parameters, query,
-// headers, the JSON body (parsed once, size-limited) and the authenticated
+// headers, the body (read whole and size-limited by the server before the
+// handler runs), the JSON body (parsed once) and the authenticated
 // principal. Lives for one request, used by one worker thread.
 #include "auth/Principal.h"
 #include "http/JsonBody.h"
+#include "http/RequestHead.h"
 #include <Poco/JSON/Object.h>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 
-namespace Poco::Net { class HTTPServerRequest; }
-
 namespace medbox {
 
 class Request {
 public:
-    Request(Poco::Net::HTTPServerRequest& req, std::string path, std::string query, size_t maxBody);
+    // head and clientAddress outlive the request (the server's).
+    Request(const http1::RequestHead& head, std::string body, std::string path, std::string query,
+            const std::string& clientAddress);
 
-    const std::string& method() const;
+    const std::string& method() const { return head_.method; }
     const std::string& path() const { return path_; }
     // A path parameter declared as {name} in the route; throws NotFound if absent.
     const std::string& param(const std::string& name) const;
@@ -28,12 +30,12 @@ public:
     // Query parameter validated as an integer in range (InvalidField otherwise).
     std::optional<int64_t> queryInt(const std::string& name, int64_t min, int64_t max) const;
     std::string header(const std::string& name, const std::string& def = {}) const;
-    std::string clientAddress() const;
+    const std::string& clientAddress() const { return clientAddress_; }
 
-    // The body as a JSON object; 400/413/415 with a clear message otherwise.
+    // The body as a JSON object; 400/415 with a clear message otherwise.
     JsonBody json();
-    // The raw body bytes (size-limited).
-    const std::string& body();
+    // The raw body bytes (at most http.max_body_bytes).
+    const std::string& body() const { return body_; }
 
     const std::optional<Principal>& principal() const { return principal_; }
     // The principal's name for audit rows ("anonymous" when none).
@@ -48,13 +50,13 @@ public:
     void setRoutePattern(std::string p) { routePattern_ = std::move(p); }
 
 private:
-    Poco::Net::HTTPServerRequest& req_;
+    const http1::RequestHead& head_;
+    std::string body_;
     std::string path_;
     std::string query_;
-    size_t maxBody_;
+    const std::string& clientAddress_;
     std::map<std::string, std::string> params_;
     mutable std::optional<std::map<std::string, std::string>> queryMap_;
-    std::optional<std::string> body_;
     std::optional<Principal> principal_;
     std::string requestId_;
     std::string routePattern_;

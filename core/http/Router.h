@@ -41,7 +41,9 @@ public:
     struct Match {
         const RouteInfo* route = nullptr;
         const Handler* handler = nullptr;
-        bool pathMatchedOtherMethod = false;
+        // No route for this method, but the path has some: the methods it
+        // has, for a 405's Allow header ("GET, HEAD, POST").
+        std::string allow;
     };
     Match match(const std::string& method, const std::string& path, std::map<std::string, std::string>& params) const;
 

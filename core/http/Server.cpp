@@ -3,13 +3,11 @@
 #include "auth/Tokens.h"
 #include "db/Statement.h"
 #include "http/ApiError.h"
+#include "http/RequestHead.h"
 #include "metrics/Metrics.h"
 
 #include <Poco/Logger.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequestImpl.h>
-#include <Poco/Net/HTTPServerResponseImpl.h>
-#include <Poco/Net/HTTPServerSession.h>
+#include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
@@ -42,17 +40,10 @@ int64_t steadyMs() {
     return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
-// Exposes the bytes Poco already read ahead, to tell a pipelined request
-// from an idle connection before parking it.
-class Session : public HTTPServerSession {
-public:
-    using HTTPServerSession::HTTPServerSession;
-    int pending() const { return buffered(); }
-};
-
 struct Conn {
     StreamSocket socket;
-    std::unique_ptr<Session> session;
+    std::string in;         // bytes read and not yet consumed: the rest of a request, or pipelined ones
+    std::string peer;       // the client's address
     int fd = -1;
     uint64_t id = 0;        // never reused: an epoll event names the connection, not the fd number
     bool busy = false;      // a worker has it (guarded by connMutex)
@@ -109,7 +100,7 @@ struct Server::Impl {
     const TokenVerifier* verifier;
     Metrics* metrics;
     Poco::Logger& log;
-    HTTPServerParams::Ptr params;
+    http1::Limits limits;
     ServerSocket listener;
     int epfd = -1;        // parked connections; the workers wait on it themselves
     int acceptEpfd = -1;  // the listening socket; the accept thread waits on it
@@ -143,8 +134,12 @@ struct Server::Impl {
     void serve(const std::shared_ptr<Conn>& c);
     void park(const std::shared_ptr<Conn>& c);
     void close(const std::shared_ptr<Conn>& c);
-    void handle(HTTPServerRequest& req, HTTPServerResponse& resp, StreamSocket& socket);
+    std::optional<http1::Refusal> readRequest(Conn& c, http1::RequestHead& head, std::string& body, bool* closed);
+    bool readSome(Conn& c);
+    void handle(Conn& c, const http1::RequestHead& head, std::string body, bool keepAlive);
+    void refuse(Conn& c, const http1::Refusal& why);
     void dispatch(Request& rq, Reply& rp, const RouteInfo** matched);
+    void answer(Conn& c, const Reply& rp, const std::string& rid, int minorVersion, bool keepAlive, bool head);
 };
 
 // Per-route metrics are created up front so the request path never locks.
@@ -209,7 +204,7 @@ void Server::Impl::accept() {
             c->socket.setBlocking(true);
             c->socket.setReceiveTimeout(Poco::Timespan(opts.ioTimeoutSeconds, 0));
             c->socket.setSendTimeout(Poco::Timespan(opts.ioTimeoutSeconds, 0));
-            c->session = std::make_unique<Session>(c->socket, params);
+            c->peer = c->socket.peerAddress().host().toString();
         } catch (const Poco::Exception&) {
             continue;
         }
@@ -300,47 +295,94 @@ void Server::Impl::close(const std::shared_ptr<Conn>& c) {
     }
 }
 
-// Malformed request line, headers or version: answer once and hang up.
-void sendBadRequest(HTTPServerResponseImpl& response) {
-    std::string body = errorJson(Err::BadRequest, "malformed HTTP request", {});
-    response.setVersion(HTTPMessage::HTTP_1_1);
-    response.setStatus(HTTPResponse::HTTP_BAD_REQUEST);
-    response.setContentType("application/json");
-    response.setKeepAlive(false);
-    response.setContentLength(static_cast<std::streamsize>(body.size()));
-    response.sendBuffer(body.data(), body.size());
+// Reads more bytes of the connection into c.in; false when the client
+// closed it. Throws Poco's TimeoutException after http.io_timeout_seconds.
+bool Server::Impl::readSome(Conn& c) {
+    char buf[16 * 1024];
+    int n = c.socket.receiveBytes(buf, sizeof buf);
+    if (n <= 0) return false;
+    c.in.append(buf, static_cast<size_t>(n));
+    return true;
+}
+
+// Reads one whole request: its head and all of its body, whatever the
+// method, so that no byte of a body is ever taken for the next request
+// (docs/http-server.md, "Framing"). A refusal ends the connection after its
+// answer; *closed: the client went away (nothing to answer).
+std::optional<http1::Refusal> Server::Impl::readRequest(Conn& c, http1::RequestHead& head, std::string& body,
+                                                        bool* closed) {
+    const int64_t deadline = steadyMs() + opts.requestTimeoutSeconds * 1000LL;
+    auto more = [&]() -> std::optional<http1::Refusal> {
+        try {
+            if (!readSome(c)) *closed = true;
+        } catch (const Poco::TimeoutException&) {
+            if (c.in.empty()) *closed = true;  // an idle keep-alive client
+            else return http1::Refusal{408, "the request did not arrive in time"};
+        }
+        // A client that sends a byte now and then holds a worker at most this long.
+        if (!*closed && steadyMs() > deadline) return http1::Refusal{408, "the request did not arrive in time"};
+        return std::nullopt;
+    };
+    while (true) {
+        http1::HeadResult r = http1::parseHead(c.in, limits);
+        if (r.state == http1::HeadResult::State::Refused) return r.refusal;
+        if (r.state == http1::HeadResult::State::Done) {
+            head = std::move(r.head);
+            c.in.erase(0, r.consumed);
+            break;
+        }
+        if (auto late = more()) return late;
+        if (*closed) return std::nullopt;
+    }
+    const std::string tooLarge = "request body is larger than " + std::to_string(opts.maxBodyBytes) + " bytes";
+    if (head.body == http1::RequestHead::Body::Length && head.contentLength > opts.maxBodyBytes)
+        return http1::Refusal{413, tooLarge};
+    if (head.body != http1::RequestHead::Body::None && head.expectContinue && c.in.empty()) {
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        c.socket.sendBytes(kContinue.data(), static_cast<int>(kContinue.size()));
+    }
+    if (head.body == http1::RequestHead::Body::Length) {
+        const auto length = static_cast<size_t>(head.contentLength);
+        while (c.in.size() < length) {
+            if (auto late = more()) return late;
+            if (*closed) return std::nullopt;
+        }
+        body.assign(c.in, 0, length);
+        c.in.erase(0, length);
+    } else if (head.body == http1::RequestHead::Body::Chunked) {
+        http1::ChunkedDecoder decoder(opts.maxBodyBytes);
+        while (true) {
+            size_t used = 0;
+            auto state = decoder.feed(c.in, body, &used);
+            c.in.erase(0, used);
+            if (state == http1::ChunkedDecoder::State::Refused) return decoder.refusal();
+            if (state == http1::ChunkedDecoder::State::Done) break;
+            if (auto late = more()) return late;
+            if (*closed) return std::nullopt;
+        }
+    }
+    return std::nullopt;
 }
 
 void Server::Impl::serve(const std::shared_ptr<Conn>& c) {
-    Session& session = *c->session;
     try {
         // The worker is here because bytes arrived (or a pipelined request is
-        // buffered), so there is no need to poll() before reading, which is
-        // what HTTPServerSession::hasMoreRequests() would do (four system
-        // calls in Poco 1.11). The keep-alive request limit is counted here.
+        // buffered), so it reads without a poll() first. The keep-alive
+        // request limit is counted here.
         while (!stopping) {
             const bool last = opts.maxKeepAliveRequests > 0 && ++c->served >= opts.maxKeepAliveRequests;
-            try {
-                HTTPServerResponseImpl response(session);
-                HTTPServerRequestImpl request(response, session, params.get());
-                if (request.getVersion() != HTTPMessage::HTTP_1_1 && request.getVersion() != HTTPMessage::HTTP_1_0) {
-                    sendBadRequest(response);
-                    break;
-                }
-                response.setVersion(request.getVersion());
-                response.setKeepAlive(params->getKeepAlive() && request.getKeepAlive() && !last);
-                if (request.getExpectContinue()) response.sendContinue();
-                handle(request, response, c->socket);
-                session.setKeepAlive(params->getKeepAlive() && response.getKeepAlive() && !last);
-            } catch (const NoMessageException&) {
-                break;  // the client closed an idle connection
-            } catch (const MessageException&) {
-                HTTPServerResponseImpl response(session);
-                sendBadRequest(response);
+            http1::RequestHead head;
+            std::string body;
+            bool closed = false;
+            if (auto why = readRequest(*c, head, body, &closed)) {
+                refuse(*c, *why);
                 break;
             }
-            if (!session.getKeepAlive()) break;
-            if (session.pending() > 0 || c->socket.available() > 0) continue;  // pipelined request waiting
+            if (closed) break;
+            const bool keepAlive = head.keepAlive && !last;
+            handle(*c, head, std::move(body), keepAlive);
+            if (!keepAlive) break;
+            if (!c->in.empty() || c->socket.available() > 0) continue;  // pipelined request waiting
             park(c);
             return;
         }
@@ -353,10 +395,34 @@ void Server::Impl::serve(const std::shared_ptr<Conn>& c) {
     close(c);
 }
 
+// A request that cannot be framed: the error shape with its status, the
+// security headers and a request id, then the connection is closed (what
+// follows on it cannot be trusted to start a request).
+void Server::Impl::refuse(Conn& c, const http1::Refusal& why) {
+    Err err = Err::BadRequest;
+    switch (why.status) {
+    case 408: err = Err::RequestTimeout; break;
+    case 413: err = Err::PayloadTooLarge; break;
+    case 414: err = Err::UriTooLong; break;
+    case 417: err = Err::ExpectationFailed; break;
+    case 431: err = Err::HeadersTooLarge; break;
+    case 501: err = Err::NotImplemented; break;
+    case 505: err = Err::VersionNotSupported; break;
+    default: break;
+    }
+    Reply rp;
+    rp.status(errInfo(err).status);
+    rp.rawJson(errorJson(err, why.message, {}));
+    const std::string rid = idPrefix + std::to_string(++requestCounter);
+    log.debug("request refused [%s]: %d %s", rid, why.status, why.message);
+    if (metrics) unmatched.byClass[std::clamp(rp.status() / 100, 1, 5)]->inc();
+    answer(c, rp, rid, 1, false, false);
+}
+
 void Server::Impl::dispatch(Request& rq, Reply& rp, const RouteInfo** matched) {
     auto m = router.match(rq.method(), rq.path(), rq.params());
     if (!m.route) {
-        if (m.pathMatchedOtherMethod) throw ApiError(Err::MethodNotAllowed, rq.method() + " is not allowed on " + rq.path());
+        if (!m.allow.empty()) throw ApiError(Err::MethodNotAllowed, rq.method() + " is not allowed on " + rq.path());
         throw ApiError(Err::NotFound, "no such endpoint: " + rq.path());
     }
     *matched = m.route;
@@ -372,7 +438,14 @@ void Server::Impl::dispatch(Request& rq, Reply& rp, const RouteInfo** matched) {
             std::string why;
             if (verifier) p = verifier->verify(token, &why);
             else why = "no token verifier configured";
-            if (!p) throw ApiError(Err::Unauthenticated, "invalid token: " + why);
+            if (!p) {
+                // The reason goes to the log: told to the client, it would
+                // guide someone forging tokens. Expired and revoked tokens
+                // are what honest clients meet, so they are named.
+                log.information("token refused [%s]: %s", rq.requestId(), why);
+                const bool tellable = why == "token expired" || why == "token was revoked";
+                throw ApiError(Err::Unauthenticated, tellable ? "invalid token: " + why : "invalid token");
+            }
             tokenCache.put(token, *p, now);
         } else if (verifier && verifier->revoked(*p)) {
             // Cached before it was revoked: the list is asked on every request.
@@ -388,19 +461,19 @@ void Server::Impl::dispatch(Request& rq, Reply& rp, const RouteInfo** matched) {
     (*m.handler)(rq, rp);
 }
 
-void Server::Impl::handle(HTTPServerRequest& req, HTTPServerResponse& resp, StreamSocket& socket) {
+void Server::Impl::handle(Conn& c, const http1::RequestHead& head, std::string body, bool keepAlive) {
     int64_t start = steadyMs();
-    const std::string& uri = req.getURI();
+    const std::string& uri = head.target;
     size_t q = uri.find('?');
     std::string rawPath = uri.substr(0, q);
     std::string path;
     Reply rp;
     const RouteInfo* matched = nullptr;
-    std::string rid = req.get("X-Request-Id", "");
-    if (!sane(rid)) rid = idPrefix + std::to_string(++requestCounter);
+    const std::string* givenId = head.find("X-Request-Id");
+    std::string rid = givenId && sane(*givenId) ? *givenId : idPrefix + std::to_string(++requestCounter);
     try {
         Poco::URI::decode(rawPath, path);
-        Request rq(req, path, q == std::string::npos ? std::string() : uri.substr(q + 1), opts.maxBodyBytes);
+        Request rq(head, std::move(body), path, q == std::string::npos ? std::string() : uri.substr(q + 1), c.peer);
         rq.setRequestId(rid);
         try {
             dispatch(rq, rp, &matched);
@@ -409,6 +482,10 @@ void Server::Impl::handle(HTTPServerRequest& req, HTTPServerResponse& resp, Stre
             rp.status(errInfo(e.err()).status);
             rp.rawJson(errorJson(e.err(), e.what(), e.field()));
             if (e.err() == Err::Unauthenticated) rp.header("WWW-Authenticate", "Bearer");
+            if (e.err() == Err::MethodNotAllowed) {
+                std::map<std::string, std::string> ignored;
+                rp.header("Allow", router.match(head.method, path, ignored).allow);
+            }
         }
     } catch (const db::DbError& e) {
         rp = Reply();
@@ -439,14 +516,25 @@ void Server::Impl::handle(HTTPServerRequest& req, HTTPServerResponse& resp, Stre
         rp.status(500);
         rp.rawJson(errorJson(Err::Internal, "internal error (request " + rid + ")", {}));
     }
+    // Counted before the answer leaves, so a client that has its answer also sees it counted.
+    if (metrics) {
+        const RouteMetrics* rm = &unmatched;
+        if (matched) {
+            auto it = routeMetrics.find(matched);
+            if (it != routeMetrics.end()) rm = &it->second;
+        }
+        int cls = std::clamp(rp.status() / 100, 1, 5);
+        if (rm->byClass[cls]) rm->byClass[cls]->inc();
+        if (rm->latency) rm->latency->observe(static_cast<double>(steadyMs() - start) / 1000.0);
+    }
+    answer(c, rp, rid, head.minorVersion, keepAlive, head.method == "HEAD");
+}
 
-    // A body the handler did not read would be taken for the next request.
-    if (rp.status() >= 400 && (req.hasContentLength() || req.getChunkedTransferEncoding())) resp.setKeepAlive(false);
-
-    // The answer goes out in one write: status line, headers and body in one
-    // buffer, so one TLS record and one send() (Poco's sendBuffer() writes the
-    // header and the body separately). Handler headers replace defaults of
-    // the same name.
+// The answer goes out in one write: status line, headers and body in one
+// buffer, so one TLS record and one send(). Handler headers replace
+// defaults of the same name.
+void Server::Impl::answer(Conn& c, const Reply& rp, const std::string& rid, int minorVersion, bool keepAlive,
+                          bool head) {
     const int status = rp.status();
     struct Field { std::string_view name; std::string_view value; };
     Field fields[16];
@@ -471,11 +559,9 @@ void Server::Impl::handle(HTTPServerRequest& req, HTTPServerResponse& resp, Stre
         if (!replaced) extra.push_back({k, v});
     }
     const std::string& body = rp.bytes();
-    const bool head = req.getMethod() == HTTPRequest::HTTP_HEAD;
     std::string out;
     out.reserve(512 + (head ? 0 : body.size()));
-    out += resp.getVersion();
-    out += ' ';
+    out += minorVersion == 0 ? "HTTP/1.0 " : "HTTP/1.1 ";
     out += std::to_string(status);
     out += ' ';
     out += HTTPResponse::getReasonForStatus(static_cast<HTTPResponse::HTTPStatus>(status));
@@ -486,27 +572,15 @@ void Server::Impl::handle(HTTPServerRequest& req, HTTPServerResponse& resp, Stre
         out += value;
         out += "\r\n";
     };
-    field("Connection", resp.getKeepAlive() ? "Keep-Alive" : "Close");
+    field("Connection", keepAlive ? "Keep-Alive" : "Close");
     for (size_t i = 0; i < nf; ++i) field(fields[i].name, fields[i].value);
     for (const auto& f : extra) field(f.name, f.value);
     // 204 has no body and must not say it has one (RFC 9110, 8.6).
     if (status != 204) field("Content-Length", std::to_string(body.size()));
     out += "\r\n";
     if (!head && status != 204) out += body;
-    // Counted before the answer leaves, so a client that has its answer also sees it counted.
-    if (metrics) {
-        const RouteMetrics* rm = &unmatched;
-        if (matched) {
-            auto it = routeMetrics.find(matched);
-            if (it != routeMetrics.end()) rm = &it->second;
-        }
-        int cls = std::clamp(rp.status() / 100, 1, 5);
-        if (rm->byClass[cls]) rm->byClass[cls]->inc();
-        if (rm->latency) rm->latency->observe(static_cast<double>(steadyMs() - start) / 1000.0);
-    }
-
     for (size_t sent = 0; sent < out.size();) {
-        int n = socket.sendBytes(out.data() + sent, static_cast<int>(out.size() - sent));
+        int n = c.socket.sendBytes(out.data() + sent, static_cast<int>(out.size() - sent));
         if (n <= 0) throw Poco::Net::NetException("connection closed while sending the answer");
         sent += static_cast<size_t>(n);
     }
@@ -519,11 +593,6 @@ Server::~Server() { stop(); }
 
 void Server::start() {
     auto& i = *impl_;
-    i.params = new HTTPServerParams;
-    i.params->setKeepAlive(true);
-    i.params->setKeepAliveTimeout(Poco::Timespan(i.opts.keepAliveSeconds, 0));
-    i.params->setTimeout(Poco::Timespan(i.opts.ioTimeoutSeconds, 0));
-    i.params->setMaxKeepAliveRequests(i.opts.maxKeepAliveRequests);
     SocketAddress addr(i.opts.host, static_cast<Poco::UInt16>(i.opts.port));
     if (i.opts.tls) i.listener = SecureServerSocket(addr, 256, i.opts.tls);
     else i.listener = ServerSocket(addr, 256);

@@ -29,8 +29,9 @@ struct ServerOptions {
     int maxConnections = 10'000;           // beyond: accepted and closed at once
     int keepAliveSeconds = 30;             // idle parked connection lifetime
     int ioTimeoutSeconds = 15;             // per read/write: bounds slow clients
+    int requestTimeoutSeconds = 30;        // a whole request, once its first bytes arrived (408)
     int maxKeepAliveRequests = 10'000;
-    size_t maxBodyBytes = 64 * 1024;
+    size_t maxBodyBytes = 64 * 1024;       // longer bodies: 413, whatever the method
     Poco::Net::Context::Ptr tls;           // null: plain HTTP
     std::string serviceName;               // Server header is not sent; used in logs
 };

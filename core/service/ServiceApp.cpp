@@ -10,6 +10,7 @@
 
 #include <Poco/File.h>
 #include <Poco/Path.h>
+#include <Poco/StringTokenizer.h>
 #include <Poco/URI.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
@@ -226,6 +227,7 @@ int ServiceApp::main(const std::vector<std::string>&) {
         so.maxConnections = static_cast<int>(st.settings.integer("http.max_connections", 10'000, 16, 1'000'000));
         so.keepAliveSeconds = static_cast<int>(st.settings.integer("http.keepalive_seconds", 30, 1, 3600));
         so.ioTimeoutSeconds = static_cast<int>(st.settings.integer("http.io_timeout_seconds", 15, 1, 600));
+        so.requestTimeoutSeconds = static_cast<int>(st.settings.integer("http.request_timeout_seconds", 30, 1, 600));
         so.maxBodyBytes = static_cast<size_t>(st.settings.integer("http.max_body_bytes", 64 * 1024, 1024, 64 * 1024 * 1024));
         st.portFile = st.settings.str("http.port_file", st.dataDir + "/run/" + name_ + ".port");
         if (st.settings.flag("http.tls", true)) {
@@ -242,7 +244,12 @@ int ServiceApp::main(const std::vector<std::string>&) {
         keys::ensureKeyPair(keyFile, st.trustDir + "/" + name_ + ".pub.pem");
         ::chmod((st.trustDir + "/" + name_ + ".pub.pem").c_str(), 0644);
         st.issuer = std::make_unique<TokenIssuer>(keyFile, name_, st.clock);
-        st.verifier = std::make_unique<TokenVerifier>(st.trustDir, st.clock, "medbox", &st.revocations);
+        TokenLimits limits;
+        limits.serviceMaxSeconds = static_cast<int>(st.settings.integer("auth.service_token_max_seconds", 300, 60, 3600));
+        for (const auto& id : Poco::StringTokenizer(st.settings.str("auth.refused_token_ids", ""), ",",
+                                                    Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY))
+            limits.refusedIds.push_back(id);
+        st.verifier = std::make_unique<TokenVerifier>(st.trustDir, st.clock, "medbox", &st.revocations, std::move(limits));
 
         db::Options dbo;
         dbo.path = st.settings.str("db.path", st.dataDir + "/" + name_ + ".db");

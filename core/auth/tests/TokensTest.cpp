@@ -279,19 +279,27 @@ TEST(Tokens, IssuerRefusesBadKidAndMissingKey) {
 namespace {
 
 // A staff token signed with the console's real key, with claims a test chooses.
-std::string consoleToken(const Keys& k, const Clock& clock, const std::function<void(Poco::JWT::Token&)>& edit) {
+// A token signed with kid's private key, with the claims our issuers set
+// (typ staff for the console, service otherwise), changed by edit.
+std::string signedToken(const Keys& k, const std::string& kid, const Clock& clock,
+                        const std::function<void(Poco::JWT::Token&)>& edit) {
     Poco::JWT::Token t;
     t.setType("JWT");
-    t.header().set("kid", std::string("console"));
-    t.setIssuer("console");
-    t.setSubject("nurse.a");
+    t.header().set("kid", kid);
+    t.setIssuer(kid);
+    t.setSubject(kid == "console" ? "nurse.a" : kid);
     t.setAudience("medbox");
-    t.payload().set("typ", std::string("staff"));
+    t.payload().set("typ", std::string(kid == "console" ? "staff" : "service"));
     t.payload().set("iat", static_cast<Poco::Int64>(clock.nowSeconds()));
-    t.payload().set("exp", static_cast<Poco::Int64>(clock.nowSeconds() + 600));
+    t.payload().set("exp", static_cast<Poco::Int64>(clock.nowSeconds() + (kid == "console" ? 600 : 300)));
+    t.payload().set("jti", std::string("0123456789abcdef0123456789abcdef"));
     edit(t);
-    Poco::JWT::Signer signer(Poco::SharedPtr<Poco::Crypto::ECKey>(new Poco::Crypto::ECKey("", k.priv("console"), "")));
+    Poco::JWT::Signer signer(Poco::SharedPtr<Poco::Crypto::ECKey>(new Poco::Crypto::ECKey("", k.priv(kid), "")));
     return signer.sign(t, Poco::JWT::Signer::ALGO_ES256);
+}
+
+std::string consoleToken(const Keys& k, const Clock& clock, const std::function<void(Poco::JWT::Token&)>& edit) {
+    return signedToken(k, "console", clock, edit);
 }
 
 }  // namespace
@@ -313,10 +321,6 @@ TEST(Tokens, EveryTokenHasItsOwnJtiAndItsIat) {
     ASSERT_TRUE(c);
     EXPECT_EQ(c->issuedAtMs, 1'767'225'601'000);
     EXPECT_EQ(c->expiresMs, 1'767'225'601'000 + 600'000);
-    // A token from before jti existed still verifies, without an id.
-    const auto old = verifier.verify(consoleToken(k, clock, [](Poco::JWT::Token&) {}));
-    ASSERT_TRUE(old);
-    EXPECT_TRUE(old->tokenId.empty());
 }
 
 TEST(Tokens, MalformedJtiOrIatIsRefused) {
@@ -332,7 +336,51 @@ TEST(Tokens, MalformedJtiOrIatIsRefused) {
         consoleToken(k, clock, [](auto& t) { t.payload().set("jti", std::string(200, 'a')); }), &why));
     EXPECT_EQ(why, "malformed jti claim");
     EXPECT_FALSE(verifier.verify(consoleToken(k, clock, [](auto& t) { t.payload().set("iat", std::string("x")); }), &why));
-    EXPECT_EQ(why, "malformed iat claim");
+    EXPECT_EQ(why, "token has no valid iat");
+}
+
+// Issue 9, D3: a token signed with a service's key, exp ten years ahead,
+// was accepted -- one leaked key or token was permanent access.
+TEST(Tokens, LifetimeIsBoundedAndIatJtiAreRequired) {
+    Keys k;
+    ManualClock clock(1'767'225'600'000);
+    TokenLimits limits;
+    limits.refusedIds = {"leaked-token-id"};
+    TokenVerifier verifier(k.trust, clock, "medbox", nullptr, limits);
+    const int64_t now = clock.nowSeconds();
+    auto refusal = [&](const std::string& kid, const std::function<void(Poco::JWT::Token&)>& edit) {
+        std::string why;
+        EXPECT_FALSE(verifier.verify(signedToken(k, kid, clock, edit), &why));
+        return why;
+    };
+    auto set = [](const char* claim, int64_t v) {
+        return [=](Poco::JWT::Token& t) { t.payload().set(claim, static_cast<Poco::Int64>(v)); };
+    };
+    EXPECT_TRUE(verifier.verify(signedToken(k, "portal", clock, [](auto&) {})));
+    EXPECT_TRUE(verifier.verify(signedToken(k, "portal", clock, set("exp", now + 300))));
+    EXPECT_EQ(refusal("portal", set("exp", now + 301)), "service token lives longer than auth.service_token_max_seconds");
+    EXPECT_EQ(refusal("portal", set("exp", now + 10 * 365 * 86'400)),
+              "service token lives longer than auth.service_token_max_seconds");
+    EXPECT_EQ(refusal("portal", [](auto& t) { t.payload().remove("iat"); }), "token has no valid iat");
+    EXPECT_EQ(refusal("portal", [&](auto& t) {
+                  t.payload().set("iat", static_cast<Poco::Int64>(now + 3600));
+                  t.payload().set("exp", static_cast<Poco::Int64>(now + 3700));
+              }),
+              "token issued in the future");
+    EXPECT_TRUE(verifier.verify(signedToken(k, "portal", clock, set("iat", now + 20))));  // clock skew
+    EXPECT_EQ(refusal("portal", [](auto& t) { t.payload().remove("jti"); }), "token has no jti");
+    EXPECT_EQ(refusal("portal", [](auto& t) { t.payload().set("jti", std::string("leaked-token-id")); }),
+              "token id is refused (auth.refused_token_ids)");
+    EXPECT_EQ(refusal("portal", set("nbf", now + 120)), "token not yet valid");
+    EXPECT_EQ(refusal("portal", set("exp", now - 1)), "token expires before it was issued");
+    // Staff tokens: the console's own maximum.
+    EXPECT_TRUE(verifier.verify(consoleToken(k, clock, set("exp", now + kLongestStaffTokenSeconds))));
+    EXPECT_EQ(refusal("console", set("exp", now + kLongestStaffTokenSeconds + 1)), "staff token lives longer than allowed");
+    // The limit is a setting.
+    TokenLimits longer;
+    longer.serviceMaxSeconds = 3600;
+    TokenVerifier lenient(k.trust, clock, "medbox", nullptr, longer);
+    EXPECT_TRUE(lenient.verify(signedToken(k, "portal", clock, set("exp", now + 3600))));
 }
 
 TEST(Tokens, ARevokedStaffTokenIsRefusedAndSaysSo) {

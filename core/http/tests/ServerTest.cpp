@@ -133,6 +133,8 @@ TEST_F(ServerTest, ErrorsHaveOneShape) {
     EXPECT_NE(nf.body.find("\"code\":\"not_found\""), std::string::npos) << nf.body;
     auto m = call(*s, "DELETE", "/hello/x");
     EXPECT_EQ(m.status, 405);
+    EXPECT_EQ(m.response.get("Allow", ""), "GET, HEAD");  // RFC 9110, 15.5.6
+    EXPECT_EQ(call(*s, "GET", "/echo").response.get("Allow", ""), "POST");
     auto bad = call(*s, "POST", "/echo", "{\"n\": \"three\", \"s\": \"ok\"}");
     EXPECT_EQ(bad.status, 400);
     EXPECT_NE(bad.body.find("\"field\":\"n\""), std::string::npos) << bad.body;
@@ -155,7 +157,7 @@ TEST_F(ServerTest, OversizeBodyIsRefusedBeforeTheHandlerRuns) {
     auto a = call(*s, "POST", "/echo", big);
     EXPECT_EQ(a.status, 413);
     EXPECT_NE(a.body.find("payload_too_large"), std::string::npos);
-    EXPECT_EQ(calls_, 1);  // the handler was entered, but refused while reading: nothing applied
+    EXPECT_EQ(calls_, 0);  // refused while reading, before any handler runs
 }
 
 TEST_F(ServerTest, HandlerExceptionsBecome500WithoutKillingTheServer) {
