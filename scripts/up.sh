@@ -33,12 +33,17 @@ wait_port() {  # name
 # The console first: booking follows its list of revoked staff tokens.
 start console --set console.bootstrap_admin_password="$admin_pw"
 wait_port console
-start booking --set booking.demo_data=true --set auth.console_url="https://127.0.0.1:$(cat "$data/run/console.port")"
+console_url="https://127.0.0.1:$(cat "$data/run/console.port")"
+# One demo account per everyday role (the admin may not book or call the queue).
+staff=$(NODE_EXTRA_CA_CERTS="$data/trust/console.crt" node scripts/demo-staff.mjs "$console_url" "$admin_pw" "$PWD/run/demo-staff.txt")
+start booking --set booking.demo_data=true --set auth.console_url="$console_url"
 wait_port booking
 cat <<MSG
 
 medbox is up (logs in run/log/, data in run/data/):
-  console  https://127.0.0.1:$(cat "$data/run/console.port")/   admin / $admin_pw  (also in run/admin-password.txt)
+  console  $console_url/   admin / $admin_pw  (also in run/admin-password.txt)
+  staff accounts (user, password, role; also in run/demo-staff.txt):
+$staff
   booking  https://127.0.0.1:$(cat "$data/run/booking.port")/openapi.json
 Certificates are self-signed: run/data/trust/*.crt.
 Press Ctrl-C to stop.

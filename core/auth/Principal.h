@@ -4,9 +4,14 @@
 #include <algorithm>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace medbox {
+
+// The only role of a staff token whose user must change the password first
+// (the console issues it; every service answers 403 with that reason).
+inline constexpr std::string_view kMustChangePasswordRole = "must_change_password";
 
 struct Principal {
     enum class Kind { Staff, Service };
@@ -14,9 +19,9 @@ struct Principal {
     std::string subject;  // staff user name, or service name ("portal")
     std::vector<std::string> roles;
     int64_t expiresMs = 0;  // token expiry (0: unknown); bounds the verified-token cache
-    int64_t issuedAtMs = 0; // iat (whole seconds, in ms; 0: absent): subject revocations cut by it
-    std::string tokenId{};  // jti: what a logout revokes (empty in tokens made before revocation existed)
-    bool hasRole(const std::string& r) const { return std::find(roles.begin(), roles.end(), r) != roles.end(); }
+    int64_t issuedAtMs = 0; // iat (whole seconds, in ms): subject revocations cut by it
+    std::string tokenId{};  // jti: what a logout revokes
+    bool hasRole(std::string_view r) const { return std::find(roles.begin(), roles.end(), r) != roles.end(); }
 };
 
 }  // namespace medbox

@@ -455,8 +455,12 @@ void Server::Impl::dispatch(Request& rq, Reply& rp, const RouteInfo** matched) {
     }
     if (!m.route->access.isPublic()) {
         if (!rq.principal()) throw ApiError(Err::Unauthenticated, "this endpoint needs a token");
-        if (!m.route->access.admits(*rq.principal()))
+        if (!m.route->access.admits(*rq.principal())) {
+            if (rq.principal()->kind == Principal::Kind::Staff && rq.principal()->hasRole(kMustChangePasswordRole))
+                throw ApiError(Err::Forbidden, "change your password first: until then this sign-in allows only "
+                                               "the password change (POST /api/v1/auth/password on the console)");
             throw ApiError(Err::Forbidden, "requires " + m.route->access.describe());
+        }
     }
     (*m.handler)(rq, rp);
 }

@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <dirent.h>
 #include <fcntl.h>
 #include <memory>
@@ -159,9 +160,32 @@ int addPemCertificates(X509_STORE* store, const std::string& file) {
 
 }  // namespace
 
-void ensureSelfSigned(const std::string& certFile, const std::string& keyFile, const std::vector<std::string>& names,
-                      const std::string& commonName) {
-    if (Poco::File(certFile).exists()) return;
+// Whether certFile is a certificate ensureSelfSigned made for commonName
+// that expires within the given time. Anything else (a file that cannot be
+// read, a certificate the hospital installed) is left alone.
+bool ourCertificateExpiresWithin(const std::string& certFile, const std::string& commonName, int64_t seconds) {
+    BioPtr bio(BIO_new_file(certFile.c_str(), "r"));
+    if (!bio) return false;
+    X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+    ERR_clear_error();
+    if (!cert) return false;
+    X509_NAME* subject = X509_get_subject_name(cert.get());
+    if (X509_NAME_cmp(subject, X509_get_issuer_name(cert.get())) != 0) return false;
+    auto entry = [subject](int nid) {
+        char buf[256];
+        int n = X509_NAME_get_text_by_NID(subject, nid, buf, sizeof buf);
+        return n < 0 ? std::string() : std::string(buf, static_cast<size_t>(n));
+    };
+    const std::string cn = commonName.empty() ? "medbox" : commonName;
+    if (entry(NID_organizationName) != "medbox" || entry(NID_commonName) != cn) return false;
+    time_t limit = ::time(nullptr) + static_cast<time_t>(seconds);
+    return X509_cmp_time(X509_get0_notAfter(cert.get()), &limit) <= 0;
+}
+
+bool ensureSelfSigned(const std::string& certFile, const std::string& keyFile, const std::vector<std::string>& names,
+                      const std::string& commonName, int64_t renewWithinSeconds) {
+    if (Poco::File(certFile).exists() && !ourCertificateExpiresWithin(certFile, commonName, renewWithinSeconds))
+        return false;
 
     PKeyPtr key(EVP_EC_gen("P-256"));
     if (!key) throw std::runtime_error(opensslError("cannot generate EC P-256 key"));
@@ -180,7 +204,7 @@ void ensureSelfSigned(const std::string& certFile, const std::string& keyFile, c
     }
     // Valid from a few minutes ago to tolerate clock skew between peers.
     if (!X509_gmtime_adj(X509_getm_notBefore(cert.get()), -300) ||
-        !X509_time_adj_ex(X509_getm_notAfter(cert.get()), 3650, 0, nullptr)) {
+        !X509_time_adj_ex(X509_getm_notAfter(cert.get()), kSelfSignedDays, 0, nullptr)) {
         throw std::runtime_error(opensslError("cannot set validity"));
     }
 
@@ -200,7 +224,10 @@ void ensureSelfSigned(const std::string& certFile, const std::string& keyFile, c
     addExtension(cert.get(), NID_key_usage, "critical,digitalSignature,keyCertSign");
     addExtension(cert.get(), NID_ext_key_usage, "serverAuth,clientAuth");
     addExtension(cert.get(), NID_subject_key_identifier, "hash");
-    GenNamesPtr gens = altNames(names);
+    std::vector<std::string> unique;
+    for (const auto& n : names)
+        if (std::find(unique.begin(), unique.end(), n) == unique.end()) unique.push_back(n);
+    GenNamesPtr gens = altNames(unique);
     if (sk_GENERAL_NAME_num(gens.get()) > 0) {
         check(X509_add1_ext_i2d(cert.get(), NID_subject_alt_name, gens.get(), 0, X509V3_ADD_DEFAULT),
               "cannot add subjectAltName");
@@ -216,6 +243,67 @@ void ensureSelfSigned(const std::string& certFile, const std::string& keyFile, c
     // Key first: the certificate's existence is what marks the pair as complete.
     files::writeAtomically(keyFile, bioText(keyBio.get()), 0600);
     files::writeAtomically(certFile, bioText(certBio.get()), 0644);
+    return true;
+}
+
+struct ServerIdentity::Pair {
+    X509Ptr cert;
+    PKeyPtr key;
+    STACK_OF(X509)* chain = nullptr;  // the certificates after the first in certFile
+    ~Pair() { sk_X509_pop_free(chain, X509_free); }
+};
+
+namespace {
+
+std::shared_ptr<const ServerIdentity::Pair> loadPair(const std::string& certFile, const std::string& keyFile) {
+    auto pair = std::make_shared<ServerIdentity::Pair>();
+    BioPtr certBio(BIO_new_file(certFile.c_str(), "r"));
+    if (!certBio) throw std::runtime_error(opensslError("cannot read certificate '" + certFile + "'"));
+    pair->cert.reset(PEM_read_bio_X509(certBio.get(), nullptr, nullptr, nullptr));
+    if (!pair->cert) throw std::runtime_error(opensslError("cannot parse certificate '" + certFile + "'"));
+    pair->chain = sk_X509_new_null();
+    if (!pair->chain) throw std::runtime_error(opensslError("out of memory"));
+    while (X509* extra = PEM_read_bio_X509(certBio.get(), nullptr, nullptr, nullptr)) {
+        if (!sk_X509_push(pair->chain, extra)) {
+            X509_free(extra);
+            throw std::runtime_error(opensslError("out of memory"));
+        }
+    }
+    ERR_clear_error();  // the end of the file reads as an error
+    BioPtr keyBio(BIO_new_file(keyFile.c_str(), "r"));
+    if (!keyBio) throw std::runtime_error(opensslError("cannot read key '" + keyFile + "'"));
+    pair->key.reset(PEM_read_bio_PrivateKey(keyBio.get(), nullptr, nullptr, nullptr));
+    if (!pair->key) throw std::runtime_error(opensslError("cannot parse key '" + keyFile + "'"));
+    if (X509_check_private_key(pair->cert.get(), pair->key.get()) != 1)
+        throw std::runtime_error(opensslError("key '" + keyFile + "' does not match certificate '" + certFile + "'"));
+    return pair;
+}
+
+}  // namespace
+
+ServerIdentity::ServerIdentity(std::string certFile, std::string keyFile)
+    : certFile_(std::move(certFile)), keyFile_(std::move(keyFile)), current_(loadPair(certFile_, keyFile_)) {}
+
+ServerIdentity::~ServerIdentity() = default;
+
+void ServerIdentity::installIn(Poco::Net::Context& ctx) { SSL_CTX_set_cert_cb(ctx.sslContext(), &onHandshake, this); }
+
+void ServerIdentity::reload() {
+    auto fresh = loadPair(certFile_, keyFile_);
+    std::lock_guard lock(mutex_);
+    current_ = std::move(fresh);
+}
+
+int ServerIdentity::onHandshake(SSL* ssl, void* self) {
+    auto* me = static_cast<ServerIdentity*>(self);
+    std::shared_ptr<const Pair> pair;
+    {
+        std::lock_guard lock(me->mutex_);
+        pair = me->current_;
+    }
+    // The SSL object takes its own references: the pair may be replaced
+    // while this connection lives.
+    return SSL_use_cert_and_key(ssl, pair->cert.get(), pair->key.get(), pair->chain, 1) == 1 ? 1 : 0;
 }
 
 Poco::Net::Context::Ptr serverContext(const std::string& certFile, const std::string& keyFile) {

@@ -21,6 +21,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <fstream>
 #include <iostream>
 #include <thread>
@@ -89,6 +90,9 @@ struct ServiceApp::State {
     Router router;
     ServerOptions serverOptions;
     std::unique_ptr<Server> server;
+    std::unique_ptr<tls::ServerIdentity> identity;  // null without TLS
+    std::function<bool()> renewCertificate;        // true: a new self-signed pair was written
+    std::thread certificateRenewal;
     std::string dataDir, trustDir, portFile;
     std::atomic<bool> shuttingDown{false};
     std::thread watchdog;
@@ -233,11 +237,23 @@ int ServiceApp::main(const std::vector<std::string>&) {
         if (st.settings.flag("http.tls", true)) {
             std::string cert = st.settings.str("tls.cert_file", st.dataDir + "/tls/" + name_ + ".crt");
             std::string key = st.settings.str("tls.key_file", st.dataDir + "/tls/" + name_ + ".key");
-            tls::ensureSelfSigned(cert, key, {"localhost", "127.0.0.1", "::1", so.host}, "medbox " + name_);
+            const std::string trusted = st.trustDir + "/" + name_ + ".crt";
+            const std::vector<std::string> names{"localhost", "127.0.0.1", "::1", so.host};
+            const std::string commonName = "medbox " + name_;
+            st.renewCertificate = [cert, key, trusted, names, commonName] {
+                if (!tls::ensureSelfSigned(cert, key, names, commonName)) return false;
+                // Peers trust our certificate through the shared trust folder.
+                Poco::File(cert).copyTo(trusted);
+                ::chmod(trusted.c_str(), 0644);
+                return true;
+            };
+            if (!st.renewCertificate()) {  // a certificate installed by hand is trusted as it is now
+                Poco::File(cert).copyTo(trusted);
+                ::chmod(trusted.c_str(), 0644);
+            }
             so.tls = tls::serverContext(cert, key);
-            // Peers trust our certificate through the shared trust folder.
-            Poco::File(cert).copyTo(st.trustDir + "/" + name_ + ".crt");
-            ::chmod((st.trustDir + "/" + name_ + ".crt").c_str(), 0644);
+            st.identity = std::make_unique<tls::ServerIdentity>(cert, key);
+            st.identity->installIn(*so.tls);
         }
 
         std::string keyFile = st.settings.str("auth.key_file", st.dataDir + "/keys/" + name_ + ".key.pem");
@@ -333,6 +349,26 @@ int ServiceApp::main(const std::vector<std::string>&) {
     log->information("listening on %s (data %s)", where, st.dataDir);
     notify::ready("serving on " + where);
 
+    // A self-signed certificate is made anew 30 days before it expires and
+    // served from the next handshake on; checked twice a day.
+    if (st.identity) {
+        st.certificateRenewal = std::thread([&st, log] {
+            std::unique_lock lock(st.watchdogMutex);
+            while (!st.watchdogCv.wait_for(lock, std::chrono::hours(12), [&st] { return st.shuttingDown.load(); })) {
+                lock.unlock();
+                try {
+                    if (st.renewCertificate()) {
+                        st.identity->reload();
+                        log->notice("renewed the self-signed TLS certificate");
+                    }
+                } catch (const std::exception& e) {
+                    log->error("cannot renew the self-signed TLS certificate: %s", std::string(e.what()));
+                }
+                lock.lock();
+            }
+        });
+    }
+
     // Pet the watchdog only while the event loop turns: a wedged server is restarted.
     if (int64_t interval = notify::watchdogIntervalMs(); interval > 0) {
         st.watchdog = std::thread([&st, interval] {
@@ -353,6 +389,7 @@ int ServiceApp::main(const std::vector<std::string>&) {
     }
     st.watchdogCv.notify_all();
     if (st.watchdog.joinable()) st.watchdog.join();
+    if (st.certificateRenewal.joinable()) st.certificateRenewal.join();
     stopping();
     st.dispatcher->stop();
     if (st.revocationPoller) st.revocationPoller->stop();

@@ -68,7 +68,7 @@ describe('booking under concurrent clients', { skip: !hasService('booking') || !
 
   before(async () => {
     suite = await startSuite({ services: ['console', 'booking'], settings: { booking: { 'booking.demo_data': 'true' } } });
-    portal = suite.serviceToken('portal', { ttlSeconds: 600 });
+    portal = suite.serviceToken('portal');
     scheduler = await suite.staffToken(['scheduler']);
     const ca = fs.readFileSync(path.join(suite.dataDir, 'tls', 'booking.crt'));
     agent = new https.Agent({ keepAlive: false, maxSockets: CLIENTS * 2, ca });

@@ -218,7 +218,9 @@ describe('console API', () => {
       assert.equal(l.json.mustChangePassword, true);
       assert.deepEqual(l.json.roles, ['admin']);
       const t = l.json.token;
-      expectError(await api('GET', '/api/v1/users', { token: t }), 403, 'forbidden');
+      const refused = await api('GET', '/api/v1/users', { token: t });
+      expectError(refused, 403, 'forbidden');
+      assert.match(refused.json.error.message, /^change your password first/, 'says what to do, not which roles');
       expectError(await api('POST', '/api/v1/auth/totp/enroll', { token: t }), 403, 'forbidden');
       assert.equal((await api('GET', '/api/v1/me', { token: t })).status, 200);
       assert.equal((await api('GET', '/api/v1/roles', { token: t })).status, 200);

@@ -65,7 +65,7 @@ describe('storage failures', { skip }, () => {
     before(async () => {
       mountTmpfs(small, 'size=4m');
       suite = await startSuite({ services: ['console', 'booking'], settings: { booking: { 'db.path': `${small}/booking.db` } } });
-      portal = suite.serviceToken('portal', { ttlSeconds: 600 });
+      portal = suite.serviceToken('portal');
       scheduler = await suite.staffToken(['scheduler']);
       const dep = await suite.api('booking', 'POST', '/api/v1/departments', { token: scheduler, body: { name: '急诊科', code: 'ER' } });
       assert.equal(dep.status, 201, dep.text);

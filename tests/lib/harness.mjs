@@ -439,7 +439,7 @@ class Suite {
     const now = Math.floor(Date.now() / 1000);
     return signJwt(
       { alg: 'ES256', typ: 'JWT', kid: serviceName },
-      { iss: serviceName, sub: serviceName, aud: audience, typ: 'service', roles, iat: now, exp: now + ttlSeconds },
+      { iss: serviceName, sub: serviceName, aud: audience, typ: 'service', roles, iat: now, exp: now + ttlSeconds, jti: crypto.randomBytes(16).toString('hex') },
       key,
     );
   }

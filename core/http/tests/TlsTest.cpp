@@ -3,6 +3,7 @@
 #include "http/Tls.h"
 #include "testing/TempDir.h"
 
+#include <Poco/Crypto/X509Certificate.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServer.h>
@@ -10,6 +11,7 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/SecureServerSocket.h>
+#include <Poco/Net/SecureStreamSocket.h>
 #include <gtest/gtest.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
@@ -19,6 +21,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 using namespace medbox;
 
@@ -89,18 +92,88 @@ TEST(Tls, SelfSignedCertificateHasTheDocumentedShape) {
     EXPECT_TRUE(X509_get_key_usage(x) & KU_DIGITAL_SIGNATURE);
     int days = 0, secs = 0;
     ASSERT_EQ(ASN1_TIME_diff(&days, &secs, X509_get0_notBefore(x), X509_get0_notAfter(x)), 1);
-    EXPECT_GE(days, 3650);
-    EXPECT_LE(days, 3653);
+    EXPECT_LE(days, 398);  // browsers refuse longer server certificates
+    EXPECT_GE(days, 397);
     EVP_PKEY* pub = X509_get0_pubkey(x);
     ASSERT_NE(pub, nullptr);
     EXPECT_TRUE(EVP_PKEY_is_a(pub, "EC"));
     EXPECT_EQ(X509_verify(x, pub), 1);  // self-signed
     X509_free(x);
 
-    // Not replaced when it exists.
+    // Not replaced when it exists and is far from its expiry.
     std::string before = readFile(cert);
-    tls::ensureSelfSigned(cert, key, {"other"}, "other");
+    EXPECT_FALSE(tls::ensureSelfSigned(cert, key, {"other"}, "booking"));
     EXPECT_EQ(readFile(cert), before);
+}
+
+TEST(Tls, EachNameIsListedOnce) {
+    testutil::TempDir dir;
+    tls::ensureSelfSigned(dir.file("c.pem"), dir.file("k.pem"), {"localhost", "127.0.0.1", "::1", "127.0.0.1"}, "t");
+    X509* x = loadCert(dir.file("c.pem"));
+    ASSERT_NE(x, nullptr);
+    auto* names = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(x, NID_subject_alt_name, nullptr, nullptr));
+    ASSERT_NE(names, nullptr);
+    EXPECT_EQ(sk_GENERAL_NAME_num(names), 3);
+    GENERAL_NAMES_free(names);
+    X509_free(x);
+}
+
+// Ours is made anew within its renewal window; a certificate the hospital
+// installed (another issuer or name) is never touched.
+TEST(Tls, OnlyOurOwnCertificateIsRenewedNearItsExpiry) {
+    testutil::TempDir dir;
+    const std::string cert = dir.file("c.pem"), key = dir.file("k.pem");
+    ASSERT_TRUE(tls::ensureSelfSigned(cert, key, {"localhost"}, "medbox booking"));
+    const std::string first = readFile(cert);
+    EXPECT_FALSE(tls::ensureSelfSigned(cert, key, {"localhost"}, "medbox booking"));
+    // Seen from 398 days ahead it is about to expire: renewed.
+    EXPECT_TRUE(tls::ensureSelfSigned(cert, key, {"localhost"}, "medbox booking", 398LL * 86'400));
+    EXPECT_NE(readFile(cert), first);
+    // Another common name: the hospital's own certificate, left alone.
+    const std::string installed = readFile(cert);
+    EXPECT_FALSE(tls::ensureSelfSigned(cert, key, {"localhost"}, "medbox portal", 398LL * 86'400));
+    EXPECT_EQ(readFile(cert), installed);
+}
+
+// A renewed certificate is presented from the next handshake on, without
+// restarting the server.
+TEST(Tls, ServerIdentityPresentsTheRenewedCertificate) {
+    testutil::TempDir dir;
+    const std::string cert = dir.file("c.pem"), key = dir.file("k.pem");
+    tls::ensureSelfSigned(cert, key, {"127.0.0.1"}, "medbox t");
+    auto ctx = tls::serverContext(cert, key);
+    tls::ServerIdentity identity(cert, key);
+    identity.installIn(*ctx);
+    Poco::Net::SecureServerSocket listener(Poco::Net::SocketAddress("127.0.0.1", 0), 8, ctx);
+    auto presented = [&] {
+        std::string serial;
+        std::thread server([&] {
+            Poco::Net::StreamSocket s = listener.acceptConnection();
+            char b;
+            try {
+                s.receiveBytes(&b, 1);  // completes the handshake
+            } catch (const Poco::Exception&) {
+            }
+        });
+        Poco::Net::Context::Ptr client = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", Poco::Net::Context::VERIFY_NONE);
+        Poco::Net::SecureStreamSocket c(listener.address(), client);
+        c.completeHandshake();
+        Poco::Crypto::X509Certificate peer = c.peerCertificate();
+        serial = peer.serialNumber();
+        c.sendBytes("x", 1);
+        server.join();
+        return serial;
+    };
+    const std::string before = presented();
+    ASSERT_TRUE(tls::ensureSelfSigned(cert, key, {"127.0.0.1"}, "medbox t", 398LL * 86'400));
+    EXPECT_EQ(presented(), before) << "files changed, identity not reloaded yet";
+    identity.reload();
+    const std::string after = presented();
+    EXPECT_NE(after, before);
+    // A broken file keeps the old pair serving.
+    std::ofstream(cert) << "not a certificate";
+    EXPECT_THROW(identity.reload(), std::runtime_error);
+    EXPECT_EQ(presented(), after);
 }
 
 TEST(Tls, ContextsFollowMozillaIntermediate) {

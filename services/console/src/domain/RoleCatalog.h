@@ -4,6 +4,7 @@
 // invent at run time would grant nothing, and a typo would silently grant
 // nothing too. docs/security.md lists what each role may do and which services
 // honour it; keep the two in step. Immutable, safe from any thread.
+#include "auth/Principal.h"
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,11 +18,11 @@ struct RoleInfo {
     bool available;                          // false: reserved, the features come later
 };
 
-// Put into a token instead of the user's roles while the user must change
-// their password: only /auth/password, /auth/refresh, /me and /roles admit it,
-// so a password an admin set (and therefore knows) opens nothing else. Not
-// assignable to users.
-inline constexpr std::string_view kMustChangePasswordRole = "must_change_password";
+// kMustChangePasswordRole (core/auth/Principal.h) is put into a token
+// instead of the user's roles while the user must change their password:
+// only /auth/password, /auth/refresh, /me and /roles admit it, so a password
+// an admin set (and therefore knows) opens nothing else. Not assignable.
+using medbox::kMustChangePasswordRole;
 
 class RoleCatalog {
 public:
