@@ -3,8 +3,9 @@
 #include "auth/RevocationPoller.h"
 #include "http/ApiError.h"
 #include "http/Server.h"
-#include "http/Tls.h"
 #include "log/Log.h"
+#include "net/TcpListener.h"
+#include "net/Tls.h"
 #include "outbox/Outbox.h"
 #include "util/Files.h"
 
@@ -88,6 +89,7 @@ struct ServiceApp::State {
     Router router;
     ServerOptions serverOptions;
     std::unique_ptr<Server> server;
+    std::vector<std::unique_ptr<net::TcpListener>> listeners;  // beside the server (addListener)
     std::string dataDir, trustDir, portFile;
     std::atomic<bool> shuttingDown{false};
     std::thread watchdog;
@@ -134,6 +136,8 @@ void ServiceApp::handleSet(const std::string&, const std::string& value) {
 
 void ServiceApp::initialize(Poco::Util::Application& self) { ServerApplication::initialize(self); }
 void ServiceApp::uninitialize() { ServerApplication::uninitialize(); }
+
+void ServiceApp::addListener(std::unique_ptr<net::TcpListener> listener) { s_->listeners.push_back(std::move(listener)); }
 
 void ServiceApp::registerCoreRoutes() {
     auto& st = *s_;
@@ -318,6 +322,23 @@ int ServiceApp::main(const std::vector<std::string>&) {
                   << st.serverOptions.port << ": " << e.what() << std::endl;
         return kExitSoftware;
     }
+    for (auto& l : st.listeners) {
+        const auto& lo = l->options();
+        std::string failed;
+        try {
+            l->start();
+        } catch (const Poco::Exception& e) {
+            failed = e.displayText();
+        } catch (const std::exception& e) {
+            failed = e.what();
+        }
+        if (!failed.empty()) {
+            std::cerr << "medbox-" << name_ << ": cannot listen (" << lo.name << ") on " << lo.host << ":" << lo.port
+                      << ": " << failed << std::endl;
+            return kExitSoftware;
+        }
+        log->information("%s listening on %s:%d", lo.name, lo.host, l->port());
+    }
     st.dispatcher->start();
     if (st.revocationPoller) st.revocationPoller->start();
     started(*st.ctx);
@@ -331,7 +352,10 @@ int ServiceApp::main(const std::vector<std::string>&) {
         st.watchdog = std::thread([&st, interval] {
             std::unique_lock lock(st.watchdogMutex);
             while (!st.shuttingDown) {
-                if (steadyMs() - st.server->lastLoopMs() < interval) notify::watchdog();
+                // Every loop must have turned: a wedged HTTP or TCP listener alike gets the service restarted.
+                int64_t oldest = st.server->lastLoopMs();
+                for (const auto& l : st.listeners) oldest = std::min(oldest, l->lastLoopMs());
+                if (steadyMs() - oldest < interval) notify::watchdog();
                 st.watchdogCv.wait_for(lock, std::chrono::milliseconds(interval / 3));
             }
         });
@@ -346,6 +370,7 @@ int ServiceApp::main(const std::vector<std::string>&) {
     }
     st.watchdogCv.notify_all();
     if (st.watchdog.joinable()) st.watchdog.join();
+    for (auto& l : st.listeners) l->stop();
     stopping();
     st.dispatcher->stop();
     if (st.revocationPoller) st.revocationPoller->stop();
