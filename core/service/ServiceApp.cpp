@@ -7,6 +7,7 @@
 #include "net/TcpListener.h"
 #include "net/Tls.h"
 #include "outbox/Outbox.h"
+#include "service/Watchdog.h"
 #include "util/Files.h"
 
 #include <Poco/File.h>
@@ -352,10 +353,9 @@ int ServiceApp::main(const std::vector<std::string>&) {
         st.watchdog = std::thread([&st, interval] {
             std::unique_lock lock(st.watchdogMutex);
             while (!st.shuttingDown) {
-                // Every loop must have turned: a wedged HTTP or TCP listener alike gets the service restarted.
-                int64_t oldest = st.server->lastLoopMs();
-                for (const auto& l : st.listeners) oldest = std::min(oldest, l->lastLoopMs());
-                if (steadyMs() - oldest < interval) notify::watchdog();
+                std::vector<int64_t> loops{st.server->lastLoopMs()};
+                for (const auto& l : st.listeners) loops.push_back(l->lastLoopMs());
+                if (everyLoopTurned(steadyMs(), interval, loops)) notify::watchdog();
                 st.watchdogCv.wait_for(lock, std::chrono::milliseconds(interval / 3));
             }
         });
