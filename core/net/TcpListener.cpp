@@ -141,9 +141,12 @@ void TcpListener::acceptLoop() {
             socklen_t len = sizeof sa;
             const int fd = ::accept4(listenFd, reinterpret_cast<sockaddr*>(&sa), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
             if (fd < 0) {
-                // EAGAIN: all taken; the rest (ECONNABORTED, EMFILE...) concern one connection, not the listener.
-                if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)
-                    log_.error("accept failed: %s", std::string(std::strerror(errno)));
+                const int e = errno;
+                if (e == EAGAIN || e == EWOULDBLOCK || e == EINTR || e == ECONNABORTED) break;
+                // Out of descriptors or memory: the connection stays queued and
+                // the socket readable; pause rather than spin on it.
+                report(Peer{"?", 0}, std::string("accept failed: ") + std::strerror(e));
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
                 break;
             }
             Peer peer{Poco::Net::SocketAddress(reinterpret_cast<sockaddr*>(&sa), len).toString(), nextId_++};
@@ -158,7 +161,14 @@ void TcpListener::acceptLoop() {
             Connection& ref = *c;
             std::lock_guard lock(mutex_);
             connections_.push_back(std::move(c));
-            ref.thread = std::thread([this, &ref] { serve(ref); });
+            try {
+                ref.thread = std::thread([this, &ref] { serve(ref); });
+            } catch (const std::system_error& e) {  // out of threads: this connection only
+                const Peer who = ref.peer;
+                ::close(fd);
+                connections_.pop_back();
+                report(who, std::string("refused: cannot start a thread: ") + e.what());
+            }
         }
     }
 }
