@@ -1,5 +1,7 @@
 # Build helpers shared by every service.
 
+include("${CMAKE_CURRENT_LIST_DIR}/fuzz.cmake")  # medbox_fuzz(): libFuzzer targets
+
 # medbox_embed(TARGET NAMESPACE FILES...)
 # Compiles files (migrations, web assets, openapi.json) into the binary so a
 # service is one self-contained file; exposes them through core/service/Resources.h

@@ -1,7 +1,7 @@
 #include "auth/RevocationPoller.h"
 
 #include "auth/Tokens.h"
-#include "http/Tls.h"
+#include "net/Tls.h"
 #include "metrics/Metrics.h"
 
 #include <Poco/JSON/Array.h>

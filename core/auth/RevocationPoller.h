@@ -8,7 +8,7 @@
 // service but the console runs one; ServiceApp starts and stops it.
 // See docs/security.md, "Revocation".
 #include "auth/RevocationSet.h"
-#include "http/HttpClient.h"
+#include "net/HttpClient.h"
 #include "time/Clock.h"
 #include <Poco/Logger.h>
 #include <Poco/Net/Context.h>

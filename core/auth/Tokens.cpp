@@ -226,6 +226,11 @@ std::optional<Principal> TokenVerifier::verify(const std::string& jwt, std::stri
             key = it->second;
         }
 
+        // An ES256 signature is r||s, 64 bytes. Checked before Poco sees it:
+        // Poco 1.11's ECDSASignature leaks its ECDSA_SIG when it refuses a
+        // malformed one, 16 bytes per request anyone can send (found by core/auth/fuzz).
+        if (auto sig = base64UrlDecode(std::string_view(jwt).substr(dot2 + 1)); !sig || sig->size() != 64)
+            return fail("malformed signature");
         Poco::JWT::Signer signer(key);
         signer.setAlgorithms({kAlgorithm});
         Poco::JWT::Token token;

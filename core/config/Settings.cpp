@@ -51,7 +51,14 @@ public:
             if (!prefix.empty()) out.push_back(prefix);
             return;
         }
-        for (const auto& c : children) leafKeys(prefix.empty() ? c : prefix + "." + c, out);
+        for (const auto& c : children) {
+            // Poco gives the empty part of ".a" or "a..b" as an empty child,
+            // which recursed until the stack overflowed (found by core/config/fuzz).
+            if (c.empty())
+                throw ConfigError("a configuration key with an empty part" +
+                                  (prefix.empty() ? std::string() : " below '" + prefix + "'") + " (from " + origin_ + ")");
+            leafKeys(prefix.empty() ? c : prefix + "." + c, out);
+        }
     }
 
 protected:

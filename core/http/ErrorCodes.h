@@ -1,7 +1,9 @@
 #pragma once
 // The one table of error codes: its code is what API clients see in
 // {"error":{"code","message","field"}}, what logs print, and it fixes the
-// HTTP status. Add a row here rather than inventing a code at a call site.
+// HTTP status and the HL7 v2 acknowledgement code (MSA-1) of a NAK, so domain
+// code throws one error whatever protocol carried the request. Add a row here
+// rather than inventing a code at a call site. The rule for AE/AR: docs/errors.md.
 #include <string_view>
 
 namespace medbox {
@@ -46,11 +48,22 @@ enum class Err {
     UnitTimeout,         // 504 the job did not finish in time (systemd keeps running it)
 };
 
+// HL7 v2 table 0008, original mode (MSA-1 of the NAK; the code also goes to ERR-5).
+enum class Hl7Ack {
+    AE,  // application error: the message was processed; its content is wrong or conflicts with the data
+    AR,  // application reject: not processed (malformed, not supported, not allowed, or we cannot now)
+};
+
 struct ErrInfo {
     std::string_view code;  // snake_case, stable, documented
-    int status;
+    int status;             // HTTP
+    Hl7Ack ack;             // HL7 v2 MSA-1
 };
 
 const ErrInfo& errInfo(Err e);
+// "AE" or "AR", as written in MSA-1.
+std::string_view hl7AckText(Hl7Ack ack);
+// The last kind in the table, so tests can walk every row.
+constexpr Err kLastErr = Err::UnitTimeout;
 
 }  // namespace medbox

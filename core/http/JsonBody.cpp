@@ -3,6 +3,7 @@
 #include "http/ApiError.h"
 
 #include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -34,6 +35,19 @@ bool hasControl(const std::string& s) {
 }
 
 }  // namespace
+
+JsonBody JsonBody::parse(const std::string& text) {
+    if (text.empty()) throw ApiError(Err::BadRequest, "request body is empty; a JSON object is expected");
+    Poco::JSON::Parser parser;
+    Poco::Dynamic::Var v;
+    try {
+        v = parser.parse(text);
+    } catch (const Poco::Exception& e) {
+        throw ApiError(Err::BadRequest, "request body is not valid JSON: " + e.message());
+    }
+    if (v.type() != typeid(Poco::JSON::Object::Ptr)) throw ApiError(Err::BadRequest, "request body must be a JSON object");
+    return JsonBody(v.extract<Poco::JSON::Object::Ptr>());
+}
 
 bool isDate(const std::string& s) {
     int y, m, d;

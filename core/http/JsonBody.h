@@ -13,6 +13,10 @@ namespace medbox {
 class JsonBody {
 public:
     explicit JsonBody(Poco::JSON::Object::Ptr obj, std::string prefix = {});
+    // A request body as sent: throws ApiError(BadRequest) unless it is one
+    // JSON object. The only way a body's bytes become a JsonBody (Request::json,
+    // core/http/fuzz/JsonBodyFuzz.cpp).
+    static JsonBody parse(const std::string& text);
 
     // Rejects any field not in the list (UnknownField).
     void allowOnly(const std::vector<std::string>& fields) const;

@@ -3,7 +3,6 @@
 #include "http/ApiError.h"
 #include "http/JsonText.h"
 
-#include <Poco/JSON/Parser.h>
 #include <Poco/URI.h>
 
 #include <charconv>
@@ -66,17 +65,7 @@ JsonBody Request::json() {
     const std::string* ct = head_.find("Content-Type");
     if (!ct || ct->rfind("application/json", 0) != 0)
         throw ApiError(Err::UnsupportedMedia, "Content-Type must be application/json");
-    const std::string& text = body_;
-    if (text.empty()) throw ApiError(Err::BadRequest, "request body is empty; a JSON object is expected");
-    Poco::JSON::Parser parser;
-    Poco::Dynamic::Var v;
-    try {
-        v = parser.parse(text);
-    } catch (const Poco::Exception& e) {
-        throw ApiError(Err::BadRequest, "request body is not valid JSON: " + e.message());
-    }
-    if (v.type() != typeid(Poco::JSON::Object::Ptr)) throw ApiError(Err::BadRequest, "request body must be a JSON object");
-    return JsonBody(v.extract<Poco::JSON::Object::Ptr>());
+    return JsonBody::parse(body_);
 }
 
 std::string Request::actor() const {

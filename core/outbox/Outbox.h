@@ -6,7 +6,7 @@
 // Receivers are idempotent: Inbox::accept() records each message id once.
 // See docs/outbox.md.
 #include "db/Database.h"
-#include "http/HttpClient.h"
+#include "net/HttpClient.h"
 #include "time/Clock.h"
 #include <Poco/JSON/Object.h>
 #include <atomic>

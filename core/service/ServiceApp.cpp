@@ -3,9 +3,11 @@
 #include "auth/RevocationPoller.h"
 #include "http/ApiError.h"
 #include "http/Server.h"
-#include "http/Tls.h"
 #include "log/Log.h"
+#include "net/TcpListener.h"
+#include "net/Tls.h"
 #include "outbox/Outbox.h"
+#include "service/Watchdog.h"
 #include "util/Files.h"
 
 #include <Poco/File.h>
@@ -93,6 +95,7 @@ struct ServiceApp::State {
     std::unique_ptr<tls::ServerIdentity> identity;  // null without TLS
     std::function<bool()> renewCertificate;        // true: a new self-signed pair was written
     std::thread certificateRenewal;
+    std::vector<std::unique_ptr<net::TcpListener>> listeners;  // beside the server (addListener)
     std::string dataDir, trustDir, portFile;
     std::atomic<bool> shuttingDown{false};
     std::thread watchdog;
@@ -139,6 +142,8 @@ void ServiceApp::handleSet(const std::string&, const std::string& value) {
 
 void ServiceApp::initialize(Poco::Util::Application& self) { ServerApplication::initialize(self); }
 void ServiceApp::uninitialize() { ServerApplication::uninitialize(); }
+
+void ServiceApp::addListener(std::unique_ptr<net::TcpListener> listener) { s_->listeners.push_back(std::move(listener)); }
 
 void ServiceApp::registerCoreRoutes() {
     auto& st = *s_;
@@ -341,6 +346,23 @@ int ServiceApp::main(const std::vector<std::string>&) {
                   << st.serverOptions.port << ": " << e.what() << std::endl;
         return kExitSoftware;
     }
+    for (auto& l : st.listeners) {
+        const auto& lo = l->options();
+        std::string failed;
+        try {
+            l->start();
+        } catch (const Poco::Exception& e) {
+            failed = e.displayText();
+        } catch (const std::exception& e) {
+            failed = e.what();
+        }
+        if (!failed.empty()) {
+            std::cerr << "medbox-" << name_ << ": cannot listen (" << lo.name << ") on " << lo.host << ":" << lo.port
+                      << ": " << failed << std::endl;
+            return kExitSoftware;
+        }
+        log->information("%s listening on %s:%d", lo.name, lo.host, l->port());
+    }
     st.dispatcher->start();
     if (st.revocationPoller) st.revocationPoller->start();
     started(*st.ctx);
@@ -374,7 +396,9 @@ int ServiceApp::main(const std::vector<std::string>&) {
         st.watchdog = std::thread([&st, interval] {
             std::unique_lock lock(st.watchdogMutex);
             while (!st.shuttingDown) {
-                if (steadyMs() - st.server->lastLoopMs() < interval) notify::watchdog();
+                std::vector<int64_t> loops{st.server->lastLoopMs()};
+                for (const auto& l : st.listeners) loops.push_back(l->lastLoopMs());
+                if (everyLoopTurned(steadyMs(), interval, loops)) notify::watchdog();
                 st.watchdogCv.wait_for(lock, std::chrono::milliseconds(interval / 3));
             }
         });
@@ -390,6 +414,7 @@ int ServiceApp::main(const std::vector<std::string>&) {
     st.watchdogCv.notify_all();
     if (st.watchdog.joinable()) st.watchdog.join();
     if (st.certificateRenewal.joinable()) st.certificateRenewal.join();
+    for (auto& l : st.listeners) l->stop();
     stopping();
     st.dispatcher->stop();
     if (st.revocationPoller) st.revocationPoller->stop();

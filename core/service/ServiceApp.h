@@ -19,6 +19,9 @@
 namespace medbox {
 
 class Server;
+namespace net {
+class TcpListener;
+}
 
 class ServiceApp : public Poco::Util::ServerApplication {
 public:
@@ -41,6 +44,12 @@ protected:
     // console) and fills ctx.revocations itself; every other service copies
     // that list from the console (auth.console_url, core/auth/RevocationPoller.h).
     virtual bool ownsRevocations() const { return false; }
+    // Another listener beside the HTTP server (an MLLP port, a HIS socket;
+    // core/net/TcpListener.h, docs/tcp-listener.md), added from configure()
+    // or registerRoutes(). ServiceApp starts it after the HTTP server (a port
+    // it cannot bind stops the start, as for HTTP), pets the watchdog only
+    // while its accept loop turns too, and stops it first at exit.
+    void addListener(std::unique_ptr<net::TcpListener> listener);
 
     void initialize(Poco::Util::Application& self) override;
     void uninitialize() override;

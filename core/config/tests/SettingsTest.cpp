@@ -158,3 +158,14 @@ TEST(Settings, ExceptionDisplaysAsConfigurationError) {
     ConfigError e("x: bad");
     EXPECT_EQ(e.displayText(), "Configuration error: x: bad");
 }
+
+// Found by the fuzz target: a key with an empty part overflowed the stack.
+TEST(Settings, AKeyWithAnEmptyPartIsAConfigErrorNotACrash) {
+    testutil::TempDir dir;
+    for (const char* text : {".h = 1\n", "a..b = 1\n", "a. = 1\n"}) {
+        writeFile(dir.file("s.properties"), text);
+        Settings s;
+        s.loadFile(dir.file("s.properties"));
+        EXPECT_THROW(s.rejectUnknownKeys(), ConfigError) << text;
+    }
+}

@@ -11,7 +11,7 @@ using namespace medbox;
 // where two errors deliberately share a name, and statuses must be errors.
 TEST(ErrorCodes, EveryCodeHasAnErrorStatusAndAName) {
     std::set<std::string> names;
-    for (int i = 0; i <= static_cast<int>(Err::UnitTimeout); ++i) {
+    for (int i = 0; i <= static_cast<int>(kLastErr); ++i) {
         const auto& info = errInfo(static_cast<Err>(i));
         EXPECT_GE(info.status, 400) << info.code;
         EXPECT_LT(info.status, 600) << info.code;
@@ -29,4 +29,35 @@ TEST(ErrorCodes, KnownRows) {
     EXPECT_EQ(errInfo(Err::UnitFailed).code, "unit_failed");
     EXPECT_EQ(errInfo(Err::UnitFailed).status, 502);
     EXPECT_EQ(errInfo(Err::UnitTimeout).status, 504);
+}
+
+// The HL7 bridge answers a NAK from the same error: every kind has an
+// acknowledgement code, and the rule of docs/errors.md holds row by row.
+TEST(ErrorCodes, EveryKindHasAnHl7AcknowledgementFollowingTheRule) {
+    for (int i = 0; i <= static_cast<int>(kLastErr); ++i) {
+        const auto& info = errInfo(static_cast<Err>(i));
+        const auto text = hl7AckText(info.ack);
+        EXPECT_TRUE(text == "AE" || text == "AR") << info.code;
+        // We could not process anything (5xx): the same message may be sent again later.
+        if (info.status >= 500) {
+            EXPECT_EQ(info.ack, Hl7Ack::AR) << info.code;
+        }
+        // A conflict with the data is an error found while processing.
+        if (info.status == 409) {
+            EXPECT_EQ(info.ack, Hl7Ack::AE) << info.code;
+        }
+    }
+    EXPECT_EQ(hl7AckText(Hl7Ack::AE), "AE");
+    EXPECT_EQ(hl7AckText(Hl7Ack::AR), "AR");
+}
+
+TEST(ErrorCodes, MalformedOrRefusedInputIsRejectedAndWrongContentIsAnError) {
+    // Refused before the content is looked at: AR.
+    for (Err e : {Err::BadRequest, Err::PayloadTooLarge, Err::UnsupportedMedia, Err::MethodNotAllowed,
+                  Err::Unauthenticated, Err::Forbidden, Err::RateLimited, Err::Internal, Err::Unavailable})
+        EXPECT_EQ(errInfo(e).ack, Hl7Ack::AR) << errInfo(e).code;
+    // Processed, and the content is wrong or conflicts with the data: AE.
+    for (Err e : {Err::InvalidField, Err::MissingField, Err::UnknownField, Err::NotFound, Err::Conflict,
+                  Err::IdempotencyMismatch, Err::SlotFull, Err::NoShowBlocked, Err::ScheduleStopped})
+        EXPECT_EQ(errInfo(e).ack, Hl7Ack::AE) << errInfo(e).code;
 }

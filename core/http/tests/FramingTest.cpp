@@ -2,7 +2,7 @@
 // never run as the next request, requests that cannot be framed one way are
 // refused with the documented error shape and the connection closed.
 #include "http/Server.h"
-#include "http/Tls.h"
+#include "net/Tls.h"
 #include "testing/TempDir.h"
 
 #include <Poco/Net/Context.h>

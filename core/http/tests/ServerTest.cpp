@@ -272,7 +272,7 @@ TEST_F(ServerTest, MetricsCountRequestsPerRoute) {
     EXPECT_NE(text.find("medbox_http_requests_total{route=\"unmatched\",code=\"4xx\"} 1"), std::string::npos) << text;
 }
 
-#include "http/Tls.h"
+#include "net/Tls.h"
 #include "testing/TempDir.h"
 
 #include <Poco/Net/HTTPSClientSession.h>

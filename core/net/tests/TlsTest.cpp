@@ -1,6 +1,6 @@
 #include "auth/Tokens.h"
-#include "http/HttpClient.h"
-#include "http/Tls.h"
+#include "net/HttpClient.h"
+#include "net/Tls.h"
 #include "testing/TempDir.h"
 
 #include <Poco/Crypto/X509Certificate.h>

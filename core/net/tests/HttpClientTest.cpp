@@ -1,4 +1,4 @@
-#include "http/HttpClient.h"
+#include "net/HttpClient.h"
 
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>

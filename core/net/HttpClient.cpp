@@ -1,4 +1,4 @@
-#include "http/HttpClient.h"
+#include "net/HttpClient.h"
 
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>

@@ -1,4 +1,4 @@
-#include "http/Tls.h"
+#include "net/Tls.h"
 #include "util/Files.h"
 
 #include <Poco/File.h>
