@@ -132,8 +132,8 @@ BookingResult Appointments::book(const Caller& who, const BookingRequest& r) {
         a.createdBy = who.actor;
         a.createdAt = now;
         a.id = id = store::insertAppointment(c, a);
-        env_.enqueueIn(tx, messages::kHisbridge, messages::kCreated, messages::created(a, s, env_.time));
-        env_.auditIn(tx, who.actor, "booking.create", "appointment:" + idText(id),
+        env_.effects.sendIn(tx, messages::kHisbridge, messages::kCreated, messages::created(a, s, env_.time));
+        env_.effects.auditIn(tx, who.actor, "booking.create", "appointment:" + idText(id),
                      json::ObjectWriter()
                          .number("scheduleId", s.id)
                          .number("slotId", slot.id)
@@ -155,7 +155,7 @@ Appointment Appointments::get(int64_t id) const {
 }
 
 void Appointments::auditView(const Caller& who, int64_t id) {
-    env_.db.write([&](db::Tx& tx) { env_.auditIn(tx, who.actor, "booking.appointment_view", "appointment:" + idText(id)); });
+    env_.db.write([&](db::Tx& tx) { env_.effects.auditIn(tx, who.actor, "booking.appointment_view", "appointment:" + idText(id)); });
 }
 
 std::vector<Appointment> Appointments::ofPatient(const std::string& documentType,
@@ -182,12 +182,12 @@ Appointment Appointments::cancel(const Caller& who, int64_t id, const std::strin
                                                    " minutes before the slot starts)");
         store::markCancelled(c, id, "cancelled", reason, now);
         store::freePlace(c, a->slotId);
-        env_.enqueueIn(tx, messages::kHisbridge, messages::kCancelled,
+        env_.effects.sendIn(tx, messages::kHisbridge, messages::kCancelled,
                        messages::cancelled(*a, who.portal ? "patient" : "desk", now, env_.time));
         auto detail = jsonObject();
         detail->set("scheduleId", a->scheduleId);
         detail->set("slotId", a->slotId);
-        env_.auditIn(tx, who.actor, "booking.cancel", "appointment:" + idText(id), detail);
+        env_.effects.auditIn(tx, who.actor, "booking.cancel", "appointment:" + idText(id), detail);
         env_.cache.invalidateAfter(tx);
     });
     return get(id);
@@ -215,7 +215,7 @@ Appointment Appointments::checkIn(const Caller& who, int64_t id) {
         auto detail = jsonObject();
         detail->set("scheduleId", a->scheduleId);
         detail->set("queueNo", queueNo);
-        env_.auditIn(tx, who.actor, "booking.check_in", "appointment:" + idText(id), detail);
+        env_.effects.auditIn(tx, who.actor, "booking.check_in", "appointment:" + idText(id), detail);
     });
     return get(id);
 }

@@ -21,7 +21,7 @@ Department Catalogue::createDepartment(const Caller& who, Department d) {
         d.id = store::insertDepartment(tx.conn(), d, env_.now());
         auto detail = jsonObject();
         detail->set("code", d.code);
-        env_.auditIn(tx, who.actor, "booking.department_create", "department:" + std::to_string(d.id), detail);
+        env_.effects.auditIn(tx, who.actor, "booking.department_create", "department:" + std::to_string(d.id), detail);
         env_.cache.invalidateAfter(tx);
     });
     return d;
@@ -38,7 +38,7 @@ Department Catalogue::updateDepartment(const Caller& who, Department d) {
         auto detail = jsonObject();
         detail->set("code", d.code);
         detail->set("active", d.active);
-        env_.auditIn(tx, who.actor, "booking.department_update", "department:" + std::to_string(d.id), detail);
+        env_.effects.auditIn(tx, who.actor, "booking.department_update", "department:" + std::to_string(d.id), detail);
         env_.cache.invalidateAfter(tx);
     });
     return d;
@@ -72,7 +72,7 @@ Doctor Catalogue::createDoctor(const Caller& who, Doctor d) {
         d.id = store::insertDoctor(tx.conn(), d, env_.now());
         auto detail = jsonObject();
         detail->set("departmentId", d.departmentId);
-        env_.auditIn(tx, who.actor, "booking.doctor_create", "doctor:" + std::to_string(d.id), detail);
+        env_.effects.auditIn(tx, who.actor, "booking.doctor_create", "doctor:" + std::to_string(d.id), detail);
         env_.cache.invalidateAfter(tx);
     });
     return doctor(d.id);
@@ -89,7 +89,7 @@ Doctor Catalogue::updateDoctor(const Caller& who, Doctor d) {
         auto detail = jsonObject();
         detail->set("departmentId", d.departmentId);
         detail->set("active", d.active);
-        env_.auditIn(tx, who.actor, "booking.doctor_update", "doctor:" + std::to_string(d.id), detail);
+        env_.effects.auditIn(tx, who.actor, "booking.doctor_update", "doctor:" + std::to_string(d.id), detail);
         env_.cache.invalidateAfter(tx);
     });
     return doctor(d.id);

@@ -97,7 +97,7 @@ Schedule Schedules::create(const Caller& who, const ScheduleInput& in) {
         s.feeCents = in.feeCents;
         id = store::insertSchedule(c, s, env_.now());
         insertPlan(c, id, plan);
-        env_.auditIn(tx, who.actor, "booking.schedule_create", "schedule:" + idText(id), scheduleDetail(in));
+        env_.effects.auditIn(tx, who.actor, "booking.schedule_create", "schedule:" + idText(id), scheduleDetail(in));
         env_.cache.invalidateAfter(tx);
     });
     return get(id);
@@ -149,7 +149,7 @@ Schedule Schedules::update(const Caller& who, int64_t id, const ScheduleInput& i
         detail->set("doctorId", s->doctorId);
         detail->set("date", s->date);
         detail->set("session", s->session);
-        env_.auditIn(tx, who.actor, "booking.schedule_update", "schedule:" + idText(id), detail);
+        env_.effects.auditIn(tx, who.actor, "booking.schedule_update", "schedule:" + idText(id), detail);
         env_.cache.invalidateAfter(tx);
     });
     return get(id);
@@ -167,7 +167,7 @@ void Schedules::remove(const Caller& who, int64_t id) {
         detail->set("doctorId", s->doctorId);
         detail->set("date", s->date);
         detail->set("session", s->session);
-        env_.auditIn(tx, who.actor, "booking.schedule_delete", "schedule:" + idText(id), detail);
+        env_.effects.auditIn(tx, who.actor, "booking.schedule_delete", "schedule:" + idText(id), detail);
         env_.cache.invalidateAfter(tx);
     });
 }
@@ -185,9 +185,9 @@ Schedule Schedules::stop(const Caller& who, int64_t id, const std::string& reaso
         for (const Appointment& a : store::appointmentsOfSchedule(c, id)) {
             if (a.status != "booked" && a.status != "checked_in" && a.status != "called") continue;
             store::markCancelled(c, a.id, "stopped", reason, now);
-            env_.enqueueIn(tx, messages::kPortal, messages::kStopClinicNotice,
+            env_.effects.sendIn(tx, messages::kPortal, messages::kStopClinicNotice,
                            messages::stopClinicNotice(a, reason, env_.time));
-            env_.enqueueIn(tx, messages::kHisbridge, messages::kCancelled,
+            env_.effects.sendIn(tx, messages::kHisbridge, messages::kCancelled,
                            messages::cancelled(a, "stop_clinic", now, env_.time));
             ++cancelled;
         }
@@ -196,7 +196,7 @@ Schedule Schedules::stop(const Caller& who, int64_t id, const std::string& reaso
         auto detail = jsonObject();
         detail->set("reason", reason);
         detail->set("cancelled", cancelled);
-        env_.auditIn(tx, who.actor, "booking.schedule_stop", "schedule:" + idText(id), detail);
+        env_.effects.auditIn(tx, who.actor, "booking.schedule_stop", "schedule:" + idText(id), detail);
         env_.cache.invalidateAfter(tx);
     });
     if (cancelledOut) *cancelledOut = cancelled;
@@ -230,7 +230,7 @@ CloseResult Schedules::close(const Caller& who, int64_t id) {
         detail->set("noShows", r.noShows);
         detail->set("unserved", r.unserved);
         detail->set("completed", r.completed);
-        env_.auditIn(tx, who.actor, "booking.schedule_close", "schedule:" + idText(id), detail);
+        env_.effects.auditIn(tx, who.actor, "booking.schedule_close", "schedule:" + idText(id), detail);
         env_.cache.invalidateAfter(tx);
     });
     return r;
