@@ -53,7 +53,7 @@ QueueState Queue::callNext(const Caller& who, const std::string& room) {
         const Appointment& next = q.waiting.front();
         store::markCalled(c, next.id, now);
         env_.effects.auditIn(tx, who.actor, "booking.queue_call", "appointment:" + std::to_string(next.id),
-                     queueDetail(room, next));
+                             queueDetail(room, next));
         out = read(c, room, date);
     });
     return out;
@@ -69,7 +69,7 @@ QueueState Queue::recall(const Caller& who, const std::string& room) {
         if (!current) throw ApiError(Err::QueueEmpty, "nobody is being called in room " + room);
         store::markCalled(c, current->id, env_.now());
         env_.effects.auditIn(tx, who.actor, "booking.queue_recall", "appointment:" + std::to_string(current->id),
-                     queueDetail(room, *current));
+                             queueDetail(room, *current));
         out = read(c, room, date);
     });
     return out;
@@ -90,7 +90,7 @@ QueueState Queue::pass(const Caller& who, const std::string& room) {
                                         env_.rules.passRequeueAfter);
         for (size_t i = 0; i < order.size(); ++i) store::setQueuePos(c, order[i], static_cast<int64_t>(i) + 1);
         env_.effects.auditIn(tx, who.actor, "booking.queue_pass", "appointment:" + std::to_string(current->id),
-                     queueDetail(room, *current));
+                             queueDetail(room, *current));
         out = read(c, room, date);
     });
     return out;
