@@ -9,6 +9,11 @@
 
 namespace medbox::console {
 
+// The audit actor of a staff member acting on their own account.
+inline std::string staffActor(const std::string& username) { return "staff:" + username; }
+// The audit target of an account.
+inline std::string userTarget(const std::string& username) { return "user:" + username; }
+
 inline std::string detail(std::initializer_list<std::pair<const char*, Poco::Dynamic::Var>> fields) {
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
     for (const auto& [k, v] : fields) o->set(k, v);

@@ -1,4 +1,5 @@
 #include "store/UserStore.h"
+#include "domain/AccountRules.h"
 
 #include <algorithm>
 
@@ -27,11 +28,6 @@ UserRecord readUser(const db::Statement& st) {
     return u;
 }
 
-std::vector<std::string> sortedUnique(std::vector<std::string> v) {
-    std::sort(v.begin(), v.end());
-    v.erase(std::unique(v.begin(), v.end()), v.end());
-    return v;
-}
 }  // namespace
 
 bool UserRecord::hasRole(const std::string& r) const {
@@ -112,7 +108,7 @@ int64_t UserStore::insert(db::Connection& c, const UserRecord& u) const {
               u.passwordChangedAtMs)
         .run();
     const int64_t id = c.lastInsertId();
-    for (const auto& r : sortedUnique(u.roles)) {
+    for (const auto& r : rules::sortedRoles(u.roles)) {
         c.prepare("INSERT INTO user_roles (user_id, role) VALUES (?, ?)").args(id, r).run();
     }
     return id;
@@ -126,8 +122,8 @@ void UserStore::update(db::Connection& c, const UserRecord& u, const std::vector
         .args(u.displayName, u.passwordHash, int64_t{u.enabled}, int64_t{u.mustChangePassword}, u.totpSecret,
               int64_t{u.totpEnabled}, u.totpLastStep, u.updatedAtMs, u.lastLoginAtMs, u.passwordChangedAtMs, u.id)
         .run();
-    const auto next = sortedUnique(u.roles);
-    if (next == sortedUnique(previousRoles)) return;
+    const auto next = rules::sortedRoles(u.roles);
+    if (next == rules::sortedRoles(previousRoles)) return;
     // Only the difference: the replication changeset then says what changed.
     for (const auto& r : previousRoles) {
         if (!std::binary_search(next.begin(), next.end(), r)) {
