@@ -312,7 +312,7 @@ TEST_F(AccountsTest, PasswordChangeChecksOldAndPolicy) {
                           [&] { accounts_->changePassword("nurse.s", "Wrong-Pass-1", "Other-Pass-456"); }),
               "oldPassword");
     // The wrong old password counted toward the lockout.
-    const auto a = db_->read([&](db::Connection& c) { return UserStore{}.attempts(c, "nurse.s"); });
+    const auto a = db_->read([&](db::Connection& c) { return store::findAttempts(c, "nurse.s"); });
     ASSERT_TRUE(a.has_value());
     EXPECT_EQ(a->failures, 1);
     // Nothing changed: the old password still works.

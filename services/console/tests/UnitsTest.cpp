@@ -84,7 +84,7 @@ protected:
     }
 
     std::vector<AuditRow> auditRows() {
-        return db_->read([](db::Connection& c) { return AuditStore{}.after(c, 0, 100); });
+        return db_->read([](db::Connection& c) { return store::auditRowsAfter(c, 0, 100); });
     }
 
     Err errOf(auto&& f) {

@@ -20,7 +20,7 @@ Accounts::Accounts(ConsoleEnv& env, const TokenIssuer& issuer, Revocations& revo
 
 UserView Accounts::view(db::Connection& c, UserRecord u) const {
     UserView v;
-    if (auto a = store_.attempts(c, u.username)) v.lockedUntilMs = policy_.lockedUntil(*a);
+    if (auto a = store::findAttempts(c, u.username)) v.lockedUntilMs = policy_.lockedUntil(*a);
     v.user = std::move(u);
     return v;
 }

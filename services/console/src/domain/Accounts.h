@@ -131,7 +131,6 @@ private:
     Revocations& revocations_;
     RandomBytes random_;
     LoginPolicy policy_;
-    UserStore store_;
     // A hash of a random password, verified against for unknown user names so
     // that they cost the same KDF time as real ones.
     std::string dummyHash_;

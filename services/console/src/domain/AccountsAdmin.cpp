@@ -31,14 +31,14 @@ Poco::JSON::Array::Ptr jsonArray(const std::vector<std::string>& v) {
 std::vector<UserView> Accounts::list(int64_t afterId, int limit) {
     return env_.db.read([&](db::Connection& c) {
         std::vector<UserView> out;
-        for (auto& u : store_.list(c, afterId, limit)) out.push_back(view(c, std::move(u)));
+        for (auto& u : store::listUsers(c, afterId, limit)) out.push_back(view(c, std::move(u)));
         return out;
     });
 }
 
 UserView Accounts::get(int64_t id) {
     return env_.db.read([&](db::Connection& c) {
-        return view(c, orNotFound(store_.byId(c, id), "user", id));
+        return view(c, orNotFound(store::findUser(c, id), "user", id));
     });
 }
 
@@ -56,7 +56,7 @@ UserView Accounts::create(const std::string& actor, const NewUser& in) {
     UserView result;
     env_.db.write([&](db::Tx& tx) {
         auto& c = tx.conn();
-        if (store_.byUsername(c, in.username)) {
+        if (store::findUserByName(c, in.username)) {
             exists = true;
             return;
         }
@@ -69,10 +69,10 @@ UserView Accounts::create(const std::string& actor, const NewUser& in) {
         u.enabled = in.enabled;
         u.mustChangePassword = in.mustChangePassword;
         u.createdAtMs = u.updatedAtMs = u.passwordChangedAtMs = now;
-        u.id = store_.insert(c, u);
+        u.id = store::insertUser(c, u);
         // Failures counted against this name before it existed must not
         // greet the new account with a lock.
-        store_.clearAttempts(c, u.username);
+        store::clearAttempts(c, u.username);
         env_.effects.auditIn(tx, {actor, "user.create", userTarget(u.username), "ok",
                                   detail({{"id", u.id},
                                           {"roles", jsonArray(u.roles)},
@@ -96,7 +96,7 @@ UserView Accounts::update(const std::string& actor, int64_t id, const UserPatch&
     UserView result;
     env_.db.write([&](db::Tx& tx) {
         auto& c = tx.conn();
-        UserRecord u = orNotFound(store_.byId(c, id), "user", id);
+        UserRecord u = orNotFound(store::findUser(c, id), "user", id);
         const auto before = u;
         if (patch.displayName) u.displayName = *patch.displayName;
         if (patch.roles) u.roles = rules::sortedRoles(*patch.roles);
@@ -112,14 +112,14 @@ UserView Accounts::update(const std::string& actor, int64_t id, const UserPatch&
         // themselves.)
         const bool wasAdmin = before.enabled && before.hasRole(kAdminRole);
         const bool isAdmin = u.enabled && u.hasRole(kAdminRole);
-        if (wasAdmin && !isAdmin && store_.countEnabledWithRole(c, kAdminRole) <= 1) {
+        if (wasAdmin && !isAdmin && store::countEnabledWithRole(c, kAdminRole) <= 1) {
             lastAdminField = !u.enabled ? "enabled" : "roles";
             env_.effects.auditIn(tx, {actor, "user.update", userTarget(u.username), "denied",
                                       detail({{"id", id}, {"reason", "last_enabled_admin"}})});
             return;
         }
         u.updatedAtMs = env_.clock.nowMs();
-        store_.update(c, u, before.roles);
+        store::updateUser(c, u, before.roles);
         Poco::JSON::Object changes;
         if (patch.displayName && before.displayName != u.displayName) changes.set("displayName", "changed");
         if (patch.roles && before.roles != u.roles) changes.set("roles", jsonArray(u.roles));
@@ -153,14 +153,14 @@ UserView Accounts::resetPassword(const std::string& actor, int64_t id, const std
     UserView result;
     env_.db.write([&](db::Tx& tx) {
         auto& c = tx.conn();
-        UserRecord u = orNotFound(store_.byId(c, id), "user", id);
+        UserRecord u = orNotFound(store::findUser(c, id), "user", id);
         const int64_t now = env_.clock.nowMs();
         const auto roles = u.roles;
         u.passwordHash = hash;
         u.mustChangePassword = true;  // the admin knows this one
         u.passwordChangedAtMs = now;
         u.updatedAtMs = now;
-        store_.update(c, u, roles);
+        store::updateUser(c, u, roles);
         env_.effects.auditIn(tx, {actor, "user.password_reset", userTarget(u.username), "ok", detail({{"id", id}})});
         // Sessions opened with the old password end (it may be why it was reset).
         revocations_.revokeUser(tx, u.username, actor, "password_reset");
@@ -173,10 +173,10 @@ UserView Accounts::unlock(const std::string& actor, int64_t id) {
     UserView result;
     env_.db.write([&](db::Tx& tx) {
         auto& c = tx.conn();
-        UserRecord u = orNotFound(store_.byId(c, id), "user", id);
-        const auto a = store_.attempts(c, u.username);
+        UserRecord u = orNotFound(store::findUser(c, id), "user", id);
+        const auto a = store::findAttempts(c, u.username);
         const bool wasLocked = a && policy_.lockedUntil(*a).has_value();
-        store_.clearAttempts(c, u.username);
+        store::clearAttempts(c, u.username);
         env_.effects.auditIn(tx, {actor, "user.unlock", userTarget(u.username), "ok",
                                   detail({{"id", id}, {"wasLocked", wasLocked}})});
         result = view(c, std::move(u));

@@ -41,7 +41,7 @@ std::string Accounts::randomPassword() const {
 
 BootstrapResult Accounts::bootstrap(const std::string& dataDir) {
     BootstrapResult r;
-    const bool empty = env_.db.read([&](db::Connection& c) { return store_.count(c) == 0; });
+    const bool empty = env_.db.read([&](db::Connection& c) { return store::countUsers(c) == 0; });
     if (!empty) return r;
     std::string pw = env_.config.bootstrapAdminPassword;
     r.randomPassword = pw.empty();
@@ -57,7 +57,7 @@ BootstrapResult Accounts::bootstrap(const std::string& dataDir) {
     const std::string hash = password::hash(pw, env_.config.kdf);
     env_.db.write([&](db::Tx& tx) {
         auto& c = tx.conn();
-        if (store_.count(c) != 0) return;  // another start won the race
+        if (store::countUsers(c) != 0) return;  // another start won the race
         const int64_t now = env_.clock.nowMs();
         UserRecord u;
         u.username = kBootstrapUser;
@@ -66,7 +66,7 @@ BootstrapResult Accounts::bootstrap(const std::string& dataDir) {
         u.roles = {kAdminRole};
         u.mustChangePassword = r.randomPassword;
         u.createdAtMs = u.updatedAtMs = u.passwordChangedAtMs = now;
-        u.id = store_.insert(c, u);
+        u.id = store::insertUser(c, u);
         env_.effects.auditIn(tx, {"system", "user.bootstrap", userTarget(u.username), "ok",
                                   detail({{"id", u.id}, {"randomPassword", r.randomPassword}})});
         r.created = true;

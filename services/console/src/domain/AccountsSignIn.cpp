@@ -31,11 +31,11 @@ void Accounts::throwLocked(int64_t untilMs, const std::string& field) const {
 std::optional<int64_t> Accounts::recordFailure(db::Tx& tx, const std::string& username, const std::string& actor,
                                                const std::string& action, const std::string& reason) {
     auto& c = tx.conn();
-    const auto next = policy_.afterFailure(store_.attempts(c, username).value_or(AttemptState{}));
-    store_.saveAttempts(c, username, next);
+    const auto next = policy_.afterFailure(store::findAttempts(c, username).value_or(AttemptState{}));
+    store::saveAttempts(c, username, next);
     // Bounds the table: counters of names nobody has tried for a lockout
     // period are forgotten (they would restart from zero anyway).
-    store_.pruneAttempts(c, env_.clock.nowMs(), env_.clock.nowMs() - policy_.lockoutMs());
+    store::pruneAttempts(c, env_.clock.nowMs(), env_.clock.nowMs() - policy_.lockoutMs());
     env_.effects.auditIn(tx, {actor, action, userTarget(username), "failed",
                               detail({{"reason", reason}, {"failures", next.failures}})});
     if (next.lockedUntilMs) {
@@ -60,8 +60,8 @@ Session Accounts::login(const std::string& usernameIn, const std::string& passwo
     std::optional<AttemptState> attempts;
     if (wellFormed) {
         env_.db.read([&](db::Connection& c) {
-            user = store_.byUsername(c, username);
-            attempts = store_.attempts(c, username);
+            user = store::findUserByName(c, username);
+            attempts = store::findAttempts(c, username);
         });
     }
     if (attempts) {
@@ -114,7 +114,7 @@ Session Accounts::login(const std::string& usernameIn, const std::string& passwo
             return;
         }
         // Another request may have locked the name while we ran the KDF.
-        if (auto a = store_.attempts(c, username)) {
+        if (auto a = store::findAttempts(c, username)) {
             if (auto until = policy_.lockedUntil(*a)) {
                 env_.effects.auditIn(tx, {"anonymous", "auth.login_failed", userTarget(username), "denied",
                                           detail({{"reason", "locked"}})});
@@ -128,7 +128,7 @@ Session Accounts::login(const std::string& usernameIn, const std::string& passwo
         }
         // Re-read inside the transaction: an admin may have just disabled
         // the account or changed its roles.
-        auto fresh = store_.byUsername(c, username);
+        auto fresh = store::findUserByName(c, username);
         if (!fresh || !fresh->enabled) {
             lockedUntil = recordFailure(tx, username, "anonymous", "auth.login_failed", "disabled");
             reason = "disabled";
@@ -138,8 +138,8 @@ Session Accounts::login(const std::string& usernameIn, const std::string& passwo
         fresh->lastLoginAtMs = env_.clock.nowMs();
         if (totpStep) fresh->totpLastStep = totpStep;
         if (!newHash.empty()) fresh->passwordHash = newHash;
-        store_.update(c, *fresh, previousRoles);
-        store_.clearAttempts(c, username);
+        store::updateUser(c, *fresh, previousRoles);
+        store::clearAttempts(c, username);
         env_.effects.auditIn(tx, {staffActor(username), "auth.login", userTarget(username), "ok",
                                   detail({{"secondFactor", totpStep.has_value()}, {"rehashed", !newHash.empty()}})});
         current = *fresh;
@@ -157,7 +157,7 @@ Session Accounts::refresh(const std::string& username) {
     std::optional<UserRecord> user;
     int64_t iat = 0;
     env_.db.write([&](db::Tx& tx) {
-        user = store_.byUsername(tx.conn(), username);
+        user = store::findUserByName(tx.conn(), username);
         const bool ok = user && user->enabled;
         env_.effects.auditIn(tx, {staffActor(username), "auth.refresh", userTarget(username), ok ? "ok" : "denied",
                                   ok ? std::string{} : detail({{"reason", user ? "disabled" : "no_such_user"}})});
@@ -177,8 +177,8 @@ Session Accounts::changePassword(const std::string& username, const std::string&
     std::optional<UserRecord> user;
     std::optional<AttemptState> attempts;
     env_.db.read([&](db::Connection& c) {
-        user = store_.byUsername(c, username);
-        attempts = store_.attempts(c, username);
+        user = store::findUserByName(c, username);
+        attempts = store::findAttempts(c, username);
     });
     if (!user || !user->enabled) throw ApiError(Err::Unauthenticated, "the account is disabled or no longer exists");
     if (attempts) {
@@ -202,7 +202,7 @@ Session Accounts::changePassword(const std::string& username, const std::string&
     int64_t iat = 0;
     env_.db.write([&](db::Tx& tx) {
         auto& c = tx.conn();
-        auto fresh = store_.byUsername(c, username);
+        auto fresh = store::findUserByName(c, username);
         if (!fresh || !fresh->enabled) {
             gone = true;
             return;
@@ -213,8 +213,8 @@ Session Accounts::changePassword(const std::string& username, const std::string&
         fresh->mustChangePassword = false;
         fresh->passwordChangedAtMs = now;
         fresh->updatedAtMs = now;
-        store_.update(c, *fresh, previousRoles);
-        store_.clearAttempts(c, username);
+        store::updateUser(c, *fresh, previousRoles);
+        store::clearAttempts(c, username);
         env_.effects.auditIn(tx, {staffActor(username), "auth.password_change", userTarget(username), "ok", {}});
         // Whoever holds a token of the old password (the caller included) is
         // out; the token answered here is read after the change, so it stays.
@@ -234,7 +234,7 @@ TotpEnrollment Accounts::enrollTotp(const std::string& username) {
     bool active = false;
     env_.db.write([&](db::Tx& tx) {
         auto& c = tx.conn();
-        auto u = store_.byUsername(c, username);
+        auto u = store::findUserByName(c, username);
         if (!u || !u->enabled) {
             missing = true;
             return;
@@ -249,7 +249,7 @@ TotpEnrollment Accounts::enrollTotp(const std::string& username) {
         u->totpSecret = e.secret;
         u->totpLastStep.reset();
         u->updatedAtMs = env_.clock.nowMs();
-        store_.update(c, *u, roles);
+        store::updateUser(c, *u, roles);
         env_.effects.auditIn(tx, {staffActor(username), "auth.totp_enroll", userTarget(username), "ok", {}});
     });
     if (missing) throw ApiError(Err::Unauthenticated, "the account is disabled or no longer exists");
@@ -261,7 +261,7 @@ void Accounts::confirmTotp(const std::string& username, const std::string& code)
     enum class Outcome { Ok, Missing, NotPending, Wrong } outcome = Outcome::Ok;
     env_.db.write([&](db::Tx& tx) {
         auto& c = tx.conn();
-        auto u = store_.byUsername(c, username);
+        auto u = store::findUserByName(c, username);
         if (!u || !u->enabled) {
             outcome = Outcome::Missing;
             return;
@@ -281,7 +281,7 @@ void Accounts::confirmTotp(const std::string& username, const std::string& code)
         u->totpEnabled = true;
         u->totpLastStep = step;
         u->updatedAtMs = env_.clock.nowMs();
-        store_.update(c, *u, roles);
+        store::updateUser(c, *u, roles);
         env_.effects.auditIn(tx, {staffActor(username), "auth.totp_confirm", userTarget(username), "ok", {}});
     });
     switch (outcome) {
@@ -295,7 +295,7 @@ void Accounts::confirmTotp(const std::string& username, const std::string& code)
 
 UserView Accounts::me(const std::string& username) {
     return env_.db.read([&](db::Connection& c) {
-        auto u = store_.byUsername(c, username);
+        auto u = store::findUserByName(c, username);
         if (!u || !u->enabled) throw ApiError(Err::Unauthenticated, "the account is disabled or no longer exists");
         return view(c, std::move(*u));
     });

@@ -54,7 +54,6 @@ public:
 private:
     ConsoleEnv& env_;
     RevocationSet& set_;
-    RevocationStore store_;
 };
 
 }  // namespace medbox::console
