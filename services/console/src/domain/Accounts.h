@@ -6,7 +6,7 @@
 // after the commit). Slow work (scrypt) is done outside the write lock.
 //
 // Lives here rather than in the handlers so it is tested without HTTP (clock,
-// KDF cost and token key injected). Owned by the console's route table for
+// KDF cost and token key injected). Owned by ConsoleApp for
 // the process lifetime; thread-safe (state is in the database).
 #include "auth/Tokens.h"
 #include "domain/ConsoleEnv.h"

@@ -11,7 +11,6 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
-#include <algorithm>
 #include <sstream>
 
 namespace medbox::console {

@@ -5,8 +5,8 @@
 // services copy it with list(). An entry is written in the transaction of
 // the change that causes it (logout, disabled account, password reset or
 // change, role change), with its audit row; the set learns it right after
-// the commit. Thread-safe (state in the database and the set); owned by the
-// console's route table for the process lifetime.
+// the commit. Thread-safe (state in the database and the set); owned by
+// ConsoleApp for the process lifetime.
 #include "auth/Principal.h"
 #include "auth/RevocationSet.h"
 #include "domain/ConsoleEnv.h"

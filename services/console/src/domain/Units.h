@@ -18,7 +18,7 @@
 // systemd errors become ApiError: no bus 503, no such unit 404, a refusal
 // (not ours) 403, a failed or refused job 502, a job timeout 504.
 //
-// Owned by the console's route table for the process lifetime; thread-safe
+// Owned by ConsoleApp for the process lifetime; thread-safe
 // (each call opens its own bus connection / journal handle).
 #include "domain/ConsoleEnv.h"
 #include "systemd/Journal.h"
