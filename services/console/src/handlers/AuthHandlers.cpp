@@ -6,12 +6,6 @@
 
 namespace medbox::console {
 
-namespace {
-// Long enough for any passphrase, short enough that scrypt's input hashing
-// stays negligible; longer input is refused before any KDF work.
-constexpr size_t kMaxPasswordBytes = 1024;
-}
-
 Handlers::Handlers(ConsoleEnv& env, Metrics& metrics, Accounts& accounts, Revocations& revocations, Units& units)
     : env_(env),
       accounts_(accounts),
@@ -32,7 +26,7 @@ void Handlers::login(Request& req, Reply& reply) {
     auto body = req.json();
     body.allowOnly({"username", "password", "totp"});
     const auto username = body.str("username", 64);
-    const auto password = body.str("password", kMaxPasswordBytes);
+    const auto password = body.str("password", input::kMaxPasswordBytes);
     const auto code = body.optStr("totp", 16);
     try {
         const auto s = accounts_.login(username, password, code);
@@ -55,8 +49,8 @@ void Handlers::refresh(Request& req, Reply& reply) {
 void Handlers::changePassword(Request& req, Reply& reply) {
     auto body = req.json();
     body.allowOnly({"oldPassword", "newPassword"});
-    const auto oldPassword = body.str("oldPassword", kMaxPasswordBytes);
-    const auto newPassword = body.str("newPassword", kMaxPasswordBytes);
+    const auto oldPassword = body.str("oldPassword", input::kMaxPasswordBytes);
+    const auto newPassword = body.str("newPassword", input::kMaxPasswordBytes);
     try {
         reply.json(views::session(accounts_.changePassword(subject(req), oldPassword, newPassword)));
     } catch (const LockedError& e) {

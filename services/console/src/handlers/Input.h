@@ -8,6 +8,10 @@
 
 namespace medbox::console::input {
 
+// Long enough for any passphrase, short enough that scrypt's input hashing
+// stays negligible; longer input is refused before any KDF work.
+inline constexpr size_t kMaxPasswordBytes = 1024;
+
 // An array of strings (each non-empty, at most maxLen bytes), or InvalidField
 // naming the element.
 std::vector<std::string> strings(const JsonBody& body, const std::string& field, size_t maxItems, size_t maxLen);

@@ -8,7 +8,6 @@
 namespace medbox::console {
 
 namespace {
-constexpr size_t kMaxPasswordBytes = 1024;
 constexpr size_t kMaxRoles = 32;
 constexpr int64_t kMaxPage = 500;
 }  // namespace
@@ -37,7 +36,7 @@ void Handlers::createUser(Request& req, Reply& reply) {
     NewUser u;
     u.username = body.str("username", 64);
     u.displayName = body.str("displayName", 256);
-    u.password = body.str("password", kMaxPasswordBytes);
+    u.password = body.str("password", input::kMaxPasswordBytes);
     u.roles = input::strings(body, "roles", kMaxRoles, 64);
     u.enabled = body.optBoolean("enabled").value_or(true);
     u.mustChangePassword = body.optBoolean("mustChangePassword").value_or(true);
@@ -63,7 +62,7 @@ void Handlers::resetPassword(Request& req, Reply& reply) {
     const int64_t id = req.idParam("id");
     auto body = req.json();
     body.allowOnly({"password"});
-    const auto pw = body.str("password", kMaxPasswordBytes);
+    const auto pw = body.str("password", input::kMaxPasswordBytes);
     reply.json(views::user(accounts_.resetPassword(req.actor(), id, pw), false));
 }
 
