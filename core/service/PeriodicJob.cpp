@@ -52,8 +52,8 @@ bool PeriodicJob::runDue() {
         // A full disk or a busy database: the next period tries again.
         logger_.error("%s failed: %s", name_, std::string(e.what()));
     }
-    ++runs_;
     nextDueMs_ = clock_.nowMs() + periodMs_;
+    ++runs_;  // after nextDueMs_: whoever sees the count sees the next due time
     return true;
 }
 

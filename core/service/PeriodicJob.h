@@ -47,7 +47,7 @@ public:
     bool runDue();
     // When the next run is due (ms since the epoch, by the clock).
     int64_t nextDueMs() const { return nextDueMs_.load(); }
-    // Runs so far, failed ones included.
+    // Runs so far, failed ones included (counted once nextDueMs() is set).
     uint64_t runs() const { return runs_.load(); }
 
 private:

@@ -6,10 +6,10 @@
 #include <Poco/Logger.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <stdexcept>
+#include <thread>
 
 using namespace medbox;
 
@@ -19,25 +19,16 @@ constexpr int64_t kHour = 3'600'000;
 
 Poco::Logger& testLogger() { return Poco::Logger::get("test.periodic"); }
 
-// Counts runs and lets a test wait (briefly, in real time) for the thread's next one.
-struct Runs {
-    std::mutex m;
-    std::condition_variable cv;
-    int n = 0;
-    void add() {
-        std::lock_guard l(m);
-        ++n;
-        cv.notify_all();
+// Waits (briefly, in real time) until the job's thread has finished `count`
+// runs, next due time included.
+bool waitForRuns(const PeriodicJob& job, uint64_t count) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (job.runs() < count) {
+        if (std::chrono::steady_clock::now() > deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
-    bool waitFor(int count) {
-        std::unique_lock l(m);
-        return cv.wait_for(l, std::chrono::seconds(5), [&] { return n >= count; });
-    }
-    int now() {
-        std::lock_guard l(m);
-        return n;
-    }
-};
+    return true;
+}
 
 }  // namespace
 
@@ -81,26 +72,28 @@ TEST(PeriodicJob, AFailingRunIsCountedAndTheJobGoesOn) {
 
 TEST(PeriodicJob, TheThreadRunsAtStartFollowsTheClockAndStopsAtOnce) {
     ManualClock clock;
-    Runs runs;
-    PeriodicJob job("threaded job", clock, kHour, [&] { runs.add(); }, testLogger());
+    std::atomic<int> calls{0};
+    PeriodicJob job("threaded job", clock, kHour, [&] { ++calls; }, testLogger());
     job.start();
     job.start();  // a second start does nothing
-    ASSERT_TRUE(runs.waitFor(1)) << "no run at start";
+    ASSERT_TRUE(waitForRuns(job, 1)) << "no run at start";
+    EXPECT_EQ(job.nextDueMs(), clock.nowMs() + kHour);
 
     job.poke();  // not due yet: nothing runs
     clock.advanceMs(kHour - 1);
     job.poke();
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    EXPECT_EQ(runs.now(), 1);
+    EXPECT_EQ(job.runs(), 1u);
 
     clock.advanceMs(1);
     job.poke();
-    ASSERT_TRUE(runs.waitFor(2)) << "due by the clock but not run after poke()";
+    ASSERT_TRUE(waitForRuns(job, 2)) << "due by the clock but not run after poke()";
 
     const auto before = std::chrono::steady_clock::now();
     job.stop();
     EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::seconds(2)) << "stop() waited for the period";
-    EXPECT_EQ(runs.now(), 2);
+    EXPECT_EQ(calls.load(), 2);
+    EXPECT_EQ(job.runs(), 2u);
 }
 
 TEST(PeriodicJob, StopWithoutStartAndTheDestructorStopTheThread) {
@@ -109,11 +102,11 @@ TEST(PeriodicJob, StopWithoutStartAndTheDestructorStopTheThread) {
         PeriodicJob idle("idle job", clock, kHour, [] {}, testLogger());
         idle.stop();
     }
-    Runs runs;
+    std::atomic<int> calls{0};
     {
-        PeriodicJob job("destroyed job", clock, kHour, [&] { runs.add(); }, testLogger());
+        PeriodicJob job("destroyed job", clock, kHour, [&] { ++calls; }, testLogger());
         job.start();
-        ASSERT_TRUE(runs.waitFor(1));
+        ASSERT_TRUE(waitForRuns(job, 1));
     }  // joins here; a hang fails the test by its timeout
-    EXPECT_EQ(runs.now(), 1);
+    EXPECT_EQ(calls.load(), 1);
 }
