@@ -4,13 +4,11 @@
 #include "auth/Tokens.h"
 #include "http/JsonText.h"
 #include "metrics/Metrics.h"
+#include "time/IsoTime.h"
 #include "util/Ids.h"
 
-#include <Poco/DateTimeFormat.h>
-#include <Poco/DateTimeFormatter.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
-#include <Poco/Timestamp.h>
 #include <algorithm>
 #include <cmath>
 #include <sstream>
@@ -46,10 +44,6 @@ std::string failureKind(const std::string& error) {
 // shown in full.
 std::string loggable(const std::string& error) {
     return error.rfind("connection failed", 0) == 0 ? error : failureKind(error);
-}
-
-std::string isoTime(int64_t ms) {
-    return Poco::DateTimeFormatter::format(Poco::Timestamp(ms * 1000), "%Y-%m-%dT%H:%M:%S.%iZ");
 }
 
 int64_t pendingCount(db::Database& db) {
@@ -279,7 +273,7 @@ int Dispatcher::deliverInOrder(const std::vector<Pending>& due) {
                 envelope.set("id", m.messageId);
                 envelope.set("source", source_);
                 envelope.set("topic", m.topic);
-                envelope.set("createdAt", isoTime(m.createdMs));
+                envelope.set("createdAt", isoUtcMillis(m.createdMs));
                 Poco::JSON::Parser parser;
                 envelope.set("payload", parser.parse(m.payload));
                 std::ostringstream out;

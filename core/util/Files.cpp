@@ -17,7 +17,8 @@ void writeAtomically(const std::string& path, const std::string& bytes, mode_t m
     Poco::Path parent = Poco::Path(path).parent();
     if (!parent.toString().empty()) Poco::File(parent).createDirectories();
     const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    // O_NOFOLLOW: a link planted at the temporary name must not redirect a secret.
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
     if (fd < 0) throw std::runtime_error("cannot create '" + tmp + "': " + std::strerror(errno));
     ::fchmod(fd, mode);  // O_CREAT's mode is filtered by the umask
     auto fail = [&](const std::string& what, int err) {

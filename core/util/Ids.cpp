@@ -86,6 +86,12 @@ std::string checkResidentId(std::string_view id) {
     return {};
 }
 
+std::string randomBytes(size_t n) {
+    std::string out(n, '\0');
+    randomBytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n));
+    return out;
+}
+
 std::string random128() {
     unsigned char b[16];
     randomBytes(b, sizeof b);

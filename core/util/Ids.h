@@ -1,5 +1,6 @@
 #pragma once
 // Identifiers: patient document numbers and random ids.
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -10,6 +11,10 @@ namespace medbox::ids {
 // plausible birth date. Returns an empty string when valid, else the reason.
 std::string checkResidentId(std::string_view id);
 
+// n bytes from OpenSSL's CSPRNG (RAND_bytes); throws std::runtime_error
+// when the system random source is unavailable. For secrets (keys, TOTP
+// seeds, passwords): never pooled.
+std::string randomBytes(size_t n);
 // 128 random bits as 32 lowercase hex digits (OpenSSL RAND_bytes).
 std::string random128();
 // RFC 9562 version 7 UUID text: the Unix time in milliseconds, then 74

@@ -93,3 +93,11 @@ TEST(Ids, Uuid7IsTimeOrderedAndUnique) {
         }
     }
 }
+
+TEST(Ids, RandomBytesHaveTheAskedLengthAndDiffer) {
+    EXPECT_EQ(ids::randomBytes(0).size(), 0u);
+    const std::string a = ids::randomBytes(20);
+    const std::string b = ids::randomBytes(20);
+    EXPECT_EQ(a.size(), 20u);
+    EXPECT_NE(a, b);  // 2^-160
+}

@@ -3,7 +3,7 @@
 // schedules and slots, real-name booking with anti-scalping rules, cancel,
 // stop-clinic, check-in and room queues. Default port 8444.
 // One instance per process, created by POCO_SERVER_MAIN in main.cpp.
-#include "domain/BookingRules.h"
+#include "domain/BookingConfig.h"
 #include "service/ServiceApp.h"
 #include <memory>
 
@@ -25,13 +25,9 @@ protected:
     void stopping() override;
 
 private:
-    BookingRules rules_;
+    BookingConfig config_;
     std::unique_ptr<BookingEnv> env_;
     std::unique_ptr<SessionCloser> closer_;
 };
-
-// Reads every booking.* key (defaults and ranges in docs/booking.md); throws
-// ConfigError naming the key for a bad value. Exposed for tests.
-BookingRules readRules(const Settings& settings);
 
 }  // namespace medbox::booking

@@ -5,9 +5,11 @@
 #include "config/Settings.h"
 #include "domain/Availability.h"
 #include "domain/DemoData.h"
+#include "domain/SessionCloser.h"
 #include "http/ApiError.h"
 #include "store/AppointmentStore.h"
 #include <Poco/JSON/Parser.h>
+#include <Poco/Logger.h>
 #include <atomic>
 #include <thread>
 
@@ -357,8 +359,8 @@ TEST_F(BookingTest, RollbackLeavesNothing) {
         a.channel = "desk";
         a.createdBy = "staff:x";
         store::insertAppointment(tx.conn(), a);
-        env->enqueueIn(tx, "hisbridge", "booking.created", "{}");
-        env->auditIn(tx, "staff:x", "booking.create", "appointment:1");
+        env->effects.sendIn(tx, "hisbridge", "booking.created", "{}");
+        env->effects.auditIn(tx, "staff:x", "booking.create", "appointment:1");
         throw std::runtime_error("fail after the writes");
     }),
                  std::runtime_error);
@@ -429,7 +431,7 @@ TEST_F(BookingTest, DemoDataLoadsOnceWithAWeekOfSchedules) {
 
 TEST(BookingConfig, ReadsEveryKeyWithDefaultsAndRanges) {
     Settings empty;
-    const BookingRules r = readRules(empty);
+    const BookingConfig r = readBookingConfig(empty);
     EXPECT_EQ(r.releaseDaysAhead, 7);
     EXPECT_EQ(r.releaseMinute, 480);
     EXPECT_EQ(r.maxActivePerPatient, 3);
@@ -438,18 +440,18 @@ TEST(BookingConfig, ReadsEveryKeyWithDefaultsAndRanges) {
     EXPECT_FALSE(r.demoData);
     Settings bad;
     bad.set("booking.release_time", "8:00");
-    EXPECT_THROW(readRules(bad), ConfigError);
+    EXPECT_THROW(readBookingConfig(bad), ConfigError);
     Settings hours;
     hours.set("booking.morning_hours", "12:00-08:00");
-    EXPECT_THROW(readRules(hours), ConfigError);
+    EXPECT_THROW(readBookingConfig(hours), ConfigError);
     Settings range;
     range.set("booking.max_active_per_patient", "0");
-    EXPECT_THROW(readRules(range), ConfigError);
+    EXPECT_THROW(readBookingConfig(range), ConfigError);
     Settings ok;
     ok.set("booking.release_time", "07:30");
     ok.set("booking.demo_data", "true");
-    EXPECT_EQ(readRules(ok).releaseMinute, 450);
-    EXPECT_TRUE(readRules(ok).demoData);
+    EXPECT_EQ(readBookingConfig(ok).releaseMinute, 450);
+    EXPECT_TRUE(readBookingConfig(ok).demoData);
 }
 
 // Migration 0002 copies the appointment table to write its CHECKs as
@@ -513,4 +515,26 @@ TEST(BookingMigrations, AppointmentChecksAsComparisonsKeepRowsAndConstraints) {
               0);
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
+}
+
+// The auto-close job (booking.auto_close_after_minutes) on the core's
+// PeriodicJob, driven by the ManualClock: nothing closes before the session
+// is that long over; then booked becomes no_show and the schedule closed.
+TEST_F(BookingTest, AutoCloseClosesEndedSessionsWhenDueByTheClock) {
+    BookingRules rules;
+    rules.autoCloseAfterMinutes = 30;
+    open(rules);
+    at("2026-01-05", "09:00");
+    const auto s = schedule(doctor(department().id).id, "2026-01-06", "morning", 2, "08:00", "10:00", 60);
+    book(slots(s.id)[0].id, 1, portal);
+    SessionCloser closer(*env, Poco::Logger::get("booking.sessions"));
+    at("2026-01-06", "10:29");
+    EXPECT_TRUE(closer.runDue());
+    EXPECT_EQ(countRows(*db, "schedule", "status=closed"), 0);
+    clock.advanceMs(SessionCloser::kPeriodMs - 1);
+    EXPECT_FALSE(closer.runDue()) << "checked again before a minute passed";
+    at("2026-01-06", "10:31");
+    EXPECT_TRUE(closer.runDue());
+    EXPECT_EQ(countRows(*db, "schedule", "status=closed"), 1);
+    EXPECT_EQ(countRows(*db, "appointment", "status=no_show"), 1);
 }

@@ -2,7 +2,11 @@
 
 #include "Routes.h"
 #include "domain/Accounts.h"
+#include "domain/ConsoleEnv.h"
 #include "domain/Revocations.h"
+#include "domain/Units.h"
+
+#include <unistd.h>
 
 namespace medbox::console {
 
@@ -14,18 +18,19 @@ const std::vector<resources::Resource>& ConsoleApp::resources() const {
 }
 
 void ConsoleApp::configure(const Settings& settings) {
-    config_ = ConsoleConfig::fromSettings(settings);
+    config_ = readConsoleConfig(settings);
 }
 
 void ConsoleApp::registerRoutes(Router& router, ServiceContext& ctx) {
+    env_ = std::make_unique<ConsoleEnv>(ctx.db, ctx.clock, ctx.audit, config_, TxEffects::wakeOf(ctx.outbox));
     // Before the port file appears: the console never accepts a token it revoked before a restart.
-    auto revocations = std::make_unique<Revocations>(ctx.db, ctx.audit, ctx.clock, ctx.revocations);
-    revocations->load();
-    auto accounts = std::make_unique<Accounts>(ctx.db, ctx.audit, ctx.clock, ctx.issuer, *revocations, config_);
+    revocations_ = std::make_unique<Revocations>(*env_, ctx.revocations);
+    revocations_->load();
+    accounts_ = std::make_unique<Accounts>(*env_, ctx.issuer, *revocations_);
     // The first admin is made here rather than in started(): the port file
     // and /readyz appear only after this returns, so nobody can reach an
     // appliance that has no account yet.
-    const auto boot = accounts->bootstrap(ctx.dataDir);
+    const auto boot = accounts_->bootstrap(ctx.dataDir);
     if (boot.created && boot.randomPassword) {
         ctx.logger.notice("created the first admin account 'admin'; its one-time password is in %s (mode 0600); "
                           "it must be changed at first login",
@@ -33,7 +38,9 @@ void ConsoleApp::registerRoutes(Router& router, ServiceContext& ctx) {
     } else if (boot.created) {
         ctx.logger.notice("created the first admin account 'admin' with the password from console.bootstrap_admin_password");
     }
-    routes_ = console::registerRoutes(router, ctx, std::move(revocations), std::move(accounts));
+    // The real systemd, over the system bus: connected per request, never at start.
+    units_ = std::make_unique<Units>(*env_, systemBackend(), ::getpid());
+    console::registerRoutes(router, *env_, ctx.metrics, *accounts_, *revocations_, *units_);
 }
 
 }  // namespace medbox::console

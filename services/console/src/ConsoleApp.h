@@ -3,13 +3,16 @@
 // console and appliance control). Owns the staff token key: the core's
 // ctx.issuer is the key with kid "console" that every service trusts for
 // staff tokens. One instance per process, built by main().
-#include "ConsoleConfig.h"
+#include "domain/ConsoleConfig.h"
 #include "service/ServiceApp.h"
 #include <memory>
 
 namespace medbox::console {
 
-struct RouteState;
+class ConsoleEnv;
+class Accounts;
+class Revocations;
+class Units;
 
 class ConsoleApp : public ServiceApp {
 public:
@@ -25,7 +28,11 @@ protected:
 
 private:
     ConsoleConfig config_;
-    std::unique_ptr<RouteState> routes_;
+    // Built in registerRoutes(), used by the routes until exit.
+    std::unique_ptr<ConsoleEnv> env_;
+    std::unique_ptr<Revocations> revocations_;
+    std::unique_ptr<Accounts> accounts_;
+    std::unique_ptr<Units> units_;
 };
 
 }  // namespace medbox::console

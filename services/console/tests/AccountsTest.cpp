@@ -46,12 +46,16 @@ protected:
         // Close the database before TempDir removes its folder.
         accounts_.reset();
         revocations_.reset();
+        env_.reset();
         db_.reset();
     }
 
     void makeAccounts() {
-        revocations_ = std::make_unique<Revocations>(*db_, *audit_, clock_, revoked_);
-        accounts_ = std::make_unique<Accounts>(*db_, *audit_, clock_, *issuer_, *revocations_, config_);
+        accounts_.reset();
+        revocations_.reset();
+        env_ = std::make_unique<ConsoleEnv>(*db_, clock_, *audit_, config_);
+        revocations_ = std::make_unique<Revocations>(*env_, revoked_);
+        accounts_ = std::make_unique<Accounts>(*env_, *issuer_, *revocations_);
     }
 
     // Why the console's verifier refuses a token ("" when it accepts it).
@@ -118,6 +122,7 @@ protected:
     std::unique_ptr<TokenVerifier> verifier_;
     std::unique_ptr<db::Database> db_;
     std::unique_ptr<AuditLog> audit_;
+    std::unique_ptr<ConsoleEnv> env_;
     std::unique_ptr<Revocations> revocations_;
     std::unique_ptr<Accounts> accounts_;
 };
@@ -307,7 +312,7 @@ TEST_F(AccountsTest, PasswordChangeChecksOldAndPolicy) {
                           [&] { accounts_->changePassword("nurse.s", "Wrong-Pass-1", "Other-Pass-456"); }),
               "oldPassword");
     // The wrong old password counted toward the lockout.
-    const auto a = db_->read([&](db::Connection& c) { return UserStore{}.attempts(c, "nurse.s"); });
+    const auto a = db_->read([&](db::Connection& c) { return store::findAttempts(c, "nurse.s"); });
     ASSERT_TRUE(a.has_value());
     EXPECT_EQ(a->failures, 1);
     // Nothing changed: the old password still works.
@@ -587,7 +592,7 @@ TEST_F(AccountsTest, RevocationsSurviveARestart) {
     accounts_->update("staff:admin", id, p);
     // A new process: an empty set, filled from the database at start.
     RevocationSet afterRestart;
-    Revocations(*db_, *audit_, clock_, afterRestart).load();
+    Revocations(*env_, afterRestart).load();
     EXPECT_EQ(afterRestart.size(), 2u);
     TokenVerifier verifier((dir_ / "trust").string(), clock_, "medbox", &afterRestart);
     std::string why;

@@ -29,10 +29,12 @@ protected:
         o.path = (std::filesystem::path(tmp_.path()) / "console.db").string();
         db_ = std::make_unique<db::Database>(o, db::migrationsFrom(resources::console()));
         audit_ = std::make_unique<AuditLog>(clock_, "");
-        revocations_ = std::make_unique<Revocations>(*db_, *audit_, clock_, set_);
+        env_ = std::make_unique<ConsoleEnv>(*db_, clock_, *audit_, ConsoleConfig{});
+        revocations_ = std::make_unique<Revocations>(*env_, set_);
     }
     void TearDown() override {
         revocations_.reset();
+        env_.reset();
         db_.reset();
     }
 
@@ -64,6 +66,7 @@ protected:
     RevocationSet set_;
     std::unique_ptr<db::Database> db_;
     std::unique_ptr<AuditLog> audit_;
+    std::unique_ptr<ConsoleEnv> env_;
     std::unique_ptr<Revocations> revocations_;
 };
 

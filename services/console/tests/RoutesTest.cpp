@@ -3,7 +3,10 @@
 // from the router (a renamed route cannot leave a stale document behind).
 #include "Routes.h"
 #include "domain/Accounts.h"
+#include "domain/ConsoleEnv.h"
 #include "domain/Revocations.h"
+#include "domain/Units.h"
+#include "service/ServiceContext.h"
 #include "service/Resources.h"
 #include "testing/TempDir.h"
 
@@ -12,6 +15,7 @@
 
 #include <filesystem>
 #include <set>
+#include <unistd.h>
 
 using namespace medbox;
 using namespace medbox::console;
@@ -49,9 +53,11 @@ TEST(Routes, EveryRouteIsInOpenApiWithItsAccess) {
         ConsoleConfig config;
         config.kdf = password::Params{1 << 10, 8, 1};
         Router router;
-        auto revocations = std::make_unique<Revocations>(db, audit, clock, revoked);
-        auto accounts = std::make_unique<Accounts>(db, audit, clock, issuer, *revocations, config);
-        auto state = registerRoutes(router, ctx, std::move(revocations), std::move(accounts));
+        ConsoleEnv env(ctx.db, ctx.clock, ctx.audit, config);
+        Revocations revocations(env, revoked);
+        Accounts accounts(env, issuer, revocations);
+        Units units(env, systemBackend(), ::getpid());
+        registerRoutes(router, env, ctx.metrics, accounts, revocations, units);
 
         const auto* doc = resources::find(resources::console(), "web/openapi.json");
         ASSERT_NE(doc, nullptr);

@@ -79,11 +79,12 @@ protected:
         audit_ = std::make_unique<AuditLog>(clock_, "");
         state_.units["medbox-booking.service"] = unit("medbox-booking.service", 100);
         state_.units["medbox-console.service"] = unit("medbox-console.service", kOwnPid);
-        units_ = std::make_unique<Units>(*db_, *audit_, std::make_unique<FakeBackend>(state_), kOwnPid);
+        env_ = std::make_unique<ConsoleEnv>(*db_, clock_, *audit_, ConsoleConfig{});
+        units_ = std::make_unique<Units>(*env_, std::make_unique<FakeBackend>(state_), kOwnPid);
     }
 
     std::vector<AuditRow> auditRows() {
-        return db_->read([](db::Connection& c) { return AuditStore{}.after(c, 0, 100); });
+        return db_->read([](db::Connection& c) { return store::auditRowsAfter(c, 0, 100); });
     }
 
     Err errOf(auto&& f) {
@@ -101,6 +102,7 @@ protected:
     ManualClock clock_;
     std::unique_ptr<db::Database> db_;
     std::unique_ptr<AuditLog> audit_;
+    std::unique_ptr<ConsoleEnv> env_;
     FakeState state_;
     std::unique_ptr<Units> units_;
     std::string lastMessage_;

@@ -4,6 +4,7 @@
 #include "domain/Rules.h"
 #include "http/ApiError.h"
 #include "http/JsonText.h"
+#include "http/OrNotFound.h"
 #include "store/AppointmentStore.h"
 #include "store/ScheduleStore.h"
 #include <Poco/DigestEngine.h>
@@ -73,9 +74,7 @@ BookingResult Appointments::book(const Caller& who, const BookingRequest& r) {
             result.status = seen->status;
             result.replayed = true;
             // The appointment as it is now, read in this transaction.
-            auto now = store::findAppointment(c, id);
-            if (!now) throw ApiError(Err::NotFound, "appointment " + idText(id) + " does not exist");
-            result.appointment = std::move(*now);
+            result.appointment = orNotFound(store::findAppointment(c, id), "appointment", id);
             return;
         }
         auto found = store::findSlotInSchedule(c, r.slotId);
@@ -132,13 +131,13 @@ BookingResult Appointments::book(const Caller& who, const BookingRequest& r) {
         a.createdBy = who.actor;
         a.createdAt = now;
         a.id = id = store::insertAppointment(c, a);
-        env_.enqueueIn(tx, messages::kHisbridge, messages::kCreated, messages::created(a, s, env_.time));
-        env_.auditIn(tx, who.actor, "booking.create", "appointment:" + idText(id),
-                     json::ObjectWriter()
-                         .number("scheduleId", s.id)
-                         .number("slotId", slot.id)
-                         .string("channel", a.channel)
-                         .done());
+        env_.effects.sendIn(tx, messages::kHisbridge, messages::kCreated, messages::created(a, s, env_.time));
+        env_.effects.auditIn(tx, who.actor, "booking.create", "appointment:" + idText(id),
+                             json::ObjectWriter()
+                                 .number("scheduleId", s.id)
+                                 .number("slotId", slot.id)
+                                 .string("channel", a.channel)
+                                 .done());
         store::insertIdempotency(c, who.actor, r.idempotencyKey, {hash, 201, id}, now);
         // The answer, built from what was read and written here rather than
         // read back (BookingTest checks it equals a fresh read).
@@ -149,13 +148,11 @@ BookingResult Appointments::book(const Caller& who, const BookingRequest& r) {
 }
 
 Appointment Appointments::get(int64_t id) const {
-    auto a = env_.db.read([&](db::Connection& c) { return store::findAppointment(c, id); });
-    if (!a) throw ApiError(Err::NotFound, "appointment " + idText(id) + " does not exist");
-    return *a;
+    return orNotFound(env_.db.read([&](db::Connection& c) { return store::findAppointment(c, id); }), "appointment", id);
 }
 
 void Appointments::auditView(const Caller& who, int64_t id) {
-    env_.db.write([&](db::Tx& tx) { env_.auditIn(tx, who.actor, "booking.appointment_view", "appointment:" + idText(id)); });
+    env_.db.write([&](db::Tx& tx) { env_.effects.auditIn(tx, who.actor, "booking.appointment_view", "appointment:" + idText(id)); });
 }
 
 std::vector<Appointment> Appointments::ofPatient(const std::string& documentType,
@@ -167,27 +164,26 @@ std::vector<Appointment> Appointments::ofPatient(const std::string& documentType
 Appointment Appointments::cancel(const Caller& who, int64_t id, const std::string& reason) {
     env_.db.write([&](db::Tx& tx) {
         auto& c = tx.conn();
-        auto a = store::findAppointment(c, id);
-        if (!a) throw ApiError(Err::NotFound, "appointment " + idText(id) + " does not exist");
-        if (a->status == "cancelled") return;  // a retried cancel answers the same
-        if (a->status == "stopped")
+        auto a = orNotFound(store::findAppointment(c, id), "appointment", id);
+        if (a.status == "cancelled") return;  // a retried cancel answers the same
+        if (a.status == "stopped")
             throw ApiError(Err::ScheduleStopped, "the session was stopped (停诊); the booking is already cancelled");
-        if (a->status != "booked")
-            throw ApiError(Err::Conflict, "the appointment is " + a->status + " and can no longer be cancelled");
+        if (a.status != "booked")
+            throw ApiError(Err::Conflict, "the appointment is " + a.status + " and can no longer be cancelled");
         const int64_t now = env_.now();
-        const int64_t deadline = cancelDeadlineMs(env_.rules, slotStartMs(env_.time, a->date, a->slotStart));
+        const int64_t deadline = cancelDeadlineMs(env_.rules, slotStartMs(env_.time, a.date, a.slotStart));
         if (now > deadline)
             throw ApiError(Err::CancelTooLate, "cancellation closed at " + env_.time.iso(deadline) + " (" +
                                                    std::to_string(env_.rules.cancelCutoffMinutes) +
                                                    " minutes before the slot starts)");
         store::markCancelled(c, id, "cancelled", reason, now);
-        store::freePlace(c, a->slotId);
-        env_.enqueueIn(tx, messages::kHisbridge, messages::kCancelled,
-                       messages::cancelled(*a, who.portal ? "patient" : "desk", now, env_.time));
+        store::freePlace(c, a.slotId);
+        env_.effects.sendIn(tx, messages::kHisbridge, messages::kCancelled,
+                            messages::cancelled(a, who.portal ? "patient" : "desk", now, env_.time));
         auto detail = jsonObject();
-        detail->set("scheduleId", a->scheduleId);
-        detail->set("slotId", a->slotId);
-        env_.auditIn(tx, who.actor, "booking.cancel", "appointment:" + idText(id), detail);
+        detail->set("scheduleId", a.scheduleId);
+        detail->set("slotId", a.slotId);
+        env_.effects.auditIn(tx, who.actor, "booking.cancel", "appointment:" + idText(id), detail);
         env_.cache.invalidateAfter(tx);
     });
     return get(id);
@@ -196,26 +192,25 @@ Appointment Appointments::cancel(const Caller& who, int64_t id, const std::strin
 Appointment Appointments::checkIn(const Caller& who, int64_t id) {
     env_.db.write([&](db::Tx& tx) {
         auto& c = tx.conn();
-        auto a = store::findAppointment(c, id);
-        if (!a) throw ApiError(Err::NotFound, "appointment " + idText(id) + " does not exist");
-        if (a->status == "checked_in" || a->status == "called") return;  // a retried check-in answers the same
-        if (a->status == "stopped" || a->scheduleStatus == "stopped")
+        auto a = orNotFound(store::findAppointment(c, id), "appointment", id);
+        if (a.status == "checked_in" || a.status == "called") return;  // a retried check-in answers the same
+        if (a.status == "stopped" || a.scheduleStatus == "stopped")
             throw ApiError(Err::ScheduleStopped, "the session was stopped (停诊)");
-        if (a->status != "booked")
-            throw ApiError(Err::CheckInClosed, "the appointment is " + a->status + "; it cannot be checked in");
-        if (a->scheduleStatus == "closed") throw ApiError(Err::CheckInClosed, "the session is closed");
+        if (a.status != "booked")
+            throw ApiError(Err::CheckInClosed, "the appointment is " + a.status + "; it cannot be checked in");
+        if (a.scheduleStatus == "closed") throw ApiError(Err::CheckInClosed, "the session is closed");
         const int64_t now = env_.now();
-        const Window w = checkInWindow(env_.rules, slotStartMs(env_.time, a->date, a->slotStart),
-                                       slotStartMs(env_.time, a->date, a->sessionEnd));
+        const Window w = checkInWindow(env_.rules, slotStartMs(env_.time, a.date, a.slotStart),
+                                       slotStartMs(env_.time, a.date, a.sessionEnd));
         if (!w.contains(now))
             throw ApiError(Err::CheckInClosed, now < w.fromMs ? "check-in opens at " + env_.time.iso(w.fromMs)
                                                               : "check-in closed at " + env_.time.iso(w.toMs));
-        const int64_t queueNo = store::takeQueueNumber(c, a->scheduleId);
-        store::markCheckedIn(c, id, queueNo, store::nextQueuePos(c, a->scheduleId), now);
+        const int64_t queueNo = store::takeQueueNumber(c, a.scheduleId);
+        store::markCheckedIn(c, id, queueNo, store::nextQueuePos(c, a.scheduleId), now);
         auto detail = jsonObject();
-        detail->set("scheduleId", a->scheduleId);
+        detail->set("scheduleId", a.scheduleId);
         detail->set("queueNo", queueNo);
-        env_.auditIn(tx, who.actor, "booking.check_in", "appointment:" + idText(id), detail);
+        env_.effects.auditIn(tx, who.actor, "booking.check_in", "appointment:" + idText(id), detail);
     });
     return get(id);
 }

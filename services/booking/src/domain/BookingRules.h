@@ -1,6 +1,6 @@
 #pragma once
 // The configurable rules of outpatient booking, read once from `booking.*`
-// keys by BookingApp::configure() (see docs/booking.md for each key) and then
+// keys by readBookingConfig() (domain/BookingConfig.h; docs/booking.md) and then
 // read-only for the process lifetime. Tests build one by hand.
 #include <string>
 

@@ -1,5 +1,6 @@
 #include "domain/Catalogue.h"
 #include "http/ApiError.h"
+#include "http/OrNotFound.h"
 #include "store/CatalogueStore.h"
 
 namespace medbox::booking {
@@ -9,9 +10,7 @@ std::vector<Department> Catalogue::departments(bool includeInactive) const {
 }
 
 Department Catalogue::department(int64_t id) const {
-    auto d = env_.db.read([&](db::Connection& c) { return store::findDepartment(c, id); });
-    if (!d) throw ApiError(Err::NotFound, "department " + std::to_string(id) + " does not exist");
-    return *d;
+    return orNotFound(env_.db.read([&](db::Connection& c) { return store::findDepartment(c, id); }), "department", id);
 }
 
 Department Catalogue::createDepartment(const Caller& who, Department d) {
@@ -21,7 +20,7 @@ Department Catalogue::createDepartment(const Caller& who, Department d) {
         d.id = store::insertDepartment(tx.conn(), d, env_.now());
         auto detail = jsonObject();
         detail->set("code", d.code);
-        env_.auditIn(tx, who.actor, "booking.department_create", "department:" + std::to_string(d.id), detail);
+        env_.effects.auditIn(tx, who.actor, "booking.department_create", "department:" + std::to_string(d.id), detail);
         env_.cache.invalidateAfter(tx);
     });
     return d;
@@ -29,8 +28,7 @@ Department Catalogue::createDepartment(const Caller& who, Department d) {
 
 Department Catalogue::updateDepartment(const Caller& who, Department d) {
     env_.db.write([&](db::Tx& tx) {
-        if (!store::findDepartment(tx.conn(), d.id))
-            throw ApiError(Err::NotFound, "department " + std::to_string(d.id) + " does not exist");
+        orNotFound(store::findDepartment(tx.conn(), d.id), "department", d.id);
         auto same = store::findDepartmentByCode(tx.conn(), d.code);
         if (same && same->id != d.id)
             throw ApiError(Err::Conflict, "a department with code " + d.code + " already exists", "code");
@@ -38,7 +36,7 @@ Department Catalogue::updateDepartment(const Caller& who, Department d) {
         auto detail = jsonObject();
         detail->set("code", d.code);
         detail->set("active", d.active);
-        env_.auditIn(tx, who.actor, "booking.department_update", "department:" + std::to_string(d.id), detail);
+        env_.effects.auditIn(tx, who.actor, "booking.department_update", "department:" + std::to_string(d.id), detail);
         env_.cache.invalidateAfter(tx);
     });
     return d;
@@ -49,9 +47,7 @@ std::vector<Doctor> Catalogue::doctors(std::optional<int64_t> departmentId, bool
 }
 
 Doctor Catalogue::doctor(int64_t id) const {
-    auto d = env_.db.read([&](db::Connection& c) { return store::findDoctor(c, id); });
-    if (!d) throw ApiError(Err::NotFound, "doctor " + std::to_string(id) + " does not exist");
-    return *d;
+    return orNotFound(env_.db.read([&](db::Connection& c) { return store::findDoctor(c, id); }), "doctor", id);
 }
 
 void Catalogue::requireDepartment(int64_t id, const std::string& field) const {
@@ -72,7 +68,7 @@ Doctor Catalogue::createDoctor(const Caller& who, Doctor d) {
         d.id = store::insertDoctor(tx.conn(), d, env_.now());
         auto detail = jsonObject();
         detail->set("departmentId", d.departmentId);
-        env_.auditIn(tx, who.actor, "booking.doctor_create", "doctor:" + std::to_string(d.id), detail);
+        env_.effects.auditIn(tx, who.actor, "booking.doctor_create", "doctor:" + std::to_string(d.id), detail);
         env_.cache.invalidateAfter(tx);
     });
     return doctor(d.id);
@@ -80,8 +76,7 @@ Doctor Catalogue::createDoctor(const Caller& who, Doctor d) {
 
 Doctor Catalogue::updateDoctor(const Caller& who, Doctor d) {
     env_.db.write([&](db::Tx& tx) {
-        if (!store::findDoctor(tx.conn(), d.id))
-            throw ApiError(Err::NotFound, "doctor " + std::to_string(d.id) + " does not exist");
+        orNotFound(store::findDoctor(tx.conn(), d.id), "doctor", d.id);
         if (!store::findDepartment(tx.conn(), d.departmentId))
             throw ApiError(Err::InvalidField, "department " + std::to_string(d.departmentId) + " does not exist",
                            "departmentId");
@@ -89,7 +84,7 @@ Doctor Catalogue::updateDoctor(const Caller& who, Doctor d) {
         auto detail = jsonObject();
         detail->set("departmentId", d.departmentId);
         detail->set("active", d.active);
-        env_.auditIn(tx, who.actor, "booking.doctor_update", "doctor:" + std::to_string(d.id), detail);
+        env_.effects.auditIn(tx, who.actor, "booking.doctor_update", "doctor:" + std::to_string(d.id), detail);
         env_.cache.invalidateAfter(tx);
     });
     return doctor(d.id);

@@ -140,7 +140,7 @@ bool loadDemoData(BookingEnv& env) {
         detail->set("departments", order);
         detail->set("doctors", doctorIndex);
         detail->set("schedules", schedules);
-        env.auditIn(tx, "system:demo-data", "booking.demo_data_load", "catalogue", detail);
+        env.effects.auditIn(tx, "system:demo-data", "booking.demo_data_load", "catalogue", detail);
         env.cache.invalidateAfter(tx);
         loaded = true;
     });

@@ -52,8 +52,8 @@ QueueState Queue::callNext(const Caller& who, const std::string& room) {
         if (q.current) store::markFinished(c, q.current->id, "completed", now);
         const Appointment& next = q.waiting.front();
         store::markCalled(c, next.id, now);
-        env_.auditIn(tx, who.actor, "booking.queue_call", "appointment:" + std::to_string(next.id),
-                     queueDetail(room, next));
+        env_.effects.auditIn(tx, who.actor, "booking.queue_call", "appointment:" + std::to_string(next.id),
+                             queueDetail(room, next));
         out = read(c, room, date);
     });
     return out;
@@ -68,8 +68,8 @@ QueueState Queue::recall(const Caller& who, const std::string& room) {
         auto current = store::currentInRoom(c, room, date);
         if (!current) throw ApiError(Err::QueueEmpty, "nobody is being called in room " + room);
         store::markCalled(c, current->id, env_.now());
-        env_.auditIn(tx, who.actor, "booking.queue_recall", "appointment:" + std::to_string(current->id),
-                     queueDetail(room, *current));
+        env_.effects.auditIn(tx, who.actor, "booking.queue_recall", "appointment:" + std::to_string(current->id),
+                             queueDetail(room, *current));
         out = read(c, room, date);
     });
     return out;
@@ -89,8 +89,8 @@ QueueState Queue::pass(const Caller& who, const std::string& room) {
         const auto order = requeueAfter(store::waitingOfSchedule(c, current->scheduleId), current->id,
                                         env_.rules.passRequeueAfter);
         for (size_t i = 0; i < order.size(); ++i) store::setQueuePos(c, order[i], static_cast<int64_t>(i) + 1);
-        env_.auditIn(tx, who.actor, "booking.queue_pass", "appointment:" + std::to_string(current->id),
-                     queueDetail(room, *current));
+        env_.effects.auditIn(tx, who.actor, "booking.queue_pass", "appointment:" + std::to_string(current->id),
+                             queueDetail(room, *current));
         out = read(c, room, date);
     });
     return out;

@@ -3,6 +3,7 @@
 #include "domain/Messages.h"
 #include "domain/Rules.h"
 #include "http/ApiError.h"
+#include "http/OrNotFound.h"
 #include "store/AppointmentStore.h"
 #include "store/CatalogueStore.h"
 
@@ -41,9 +42,7 @@ void insertPlan(db::Connection& c, int64_t scheduleId, const std::vector<SlotPla
 }  // namespace
 
 Schedule Schedules::get(int64_t id) const {
-    auto s = env_.db.read([&](db::Connection& c) { return store::findSchedule(c, id); });
-    if (!s) throw ApiError(Err::NotFound, "schedule " + idText(id) + " does not exist");
-    return *s;
+    return orNotFound(env_.db.read([&](db::Connection& c) { return store::findSchedule(c, id); }), "schedule", id);
 }
 
 std::vector<Appointment> Schedules::appointments(int64_t id) const {
@@ -97,7 +96,7 @@ Schedule Schedules::create(const Caller& who, const ScheduleInput& in) {
         s.feeCents = in.feeCents;
         id = store::insertSchedule(c, s, env_.now());
         insertPlan(c, id, plan);
-        env_.auditIn(tx, who.actor, "booking.schedule_create", "schedule:" + idText(id), scheduleDetail(in));
+        env_.effects.auditIn(tx, who.actor, "booking.schedule_create", "schedule:" + idText(id), scheduleDetail(in));
         env_.cache.invalidateAfter(tx);
     });
     return get(id);
@@ -106,13 +105,12 @@ Schedule Schedules::create(const Caller& who, const ScheduleInput& in) {
 Schedule Schedules::update(const Caller& who, int64_t id, const ScheduleInput& in) {
     env_.db.write([&](db::Tx& tx) {
         auto& c = tx.conn();
-        auto s = store::findSchedule(c, id);
-        if (!s) throw ApiError(Err::NotFound, "schedule " + idText(id) + " does not exist");
-        if (s->status == "stopped") throw ApiError(Err::ScheduleStopped, "the session was stopped (停诊)");
-        if (s->status == "closed") throw ApiError(Err::Conflict, "the session is closed");
+        auto s = orNotFound(store::findSchedule(c, id), "schedule", id);
+        if (s.status == "stopped") throw ApiError(Err::ScheduleStopped, "the session was stopped (停诊)");
+        if (s.status == "closed") throw ApiError(Err::Conflict, "the session is closed");
         const bool timesChanged =
-            in.startTime != s->startTime || in.endTime != s->endTime || in.slotMinutes != s->slotMinutes;
-        const int64_t day = parseDate(s->date).value_or(0);
+            in.startTime != s.startTime || in.endTime != s.endTime || in.slotMinutes != s.slotMinutes;
+        const int64_t day = parseDate(s.date).value_or(0);
         if (store::countAppointmentsOfSchedule(c, id) == 0) {
             // Nothing references the slots yet: lay them out afresh.
             checkTimes(in, day);
@@ -123,8 +121,8 @@ Schedule Schedules::update(const Caller& who, int64_t id, const ScheduleInput& i
             if (timesChanged)
                 throw ApiError(Err::Conflict,
                                "times cannot change once patients have booked; stop the session instead",
-                               in.startTime != s->startTime ? "startTime"
-                               : in.endTime != s->endTime   ? "endTime"
+                               in.startTime != s.startTime ? "startTime"
+                               : in.endTime != s.endTime   ? "endTime"
                                                             : "slotMinutes");
             auto slots = store::slotsOf(c, id);
             const auto caps = spreadCapacity(in.capacity, static_cast<int>(slots.size()));
@@ -137,7 +135,7 @@ Schedule Schedules::update(const Caller& who, int64_t id, const ScheduleInput& i
                 store::setSlotCapacity(c, slots[i].id, caps[i]);
             }
         }
-        Schedule changed = *s;
+        Schedule changed = s;
         changed.startTime = in.startTime;
         changed.endTime = in.endTime;
         changed.slotMinutes = in.slotMinutes;
@@ -146,10 +144,10 @@ Schedule Schedules::update(const Caller& who, int64_t id, const ScheduleInput& i
         changed.feeCents = in.feeCents;
         store::updateSchedule(c, changed, env_.now());
         auto detail = scheduleDetail(in);
-        detail->set("doctorId", s->doctorId);
-        detail->set("date", s->date);
-        detail->set("session", s->session);
-        env_.auditIn(tx, who.actor, "booking.schedule_update", "schedule:" + idText(id), detail);
+        detail->set("doctorId", s.doctorId);
+        detail->set("date", s.date);
+        detail->set("session", s.session);
+        env_.effects.auditIn(tx, who.actor, "booking.schedule_update", "schedule:" + idText(id), detail);
         env_.cache.invalidateAfter(tx);
     });
     return get(id);
@@ -158,16 +156,15 @@ Schedule Schedules::update(const Caller& who, int64_t id, const ScheduleInput& i
 void Schedules::remove(const Caller& who, int64_t id) {
     env_.db.write([&](db::Tx& tx) {
         auto& c = tx.conn();
-        auto s = store::findSchedule(c, id);
-        if (!s) throw ApiError(Err::NotFound, "schedule " + idText(id) + " does not exist");
+        auto s = orNotFound(store::findSchedule(c, id), "schedule", id);
         if (store::countAppointmentsOfSchedule(c, id) > 0)
             throw ApiError(Err::Conflict, "the schedule has bookings; stop the session instead of deleting it");
         store::deleteSchedule(c, id);
         auto detail = jsonObject();
-        detail->set("doctorId", s->doctorId);
-        detail->set("date", s->date);
-        detail->set("session", s->session);
-        env_.auditIn(tx, who.actor, "booking.schedule_delete", "schedule:" + idText(id), detail);
+        detail->set("doctorId", s.doctorId);
+        detail->set("date", s.date);
+        detail->set("session", s.session);
+        env_.effects.auditIn(tx, who.actor, "booking.schedule_delete", "schedule:" + idText(id), detail);
         env_.cache.invalidateAfter(tx);
     });
 }
@@ -176,19 +173,18 @@ Schedule Schedules::stop(const Caller& who, int64_t id, const std::string& reaso
     int cancelled = 0;
     env_.db.write([&](db::Tx& tx) {
         auto& c = tx.conn();
-        auto s = store::findSchedule(c, id);
-        if (!s) throw ApiError(Err::NotFound, "schedule " + idText(id) + " does not exist");
-        if (s->status == "stopped") throw ApiError(Err::ScheduleStopped, "the session is already stopped");
-        if (s->status == "closed") throw ApiError(Err::Conflict, "the session is closed");
+        auto s = orNotFound(store::findSchedule(c, id), "schedule", id);
+        if (s.status == "stopped") throw ApiError(Err::ScheduleStopped, "the session is already stopped");
+        if (s.status == "closed") throw ApiError(Err::Conflict, "the session is closed");
         const int64_t now = env_.now();
-        if (now >= sessionEndMs(env_.time, *s)) throw ApiError(Err::Conflict, "the session is already over");
+        if (now >= sessionEndMs(env_.time, s)) throw ApiError(Err::Conflict, "the session is already over");
         for (const Appointment& a : store::appointmentsOfSchedule(c, id)) {
             if (a.status != "booked" && a.status != "checked_in" && a.status != "called") continue;
             store::markCancelled(c, a.id, "stopped", reason, now);
-            env_.enqueueIn(tx, messages::kPortal, messages::kStopClinicNotice,
-                           messages::stopClinicNotice(a, reason, env_.time));
-            env_.enqueueIn(tx, messages::kHisbridge, messages::kCancelled,
-                           messages::cancelled(a, "stop_clinic", now, env_.time));
+            env_.effects.sendIn(tx, messages::kPortal, messages::kStopClinicNotice,
+                                messages::stopClinicNotice(a, reason, env_.time));
+            env_.effects.sendIn(tx, messages::kHisbridge, messages::kCancelled,
+                                messages::cancelled(a, "stop_clinic", now, env_.time));
             ++cancelled;
         }
         store::clearPlaces(c, id);
@@ -196,7 +192,7 @@ Schedule Schedules::stop(const Caller& who, int64_t id, const std::string& reaso
         auto detail = jsonObject();
         detail->set("reason", reason);
         detail->set("cancelled", cancelled);
-        env_.auditIn(tx, who.actor, "booking.schedule_stop", "schedule:" + idText(id), detail);
+        env_.effects.auditIn(tx, who.actor, "booking.schedule_stop", "schedule:" + idText(id), detail);
         env_.cache.invalidateAfter(tx);
     });
     if (cancelledOut) *cancelledOut = cancelled;
@@ -207,12 +203,11 @@ CloseResult Schedules::close(const Caller& who, int64_t id) {
     CloseResult r;
     env_.db.write([&](db::Tx& tx) {
         auto& c = tx.conn();
-        auto s = store::findSchedule(c, id);
-        if (!s) throw ApiError(Err::NotFound, "schedule " + idText(id) + " does not exist");
-        if (s->status == "closed") throw ApiError(Err::Conflict, "the session is already closed");
-        if (s->status == "stopped") throw ApiError(Err::ScheduleStopped, "the session was stopped (停诊)");
+        auto s = orNotFound(store::findSchedule(c, id), "schedule", id);
+        if (s.status == "closed") throw ApiError(Err::Conflict, "the session is already closed");
+        if (s.status == "stopped") throw ApiError(Err::ScheduleStopped, "the session was stopped (停诊)");
         const int64_t now = env_.now();
-        if (now < sessionStartMs(env_.time, *s)) throw ApiError(Err::Conflict, "the session has not started yet");
+        if (now < sessionStartMs(env_.time, s)) throw ApiError(Err::Conflict, "the session has not started yet");
         for (const Appointment& a : store::appointmentsOfSchedule(c, id)) {
             if (a.status == "booked") {
                 store::markFinished(c, a.id, "no_show", now);
@@ -225,12 +220,12 @@ CloseResult Schedules::close(const Caller& who, int64_t id) {
                 ++r.completed;
             }
         }
-        store::setScheduleStatus(c, id, "closed", s->stopReason, now);
+        store::setScheduleStatus(c, id, "closed", s.stopReason, now);
         auto detail = jsonObject();
         detail->set("noShows", r.noShows);
         detail->set("unserved", r.unserved);
         detail->set("completed", r.completed);
-        env_.auditIn(tx, who.actor, "booking.schedule_close", "schedule:" + idText(id), detail);
+        env_.effects.auditIn(tx, who.actor, "booking.schedule_close", "schedule:" + idText(id), detail);
         env_.cache.invalidateAfter(tx);
     });
     return r;

@@ -1,42 +1,22 @@
 #include "domain/SessionCloser.h"
-#include "domain/Schedules.h"
 #include <Poco/Logger.h>
-#include <chrono>
-#include <exception>
 
 namespace medbox::booking {
 
+SessionCloser::SessionCloser(BookingEnv& env, Poco::Logger& logger)
+    : env_(env),
+      logger_(logger),
+      schedules_(env),
+      job_("auto-close of ended sessions", env.clock, kPeriodMs, [this] { closeOverdue(); }, logger) {}
+
 void SessionCloser::start() {
-    if (env_.rules.autoCloseAfterMinutes <= 0 || thread_.joinable()) return;
-    stop_ = false;
-    thread_ = std::thread([this] { loop(); });
+    if (env_.rules.autoCloseAfterMinutes > 0) job_.start();
 }
 
-void SessionCloser::stop() {
-    {
-        std::lock_guard lock(mutex_);
-        stop_ = true;
-    }
-    cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
-}
-
-void SessionCloser::loop() {
-    Schedules schedules(env_);
+void SessionCloser::closeOverdue() {
     const Caller system{"system:auto-close", false};
-    std::unique_lock lock(mutex_);
-    while (!stop_) {
-        lock.unlock();
-        try {
-            const int closed = schedules.closeOverdue(system);
-            if (closed > 0) logger_.information("auto-closed %d ended session(s)", closed);
-        } catch (const std::exception& e) {
-            // A full disk or a busy database: try again next minute.
-            logger_.error("auto-close of ended sessions failed: %s", std::string(e.what()));
-        }
-        lock.lock();
-        cv_.wait_for(lock, std::chrono::seconds(60), [this] { return stop_; });
-    }
+    const int closed = schedules_.closeOverdue(system);
+    if (closed > 0) logger_.information("auto-closed %d ended session(s)", closed);
 }
 
 }  // namespace medbox::booking

@@ -1,12 +1,12 @@
 #pragma once
 // Background job closing sessions booking.auto_close_after_minutes after they
-// end (no-show marking without a staff click). Off when the key is 0. Owned by
-// BookingApp: start() after the server listens, stop() before exit; one thread.
+// end (no-show marking without a staff click), checked every minute by the
+// clock (core PeriodicJob). Off when the key is 0. Owned by BookingApp:
+// start() after the server listens, stop() before exit; runs on the job's
+// own thread.
 #include "domain/BookingEnv.h"
-#include <atomic>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
+#include "domain/Schedules.h"
+#include "service/PeriodicJob.h"
 
 namespace Poco { class Logger; }
 
@@ -14,19 +14,21 @@ namespace medbox::booking {
 
 class SessionCloser {
 public:
-    SessionCloser(BookingEnv& env, Poco::Logger& logger) : env_(env), logger_(logger) {}
-    ~SessionCloser() { stop(); }
-    void start();
-    void stop();
+    static constexpr int64_t kPeriodMs = 60'000;
+
+    SessionCloser(BookingEnv& env, Poco::Logger& logger);
+    void start();  // does nothing while auto-close is off
+    void stop() { job_.stop(); }
+    // Closes what is overdue if a check is due by the clock (tests, with a
+    // ManualClock); returns whether it checked.
+    bool runDue() { return job_.runDue(); }
 
 private:
-    void loop();
+    void closeOverdue();
     BookingEnv& env_;
     Poco::Logger& logger_;
-    std::mutex mutex_;
-    std::condition_variable cv_;
-    bool stop_ = false;
-    std::thread thread_;
+    Schedules schedules_;
+    PeriodicJob job_;
 };
 
 }  // namespace medbox::booking

@@ -1,7 +1,11 @@
 #include "domain/AccountRules.h"
 
+#include "http/ApiError.h"
+
 #include "auth/Password.h"
 #include "domain/RoleCatalog.h"
+
+#include <algorithm>
 
 namespace medbox::console::rules {
 
@@ -75,6 +79,16 @@ std::string checkNewPassword(const std::string& password, const std::string& use
         return "must not contain the user name";
     }
     return {};
+}
+
+void require(const std::string& why, const std::string& field) {
+    if (!why.empty()) throw ApiError(Err::InvalidField, field + ": " + why, field);
+}
+
+std::vector<std::string> sortedRoles(std::vector<std::string> roles) {
+    std::sort(roles.begin(), roles.end());
+    roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
+    return roles;
 }
 
 }  // namespace medbox::console::rules

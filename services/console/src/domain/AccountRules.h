@@ -22,4 +22,10 @@ std::string checkRoles(const std::vector<std::string>& roles);
 // user name.
 std::string checkNewPassword(const std::string& password, const std::string& username);
 
+// Roles as stored and shown: sorted, each once.
+std::vector<std::string> sortedRoles(std::vector<std::string> roles);
+
+// Throws ApiError(InvalidField) naming `field` when a check above gave a reason.
+void require(const std::string& why, const std::string& field);
+
 }  // namespace medbox::console::rules

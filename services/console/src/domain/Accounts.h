@@ -6,17 +6,14 @@
 // after the commit). Slow work (scrypt) is done outside the write lock.
 //
 // Lives here rather than in the handlers so it is tested without HTTP (clock,
-// KDF cost and token key injected). Owned by the console's route table for
+// KDF cost and token key injected). Owned by ConsoleApp for
 // the process lifetime; thread-safe (state is in the database).
-#include "ConsoleConfig.h"
-#include "audit/AuditLog.h"
 #include "auth/Tokens.h"
-#include "db/Database.h"
+#include "domain/ConsoleEnv.h"
 #include "domain/LoginPolicy.h"
 #include "domain/Revocations.h"
 #include "http/ApiError.h"
 #include "store/UserStore.h"
-#include "time/Clock.h"
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -85,8 +82,10 @@ public:
 
     // revocations: where disabling a user and password or role changes end
     // the user's tokens (in the same transaction as the change).
-    Accounts(db::Database& db, AuditLog& audit, const Clock& clock, const TokenIssuer& issuer,
-             Revocations& revocations, ConsoleConfig config, RandomBytes random = {});
+    // issuer: the console's staff-token key (ServiceContext::issuer).
+    Accounts(ConsoleEnv& env, const TokenIssuer& issuer, Revocations& revocations, RandomBytes random = {});
+
+    // Sign-in and one's own account (AccountsSignIn.cpp).
 
     // POST /auth/login. Throws BadCredentials (field "totp" when only the
     // second factor is missing or wrong) or LockedError.
@@ -101,7 +100,7 @@ public:
     void confirmTotp(const std::string& username, const std::string& code);
     UserView me(const std::string& username);
 
-    // Admin operations. `actor` is the audit actor ("staff:alice").
+    // User administration (AccountsAdmin.cpp). `actor` is the audit actor ("staff:alice").
     std::vector<UserView> list(int64_t afterId, int limit);
     UserView get(int64_t id);
     UserView create(const std::string& actor, const NewUser& u);
@@ -109,11 +108,11 @@ public:
     UserView resetPassword(const std::string& actor, int64_t id, const std::string& password);
     UserView unlock(const std::string& actor, int64_t id);
 
-    // First start: creates "admin" when there is no user at all.
+    // First start (AccountsBootstrap.cpp): creates "admin" when there is no user at all.
     BootstrapResult bootstrap(const std::string& dataDir);
 
     const LoginPolicy& policy() const { return policy_; }
-    const ConsoleConfig& config() const { return config_; }
+    const ConsoleConfig& config() const { return env_.config; }
 
 private:
     // iat: from Revocations::issuedAt, inside the transaction that read u.
@@ -127,21 +126,14 @@ private:
     [[noreturn]] void throwLocked(int64_t untilMs, const std::string& field = {}) const;
     std::string randomPassword() const;
 
-    db::Database& db_;
-    AuditLog& audit_;
-    const Clock& clock_;
+    ConsoleEnv& env_;
     const TokenIssuer& issuer_;
     Revocations& revocations_;
-    ConsoleConfig config_;
     RandomBytes random_;
     LoginPolicy policy_;
-    UserStore store_;
     // A hash of a random password, verified against for unknown user names so
     // that they cost the same KDF time as real ones.
     std::string dummyHash_;
 };
-
-// "2026-01-01T00:15:00Z"
-std::string isoTime(int64_t ms);
 
 }  // namespace medbox::console

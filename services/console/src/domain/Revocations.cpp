@@ -1,7 +1,7 @@
 #include "domain/Revocations.h"
 #include "domain/AuditDetail.h"
 
-#include "ConsoleConfig.h"
+#include "domain/ConsoleConfig.h"
 #include "auth/Tokens.h"
 
 #include <Poco/JSON/Object.h>
@@ -16,33 +16,32 @@ constexpr int64_t kSubjectEntryMs = int64_t{kLongestTokenTtlSeconds} * 1000 + kT
 
 }  // namespace
 
-Revocations::Revocations(db::Database& db, AuditLog& audit, const Clock& clock, RevocationSet& set)
-    : db_(db), audit_(audit), clock_(clock), set_(set) {}
+Revocations::Revocations(ConsoleEnv& env, RevocationSet& set) : env_(env), set_(set) {}
 
 void Revocations::load() {
-    const int64_t now = clock_.nowMs();
-    set_.replace(db_.read([&](db::Connection& c) { return store_.unexpired(c, now); }), now);
+    const int64_t now = env_.clock.nowMs();
+    set_.replace(env_.db.read([&](db::Connection& c) { return store::unexpiredRevocations(c, now); }), now);
 }
 
 int64_t Revocations::revokeUser(db::Tx& tx, const std::string& username, const std::string& actor,
                                 const std::string& reason) {
-    const int64_t now = clock_.nowMs();
+    const int64_t now = env_.clock.nowMs();
     Revocation r;
     r.kind = Revocation::Kind::Subject;
     r.value = username;
     r.cutoffMs = now;
     r.expiresMs = now + kSubjectEntryMs;
     auto& c = tx.conn();
-    store_.purge(c, now);
-    r.seq = store_.insert(c, r, username);
-    audit_.append(tx, {actor, "auth.revoke", "user:" + username, "ok", detail({{"reason", reason}, {"seq", r.seq}})});
+    store::purgeRevocations(c, now);
+    r.seq = store::insertRevocation(c, r, username);
+    env_.effects.auditIn(tx, {actor, "auth.revoke", "user:" + username, "ok", detail({{"reason", reason}, {"seq", r.seq}})});
     // Not before the commit: a change rolled back revokes nothing.
-    tx.afterCommit([this, r] { set_.add({r}, clock_.nowMs()); });
+    tx.afterCommit([this, r] { set_.add({r}, env_.clock.nowMs()); });
     return now;
 }
 
 void Revocations::logout(const Principal& token) {
-    const int64_t now = clock_.nowMs();
+    const int64_t now = env_.clock.nowMs();
     Revocation r;
     if (!token.tokenId.empty()) {
         r.kind = Revocation::Kind::Token;
@@ -57,22 +56,22 @@ void Revocations::logout(const Principal& token) {
         r.cutoffMs = token.issuedAtMs;
         r.expiresMs = now + kSubjectEntryMs;
     }
-    db_.write([&](db::Tx& tx) {
+    env_.db.write([&](db::Tx& tx) {
         auto& c = tx.conn();
-        store_.purge(c, now);
-        r.seq = store_.insert(c, r, token.subject);
-        audit_.append(tx, {"staff:" + token.subject, "auth.logout", "user:" + token.subject, "ok",
-                           detail({{"kind", r.kind == Revocation::Kind::Token ? "token" : "subject"}, {"seq", r.seq}})});
-        tx.afterCommit([this, r] { set_.add({r}, clock_.nowMs()); });
+        store::purgeRevocations(c, now);
+        r.seq = store::insertRevocation(c, r, token.subject);
+        env_.effects.auditIn(tx, {"staff:" + token.subject, "auth.logout", "user:" + token.subject, "ok",
+                                  detail({{"kind", r.kind == Revocation::Kind::Token ? "token" : "subject"}, {"seq", r.seq}})});
+        tx.afterCommit([this, r] { set_.add({r}, env_.clock.nowMs()); });
     });
 }
 
 RevocationPage Revocations::list(int64_t afterSeq, int limit) {
-    const int64_t now = clock_.nowMs();
-    return db_.read([&](db::Connection& c) {
+    const int64_t now = env_.clock.nowMs();
+    return env_.db.read([&](db::Connection& c) {
         RevocationPage page;
-        page.highestSeq = store_.highestSeq(c);
-        page.entries = store_.after(c, afterSeq, page.highestSeq, now, limit);
+        page.highestSeq = store::highestRevocationSeq(c);
+        page.entries = store::revocationsAfter(c, afterSeq, page.highestSeq, now, limit);
         // A short page is the end: what was skipped has expired.
         page.nextAfter = static_cast<int64_t>(page.entries.size()) < limit ? page.highestSeq : page.entries.back().seq;
         return page;
@@ -81,7 +80,7 @@ RevocationPage Revocations::list(int64_t afterSeq, int limit) {
 
 int64_t Revocations::issuedAt(db::Connection& c, const std::string& username, int64_t claimsReadAtMs) const {
     int64_t iat = claimsReadAtMs / 1000;
-    const auto cutoff = store_.latestCutoff(c, username);
+    const auto cutoff = store::latestCutoff(c, username);
     if (cutoff && *cutoff < claimsReadAtMs && iat * 1000 <= *cutoff) iat = *cutoff / 1000 + 1;
     return iat;
 }

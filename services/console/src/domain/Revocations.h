@@ -5,14 +5,12 @@
 // services copy it with list(). An entry is written in the transaction of
 // the change that causes it (logout, disabled account, password reset or
 // change, role change), with its audit row; the set learns it right after
-// the commit. Thread-safe (state in the database and the set); owned by the
-// console's route table for the process lifetime.
-#include "audit/AuditLog.h"
+// the commit. Thread-safe (state in the database and the set); owned by
+// ConsoleApp for the process lifetime.
 #include "auth/Principal.h"
 #include "auth/RevocationSet.h"
-#include "db/Database.h"
+#include "domain/ConsoleEnv.h"
 #include "store/RevocationStore.h"
-#include "time/Clock.h"
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -27,7 +25,7 @@ struct RevocationPage {
 
 class Revocations {
 public:
-    Revocations(db::Database& db, AuditLog& audit, const Clock& clock, RevocationSet& set);
+    Revocations(ConsoleEnv& env, RevocationSet& set);
 
     // Fills the set from the database (at start, before the console serves).
     void load();
@@ -54,11 +52,8 @@ public:
     int64_t issuedAt(db::Connection& c, const std::string& username, int64_t claimsReadAtMs) const;
 
 private:
-    db::Database& db_;
-    AuditLog& audit_;
-    const Clock& clock_;
+    ConsoleEnv& env_;
     RevocationSet& set_;
-    RevocationStore store_;
 };
 
 }  // namespace medbox::console

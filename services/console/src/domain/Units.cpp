@@ -155,8 +155,8 @@ std::string displayText(std::string_view raw) {
     return mask::scrub(valid);
 }
 
-Units::Units(db::Database& db, AuditLog& audit, std::unique_ptr<UnitBackend> backend, pid_t ownPid)
-    : db_(db), audit_(audit), backend_(std::move(backend)), ownPid_(ownPid) {}
+Units::Units(ConsoleEnv& env, std::unique_ptr<UnitBackend> backend, pid_t ownPid)
+    : env_(env), backend_(std::move(backend)), ownPid_(ownPid) {}
 
 std::string Units::resolve(const std::string& requested) {
     try {
@@ -245,8 +245,8 @@ void Units::record(const std::string& actor, UnitVerb verb, const std::string& u
                    const std::string& outcome, const std::string& reason, const std::string& error) {
     const std::string target = unit.empty() ? "unit:?" : "unit:" + unit;
     const std::string detail = detailJson(requested, reason, error);
-    db_.write([&](db::Tx& tx) {
-        audit_.append(tx, {actor, std::string("unit.") + verbName(verb), target, outcome, detail});
+    env_.db.write([&](db::Tx& tx) {
+        env_.effects.auditIn(tx, {actor, std::string("unit.") + verbName(verb), target, outcome, detail});
     });
 }
 

@@ -18,10 +18,9 @@
 // systemd errors become ApiError: no bus 503, no such unit 404, a refusal
 // (not ours) 403, a failed or refused job 502, a job timeout 504.
 //
-// Owned by the console's route table for the process lifetime; thread-safe
+// Owned by ConsoleApp for the process lifetime; thread-safe
 // (each call opens its own bus connection / journal handle).
-#include "audit/AuditLog.h"
-#include "db/Database.h"
+#include "domain/ConsoleEnv.h"
 #include "systemd/Journal.h"
 #include "systemd/UnitControl.h"
 #include <chrono>
@@ -74,7 +73,7 @@ public:
     static constexpr std::size_t kDefaultJournalLines = 20;
 
     // ownPid: this process (the main PID of the console's unit).
-    Units(db::Database& db, AuditLog& audit, std::unique_ptr<UnitBackend> backend, pid_t ownPid);
+    Units(ConsoleEnv& env, std::unique_ptr<UnitBackend> backend, pid_t ownPid);
 
     // Every medbox unit systemd knows about.
     std::vector<systemd::UnitStatus> list();
@@ -93,8 +92,7 @@ private:
     void record(const std::string& actor, UnitVerb verb, const std::string& unit, const std::string& requested,
                 const std::string& outcome, const std::string& reason, const std::string& error);
 
-    db::Database& db_;
-    AuditLog& audit_;
+    ConsoleEnv& env_;
     std::unique_ptr<UnitBackend> backend_;
     pid_t ownPid_;
 };

@@ -1,7 +1,7 @@
-#include "handlers/AuditHandlers.h"
-
-#include "domain/Accounts.h"
+// The console's own audit log, for auditors and admins: /api/v1/audit.
+#include "handlers/Handlers.h"
 #include "store/AuditStore.h"
+#include "time/IsoTime.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
@@ -24,15 +24,15 @@ Poco::Dynamic::Var detailValue(const std::string& text) {
 }
 }  // namespace
 
-void AuditHandlers::list(Request& req, Reply& reply) {
+void Handlers::listAudit(Request& req, Reply& reply) {
     const int64_t after = req.queryInt("after", 0, INT64_MAX).value_or(0);
     const int64_t limit = req.queryInt("limit", 1, kMaxPage).value_or(100);
-    const auto rows = ctx_.db.read([&](db::Connection& c) { return AuditStore{}.after(c, after, static_cast<int>(limit)); });
+    const auto rows = env_.db.read([&](db::Connection& c) { return store::auditRowsAfter(c, after, static_cast<int>(limit)); });
     Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
     for (const auto& r : rows) {
         Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
         o->set("seq", r.seq);
-        o->set("at", isoTime(r.atMs));
+        o->set("at", isoUtc(r.atMs));
         o->set("actor", r.actor);
         o->set("action", r.action);
         o->set("target", r.target);
@@ -48,8 +48,8 @@ void AuditHandlers::list(Request& req, Reply& reply) {
     reply.json(out);
 }
 
-void AuditHandlers::verify(Request&, Reply& reply) {
-    const auto r = ctx_.audit.verify(ctx_.db);
+void Handlers::verifyAudit(Request&, Reply& reply) {
+    const auto r = env_.audit.verify(env_.db);
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
     o->set("ok", r.ok);
     o->set("rows", r.rows);

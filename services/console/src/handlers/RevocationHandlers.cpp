@@ -1,4 +1,6 @@
-#include "handlers/RevocationHandlers.h"
+// The revoked staff tokens, for the other services' pollers
+// (core/auth/RevocationPoller.h): /api/v1/auth/revocations.
+#include "handlers/Handlers.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -12,7 +14,7 @@ namespace {
 constexpr int kPage = 1000;
 }  // namespace
 
-void RevocationHandlers::list(Request& req, Reply& reply) {
+void Handlers::listRevocations(Request& req, Reply& reply) {
     const int64_t after = req.queryInt("after", 0, INT64_MAX).value_or(0);
     const auto page = revocations_.list(after, kPage);
     Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;

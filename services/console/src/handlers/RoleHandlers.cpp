@@ -1,12 +1,13 @@
-#include "handlers/RoleHandlers.h"
+// The fixed role catalogue, for the console's user form: /api/v1/roles.
+#include "handlers/Handlers.h"
 
 #include "domain/RoleCatalog.h"
 
 #include <Poco/JSON/Array.h>
 
-namespace medbox::console::roles {
+namespace medbox::console {
 
-void list(Request&, Reply& reply) {
+void Handlers::listRoles(Request&, Reply& reply) {
     Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
     for (const auto& r : RoleCatalog::all()) {
         Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
@@ -23,4 +24,4 @@ void list(Request&, Reply& reply) {
     reply.json(out);
 }
 
-}  // namespace medbox::console::roles
+}  // namespace medbox::console

@@ -1,11 +1,10 @@
-#include "handlers/UnitHandlers.h"
+// medbox's systemd units (docs/console.md, "Units"): parse and render; the
+// rules are in domain/Units.
+#include "handlers/Handlers.h"
+#include "handlers/Input.h"
+#include "time/IsoTime.h"
 
-#include "handlers/Json.h"
-
-#include <Poco/DateTimeFormat.h>
-#include <Poco/DateTimeFormatter.h>
 #include <Poco/JSON/Array.h>
-#include <Poco/Timestamp.h>
 
 namespace medbox::console {
 
@@ -15,8 +14,7 @@ using systemd::TimePoint;
 
 // ISO 8601 UTC with microseconds: systemd's timestamps are microseconds.
 std::string isoMicros(TimePoint t) {
-    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
-    return Poco::DateTimeFormatter::format(Poco::Timestamp(us), Poco::DateTimeFormat::ISO8601_FRAC_FORMAT);
+    return isoUtcMicros(std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count());
 }
 
 Poco::Dynamic::Var optTime(const std::optional<TimePoint>& t) {
@@ -55,7 +53,7 @@ Poco::JSON::Object::Ptr unitJson(const systemd::UnitStatus& s) {
 
 }  // namespace
 
-void UnitHandlers::list(Request&, Reply& reply) {
+void Handlers::listUnits(Request&, Reply& reply) {
     Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
     for (const auto& s : units_.list()) arr->add(unitJson(s));
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
@@ -63,7 +61,7 @@ void UnitHandlers::list(Request&, Reply& reply) {
     reply.json(o);
 }
 
-void UnitHandlers::get(Request& req, Reply& reply) {
+void Handlers::getUnit(Request& req, Reply& reply) {
     const auto lines = req.queryInt("lines", 1, static_cast<int64_t>(Units::kMaxJournalLines))
                            .value_or(static_cast<int64_t>(Units::kDefaultJournalLines));
     const auto d = units_.get(req.param("name"), static_cast<std::size_t>(lines));
@@ -83,8 +81,8 @@ void UnitHandlers::get(Request& req, Reply& reply) {
     reply.json(o);
 }
 
-void UnitHandlers::act(Request& req, Reply& reply, UnitVerb verb) {
-    json::noBody(req);
+void Handlers::actOnUnit(Request& req, Reply& reply, UnitVerb verb) {
+    input::noBody(req);
     const auto status = units_.act(req.actor(), verb, req.param("name"));
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
     o->set("action", verbName(verb));

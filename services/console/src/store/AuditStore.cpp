@@ -1,8 +1,8 @@
 #include "store/AuditStore.h"
 
-namespace medbox::console {
+namespace medbox::console::store {
 
-std::vector<AuditRow> AuditStore::after(db::Connection& c, int64_t afterSeq, int limit) const {
+std::vector<AuditRow> auditRowsAfter(db::Connection& c, int64_t afterSeq, int limit) {
     auto st = c.prepare(
         "SELECT seq, at_ms, actor, action, target, outcome, detail, prev_hash, hash FROM audit_log "
         "WHERE seq > ? ORDER BY seq LIMIT ?");
@@ -24,4 +24,4 @@ std::vector<AuditRow> AuditStore::after(db::Connection& c, int64_t afterSeq, int
     return out;
 }
 
-}  // namespace medbox::console
+}  // namespace medbox::console::store

@@ -20,10 +20,11 @@ struct AuditRow {
     std::string hash;
 };
 
-class AuditStore {
-public:
-    // Rows with seq > afterSeq, oldest first.
-    std::vector<AuditRow> after(db::Connection& c, int64_t afterSeq, int limit) const;
-};
+namespace store {
+
+// Rows with seq > afterSeq, oldest first.
+std::vector<AuditRow> auditRowsAfter(db::Connection& c, int64_t afterSeq, int limit);
+
+}  // namespace store
 
 }  // namespace medbox::console

@@ -1,6 +1,6 @@
 #include "store/RevocationStore.h"
 
-namespace medbox::console {
+namespace medbox::console::store {
 
 namespace {
 
@@ -19,7 +19,7 @@ Revocation readRow(const db::Statement& st) {
 
 }  // namespace
 
-int64_t RevocationStore::insert(db::Connection& c, const Revocation& r, const std::string& subject) const {
+int64_t insertRevocation(db::Connection& c, const Revocation& r, const std::string& subject) {
     const bool token = r.kind == Revocation::Kind::Token;
     c.prepare("INSERT INTO token_revocations (kind, jti, subject, cutoff_ms, expires_ms) VALUES (?, ?, ?, ?, ?)")
         .args(token ? "token" : "subject", token ? std::optional<std::string>(r.value) : std::nullopt, subject,
@@ -28,7 +28,7 @@ int64_t RevocationStore::insert(db::Connection& c, const Revocation& r, const st
     return c.lastInsertId();
 }
 
-void RevocationStore::purge(db::Connection& c, int64_t nowMs) const {
+void purgeRevocations(db::Connection& c, int64_t nowMs) {
     c.prepare(
          "DELETE FROM token_revocations WHERE expires_ms <= ? "
          "AND seq < (SELECT MAX(seq) FROM token_revocations)")
@@ -36,14 +36,14 @@ void RevocationStore::purge(db::Connection& c, int64_t nowMs) const {
         .run();
 }
 
-int64_t RevocationStore::highestSeq(db::Connection& c) const {
+int64_t highestRevocationSeq(db::Connection& c) {
     auto st = c.prepare("SELECT COALESCE(MAX(seq), 0) FROM token_revocations");
     st.step();
     return st.i64(0);
 }
 
-std::vector<Revocation> RevocationStore::after(db::Connection& c, int64_t afterSeq, int64_t upToSeq, int64_t nowMs,
-                                               int limit) const {
+std::vector<Revocation> revocationsAfter(db::Connection& c, int64_t afterSeq, int64_t upToSeq, int64_t nowMs,
+                                               int limit) {
     auto st = c.prepare(std::string("SELECT ") + kColumns +
                         " FROM token_revocations WHERE seq > ? AND seq <= ? AND expires_ms > ? ORDER BY seq LIMIT ?");
     st.args(afterSeq, upToSeq, nowMs, int64_t{limit});
@@ -52,7 +52,7 @@ std::vector<Revocation> RevocationStore::after(db::Connection& c, int64_t afterS
     return out;
 }
 
-std::vector<Revocation> RevocationStore::unexpired(db::Connection& c, int64_t nowMs) const {
+std::vector<Revocation> unexpiredRevocations(db::Connection& c, int64_t nowMs) {
     auto st = c.prepare(std::string("SELECT ") + kColumns + " FROM token_revocations WHERE expires_ms > ? ORDER BY seq");
     st.args(nowMs);
     std::vector<Revocation> out;
@@ -60,11 +60,11 @@ std::vector<Revocation> RevocationStore::unexpired(db::Connection& c, int64_t no
     return out;
 }
 
-std::optional<int64_t> RevocationStore::latestCutoff(db::Connection& c, const std::string& subject) const {
+std::optional<int64_t> latestCutoff(db::Connection& c, const std::string& subject) {
     auto st = c.prepare("SELECT MAX(cutoff_ms) FROM token_revocations WHERE kind = 'subject' AND subject = ?");
     st.args(subject);
     st.step();
     return st.optI64(0);
 }
 
-}  // namespace medbox::console
+}  // namespace medbox::console::store

@@ -1,8 +1,15 @@
 #include "store/UserStore.h"
+#include "domain/AccountRules.h"
 
 #include <algorithm>
 
 namespace medbox::console {
+
+bool UserRecord::hasRole(const std::string& r) const {
+    return std::find(roles.begin(), roles.end(), r) != roles.end();
+}
+
+namespace store {
 
 namespace {
 const char* const kColumns =
@@ -27,18 +34,7 @@ UserRecord readUser(const db::Statement& st) {
     return u;
 }
 
-std::vector<std::string> sortedUnique(std::vector<std::string> v) {
-    std::sort(v.begin(), v.end());
-    v.erase(std::unique(v.begin(), v.end()), v.end());
-    return v;
-}
-}  // namespace
-
-bool UserRecord::hasRole(const std::string& r) const {
-    return std::find(roles.begin(), roles.end(), r) != roles.end();
-}
-
-std::vector<std::string> UserStore::rolesOf(db::Connection& c, int64_t id) const {
+std::vector<std::string> rolesOf(db::Connection& c, int64_t id) {
     auto st = c.prepare("SELECT role FROM user_roles WHERE user_id = ? ORDER BY role");
     st.args(id);
     std::vector<std::string> roles;
@@ -46,7 +42,9 @@ std::vector<std::string> UserStore::rolesOf(db::Connection& c, int64_t id) const
     return roles;
 }
 
-std::optional<UserRecord> UserStore::byUsername(db::Connection& c, const std::string& username) const {
+}  // namespace
+
+std::optional<UserRecord> findUserByName(db::Connection& c, const std::string& username) {
     std::optional<UserRecord> u;
     {
         auto st = c.prepare(std::string("SELECT ") + kColumns + " FROM users WHERE username = ?");
@@ -57,7 +55,7 @@ std::optional<UserRecord> UserStore::byUsername(db::Connection& c, const std::st
     return u;
 }
 
-std::optional<UserRecord> UserStore::byId(db::Connection& c, int64_t id) const {
+std::optional<UserRecord> findUser(db::Connection& c, int64_t id) {
     std::optional<UserRecord> u;
     {
         auto st = c.prepare(std::string("SELECT ") + kColumns + " FROM users WHERE id = ?");
@@ -68,7 +66,7 @@ std::optional<UserRecord> UserStore::byId(db::Connection& c, int64_t id) const {
     return u;
 }
 
-std::vector<UserRecord> UserStore::list(db::Connection& c, int64_t afterId, int limit) const {
+std::vector<UserRecord> listUsers(db::Connection& c, int64_t afterId, int limit) {
     std::vector<UserRecord> out;
     {
         auto st = c.prepare(std::string("SELECT ") + kColumns + " FROM users WHERE id > ? ORDER BY id LIMIT ?");
@@ -88,13 +86,13 @@ std::vector<UserRecord> UserStore::list(db::Connection& c, int64_t afterId, int 
     return out;
 }
 
-int64_t UserStore::count(db::Connection& c) const {
+int64_t countUsers(db::Connection& c) {
     auto st = c.prepare("SELECT COUNT(*) FROM users");
     st.step();
     return st.i64(0);
 }
 
-int64_t UserStore::countEnabledWithRole(db::Connection& c, const std::string& role) const {
+int64_t countEnabledWithRole(db::Connection& c, const std::string& role) {
     auto st = c.prepare(
         "SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id WHERE r.role = ? AND u.enabled = 1");
     st.args(role);
@@ -102,7 +100,7 @@ int64_t UserStore::countEnabledWithRole(db::Connection& c, const std::string& ro
     return st.i64(0);
 }
 
-int64_t UserStore::insert(db::Connection& c, const UserRecord& u) const {
+int64_t insertUser(db::Connection& c, const UserRecord& u) {
     c.prepare(
          "INSERT INTO users (username, display_name, password_hash, enabled, must_change_password, totp_secret, "
          "totp_enabled, totp_last_step, created_at_ms, updated_at_ms, last_login_at_ms, password_changed_at_ms) "
@@ -112,13 +110,13 @@ int64_t UserStore::insert(db::Connection& c, const UserRecord& u) const {
               u.passwordChangedAtMs)
         .run();
     const int64_t id = c.lastInsertId();
-    for (const auto& r : sortedUnique(u.roles)) {
+    for (const auto& r : rules::sortedRoles(u.roles)) {
         c.prepare("INSERT INTO user_roles (user_id, role) VALUES (?, ?)").args(id, r).run();
     }
     return id;
 }
 
-void UserStore::update(db::Connection& c, const UserRecord& u, const std::vector<std::string>& previousRoles) const {
+void updateUser(db::Connection& c, const UserRecord& u, const std::vector<std::string>& previousRoles) {
     c.prepare(
          "UPDATE users SET display_name = ?, password_hash = ?, enabled = ?, must_change_password = ?, "
          "totp_secret = ?, totp_enabled = ?, totp_last_step = ?, updated_at_ms = ?, last_login_at_ms = ?, "
@@ -126,8 +124,8 @@ void UserStore::update(db::Connection& c, const UserRecord& u, const std::vector
         .args(u.displayName, u.passwordHash, int64_t{u.enabled}, int64_t{u.mustChangePassword}, u.totpSecret,
               int64_t{u.totpEnabled}, u.totpLastStep, u.updatedAtMs, u.lastLoginAtMs, u.passwordChangedAtMs, u.id)
         .run();
-    const auto next = sortedUnique(u.roles);
-    if (next == sortedUnique(previousRoles)) return;
+    const auto next = rules::sortedRoles(u.roles);
+    if (next == rules::sortedRoles(previousRoles)) return;
     // Only the difference: the replication changeset then says what changed.
     for (const auto& r : previousRoles) {
         if (!std::binary_search(next.begin(), next.end(), r)) {
@@ -141,7 +139,7 @@ void UserStore::update(db::Connection& c, const UserRecord& u, const std::vector
     }
 }
 
-std::optional<AttemptState> UserStore::attempts(db::Connection& c, const std::string& username) const {
+std::optional<AttemptState> findAttempts(db::Connection& c, const std::string& username) {
     auto st = c.prepare("SELECT failures, last_failure_at_ms, locked_until_ms FROM login_attempts WHERE username = ?");
     st.args(username);
     if (!st.step()) return std::nullopt;
@@ -152,7 +150,7 @@ std::optional<AttemptState> UserStore::attempts(db::Connection& c, const std::st
     return s;
 }
 
-void UserStore::saveAttempts(db::Connection& c, const std::string& username, const AttemptState& s) const {
+void saveAttempts(db::Connection& c, const std::string& username, const AttemptState& s) {
     // Delete-then-insert is portable (no UPSERT dialects) and cheap on a PK.
     c.prepare("DELETE FROM login_attempts WHERE username = ?").args(username).run();
     c.prepare("INSERT INTO login_attempts (username, failures, last_failure_at_ms, locked_until_ms) VALUES (?, ?, ?, ?)")
@@ -160,15 +158,16 @@ void UserStore::saveAttempts(db::Connection& c, const std::string& username, con
         .run();
 }
 
-void UserStore::clearAttempts(db::Connection& c, const std::string& username) const {
+void clearAttempts(db::Connection& c, const std::string& username) {
     c.prepare("DELETE FROM login_attempts WHERE username = ?").args(username).run();
 }
 
-void UserStore::pruneAttempts(db::Connection& c, int64_t nowMs, int64_t staleBeforeMs) const {
+void pruneAttempts(db::Connection& c, int64_t nowMs, int64_t staleBeforeMs) {
     c.prepare(
          "DELETE FROM login_attempts WHERE last_failure_at_ms < ? AND (locked_until_ms IS NULL OR locked_until_ms <= ?)")
         .args(staleBeforeMs, nowMs)
         .run();
 }
 
+}  // namespace store
 }  // namespace medbox::console

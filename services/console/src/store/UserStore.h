@@ -1,6 +1,6 @@
 #pragma once
 // SQL for staff accounts, their roles and the failed-login counters. Portable
-// SQL only (the PostgreSQL move keeps this interface). Stateless: every call
+// SQL only (the PostgreSQL move keeps this interface). Free functions: every call
 // takes the connection to run on — a reader for queries, tx.conn() inside
 // Database::write() for changes and for reads that must see the transaction.
 #include "db/Database.h"
@@ -31,29 +31,27 @@ struct UserRecord {
     bool hasRole(const std::string& r) const;
 };
 
-class UserStore {
-public:
-    std::optional<UserRecord> byUsername(db::Connection& c, const std::string& username) const;
-    std::optional<UserRecord> byId(db::Connection& c, int64_t id) const;
-    // Ordered by id, ids greater than afterId.
-    std::vector<UserRecord> list(db::Connection& c, int64_t afterId, int limit) const;
-    int64_t count(db::Connection& c) const;
-    int64_t countEnabledWithRole(db::Connection& c, const std::string& role) const;
+namespace store {
 
-    // Inserts the user and its roles; returns the new id.
-    int64_t insert(db::Connection& c, const UserRecord& u) const;
-    // Writes every mutable column of u (by u.id); replaces the roles when
-    // they differ from `previousRoles`.
-    void update(db::Connection& c, const UserRecord& u, const std::vector<std::string>& previousRoles) const;
+std::optional<UserRecord> findUserByName(db::Connection& c, const std::string& username);
+std::optional<UserRecord> findUser(db::Connection& c, int64_t id);
+// Ordered by id, ids greater than afterId.
+std::vector<UserRecord> listUsers(db::Connection& c, int64_t afterId, int limit);
+int64_t countUsers(db::Connection& c);
+int64_t countEnabledWithRole(db::Connection& c, const std::string& role);
 
-    std::optional<AttemptState> attempts(db::Connection& c, const std::string& username) const;
-    void saveAttempts(db::Connection& c, const std::string& username, const AttemptState& s) const;
-    void clearAttempts(db::Connection& c, const std::string& username) const;
-    // Forgets counters with no lock in force and no failure since staleBeforeMs.
-    void pruneAttempts(db::Connection& c, int64_t nowMs, int64_t staleBeforeMs) const;
+// Inserts the user and its roles; returns the new id.
+int64_t insertUser(db::Connection& c, const UserRecord& u);
+// Writes every mutable column of u (by u.id); replaces the roles when
+// they differ from `previousRoles`.
+void updateUser(db::Connection& c, const UserRecord& u, const std::vector<std::string>& previousRoles);
 
-private:
-    std::vector<std::string> rolesOf(db::Connection& c, int64_t id) const;
-};
+std::optional<AttemptState> findAttempts(db::Connection& c, const std::string& username);
+void saveAttempts(db::Connection& c, const std::string& username, const AttemptState& s);
+void clearAttempts(db::Connection& c, const std::string& username);
+// Forgets counters with no lock in force and no failure since staleBeforeMs.
+void pruneAttempts(db::Connection& c, int64_t nowMs, int64_t staleBeforeMs);
+
+}  // namespace store
 
 }  // namespace medbox::console

@@ -1,17 +1,18 @@
-#include "handlers/Json.h"
+#include "handlers/Views.h"
 
 #include "http/ApiError.h"
 #include "http/Router.h"
 #include "log/Mask.h"
+#include "time/IsoTime.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 
-namespace medbox::console::json {
+namespace medbox::console::views {
 
 namespace {
 Poco::Dynamic::Var optTime(const std::optional<int64_t>& ms) {
-    return ms ? Poco::Dynamic::Var(isoTime(*ms)) : Poco::Dynamic::Var();
+    return ms ? Poco::Dynamic::Var(isoUtc(*ms)) : Poco::Dynamic::Var();
 }
 
 Poco::JSON::Array::Ptr array(const std::vector<std::string>& v) {
@@ -33,10 +34,10 @@ Poco::JSON::Object::Ptr user(const UserView& v, bool maskName) {
     o->set("totpEnabled", u.totpEnabled);
     o->set("locked", v.lockedUntilMs.has_value());
     o->set("lockedUntil", optTime(v.lockedUntilMs));
-    o->set("createdAt", isoTime(u.createdAtMs));
-    o->set("updatedAt", isoTime(u.updatedAtMs));
+    o->set("createdAt", isoUtc(u.createdAtMs));
+    o->set("updatedAt", isoUtc(u.updatedAtMs));
     o->set("lastLoginAt", optTime(u.lastLoginAtMs));
-    o->set("passwordChangedAt", isoTime(u.passwordChangedAtMs));
+    o->set("passwordChangedAt", isoUtc(u.passwordChangedAtMs));
     return o;
 }
 
@@ -44,7 +45,7 @@ Poco::JSON::Object::Ptr session(const Session& s) {
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
     o->set("token", s.token);
     o->set("tokenType", "Bearer");
-    o->set("expiresAt", isoTime(s.expiresAtMs));
+    o->set("expiresAt", isoUtc(s.expiresAtMs));
     o->set("roles", array(s.roles));
     o->set("mustChangePassword", s.mustChangePassword);
     return o;
@@ -53,32 +54,11 @@ Poco::JSON::Object::Ptr session(const Session& s) {
 void locked(Reply& reply, const LockedError& e, int64_t nowMs) {
     Poco::JSON::Parser parser;
     auto doc = parser.parse(errorJson(e.err(), e.what(), e.field())).extract<Poco::JSON::Object::Ptr>();
-    if (auto err = doc->getObject("error")) err->set("lockedUntil", isoTime(e.untilMs()));
+    if (auto err = doc->getObject("error")) err->set("lockedUntil", isoUtc(e.untilMs()));
     reply.status(errInfo(Err::Locked).status);
     const int64_t seconds = std::max<int64_t>(1, (e.untilMs() - nowMs + 999) / 1000);
     reply.header("Retry-After", std::to_string(seconds));
     reply.json(doc);
 }
 
-std::vector<std::string> strings(const JsonBody& body, const std::string& field, size_t maxItems, size_t maxLen) {
-    auto arr = body.array(field, maxItems);
-    std::vector<std::string> out;
-    for (size_t i = 0; i < arr->size(); ++i) {
-        const auto v = arr->get(static_cast<unsigned>(i));
-        const std::string path = body.path(field) + "[" + std::to_string(i) + "]";
-        if (!v.isString()) throw ApiError(Err::InvalidField, path + ": must be a string", path);
-        auto s = v.extract<std::string>();
-        if (s.empty() || s.size() > maxLen) {
-            throw ApiError(Err::InvalidField, path + ": 1 to " + std::to_string(maxLen) + " characters", path);
-        }
-        out.push_back(std::move(s));
-    }
-    return out;
-}
-
-void noBody(Request& req) {
-    if (req.body().find_first_not_of(" \t\r\n") == std::string::npos) return;
-    req.json().allowOnly({});
-}
-
-}  // namespace medbox::console::json
+}  // namespace medbox::console::views

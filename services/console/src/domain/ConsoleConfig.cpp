@@ -1,10 +1,10 @@
-#include "ConsoleConfig.h"
+#include "domain/ConsoleConfig.h"
 
 #include "config/Settings.h"
 
 namespace medbox::console {
 
-ConsoleConfig ConsoleConfig::fromSettings(const Settings& s) {
+ConsoleConfig readConsoleConfig(const Settings& s) {
     ConsoleConfig c;
     c.lockoutThreshold = static_cast<int>(s.integer("console.lockout_threshold", 5, 1, 100));
     c.lockoutMinutes = static_cast<int>(s.integer("console.lockout_minutes", 15, 1, 24 * 60));

@@ -1,6 +1,7 @@
 #pragma once
-// The console's own configuration keys (config/console.properties documents
-// them). Read once at start by ConsoleApp::configure(); immutable afterwards.
+// The console's configuration: every console.* key is read here
+// (config/console.properties and docs/console.md document them), once at
+// start by ConsoleApp::configure(); immutable afterwards.
 #include "auth/Password.h"
 #include <string>
 
@@ -24,10 +25,10 @@ struct ConsoleConfig {
     // The KDF parameters for new hashes; not a configuration key (changing
     // them is a code review decision) but lowered by unit tests for speed.
     password::Params kdf{};
-
-    // Throws ConfigError naming the key for a bad value (including a bootstrap
-    // password the policy refuses).
-    static ConsoleConfig fromSettings(const Settings& settings);
 };
+
+// Throws ConfigError naming the key for a bad value (including a bootstrap
+// password the policy refuses).
+ConsoleConfig readConsoleConfig(const Settings& settings);
 
 }  // namespace medbox::console

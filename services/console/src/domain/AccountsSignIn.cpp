@@ -1,0 +1,304 @@
+// Accounts, sign-in and one's own account: login (lockout, TOTP), refresh,
+// password change, TOTP enrolment, /me.
+#include "domain/Accounts.h"
+#include "domain/AuditDetail.h"
+
+#include "auth/Password.h"
+#include "domain/AccountRules.h"
+#include "domain/RoleCatalog.h"
+#include "domain/Totp.h"
+#include "time/IsoTime.h"
+
+namespace medbox::console {
+
+Session Accounts::issue(const UserRecord& u, int64_t iat) const {
+    Principal p;
+    p.kind = Principal::Kind::Staff;
+    p.subject = u.username;
+    p.roles = u.mustChangePassword ? std::vector<std::string>{std::string(kMustChangePasswordRole)} : u.roles;
+    Session s;
+    s.token = issuer_.issue(p, env_.config.tokenTtlSeconds, iat);
+    s.expiresAtMs = (iat + env_.config.tokenTtlSeconds) * 1000;
+    s.roles = u.roles;
+    s.mustChangePassword = u.mustChangePassword;
+    return s;
+}
+
+void Accounts::throwLocked(int64_t untilMs, const std::string& field) const {
+    throw LockedError(untilMs, "too many failed attempts: locked until " + isoUtc(untilMs), field);
+}
+
+std::optional<int64_t> Accounts::recordFailure(db::Tx& tx, const std::string& username, const std::string& actor,
+                                               const std::string& action, const std::string& reason) {
+    auto& c = tx.conn();
+    const auto next = policy_.afterFailure(store::findAttempts(c, username).value_or(AttemptState{}));
+    store::saveAttempts(c, username, next);
+    // Bounds the table: counters of names nobody has tried for a lockout
+    // period are forgotten (they would restart from zero anyway).
+    store::pruneAttempts(c, env_.clock.nowMs(), env_.clock.nowMs() - policy_.lockoutMs());
+    env_.effects.auditIn(tx, {actor, action, userTarget(username), "failed",
+                              detail({{"reason", reason}, {"failures", next.failures}})});
+    if (next.lockedUntilMs) {
+        env_.effects.auditIn(tx, {actor, "auth.lockout", userTarget(username), "denied",
+                                  detail({{"failures", next.failures}, {"lockedUntil", isoUtc(*next.lockedUntilMs)}})});
+    }
+    return next.lockedUntilMs;
+}
+
+void Accounts::auditLocked(const std::string& username, const std::string& actor, const std::string& action) {
+    env_.db.write([&](db::Tx& tx) {
+        env_.effects.auditIn(tx, {actor, action, userTarget(username), "denied", detail({{"reason", "locked"}})});
+    });
+}
+
+Session Accounts::login(const std::string& usernameIn, const std::string& password,
+                        const std::optional<std::string>& totpCode) {
+    const std::string username = rules::asciiLower(usernameIn);
+    const bool wellFormed = rules::isValidUsername(username);
+
+    std::optional<UserRecord> user;
+    std::optional<AttemptState> attempts;
+    if (wellFormed) {
+        env_.db.read([&](db::Connection& c) {
+            user = store::findUserByName(c, username);
+            attempts = store::findAttempts(c, username);
+        });
+    }
+    if (attempts) {
+        if (auto until = policy_.lockedUntil(*attempts)) {
+            // No KDF while locked: the lock is also what keeps a guessing
+            // client from burning CPU.
+            auditLocked(username, "anonymous", "auth.login_failed");
+            throwLocked(*until);
+        }
+    }
+
+    // Always one KDF run, against the real hash or the dummy one, so the
+    // answer time does not tell whether the name exists.
+    const bool passwordOk = password::verify(password, user ? user->passwordHash : dummyHash_);
+
+    std::string reason;
+    std::string field;
+    std::optional<int64_t> totpStep;
+    if (!wellFormed) {
+        reason = "malformed_username";
+    } else if (!user) {
+        reason = "unknown_user";
+    } else if (!passwordOk) {
+        reason = "bad_password";
+    } else if (!user->enabled) {
+        reason = "disabled";
+    } else if (user->totpEnabled && user->totpSecret) {
+        const auto key = totp::base32Decode(*user->totpSecret).value_or(std::string{});
+        if (!totpCode || totpCode->empty()) {
+            reason = "totp_missing";
+            field = "totp";
+        } else if (!(totpStep = totp::verify(key, *totpCode, env_.clock.nowSeconds(), user->totpLastStep))) {
+            reason = "totp_wrong";
+            field = "totp";
+        }
+    }
+    const bool ok = reason.empty();
+    const std::string newHash =
+        ok && password::needsRehash(user->passwordHash, env_.config.kdf) ? password::hash(password, env_.config.kdf) : "";
+
+    std::optional<int64_t> lockedUntil;
+    UserRecord current;
+    int64_t iat = 0;
+    env_.db.write([&](db::Tx& tx) {
+        auto& c = tx.conn();
+        if (!wellFormed) {
+            // Not counted: no account can have this name, and a malformed
+            // name must not create rows.
+            env_.effects.auditIn(tx, {"anonymous", "auth.login_failed", "user:?", "failed", detail({{"reason", reason}})});
+            return;
+        }
+        // Another request may have locked the name while we ran the KDF.
+        if (auto a = store::findAttempts(c, username)) {
+            if (auto until = policy_.lockedUntil(*a)) {
+                env_.effects.auditIn(tx, {"anonymous", "auth.login_failed", userTarget(username), "denied",
+                                          detail({{"reason", "locked"}})});
+                lockedUntil = until;
+                return;
+            }
+        }
+        if (!ok) {
+            lockedUntil = recordFailure(tx, username, "anonymous", "auth.login_failed", reason);
+            return;
+        }
+        // Re-read inside the transaction: an admin may have just disabled
+        // the account or changed its roles.
+        auto fresh = store::findUserByName(c, username);
+        if (!fresh || !fresh->enabled) {
+            lockedUntil = recordFailure(tx, username, "anonymous", "auth.login_failed", "disabled");
+            reason = "disabled";
+            return;
+        }
+        const auto previousRoles = fresh->roles;
+        fresh->lastLoginAtMs = env_.clock.nowMs();
+        if (totpStep) fresh->totpLastStep = totpStep;
+        if (!newHash.empty()) fresh->passwordHash = newHash;
+        store::updateUser(c, *fresh, previousRoles);
+        store::clearAttempts(c, username);
+        env_.effects.auditIn(tx, {staffActor(username), "auth.login", userTarget(username), "ok",
+                                  detail({{"secondFactor", totpStep.has_value()}, {"rehashed", !newHash.empty()}})});
+        current = *fresh;
+        iat = revocations_.issuedAt(c, username, env_.clock.nowMs());
+    });
+    if (lockedUntil) throwLocked(*lockedUntil);
+    if (!reason.empty()) {
+        if (field == "totp") throw ApiError(Err::BadCredentials, "a valid one-time code is required", "totp");
+        throw ApiError(Err::BadCredentials, "wrong user name or password");
+    }
+    return issue(current, iat);
+}
+
+Session Accounts::refresh(const std::string& username) {
+    std::optional<UserRecord> user;
+    int64_t iat = 0;
+    env_.db.write([&](db::Tx& tx) {
+        user = store::findUserByName(tx.conn(), username);
+        const bool ok = user && user->enabled;
+        env_.effects.auditIn(tx, {staffActor(username), "auth.refresh", userTarget(username), ok ? "ok" : "denied",
+                                  ok ? std::string{} : detail({{"reason", user ? "disabled" : "no_such_user"}})});
+        if (!ok) user.reset();
+        else iat = revocations_.issuedAt(tx.conn(), username, env_.clock.nowMs());
+    });
+    if (!user) throw ApiError(Err::Unauthenticated, "the account is disabled or no longer exists");
+    return issue(*user, iat);
+}
+
+Session Accounts::changePassword(const std::string& username, const std::string& oldPassword,
+                                 const std::string& newPassword) {
+    // Cheap checks first, so a weak new password costs no lockout attempt.
+    rules::require(rules::checkNewPassword(newPassword, username), "newPassword");
+    if (newPassword == oldPassword) rules::require("must differ from the current password", "newPassword");
+
+    std::optional<UserRecord> user;
+    std::optional<AttemptState> attempts;
+    env_.db.read([&](db::Connection& c) {
+        user = store::findUserByName(c, username);
+        attempts = store::findAttempts(c, username);
+    });
+    if (!user || !user->enabled) throw ApiError(Err::Unauthenticated, "the account is disabled or no longer exists");
+    if (attempts) {
+        if (auto until = policy_.lockedUntil(*attempts)) {
+            auditLocked(username, staffActor(username), "auth.password_change");
+            throwLocked(*until, "oldPassword");
+        }
+    }
+    // A stolen token must not become a way to guess the password: a wrong
+    // old password counts toward the same lockout as a failed login.
+    if (!password::verify(oldPassword, user->passwordHash)) {
+        std::optional<int64_t> locked;
+        env_.db.write([&](db::Tx& tx) {
+            locked = recordFailure(tx, username, staffActor(username), "auth.password_change", "bad_password");
+        });
+        if (locked) throwLocked(*locked, "oldPassword");
+        throw ApiError(Err::BadCredentials, "the current password is wrong", "oldPassword");
+    }
+    const std::string newHash = password::hash(newPassword, env_.config.kdf);
+    bool gone = false;
+    int64_t iat = 0;
+    env_.db.write([&](db::Tx& tx) {
+        auto& c = tx.conn();
+        auto fresh = store::findUserByName(c, username);
+        if (!fresh || !fresh->enabled) {
+            gone = true;
+            return;
+        }
+        const int64_t now = env_.clock.nowMs();
+        const auto previousRoles = fresh->roles;
+        fresh->passwordHash = newHash;
+        fresh->mustChangePassword = false;
+        fresh->passwordChangedAtMs = now;
+        fresh->updatedAtMs = now;
+        store::updateUser(c, *fresh, previousRoles);
+        store::clearAttempts(c, username);
+        env_.effects.auditIn(tx, {staffActor(username), "auth.password_change", userTarget(username), "ok", {}});
+        // Whoever holds a token of the old password (the caller included) is
+        // out; the token answered here is read after the change, so it stays.
+        const int64_t cutoff = revocations_.revokeUser(tx, username, staffActor(username), "password_change");
+        iat = revocations_.issuedAt(c, username, cutoff + 1);
+        user = *fresh;
+    });
+    if (gone) throw ApiError(Err::Unauthenticated, "the account is disabled or no longer exists");
+    return issue(*user, iat);
+}
+
+TotpEnrollment Accounts::enrollTotp(const std::string& username) {
+    TotpEnrollment e;
+    e.secret = totp::base32Encode(random_(totp::kSecretBytes));
+    e.uri = totp::otpauthUri(env_.config.totpIssuer, username, e.secret);
+    bool missing = false;
+    bool active = false;
+    env_.db.write([&](db::Tx& tx) {
+        auto& c = tx.conn();
+        auto u = store::findUserByName(c, username);
+        if (!u || !u->enabled) {
+            missing = true;
+            return;
+        }
+        if (u->totpEnabled) {
+            // Replacing an active factor needs an admin (PATCH totpEnabled:
+            // false): otherwise a stolen token could swap in the thief's.
+            active = true;
+            return;
+        }
+        const auto roles = u->roles;
+        u->totpSecret = e.secret;
+        u->totpLastStep.reset();
+        u->updatedAtMs = env_.clock.nowMs();
+        store::updateUser(c, *u, roles);
+        env_.effects.auditIn(tx, {staffActor(username), "auth.totp_enroll", userTarget(username), "ok", {}});
+    });
+    if (missing) throw ApiError(Err::Unauthenticated, "the account is disabled or no longer exists");
+    if (active) throw ApiError(Err::Conflict, "a second factor is already active; an admin must remove it first");
+    return e;
+}
+
+void Accounts::confirmTotp(const std::string& username, const std::string& code) {
+    enum class Outcome { Ok, Missing, NotPending, Wrong } outcome = Outcome::Ok;
+    env_.db.write([&](db::Tx& tx) {
+        auto& c = tx.conn();
+        auto u = store::findUserByName(c, username);
+        if (!u || !u->enabled) {
+            outcome = Outcome::Missing;
+            return;
+        }
+        if (u->totpEnabled || !u->totpSecret) {
+            outcome = Outcome::NotPending;
+            return;
+        }
+        const auto key = totp::base32Decode(*u->totpSecret).value_or(std::string{});
+        const auto step = totp::verify(key, code, env_.clock.nowSeconds(), u->totpLastStep);
+        if (!step) {
+            outcome = Outcome::Wrong;
+            env_.effects.auditIn(tx, {staffActor(username), "auth.totp_confirm", userTarget(username), "failed", {}});
+            return;
+        }
+        const auto roles = u->roles;
+        u->totpEnabled = true;
+        u->totpLastStep = step;
+        u->updatedAtMs = env_.clock.nowMs();
+        store::updateUser(c, *u, roles);
+        env_.effects.auditIn(tx, {staffActor(username), "auth.totp_confirm", userTarget(username), "ok", {}});
+    });
+    switch (outcome) {
+        case Outcome::Ok: return;
+        case Outcome::Missing: throw ApiError(Err::Unauthenticated, "the account is disabled or no longer exists");
+        case Outcome::NotPending:
+            throw ApiError(Err::Conflict, "no second-factor enrolment is pending (POST /api/v1/auth/totp/enroll first)");
+        case Outcome::Wrong: throw ApiError(Err::BadCredentials, "the code does not match", "code");
+    }
+}
+
+UserView Accounts::me(const std::string& username) {
+    return env_.db.read([&](db::Connection& c) {
+        auto u = store::findUserByName(c, username);
+        if (!u || !u->enabled) throw ApiError(Err::Unauthenticated, "the account is disabled or no longer exists");
+        return view(c, std::move(*u));
+    });
+}
+
+}  // namespace medbox::console

@@ -1,0 +1,17 @@
+#pragma once
+// The console's resources as JSON (the API's shapes, docs/console.md).
+// Pure functions, shared by the handler files.
+#include "domain/Accounts.h"
+#include "http/Request.h"
+#include <Poco/JSON/Object.h>
+
+namespace medbox::console::views {
+
+// A user as the API shows it. maskName: list views mask the display name
+// (personal data), single-user views show it.
+Poco::JSON::Object::Ptr user(const UserView& v, bool maskName);
+Poco::JSON::Object::Ptr session(const Session& s);
+// The one error shape for 423 plus "lockedUntil", and Retry-After.
+void locked(Reply& reply, const LockedError& e, int64_t nowMs);
+
+}  // namespace medbox::console::views
