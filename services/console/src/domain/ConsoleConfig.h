@@ -3,6 +3,7 @@
 // (config/console.properties and docs/console.md document them), once at
 // start by ConsoleApp::configure(); immutable afterwards.
 #include "auth/Password.h"
+#include "auth/Tokens.h"
 #include <string>
 
 namespace medbox {
@@ -11,10 +12,11 @@ class Settings;
 
 namespace medbox::console {
 
-// The longest staff token lifetime console.token_ttl_seconds allows: a
-// revocation of every token of a user is kept this long, so it outlives
-// every token it can match even if the lifetime was longer before a restart.
-inline constexpr int kLongestTokenTtlSeconds = 86'400;
+// The longest staff token lifetime console.token_ttl_seconds allows (every
+// verifier refuses a longer one): a revocation of every token of a user is
+// kept this long, so it outlives every token it can match even if the
+// lifetime was longer before a restart.
+inline constexpr int kLongestTokenTtlSeconds = kLongestStaffTokenSeconds;
 
 struct ConsoleConfig {
     int lockoutThreshold = 5;        // console.lockout_threshold
