@@ -11,9 +11,24 @@
 #include "handlers/UnitHandlers.h"
 #include "handlers/UserHandlers.h"
 
+#include "console/ServiceRow.h"
+#include "medbox/ServiceTable.h"
+
 #include <unistd.h>
 
 namespace medbox::console {
+
+namespace {
+
+// Every service of cmake/services.cmake but the console itself.
+std::vector<std::string> peerServices() {
+    std::vector<std::string> peers;
+    for (const auto& row : service_table::kRows)
+        if (row.name != kServiceName) peers.emplace_back(row.name);
+    return peers;
+}
+
+}  // namespace
 
 RouteState::RouteState() = default;
 RouteState::~RouteState() = default;
@@ -57,7 +72,7 @@ std::unique_ptr<RouteState> registerRoutes(Router& r, ServiceContext& ctx, std::
     r.post("/api/v1/auth/logout", anyStaff, [auth](Request& q, Reply& p) { auth->logout(q, p); },
            "End the caller's own token, on every service");
     // Every service that verifies staff tokens copies the list; staff have no use for it.
-    r.get("/api/v1/auth/revocations", Access::service({"booking", "portal", "hisbridge", "alerting", "servicedesk"}),
+    r.get("/api/v1/auth/revocations", Access::service(peerServices()),
           [revoked](Request& q, Reply& p) { revoked->list(q, p); },
           "Revoked staff tokens after a sequence number, for the services' pollers");
     r.post("/api/v1/auth/totp/enroll", signedIn, [auth](Request& q, Reply& p) { auth->enrollTotp(q, p); },

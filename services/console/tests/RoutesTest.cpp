@@ -4,7 +4,7 @@
 #include "Routes.h"
 #include "domain/Accounts.h"
 #include "domain/Revocations.h"
-#include "service/Resources.h"
+#include "console/EmbeddedFiles.h"
 #include "testing/TempDir.h"
 
 #include <Poco/JSON/Parser.h>
@@ -41,7 +41,7 @@ TEST(Routes, EveryRouteIsInOpenApiWithItsAccess) {
     db::Options o;
     o.path = (dir / "console.db").string();
     {
-        db::Database db(o, db::migrationsFrom(resources::console()));
+        db::Database db(o, db::migrationsFrom(console::embeddedFiles()));
         AuditLog audit(clock, "");
         RevocationSet revoked;
         ServiceContext ctx{"console", settings, db,      clock,   audit, metrics, issuer, verifier,
@@ -53,7 +53,7 @@ TEST(Routes, EveryRouteIsInOpenApiWithItsAccess) {
         auto accounts = std::make_unique<Accounts>(db, audit, clock, issuer, *revocations, config);
         auto state = registerRoutes(router, ctx, std::move(revocations), std::move(accounts));
 
-        const auto* doc = resources::find(resources::console(), "web/openapi.json");
+        const auto* doc = resources::find(console::embeddedFiles(), "web/openapi.json");
         ASSERT_NE(doc, nullptr);
         Poco::JSON::Parser parser;
         auto root = parser.parse(std::string(doc->bytes)).extract<Poco::JSON::Object::Ptr>();
