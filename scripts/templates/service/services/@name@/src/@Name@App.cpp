@@ -1,0 +1,25 @@
+#include "@Name@App.h"
+#include "Routes.h"
+#include "@name@/EmbeddedFiles.h"
+#include "@name@/ServiceRow.h"
+#include "domain/@Name@Env.h"
+#include "outbox/Outbox.h"
+
+namespace medbox::@name@ {
+
+@Name@App::@Name@App() : ServiceApp(kServiceName, kDefaultPort) {}
+@Name@App::~@Name@App() = default;
+
+const std::vector<resources::Resource>& @Name@App::resources() const { return embeddedFiles(); }
+
+void @Name@App::configure(const Settings& settings) { config_ = read@Name@Config(settings); }
+
+void @Name@App::registerRoutes(Router& router, ServiceContext& ctx) {
+    // The dispatcher starts after the routes, so it is looked up at each wake.
+    env_ = std::make_unique<@Name@Env>(ctx.db, ctx.clock, ctx.audit, config_, [&ctx](const std::string& destination) {
+        if (ctx.outbox) ctx.outbox->wake(destination);
+    });
+    @name@::registerRoutes(router, *env_);
+}
+
+}  // namespace medbox::@name@
