@@ -46,7 +46,7 @@ function(medbox_service_row name)
   if(NOT row_INBOUND MATCHES "^(yes|no)$" OR NOT row_PRESET MATCHES "^(enable|disable)$")
     message(FATAL_ERROR "cmake/services.cmake: ${name}: INBOUND must be yes|no and PRESET enable|disable")
   endif()
-  if(row_SUMMARY STREQUAL "" OR row_WHY STREQUAL "" OR row_SUMMARY MATCHES "[\"\\\\]" OR row_WHY MATCHES "[\"\\\\]")
+  if("${row_SUMMARY}" STREQUAL "" OR "${row_WHY}" STREQUAL "" OR row_SUMMARY MATCHES "[\"\\\\]" OR row_WHY MATCHES "[\"\\\\]")
     message(FATAL_ERROR "cmake/services.cmake: ${name}: SUMMARY and WHY are required, without quotes or backslashes")
   endif()
   list(APPEND MEDBOX_SERVICES ${name})
@@ -78,12 +78,24 @@ medbox_service_row(servicedesk PORT 8447 INBOUND yes PRESET enable
 # --- end of the table (scripts/new-service.sh adds rows above this line) ------
 
 # Services whose folder exists: they get a binary, unit, user, preset, package.
+# A service folder without a row would silently not be built: refuse it.
 set(MEDBOX_SERVICE_FOLDERS "")
 foreach(svc IN LISTS MEDBOX_SERVICES)
   if(EXISTS "${PROJECT_SOURCE_DIR}/services/${svc}/CMakeLists.txt")
     list(APPEND MEDBOX_SERVICE_FOLDERS ${svc})
   endif()
 endforeach()
+file(GLOB folders RELATIVE "${PROJECT_SOURCE_DIR}/services" "${PROJECT_SOURCE_DIR}/services/*/CMakeLists.txt")
+foreach(f IN LISTS folders)
+  get_filename_component(svc "${f}" DIRECTORY)
+  if(NOT svc IN_LIST MEDBOX_SERVICES)
+    message(FATAL_ERROR "services/${svc} has no row in cmake/services.cmake (scripts/new-service.sh adds one)")
+  endif()
+endforeach()
+# cmake -P (cmake/tests/services_table_test.cmake) checks the table only.
+if(CMAKE_SCRIPT_MODE_FILE)
+  return()
+endif()
 
 # medbox_capitalize(OUT name): booking -> Booking (class and constant names).
 function(medbox_capitalize out name)
