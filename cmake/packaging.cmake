@@ -31,7 +31,7 @@ set(MEDBOX_DEB_RELEASE 1)
 # in list order; the first match wins.
 set(medbox_packages "")
 set(medbox_services "")
-foreach(svc booking console portal hisbridge alerting servicedesk)
+foreach(svc IN LISTS MEDBOX_SERVICES)  # cmake/services.cmake
   if(TARGET medbox-${svc})
     list(APPEND medbox_services ${svc})
     list(APPEND medbox_packages medbox-${svc})
@@ -43,7 +43,7 @@ foreach(svc booking console portal hisbridge alerting servicedesk)
       "^usr/share/medbox/${svc}/"
       "^usr/share/polkit-1/rules\\.d/[0-9][0-9]-medbox-${svc}\\.rules$"
       "^usr/share/doc/medbox-${svc}/")
-    set(medbox_summary_medbox-${svc} "medbox ${svc} service")
+    set(medbox_summary_medbox-${svc} "medbox ${svc} service: ${MEDBOX_SERVICE_${svc}_SUMMARY}")
   endif()
 endforeach()
 list(APPEND medbox_packages medbox-tools medbox-common)

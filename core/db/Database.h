@@ -15,7 +15,7 @@
 // called from any thread.
 #include "db/Checkpointer.h"
 #include "db/Statement.h"
-#include "service/Resources.h"
+#include "util/Resources.h"
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>

@@ -9,7 +9,7 @@
 // Every service gets GET /healthz, /readyz, /metrics and /openapi.json.
 // Configuration keys common to all services are listed in docs/configuration.md.
 #include "http/Router.h"
-#include "service/Resources.h"
+#include "util/Resources.h"
 #include "service/ServiceContext.h"
 #include <Poco/Util/ServerApplication.h>
 #include <memory>

@@ -31,11 +31,22 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 
+// The rows of cmake/services.cmake ({name, port, user, folder, summary}), as
+// CMake writes them into the build folder at configure time.
+export function serviceTable() {
+  const file = path.join(buildDir(), 'medbox-services.json');
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`cannot read the table of services ${file} (configure the build first): ${e.message}`);
+  }
+}
+
 // Every service of the suite: those a test does not start get a harness key
 // pair published in the trust folder before anything starts, so that verifiers
 // know them from their first read (a verifier re-reads the folder for an
 // unknown key at most once per 5 s).
-export const KNOWN_SERVICES = ['console', 'booking', 'portal', 'hisbridge', 'alerting', 'servicedesk'];
+export const KNOWN_SERVICES = serviceTable().map((row) => row.name);
 
 const START_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 15_000;

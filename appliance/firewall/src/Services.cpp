@@ -6,18 +6,22 @@ namespace medbox::firewall {
 
 namespace {
 
-constexpr std::array kServices{
-    Service{"portal", kPortalPort, Protocol::Tcp, false},
-    Service{"booking", kBookingPort, Protocol::Tcp, false},
-    Service{"hisbridge", kHisbridgePort, Protocol::Tcp, false},
+// Listeners that are not a medbox service's HTTPS port.
+constexpr std::array kOtherListeners{
     Service{"mllp", kMllpPort, Protocol::Tcp, true},
-    Service{"alerting", kAlertingPort, Protocol::Tcp, false},
-    Service{"servicedesk", kServicedeskPort, Protocol::Tcp, true},
-    Service{"console", kConsolePort, Protocol::Tcp, false},
     Service{"replication", kReplicationPort, Protocol::Tcp, false},
     Service{"ssh", kSshPort, Protocol::Tcp, false},
     Service{"wireguard", kWireguardPort, Protocol::Udp, false},
 };
+
+// The services' rows of cmake/services.cmake, then the other listeners.
+constexpr auto kServices = [] {
+    std::array<Service, service_table::kRows.size() + kOtherListeners.size()> all{};
+    std::size_t i = 0;
+    for (const auto& row : service_table::kRows) all[i++] = Service{row.name, row.port, Protocol::Tcp, row.inbound};
+    for (const auto& other : kOtherListeners) all[i++] = other;
+    return all;
+}();
 
 }  // namespace
 

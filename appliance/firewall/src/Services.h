@@ -1,5 +1,7 @@
 #pragma once
 
+#include "medbox/ServiceTable.h"
+
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -10,7 +12,10 @@ namespace medbox::firewall {
 enum class Protocol { Tcp, Udp };
 
 // The fixed listening ports of medbox. One table so that the generator, the
-// configuration validator and the documentation cannot disagree about them.
+// configuration validator and the documentation cannot disagree about them;
+// the medbox services' rows come from cmake/services.cmake (generated
+// medbox/ServiceTable.h), the others (MLLP, replication, SSH, WireGuard) are
+// listed in Services.cpp.
 struct Service {
     std::string_view name;
     std::uint16_t port;
@@ -22,13 +27,10 @@ struct Service {
     bool lanFacing;
 };
 
-inline constexpr std::uint16_t kPortalPort = 8443;
-inline constexpr std::uint16_t kBookingPort = 8444;
-inline constexpr std::uint16_t kHisbridgePort = 8445;
+inline constexpr std::uint16_t kPortalPort = service_table::kPortalPort;
+inline constexpr std::uint16_t kServicedeskPort = service_table::kServicedeskPort;
+inline constexpr std::uint16_t kConsolePort = service_table::kConsolePort;
 inline constexpr std::uint16_t kMllpPort = 2575;
-inline constexpr std::uint16_t kAlertingPort = 8446;
-inline constexpr std::uint16_t kServicedeskPort = 8447;
-inline constexpr std::uint16_t kConsolePort = 9443;
 inline constexpr std::uint16_t kReplicationPort = 9444;
 inline constexpr std::uint16_t kSshPort = 22;
 inline constexpr std::uint16_t kWireguardPort = 51820;

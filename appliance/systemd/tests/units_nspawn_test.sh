@@ -7,7 +7,9 @@
 # IP allow list, the console's unit control through polkit and the journal,
 # medboxctl against the real units, stop). Prints its TAP results.
 #
-# Usage: units_nspawn_test.sh     (CTest sets MEDBOX_BUILD_DIR)
+# Usage: units_nspawn_test.sh     (CTest sets MEDBOX_BUILD_DIR, MEDBOX_UNITS_DIR:
+#                                  the units, presets, sysusers.d and tmpfiles.d
+#                                  CMake generated from cmake/services.cmake)
 #
 # The root file system is built once with mmdebstrap (a minute or two, needs
 # the Debian mirror) and cached in $MEDBOX_CACHE (default
@@ -21,9 +23,10 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-UNITS_DIR=$(cd "$HERE/.." && pwd)
+SYSTEMD_DIR=$(cd "$HERE/.." && pwd)
 ASSETS=$HERE/units_nspawn
 BUILD=${MEDBOX_BUILD_DIR:-}
+UNITS_DIR=${MEDBOX_UNITS_DIR:-${BUILD:+$BUILD/appliance/systemd/generated}}
 CACHE=${MEDBOX_CACHE:-/var/cache/medbox-test}
 SUITE=bookworm
 RECIPE_VERSION=1            # bump to force a rebuild of cached roots
@@ -37,6 +40,7 @@ elapsed() { awk -v s="$start_time" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", 
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (systemd-nspawn)"; exit $SKIP; }
 command -v systemd-nspawn >/dev/null || { echo "SKIP: systemd-nspawn not installed (package systemd-container)"; exit $SKIP; }
 
+[ -n "$UNITS_DIR" ] && [ -d "$UNITS_DIR" ] || { echo "SKIP: no generated units (set MEDBOX_UNITS_DIR or MEDBOX_BUILD_DIR)"; exit $SKIP; }
 mapfile -t services < <(cd "$UNITS_DIR" && ls -1 medbox-*.service | sed 's/^medbox-\(.*\)\.service$/\1/')
 binaries=()
 for s in "${services[@]}"; do
@@ -114,7 +118,7 @@ for f in "$UNITS_DIR"/presets/*.preset; do
 done
 binds+=("--bind-ro=$UNITS_DIR/sysusers.d/medbox.conf:/usr/lib/sysusers.d/medbox.conf"
     "--bind-ro=$UNITS_DIR/tmpfiles.d/medbox.conf:/usr/lib/tmpfiles.d/medbox.conf"
-    "--bind-ro=$UNITS_DIR/polkit/50-medbox-console.rules:/usr/share/polkit-1/rules.d/50-medbox-console.rules"
+    "--bind-ro=$SYSTEMD_DIR/polkit/50-medbox-console.rules:/usr/share/polkit-1/rules.d/50-medbox-console.rules"
     "--bind-ro=$ASSETS/units-itest.service:/usr/local/lib/systemd/system/units-itest.service"
     "--bind-ro=$ASSETS/units-itest:/usr/local/bin/units-itest"
     "--bind=$work/out:/itest-out")

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Checks every unit, sysusers.d, tmpfiles.d and preset file of
 # appliance/systemd offline, without a running systemd (none is PID 1 on the
-# build machines):
+# build machines), as CMake generated them into $MEDBOX_UNITS_DIR (default
+# $MEDBOX_BUILD_DIR/appliance/systemd/generated; cmake/services.cmake):
 #
 #   * systemd-analyze verify prints nothing and succeeds for each unit;
 #   * systemd-analyze security --offline=true scores each unit at most 2.5,
@@ -23,13 +24,14 @@
 # there; otherwise an executable stub stands in (verify only checks that
 # ExecStart names an executable file), and the test says so.
 #
-# Usage: units_test.sh            (CTest sets MEDBOX_BUILD_DIR)
+# Usage: units_test.sh            (CTest sets MEDBOX_BUILD_DIR, MEDBOX_UNITS_DIR)
 # Exits 0 when all checks pass, 1 otherwise, 77 (skipped) without systemd tools.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")/.." && pwd)          # appliance/systemd
 DOCS=$(cd "$HERE/../.." && pwd)/docs/units.md
 BUILD=${MEDBOX_BUILD_DIR:-}
+UNITS=${MEDBOX_UNITS_DIR:-${BUILD:+$BUILD/appliance/systemd/generated}}
 HOST_UNITS=/usr/lib/systemd/system
 MAX_EXPOSURE=2.5
 SKIP=77
@@ -38,6 +40,7 @@ for tool in systemd-analyze systemd-sysusers systemd-tmpfiles systemctl; do
     command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed (Debian package systemd)"; exit $SKIP; }
 done
 [ -d "$HOST_UNITS" ] || { echo "SKIP: no $HOST_UNITS to resolve systemd's own units against"; exit $SKIP; }
+[ -n "$UNITS" ] && [ -d "$UNITS" ] || { echo "FAIL: no generated units (set MEDBOX_UNITS_DIR or MEDBOX_BUILD_DIR; looked in '$UNITS')"; exit 1; }
 
 ROOT=$(mktemp -d "${TMPDIR:-/tmp}/medbox-units.XXXXXX")
 trap 'rm -rf "$ROOT"' EXIT
@@ -56,10 +59,10 @@ check() { if eval "$2"; then ok "$1"; else not_ok "$1" "${3:-}"; fi; }
 unit_value() { sed -n "s/^$2=//p" "$1" | tail -n 1; }
 
 # --- the units under test ---------------------------------------------------------
-mapfile -t units < <(cd "$HERE" && ls -1 -- *.service *.target 2>/dev/null | sort)
+mapfile -t units < <(cd "$UNITS" && ls -1 -- *.service *.target 2>/dev/null | sort)
 mapfile -t services < <(printf '%s\n' "${units[@]}" | sed -n 's/^medbox-\([a-z0-9-]*\)\.service$/\1/p')
 if ((${#units[@]} == 0 || ${#services[@]} == 0)); then
-    echo "FAIL: no medbox-*.service units in $HERE"
+    echo "FAIL: no medbox-*.service units in $UNITS"
     exit 1
 fi
 echo "# units: ${units[*]}"
@@ -68,10 +71,10 @@ echo "# units: ${units[*]}"
 mkdir -p "$ROOT/usr/lib/systemd/system" "$ROOT/usr/lib/systemd/system-preset" "$ROOT/usr/libexec/medbox" \
     "$ROOT/usr/lib/sysusers.d" "$ROOT/usr/lib/tmpfiles.d" "$ROOT/etc/systemd/system"
 cp -a "$HOST_UNITS/." "$ROOT/usr/lib/systemd/system/"
-for u in "${units[@]}"; do cp "$HERE/$u" "$ROOT/usr/lib/systemd/system/$u"; done
-cp "$HERE"/sysusers.d/*.conf "$ROOT/usr/lib/sysusers.d/"
-cp "$HERE"/tmpfiles.d/*.conf "$ROOT/usr/lib/tmpfiles.d/"
-cp "$HERE"/presets/*.preset "$ROOT/usr/lib/systemd/system-preset/"
+for u in "${units[@]}"; do cp "$UNITS/$u" "$ROOT/usr/lib/systemd/system/$u"; done
+cp "$UNITS"/sysusers.d/*.conf "$ROOT/usr/lib/sysusers.d/"
+cp "$UNITS"/tmpfiles.d/*.conf "$ROOT/usr/lib/tmpfiles.d/"
+cp "$UNITS"/presets/*.preset "$ROOT/usr/lib/systemd/system-preset/"
 for s in "${services[@]}"; do
     bin=$BUILD/services/$s/medbox-$s
     if [ -n "$BUILD" ] && [ -x "$bin" ]; then
@@ -122,7 +125,7 @@ done
 shared_block() { sed -n '/^# --- shared by every medbox service unit/,/^# --- end of shared lines ---/p' "$1"; }
 reference=medbox-${services[0]}.service
 for s in "${services[@]}"; do
-    f=$HERE/medbox-$s.service
+    f=$UNITS/medbox-$s.service
     u=medbox-$s.service
     expect() { # KEY VALUE
         local key=$1 want=$2 got
@@ -163,7 +166,7 @@ for s in "${services[@]}"; do
     block=$(shared_block "$f")
     check "$u: has the shared block" '[ -n "$block" ]'
     if [ "$u" != "$reference" ]; then
-        d=$(diff <(shared_block "$HERE/$reference") <(printf '%s\n' "$block"))
+        d=$(diff <(shared_block "$UNITS/$reference") <(printf '%s\n' "$block"))
         check "$u: shared block identical to $reference" '[ -z "$d" ]' "$d"
     fi
 done
@@ -171,13 +174,13 @@ done
 # --- the console's unit control (docs/units.md, "The console and unit control") ------
 # Journal lines need group systemd-journal; starting and stopping is granted by
 # the polkit rule, to the console's user only; no other service gets either.
-f=$HERE/medbox-console.service
+f=$UNITS/medbox-console.service
 check "medbox-console.service: SupplementaryGroups=systemd-journal" \
     '[ "$(unit_value "$f" SupplementaryGroups)" = systemd-journal ]' "found '$(unit_value "$f" SupplementaryGroups)'"
 for s in "${services[@]}"; do
     [ "$s" = console ] && continue
     check "medbox-$s.service: no SupplementaryGroups= (only the console reads the journal)" \
-        '! grep -q "^SupplementaryGroups=" "$HERE/medbox-$s.service"'
+        '! grep -q "^SupplementaryGroups=" "$UNITS/medbox-$s.service"'
 done
 rule=$HERE/polkit/50-medbox-console.rules
 check "polkit rule names the console's user and systemd's manage-units action" \
@@ -205,7 +208,7 @@ st=$(stat -c '%a %u %g' "$ROOT/var/lib/medbox" 2>&1)
 check "/var/lib/medbox is root:root 0755" '[ "$st" = "755 0 0" ]' "found $st"
 
 # --- presets ------------------------------------------------------------------------
-for p in "$HERE"/presets/*.preset; do
+for p in "$UNITS"/presets/*.preset; do
     bad=$(awk '/^(enable|disable)[ \t]/ && prev !~ /^#/ { print FILENAME ":" NR ": " $0 } { prev = $0 }' "$p")
     check "$(basename "$p"): a comment above every directive" '[ -z "$bad" ]' "$bad"
 done
@@ -213,7 +216,7 @@ out=$(systemctl --root="$ROOT" preset "${units[@]}" 2>&1)
 rc=$?
 check "systemctl preset succeeds" '[ $rc = 0 ]' "$out"
 for u in "${units[@]}"; do
-    want=$(awk -v u="$u" '($1 == "enable" || $1 == "disable") && $2 == u { print $1 "d"; exit }' "$HERE"/presets/*.preset)
+    want=$(awk -v u="$u" '($1 == "enable" || $1 == "disable") && $2 == u { print $1 "d"; exit }' "$UNITS"/presets/*.preset)
     got=$(systemctl --root="$ROOT" is-enabled "$u" 2>&1)
     check "preset names $u explicitly and it ends up $want" '[ -n "$want" ] && [ "$got" = "$want" ]' "is-enabled: $got"
 done

@@ -1,5 +1,7 @@
 #include "BookingApp.h"
 #include "Routes.h"
+#include "booking/EmbeddedFiles.h"
+#include "booking/ServiceRow.h"
 #include "domain/BookingEnv.h"
 #include "domain/DemoData.h"
 #include "domain/SessionCloser.h"
@@ -7,10 +9,10 @@
 
 namespace medbox::booking {
 
-BookingApp::BookingApp() : ServiceApp("booking", 8444) {}
+BookingApp::BookingApp() : ServiceApp(kServiceName, kDefaultPort) {}
 BookingApp::~BookingApp() = default;
 
-const std::vector<resources::Resource>& BookingApp::resources() const { return medbox::resources::booking(); }
+const std::vector<resources::Resource>& BookingApp::resources() const { return embeddedFiles(); }
 
 void BookingApp::configure(const Settings& settings) { config_ = readBookingConfig(settings); }
 

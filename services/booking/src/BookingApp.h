@@ -1,7 +1,7 @@
 #pragma once
 // The booking service (outpatient registration): departments, doctors,
 // schedules and slots, real-name booking with anti-scalping rules, cancel,
-// stop-clinic, check-in and room queues. Default port 8444.
+// stop-clinic, check-in and room queues. Default port: cmake/services.cmake.
 // One instance per process, created by POCO_SERVER_MAIN in main.cpp.
 #include "domain/BookingConfig.h"
 #include "service/ServiceApp.h"

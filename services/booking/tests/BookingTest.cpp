@@ -463,7 +463,7 @@ TEST(BookingMigrations, AppointmentChecksAsComparisonsKeepRowsAndConstraints) {
     db::Options o;
     o.path = dir + "/booking.db";
     o.synchronous = "NORMAL";
-    const auto all = db::migrationsFrom(resources::booking());
+    const auto all = db::migrationsFrom(booking::embeddedFiles());
     ASSERT_GE(all.size(), 2u);
     ASSERT_EQ(all[1].number, 2);
     const std::string insert =

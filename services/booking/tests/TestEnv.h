@@ -8,7 +8,7 @@
 #include "domain/Queue.h"
 #include "domain/Schedules.h"
 #include "db/Database.h"
-#include "service/Resources.h"
+#include "booking/EmbeddedFiles.h"
 #include "store/ScheduleStore.h"
 #include "time/Clock.h"
 #include <gtest/gtest.h>
@@ -79,7 +79,7 @@ protected:
         o.path = dir + "/booking.db";
         o.readers = 2;
         o.synchronous = "NORMAL";
-        db = std::make_unique<db::Database>(o, db::migrationsFrom(resources::booking()));
+        db = std::make_unique<db::Database>(o, db::migrationsFrom(booking::embeddedFiles()));
         audit = std::make_unique<AuditLog>(clock, "");
         env = std::make_unique<BookingEnv>(*db, clock, *audit, rules);
     }

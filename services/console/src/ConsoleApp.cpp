@@ -1,6 +1,8 @@
 #include "ConsoleApp.h"
 
 #include "Routes.h"
+#include "console/EmbeddedFiles.h"
+#include "console/ServiceRow.h"
 #include "domain/Accounts.h"
 #include "domain/ConsoleEnv.h"
 #include "domain/Revocations.h"
@@ -10,11 +12,11 @@
 
 namespace medbox::console {
 
-ConsoleApp::ConsoleApp() : ServiceApp("console", 9443) {}
+ConsoleApp::ConsoleApp() : ServiceApp(kServiceName, kDefaultPort) {}
 ConsoleApp::~ConsoleApp() = default;
 
 const std::vector<resources::Resource>& ConsoleApp::resources() const {
-    return resources::console();
+    return embeddedFiles();
 }
 
 void ConsoleApp::configure(const Settings& settings) {

@@ -5,9 +5,24 @@
 #include "domain/RoleCatalog.h"
 #include "handlers/Handlers.h"
 
+#include "console/ServiceRow.h"
+#include "medbox/ServiceTable.h"
+
 #include <memory>
 
 namespace medbox::console {
+
+namespace {
+
+// Every service of cmake/services.cmake but the console itself.
+std::vector<std::string> peerServices() {
+    std::vector<std::string> peers;
+    for (const auto& row : service_table::kRows)
+        if (row.name != kServiceName) peers.emplace_back(row.name);
+    return peers;
+}
+
+}  // namespace
 
 void registerRoutes(Router& r, ConsoleEnv& env, Metrics& metrics, Accounts& accounts, Revocations& revocations,
                     Units& units) {
@@ -32,8 +47,7 @@ void registerRoutes(Router& r, ConsoleEnv& env, Metrics& metrics, Accounts& acco
     r.post("/api/v1/auth/logout", anyStaff, bind(&Handlers::logout),
            "End the caller's own token, on every service");
     // Every service that verifies staff tokens copies the list; staff have no use for it.
-    r.get("/api/v1/auth/revocations", Access::service({"booking", "portal", "hisbridge", "alerting", "servicedesk"}),
-          bind(&Handlers::listRevocations),
+    r.get("/api/v1/auth/revocations", Access::service(peerServices()), bind(&Handlers::listRevocations),
           "Revoked staff tokens after a sequence number, for the services' pollers");
     r.post("/api/v1/auth/totp/enroll", signedIn, bind(&Handlers::enrollTotp),
            "Start enrolling a TOTP second factor");

@@ -6,7 +6,7 @@
 #include "domain/Accounts.h"
 #include "domain/RoleCatalog.h"
 #include "domain/Totp.h"
-#include "service/Resources.h"
+#include "console/EmbeddedFiles.h"
 #include "testing/TempDir.h"
 
 #include <gtest/gtest.h>
@@ -34,7 +34,7 @@ protected:
         verifier_ = std::make_unique<TokenVerifier>((dir_ / "trust").string(), clock_, "medbox", &revoked_);
         db::Options o;
         o.path = (dir_ / "console.db").string();
-        db_ = std::make_unique<db::Database>(o, db::migrationsFrom(resources::console()));
+        db_ = std::make_unique<db::Database>(o, db::migrationsFrom(console::embeddedFiles()));
         audit_ = std::make_unique<AuditLog>(clock_, (dir_ / "console.db.audit-head").string());
         config_.kdf = kFast;
         config_.bootstrapAdminPassword = kAdminPw;
@@ -467,7 +467,7 @@ TEST_F(AccountsTest, BootstrapWithARandomPasswordWritesAPrivateFile) {
     std::filesystem::remove(dir_ / "console.db.audit-head");
     db::Options o;
     o.path = (dir_ / "console2.db").string();
-    db_ = std::make_unique<db::Database>(o, db::migrationsFrom(resources::console()));
+    db_ = std::make_unique<db::Database>(o, db::migrationsFrom(console::embeddedFiles()));
     audit_ = std::make_unique<AuditLog>(clock_, "");
     config_.bootstrapAdminPassword.clear();
     makeAccounts();

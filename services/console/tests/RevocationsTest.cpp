@@ -6,7 +6,7 @@
 // AccountsTest.
 #include "domain/Revocations.h"
 #include "auth/Tokens.h"
-#include "service/Resources.h"
+#include "console/EmbeddedFiles.h"
 #include "testing/TempDir.h"
 
 #include <gtest/gtest.h>
@@ -27,7 +27,7 @@ protected:
     void SetUp() override {
         db::Options o;
         o.path = (std::filesystem::path(tmp_.path()) / "console.db").string();
-        db_ = std::make_unique<db::Database>(o, db::migrationsFrom(resources::console()));
+        db_ = std::make_unique<db::Database>(o, db::migrationsFrom(console::embeddedFiles()));
         audit_ = std::make_unique<AuditLog>(clock_, "");
         env_ = std::make_unique<ConsoleEnv>(*db_, clock_, *audit_, ConsoleConfig{});
         revocations_ = std::make_unique<Revocations>(*env_, set_);

@@ -7,7 +7,7 @@
 #include "domain/Revocations.h"
 #include "domain/Units.h"
 #include "service/ServiceContext.h"
-#include "service/Resources.h"
+#include "console/EmbeddedFiles.h"
 #include "testing/TempDir.h"
 
 #include <Poco/JSON/Parser.h>
@@ -45,7 +45,7 @@ TEST(Routes, EveryRouteIsInOpenApiWithItsAccess) {
     db::Options o;
     o.path = (dir / "console.db").string();
     {
-        db::Database db(o, db::migrationsFrom(resources::console()));
+        db::Database db(o, db::migrationsFrom(console::embeddedFiles()));
         AuditLog audit(clock, "");
         RevocationSet revoked;
         ServiceContext ctx{"console", settings, db,      clock,   audit, metrics, issuer, verifier,
@@ -59,7 +59,7 @@ TEST(Routes, EveryRouteIsInOpenApiWithItsAccess) {
         Units units(env, systemBackend(), ::getpid());
         registerRoutes(router, env, ctx.metrics, accounts, revocations, units);
 
-        const auto* doc = resources::find(resources::console(), "web/openapi.json");
+        const auto* doc = resources::find(console::embeddedFiles(), "web/openapi.json");
         ASSERT_NE(doc, nullptr);
         Poco::JSON::Parser parser;
         auto root = parser.parse(std::string(doc->bytes)).extract<Poco::JSON::Object::Ptr>();

@@ -5,7 +5,7 @@
 // systemd is tested in appliance/systemd/tests/units_nspawn_test.sh.
 #include "domain/Units.h"
 #include "http/ApiError.h"
-#include "service/Resources.h"
+#include "console/EmbeddedFiles.h"
 #include "store/AuditStore.h"
 #include "systemd/Error.h"
 #include "testing/TempDir.h"
@@ -75,7 +75,7 @@ protected:
     void SetUp() override {
         db::Options o;
         o.path = (std::filesystem::path(tmp_.path()) / "console.db").string();
-        db_ = std::make_unique<db::Database>(o, db::migrationsFrom(resources::console()));
+        db_ = std::make_unique<db::Database>(o, db::migrationsFrom(console::embeddedFiles()));
         audit_ = std::make_unique<AuditLog>(clock_, "");
         state_.units["medbox-booking.service"] = unit("medbox-booking.service", 100);
         state_.units["medbox-console.service"] = unit("medbox-console.service", kOwnPid);

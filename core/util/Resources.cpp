@@ -1,4 +1,4 @@
-#include "service/Resources.h"
+#include "util/Resources.h"
 
 namespace medbox::resources {
 

@@ -1,0 +1,66 @@
+# Checks cmake/services.cmake in script mode (CTest services_table, label unit):
+# the real table loads, every service folder has a row, and a bad row is
+# refused with a message naming it.
+#   cmake -DSRC=<source dir> -P cmake/tests/services_table_test.cmake
+# Each bad case runs this file again with CASE set, in a child cmake.
+cmake_minimum_required(VERSION 3.25)
+set(PROJECT_SOURCE_DIR "${SRC}")
+include("${SRC}/cmake/services.cmake")
+
+if(DEFINED CASE)
+  # One bad row after the real table; the child must fail.
+  if(CASE STREQUAL "duplicate_port")
+    medbox_service_row(extra PORT ${MEDBOX_SERVICE_console_PORT} INBOUND no PRESET enable SUMMARY "x" WHY "x")
+  elseif(CASE STREQUAL "duplicate_name")
+    medbox_service_row(console PORT 65001 INBOUND no PRESET enable SUMMARY "x" WHY "x")
+  elseif(CASE STREQUAL "bad_name")
+    medbox_service_row(Bad-Name PORT 65001 INBOUND no PRESET enable SUMMARY "x" WHY "x")
+  elseif(CASE STREQUAL "bad_port")
+    medbox_service_row(extra PORT 70000 INBOUND no PRESET enable SUMMARY "x" WHY "x")
+  elseif(CASE STREQUAL "bad_preset")
+    medbox_service_row(extra PORT 65001 INBOUND no PRESET maybe SUMMARY "x" WHY "x")
+  elseif(CASE STREQUAL "missing_why")
+    medbox_service_row(extra PORT 65001 INBOUND no PRESET enable SUMMARY "x")
+  elseif(CASE STREQUAL "good")
+    medbox_service_row(extra PORT 65001 INBOUND no PRESET enable SUMMARY "x" WHY "x")
+  endif()
+  return()
+endif()
+
+set(failures 0)
+# expect("<if() condition>" "what it checks")
+macro(expect cond msg)
+  cmake_language(EVAL CODE "if(${cond})\nset(passed 1)\nelse()\nset(passed 0)\nendif()")
+  if(passed)
+    message(STATUS "ok - ${msg}")
+  else()
+    message(STATUS "not ok - ${msg}")
+    math(EXPR failures "${failures} + 1")
+  endif()
+endmacro()
+
+list(LENGTH MEDBOX_SERVICES count)
+expect("count GREATER 0" "the table has rows")
+foreach(svc IN LISTS MEDBOX_SERVICES)
+  expect("MEDBOX_SERVICE_${svc}_PORT MATCHES \"^[0-9]+$\"" "${svc} has a port")
+endforeach()
+file(GLOB folders RELATIVE "${SRC}/services" "${SRC}/services/*/CMakeLists.txt")
+foreach(f IN LISTS folders)
+  get_filename_component(svc "${f}" DIRECTORY)
+  expect("svc IN_LIST MEDBOX_SERVICE_FOLDERS" "services/${svc} is built from its row")
+endforeach()
+
+foreach(case good duplicate_port duplicate_name bad_name bad_port bad_preset missing_why)
+  execute_process(COMMAND "${CMAKE_COMMAND}" -DSRC=${SRC} -DCASE=${case} -P "${CMAKE_CURRENT_LIST_FILE}"
+    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+  if(case STREQUAL "good")
+    expect("rc EQUAL 0" "a good extra row is accepted (${out})")
+  else()
+    string(FIND "${out}" "cmake/services.cmake:" at)
+    expect("NOT rc EQUAL 0 AND at GREATER -1" "${case} is refused with a message naming the table")
+  endif()
+endforeach()
+
+if(failures GREATER 0)
+  message(FATAL_ERROR "${failures} checks failed")
+endif()

@@ -1,0 +1,24 @@
+// Every route of the @name@ service and who may call it. Keep in step with
+// web/openapi.json (each operation's x-medbox-access is Access::describe();
+// tests/@Name@RoutesTest.cpp checks both ways).
+#include "Routes.h"
+#include "domain/@Name@Env.h"
+#include "handlers/Handlers.h"
+#include <memory>
+
+namespace medbox::@name@ {
+
+void registerRoutes(Router& r, @Name@Env& env) {
+    auto h = std::make_shared<Handlers>(env);
+    auto bind = [h](void (Handlers::*m)(Request&, Reply&)) {
+        return [h, m](Request& rq, Reply& rp) { ((*h).*m)(rq, rp); };
+    };
+
+    const Access admins = Access::staff({"admin"});
+
+    r.get("/api/v1/notes", admins, bind(&Handlers::listNotes), "List notes, newest first");
+    r.post("/api/v1/notes", admins, bind(&Handlers::createNote), "Add a note");
+    r.get("/api/v1/notes/{id}", admins, bind(&Handlers::getNote), "Get a note");
+}
+
+}  // namespace medbox::@name@

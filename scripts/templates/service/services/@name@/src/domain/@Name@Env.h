@@ -1,0 +1,32 @@
+#pragma once
+// What the @name@ domain and handlers get from the running service: database,
+// clock, audit log, configuration, and TxEffects for audit rows and outbox
+// messages inside a transaction; never the App. Built by @Name@App after the
+// database is open (tests build one on a temporary database with a
+// ManualClock); lives until exit and is shared by all worker threads (every
+// member is thread-safe or read-only).
+#include "audit/AuditLog.h"
+#include "db/Database.h"
+#include "domain/@Name@Config.h"
+#include "service/TxEffects.h"
+#include "time/Clock.h"
+
+namespace medbox::@name@ {
+
+class @Name@Env {
+public:
+    // wakeOutbox: TxEffects::wakeOf(the service's dispatcher); empty in tests.
+    @Name@Env(db::Database& db, const Clock& clock, AuditLog& audit, @Name@Config config,
+              TxEffects::Wake wakeOutbox = {})
+        : db(db), clock(clock), audit(audit), config(config), effects(audit, clock, std::move(wakeOutbox)) {}
+
+    db::Database& db;
+    const Clock& clock;
+    AuditLog& audit;  // effects.auditIn to write; audit.verify() to check the chain
+    const @Name@Config config;
+    const TxEffects effects;
+
+    int64_t now() const { return clock.nowMs(); }
+};
+
+}  // namespace medbox::@name@

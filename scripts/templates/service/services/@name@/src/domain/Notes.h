@@ -1,0 +1,30 @@
+#pragma once
+// Notes, the @name@ service's first resource: short texts staff leave for each
+// other. The rules (length, audit) live here; SQL in store/NoteStore.
+// One object per service, shared by the worker threads (no state of its own).
+#include "domain/@Name@Env.h"
+#include "store/NoteStore.h"
+#include <vector>
+
+namespace medbox::@name@ {
+
+class Notes {
+public:
+    explicit Notes(@Name@Env& env) : env_(env) {}
+
+    // Newest first, at most limit.
+    std::vector<store::Note> list(int limit) const;
+    // ApiError NotFound when there is no such note.
+    store::Note get(int64_t id) const;
+    // Trims text; ApiError InvalidField (field "text") when it is empty or
+    // longer than @name@.note_max_chars characters. Audited as note.create.
+    store::Note add(const std::string& actor, const std::string& text);
+
+private:
+    @Name@Env& env_;
+};
+
+// Characters (UTF-8 code points) in text.
+size_t countChars(const std::string& text);
+
+}  // namespace medbox::@name@
