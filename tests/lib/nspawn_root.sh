@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The cached root file systems the nspawn tests boot (tests/nspawn/*_test.sh).
 # Sourced; tests/lib/container.sh then boots the root.
 #
@@ -63,6 +64,7 @@ nspawn_cached_root() {
         rm -rf "$root.tmp"
         # timeout(1) runs programs: a builder that is a shell function runs in
         # a child bash that imports it.
+        # shellcheck disable=SC2163 # exports the function named by $1
         ! declare -F "$1" >/dev/null || export -f "$1"
         if ! timeout "$limit" bash -c '"$@"' builder "$@" "$root.tmp" >"$NSPAWN_CACHE/$name-build.log" 2>&1; then
             tail -30 "$NSPAWN_CACHE/$name-build.log"
