@@ -94,8 +94,10 @@ key=$( {
 # build_image_root SRC PROFILE DEBS DIR: the profile's root file system, as
 # images/build.sh makes it (a builder for nspawn_cached_root).
 build_image_root() {
-    "$1/images/build.sh" "$2" --rootfs-only --debs "$3" --out "$4.out" &&
-        mv "$4.out/$2/rootfs" "$4" && rm -rf "$4.out"
+    local rc=0
+    "$1/images/build.sh" "$2" --rootfs-only --debs "$3" --out "$4.out" && mv "$4.out/$2/rootfs" "$4" || rc=$?
+    rm -rf "$4.out"
+    return $rc
 }
 if [ ! -d "$NSPAWN_CACHE/image-boot-$key" ]; then
     command -v mmdebstrap >/dev/null || fail "no cached root and mmdebstrap is not installed"
