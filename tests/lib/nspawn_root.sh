@@ -68,7 +68,8 @@ nspawn_cached_root() {
         ! declare -F "$1" >/dev/null || export -f "$1"
         if ! timeout "$limit" bash -c '"$@"' builder "$@" "$root.tmp" >"$NSPAWN_CACHE/$name-build.log" 2>&1; then
             tail -30 "$NSPAWN_CACHE/$name-build.log"
-            rm -rf "$root.tmp"
+            # A builder stopped by timeout(1) leaves its scratch folders.
+            rm -rf "$root.tmp" "$root.tmp".*
             exec 9>&-
             fail "building the root failed (see $NSPAWN_CACHE/$name-build.log)"
         fi

@@ -45,7 +45,7 @@ SRC=${MEDBOX_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${MEDBOX_BUILD_DIR:-$SRC/build}
 PROFILE=application
 RECIPE_VERSION=1      # bump to force a rebuild of cached roots
-BUILD_TIMEOUT=480     # images/build.sh --rootfs-only: about 2 min warm, 4 cold
+BUILD_TIMEOUT=720     # images/build.sh --rootfs-only: about 2 min warm, 4 cold, 8 on a busy machine
 BOOT_TIMEOUT=150      # one boot, its checks and power-off (normally 10-20 s)
 READY_TIMEOUT=90      # boot finished and every medbox unit ready
 
