@@ -28,9 +28,12 @@ rm -rf "$logs"
 mkdir -p "$logs"
 supp=$PWD/scripts/sanitize
 # detect_stack_use_after_return: catches a reference to a returned frame.
-export ASAN_OPTIONS="log_path=$logs/asan:detect_stack_use_after_return=1:strict_string_checks=1:check_initialization_order=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+# One log_path for all three: in a binary with ASan and UBSan they share the
+# runtime's common flags, and the last one parsed would win anyway.
+# Each report lands in $logs/report.PID.
+export ASAN_OPTIONS="log_path=$logs/report:detect_stack_use_after_return=1:strict_string_checks=1:check_initialization_order=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-export UBSAN_OPTIONS="log_path=$logs/ubsan:print_stacktrace=1:halt_on_error=0${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+export UBSAN_OPTIONS="log_path=$logs/report:print_stacktrace=1:halt_on_error=0${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 
 rc=0
 ctest --test-dir build-asan --output-on-failure -j2 -L '^(unit|api)$' "$@" || rc=$?
