@@ -9,7 +9,7 @@
 # Every sanitizer report, from a test binary or from a service an API test
 # started, is written to build-asan/sanitizer-logs/; the run fails if any was
 # written, even when the test that caused it passed (UBSan reports and goes
-# on, and the harness does not show a service's stderr).
+# on, and the harness shows a service's stderr only when a test fails).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
