@@ -7,7 +7,8 @@
 #   images/lynis-audit.sh [ROOT] [--qemu] [--report FILE]
 #
 # ROOT: a root folder made by images/build.sh (out/<profile>/rootfs) or the
-# boot test's cached root (the default: /var/cache/medbox-image/boottest/*/rootfs).
+# boot test's newest cached root (the default: $MEDBOX_CACHE/image-boot-*,
+# MEDBOX_CACHE defaulting to /var/cache/medbox-test; see tests/lib/nspawn_root.sh).
 #
 # Without --qemu: boots ROOT under systemd-nspawn (about 1 min) with lynis
 # bind-mounted read-only. Kernel-wide settings (most sysctls, the running
@@ -31,7 +32,7 @@ while (($#)); do
         *) root=$1; shift ;;
     esac
 done
-[ -n "$root" ] || root=$(ls -d /var/cache/medbox-image/boottest/*/rootfs 2>/dev/null | head -1)
+[ -n "$root" ] || root=$(ls -dt "${MEDBOX_CACHE:-/var/cache/medbox-test}"/image-boot-*/ 2>/dev/null | grep -v '\.tmp/$' | head -1)
 BOOT_TIMEOUT=900
 QEMU_TIMEOUT=1800
 say() { echo "# $*"; }

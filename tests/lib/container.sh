@@ -1,9 +1,9 @@
 # Boots a root file system under systemd-nspawn -b and runs commands inside
-# it. Sourced by tests/system/image_boot_test.sh and images/lynis-audit.sh
+# it. Sourced by tests/nspawn/image_boot_test.sh and images/lynis-audit.sh
 # (which drive the container from outside: boot, in_ct, power_off) and by
-# appliance/systemd/tests/units_nspawn_test.sh and
-# tests/appliance/medboxctl_nspawn_test.sh (whose test runs inside and
-# powers the container off: boot, wait_exit, report_tap).
+# tests/nspawn/units_test.sh and tests/nspawn/medboxctl_test.sh (whose test
+# runs inside and powers the container off: boot, wait_exit, report_tap).
+# The root itself comes from tests/lib/nspawn_root.sh (built once, cached).
 #
 # The caller sets $root (the root folder), $work (a scratch folder),
 # $BOOT_TIMEOUT (seconds for one boot, its checks and power-off) and defines

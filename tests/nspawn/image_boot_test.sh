@@ -2,9 +2,9 @@
 # Boot test of the appliance image (docs/image.md, "Boot test"):
 #
 #   1. packages the build tree (cpack) and builds the application profile's
-#      root file system with images/build.sh, or reuses the one cached under
-#      $MEDBOX_IMAGE_CACHE/boottest/ for exactly these inputs (the image
-#      recipe, the profile and the .deb files);
+#      root file system with images/build.sh, or reuses the one cached (by
+#      tests/lib/nspawn_root.sh, as image-boot-KEY) for exactly these inputs
+#      (the image recipe, the profile and the .deb files);
 #   2. boots it with systemd-nspawn -b (a full systemd as PID 1, under a
 #      throw-away overlay, no network but its own loopback), waits until boot
 #      is finished and every enabled medbox unit is active, i.e. reported
@@ -34,17 +34,18 @@
 # EXIT trap stops nspawn, then kills the container's init by PID if needed.
 #
 # Environment: MEDBOX_BUILD_DIR (a built tree with CPackConfig.cmake),
-# MEDBOX_SOURCE_DIR, MEDBOX_IMAGE_CACHE (default /var/cache/medbox-image).
+# MEDBOX_SOURCE_DIR, MEDBOX_CACHE (the cached roots, default
+# /var/cache/medbox-test; images/build.sh keeps its downloaded packages in
+# MEDBOX_IMAGE_CACHE).
 # Needs root, systemd-container, mmdebstrap (cold cache), util-linux
 # (nsenter), curl; see .ci/packages-image.txt.
 set -euo pipefail
 
 SRC=${MEDBOX_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${MEDBOX_BUILD_DIR:-$SRC/build}
-CACHE=${MEDBOX_IMAGE_CACHE:-/var/cache/medbox-image}
 PROFILE=application
 RECIPE_VERSION=1      # bump to force a rebuild of cached roots
-BUILD_TIMEOUT=480     # images/build.sh --rootfs-only: about 2 min warm, 4 cold
+BUILD_TIMEOUT=720     # images/build.sh --rootfs-only: about 2 min warm, 4 cold, 8 on a busy machine
 BOOT_TIMEOUT=150      # one boot, its checks and power-off (normally 10-20 s)
 READY_TIMEOUT=90      # boot finished and every medbox unit ready
 
@@ -61,6 +62,8 @@ done
 [ -f "$BUILD/CPackConfig.cmake" ] || fail "$BUILD is not a configured build tree with cmake/packaging.cmake"
 
 work=$(mktemp -d /tmp/medbox-boottest.XXXXXX)
+# shellcheck source=../lib/nspawn_root.sh
+. "$SRC/tests/lib/nspawn_root.sh"
 # shellcheck source=../lib/container.sh
 . "$SRC/tests/lib/container.sh"
 cleanup() {
@@ -88,30 +91,19 @@ key=$( {
         sort -z | xargs -0 sha256sum)
     (cd "$work/debs" && sha256sum -- *.deb)
 } | sha256sum | cut -c1-16)
-cached=$CACHE/boottest/$key
-root=$cached/rootfs
-mkdir -p "$CACHE/boottest"
-exec 9>"$CACHE/boottest/.lock"
-flock 9   # one builder at a time; others wait and reuse its result
-if [ ! -d "$root" ]; then
+# build_image_root SRC PROFILE DEBS DIR: the profile's root file system, as
+# images/build.sh makes it (a builder for nspawn_cached_root).
+build_image_root() {
+    local rc=0
+    "$1/images/build.sh" "$2" --rootfs-only --debs "$3" --out "$4.out" && mv "$4.out/$2/rootfs" "$4" || rc=$?
+    rm -rf "$4.out"
+    return $rc
+}
+if [ ! -d "$NSPAWN_CACHE/image-boot-$key" ]; then
     command -v mmdebstrap >/dev/null || fail "no cached root and mmdebstrap is not installed"
-    say "building the $PROFILE root file system (images/build.sh --rootfs-only) into $cached"
-    # Keep only the newest root: each is about 550 MB.
-    find "$CACHE/boottest" -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
-    if ! timeout "$BUILD_TIMEOUT" "$SRC/images/build.sh" "$PROFILE" --rootfs-only \
-            --debs "$work/debs" --out "$cached.tmp" >"$work/image-build.log" 2>&1; then
-        tail -40 "$work/image-build.log"
-        rm -rf "$cached.tmp"
-        fail "images/build.sh failed"
-    fi
-    mv "$cached.tmp/$PROFILE" "$cached"
-    rm -rf "$cached.tmp"
-    grep '^\[image' "$work/image-build.log" | sed 's/^/# /'
-else
-    say "reusing the cached root $cached"
 fi
-flock -u 9
-exec 9>&-
+nspawn_cached_root image-boot "$key" "$BUILD_TIMEOUT" build_image_root "$SRC" "$PROFILE" "$work/debs"
+grep '^\[image' "$NSPAWN_CACHE/image-boot-build.log" 2>/dev/null | sed 's/^/# /' || true
 
 # --- helpers: report, check -----------------------------------------------------------
 # report_failure NAME: what an operator needs to see why a boot went wrong.
@@ -324,7 +316,7 @@ power_off healthy
 broken_unit=medbox-booking.service
 [[ " ${units[*]} " == *" $broken_unit "* ]] || broken_unit=${units[0]}
 cat >"$work/broken.conf" <<'EOF'
-# Written by tests/system/image_boot_test.sh: an invalid port is a
+# Written by tests/nspawn/image_boot_test.sh: an invalid port is a
 # configuration error (exit 78), which systemd must not retry.
 [Service]
 Environment=MEDBOX_HTTP__PORT=not-a-port
