@@ -4,7 +4,7 @@
 // in epoll), and prints the latency of fresh requests for each.
 //
 //   bench_idle_connections [idle=1000] [probes=10]
-#include "http/Server.h"
+#include "core/http/Server.h"
 
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>

@@ -32,7 +32,7 @@ function(medbox_fuzz name)
     message(FATAL_ERROR "medbox_fuzz(${name}): no seed folder ${corpus}")
   endif()
   add_executable(${name} ${F_SOURCES})
-  target_include_directories(${name} PRIVATE "${PROJECT_SOURCE_DIR}/core")
+  target_include_directories(${name} PRIVATE "${MEDBOX_INCLUDE_ROOT}")
   # The definitions medbox_core gives its users (core/CMakeLists.txt).
   target_compile_definitions(${name} PRIVATE SQLITE_ENABLE_SESSION SQLITE_ENABLE_PREUPDATE_HOOK)
   set(sanitizers -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined)

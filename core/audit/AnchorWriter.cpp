@@ -1,6 +1,6 @@
-#include "audit/AnchorWriter.h"
+#include "core/audit/AnchorWriter.h"
 
-#include "util/Files.h"
+#include "core/util/Files.h"
 
 #include <Poco/Logger.h>
 

@@ -5,9 +5,9 @@
 // they record. verify() finds an edited, inserted or deleted row; deletion of
 // the newest rows is found against the head anchor file kept up to date
 // after commits (<db>.audit-head, AnchorWriter.h). See docs/audit.md.
-#include "audit/AnchorWriter.h"
-#include "db/Database.h"
-#include "time/Clock.h"
+#include "core/audit/AnchorWriter.h"
+#include "core/db/Database.h"
+#include "core/time/Clock.h"
 #include <cstdint>
 #include <string>
 

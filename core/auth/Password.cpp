@@ -1,4 +1,4 @@
-#include "auth/Password.h"
+#include "core/auth/Password.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>

@@ -1,8 +1,8 @@
-#include "auth/RevocationPoller.h"
+#include "core/auth/RevocationPoller.h"
 
-#include "auth/Tokens.h"
-#include "net/Tls.h"
-#include "metrics/Metrics.h"
+#include "core/auth/Tokens.h"
+#include "core/net/Tls.h"
+#include "core/metrics/Metrics.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>

@@ -7,9 +7,9 @@
 // outage is logged once, and /metrics shows how old the list is. Every
 // service but the console runs one; ServiceApp starts and stops it.
 // See docs/security.md, "Revocation".
-#include "auth/RevocationSet.h"
-#include "net/HttpClient.h"
-#include "time/Clock.h"
+#include "core/auth/RevocationSet.h"
+#include "core/net/HttpClient.h"
+#include "core/time/Clock.h"
 #include <Poco/Logger.h>
 #include <Poco/Net/Context.h>
 #include <atomic>

@@ -1,4 +1,4 @@
-#include "auth/RevocationSet.h"
+#include "core/auth/RevocationSet.h"
 
 #include <algorithm>
 

@@ -8,7 +8,7 @@
 // round: writers (a poll every few seconds, a logout) build a new copy and
 // publish it; readers use whichever copy is current. Thread-safe; owned by
 // ServiceApp for the process lifetime.
-#include "auth/Principal.h"
+#include "core/auth/Principal.h"
 #include <atomic>
 #include <cstdint>
 #include <memory>

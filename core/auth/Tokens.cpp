@@ -1,7 +1,7 @@
-#include "auth/Tokens.h"
-#include "auth/RevocationSet.h"
-#include "util/Files.h"
-#include "util/Ids.h"
+#include "core/auth/Tokens.h"
+#include "core/auth/RevocationSet.h"
+#include "core/util/Files.h"
+#include "core/util/Ids.h"
 
 #include <Poco/Dynamic/Var.h>
 #include <Poco/File.h>

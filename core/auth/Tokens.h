@@ -5,8 +5,8 @@
 // only: every "<kid>.pub.pem" in the trust folder. A service that is
 // compromised can therefore not mint staff tokens. A staff token can be
 // revoked before it expires (RevocationSet.h). See docs/security.md.
-#include "auth/Principal.h"
-#include "time/Clock.h"
+#include "core/auth/Principal.h"
+#include "core/time/Clock.h"
 #include <Poco/Crypto/ECKey.h>
 #include <Poco/SharedPtr.h>
 #include <map>

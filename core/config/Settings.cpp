@@ -1,4 +1,4 @@
-#include "config/Settings.h"
+#include "core/config/Settings.h"
 
 #include <Poco/Util/IniFileConfiguration.h>
 #include <Poco/Util/JSONConfiguration.h>

@@ -1,6 +1,6 @@
-#include "db/ChangeCapture.h"
+#include "core/db/ChangeCapture.h"
 
-#include "db/Statement.h"
+#include "core/db/Statement.h"
 
 #include <sqlite3.h>
 

@@ -1,4 +1,4 @@
-#include "db/Checkpointer.h"
+#include "core/db/Checkpointer.h"
 
 #include <Poco/Logger.h>
 #include <sqlite3.h>

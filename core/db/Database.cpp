@@ -1,7 +1,7 @@
-#include "db/Database.h"
+#include "core/db/Database.h"
 
-#include "db/ChangeCapture.h"
-#include "db/CoreSchema.h"
+#include "core/db/ChangeCapture.h"
+#include "core/db/CoreSchema.h"
 
 #include <Poco/Logger.h>
 #include <sqlite3.h>

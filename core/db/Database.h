@@ -13,9 +13,9 @@
 //
 // Owned by the service context for the process lifetime; read()/write() may be
 // called from any thread.
-#include "db/Checkpointer.h"
-#include "db/Statement.h"
-#include "util/Resources.h"
+#include "core/db/Checkpointer.h"
+#include "core/db/Statement.h"
+#include "core/util/Resources.h"
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>

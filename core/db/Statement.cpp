@@ -1,4 +1,4 @@
-#include "db/Statement.h"
+#include "core/db/Statement.h"
 
 #include <sqlite3.h>
 

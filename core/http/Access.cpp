@@ -1,4 +1,4 @@
-#include "http/Access.h"
+#include "core/http/Access.h"
 
 namespace medbox {
 

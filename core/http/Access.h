@@ -1,7 +1,7 @@
 #pragma once
 // Every route declares who may call it; the router checks it before the handler
 // runs. There is no default: a route without an Access does not compile.
-#include "auth/Principal.h"
+#include "core/auth/Principal.h"
 #include <string>
 #include <vector>
 

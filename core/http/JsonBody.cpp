@@ -1,6 +1,6 @@
-#include "http/JsonBody.h"
+#include "core/http/JsonBody.h"
 
-#include "http/ApiError.h"
+#include "core/error/AppError.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
@@ -37,15 +37,15 @@ bool hasControl(const std::string& s) {
 }  // namespace
 
 JsonBody JsonBody::parse(const std::string& text) {
-    if (text.empty()) throw ApiError(Err::BadRequest, "request body is empty; a JSON object is expected");
+    if (text.empty()) throw AppError(Err::BadRequest, "request body is empty; a JSON object is expected");
     Poco::JSON::Parser parser;
     Poco::Dynamic::Var v;
     try {
         v = parser.parse(text);
     } catch (const Poco::Exception& e) {
-        throw ApiError(Err::BadRequest, "request body is not valid JSON: " + e.message());
+        throw AppError(Err::BadRequest, "request body is not valid JSON: " + e.message());
     }
-    if (v.type() != typeid(Poco::JSON::Object::Ptr)) throw ApiError(Err::BadRequest, "request body must be a JSON object");
+    if (v.type() != typeid(Poco::JSON::Object::Ptr)) throw AppError(Err::BadRequest, "request body must be a JSON object");
     return JsonBody(v.extract<Poco::JSON::Object::Ptr>());
 }
 
@@ -77,7 +77,7 @@ JsonBody::JsonBody(Poco::JSON::Object::Ptr obj, std::string prefix) : obj_(std::
 void JsonBody::allowOnly(const std::vector<std::string>& fields) const {
     for (const auto& [name, value] : *obj_) {
         if (std::find(fields.begin(), fields.end(), name) == fields.end())
-            throw ApiError(Err::UnknownField, "field '" + path(name) + "' is not accepted here", path(name));
+            throw AppError(Err::UnknownField, "field '" + path(name) + "' is not accepted here", path(name));
     }
 }
 
@@ -86,20 +86,20 @@ bool JsonBody::has(const std::string& f) const { return obj_->has(f) && !obj_->i
 std::optional<std::string> JsonBody::optStr(const std::string& f, size_t maxLen) const {
     if (!has(f)) return std::nullopt;
     auto v = obj_->get(f);
-    if (!v.isString()) throw ApiError(Err::InvalidField, path(f) + " must be a string", path(f));
+    if (!v.isString()) throw AppError(Err::InvalidField, path(f) + " must be a string", path(f));
     std::string s = v.extract<std::string>();
-    if (!validUtf8(s)) throw ApiError(Err::InvalidField, path(f) + " is not valid UTF-8", path(f));
-    if (hasControl(s)) throw ApiError(Err::InvalidField, path(f) + " contains control characters", path(f));
+    if (!validUtf8(s)) throw AppError(Err::InvalidField, path(f) + " is not valid UTF-8", path(f));
+    if (hasControl(s)) throw AppError(Err::InvalidField, path(f) + " contains control characters", path(f));
     if (utf8Length(s) > maxLen)
-        throw ApiError(Err::InvalidField, path(f) + " is longer than " + std::to_string(maxLen) + " characters", path(f));
+        throw AppError(Err::InvalidField, path(f) + " is longer than " + std::to_string(maxLen) + " characters", path(f));
     return s;
 }
 
 std::string JsonBody::str(const std::string& f, size_t maxLen) const {
     auto s = optStr(f, maxLen);
-    if (!s) throw ApiError(Err::MissingField, path(f) + " is required", path(f));
+    if (!s) throw AppError(Err::MissingField, path(f) + " is required", path(f));
     if (s->find_first_not_of(" \t\n") == std::string::npos)
-        throw ApiError(Err::InvalidField, path(f) + " must not be empty", path(f));
+        throw AppError(Err::InvalidField, path(f) + " must not be empty", path(f));
     return *s;
 }
 
@@ -107,34 +107,34 @@ std::optional<int64_t> JsonBody::optInteger(const std::string& f, int64_t min, i
     if (!has(f)) return std::nullopt;
     auto v = obj_->get(f);
     if (!v.isInteger() || v.type() == typeid(bool))
-        throw ApiError(Err::InvalidField, path(f) + " must be an integer", path(f));
+        throw AppError(Err::InvalidField, path(f) + " must be an integer", path(f));
     int64_t n = 0;
     try {
         n = v.convert<int64_t>();
     } catch (const Poco::Exception&) {
-        throw ApiError(Err::InvalidField, path(f) + " is out of range", path(f));
+        throw AppError(Err::InvalidField, path(f) + " is out of range", path(f));
     }
     if (n < min || n > max)
-        throw ApiError(Err::InvalidField, path(f) + " must be between " + std::to_string(min) + " and " + std::to_string(max), path(f));
+        throw AppError(Err::InvalidField, path(f) + " must be between " + std::to_string(min) + " and " + std::to_string(max), path(f));
     return n;
 }
 
 int64_t JsonBody::integer(const std::string& f, int64_t min, int64_t max) const {
     auto n = optInteger(f, min, max);
-    if (!n) throw ApiError(Err::MissingField, path(f) + " is required", path(f));
+    if (!n) throw AppError(Err::MissingField, path(f) + " is required", path(f));
     return *n;
 }
 
 std::optional<bool> JsonBody::optBoolean(const std::string& f) const {
     if (!has(f)) return std::nullopt;
     auto v = obj_->get(f);
-    if (v.type() != typeid(bool)) throw ApiError(Err::InvalidField, path(f) + " must be true or false", path(f));
+    if (v.type() != typeid(bool)) throw AppError(Err::InvalidField, path(f) + " must be true or false", path(f));
     return v.extract<bool>();
 }
 
 bool JsonBody::boolean(const std::string& f) const {
     auto b = optBoolean(f);
-    if (!b) throw ApiError(Err::MissingField, path(f) + " is required", path(f));
+    if (!b) throw AppError(Err::MissingField, path(f) + " is required", path(f));
     return *b;
 }
 
@@ -143,36 +143,36 @@ std::string JsonBody::oneOf(const std::string& f, const std::vector<std::string>
     if (std::find(allowed.begin(), allowed.end(), s) == allowed.end()) {
         std::string list;
         for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-        throw ApiError(Err::InvalidField, path(f) + " must be one of: " + list, path(f));
+        throw AppError(Err::InvalidField, path(f) + " must be one of: " + list, path(f));
     }
     return s;
 }
 
 std::string JsonBody::date(const std::string& f) const {
     std::string s = str(f, 10);
-    if (!isDate(s)) throw ApiError(Err::InvalidField, path(f) + " must be a date YYYY-MM-DD", path(f));
+    if (!isDate(s)) throw AppError(Err::InvalidField, path(f) + " must be a date YYYY-MM-DD", path(f));
     return s;
 }
 
 std::string JsonBody::timeOfDay(const std::string& f) const {
     std::string s = str(f, 5);
-    if (!isTimeOfDay(s)) throw ApiError(Err::InvalidField, path(f) + " must be a time HH:MM", path(f));
+    if (!isTimeOfDay(s)) throw AppError(Err::InvalidField, path(f) + " must be a time HH:MM", path(f));
     return s;
 }
 
 JsonBody JsonBody::object(const std::string& f) const {
-    if (!has(f)) throw ApiError(Err::MissingField, path(f) + " is required", path(f));
+    if (!has(f)) throw AppError(Err::MissingField, path(f) + " is required", path(f));
     auto v = obj_->getObject(f);
-    if (!v) throw ApiError(Err::InvalidField, path(f) + " must be an object", path(f));
+    if (!v) throw AppError(Err::InvalidField, path(f) + " must be an object", path(f));
     return JsonBody(v, path(f));
 }
 
 Poco::JSON::Array::Ptr JsonBody::array(const std::string& f, size_t maxItems) const {
-    if (!has(f)) throw ApiError(Err::MissingField, path(f) + " is required", path(f));
+    if (!has(f)) throw AppError(Err::MissingField, path(f) + " is required", path(f));
     auto a = obj_->getArray(f);
-    if (!a) throw ApiError(Err::InvalidField, path(f) + " must be an array", path(f));
+    if (!a) throw AppError(Err::InvalidField, path(f) + " must be an array", path(f));
     if (a->size() > maxItems)
-        throw ApiError(Err::InvalidField, path(f) + " has more than " + std::to_string(maxItems) + " items", path(f));
+        throw AppError(Err::InvalidField, path(f) + " has more than " + std::to_string(maxItems) + " items", path(f));
     return a;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // Typed, validating access to a JSON request body. Every failed check throws
-// ApiError naming the field and why; nothing is half-applied because handlers
+// AppError naming the field and why; nothing is half-applied because handlers
 // validate before they write.
 #include <Poco/JSON/Object.h>
 #include <cstdint>
@@ -13,7 +13,7 @@ namespace medbox {
 class JsonBody {
 public:
     explicit JsonBody(Poco::JSON::Object::Ptr obj, std::string prefix = {});
-    // A request body as sent: throws ApiError(BadRequest) unless it is one
+    // A request body as sent: throws AppError(BadRequest) unless it is one
     // JSON object. The only way a body's bytes become a JsonBody (Request::json,
     // core/http/fuzz/JsonBodyFuzz.cpp).
     static JsonBody parse(const std::string& text);

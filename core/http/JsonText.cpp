@@ -1,4 +1,4 @@
-#include "http/JsonText.h"
+#include "core/http/JsonText.h"
 
 #include <Poco/JSON/Stringifier.h>
 

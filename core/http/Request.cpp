@@ -1,7 +1,7 @@
-#include "http/Request.h"
+#include "core/http/Request.h"
 
-#include "http/ApiError.h"
-#include "http/JsonText.h"
+#include "core/error/AppError.h"
+#include "core/http/JsonText.h"
 
 #include <Poco/URI.h>
 
@@ -16,7 +16,7 @@ Request::Request(const http1::RequestHead& head, std::string body, std::string p
 
 const std::string& Request::param(const std::string& name) const {
     auto it = params_.find(name);
-    if (it == params_.end()) throw ApiError(Err::NotFound, "missing path parameter " + name);
+    if (it == params_.end()) throw AppError(Err::NotFound, "missing path parameter " + name);
     return it->second;
 }
 
@@ -25,7 +25,7 @@ int64_t Request::idParam(const std::string& name) const {
     int64_t v = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc() || p != s.data() + s.size() || v <= 0)
-        throw ApiError(Err::NotFound, name + " '" + s + "' does not exist", name);
+        throw AppError(Err::NotFound, name + " '" + s + "' does not exist", name);
     return v;
 }
 
@@ -37,7 +37,7 @@ std::optional<std::string> Request::query(const std::string& name) const {
             uri.setRawQuery(query_);
             for (auto& [k, v] : uri.getQueryParameters()) queryMap_->emplace(k, v);
         } catch (const Poco::Exception&) {
-            throw ApiError(Err::BadRequest, "malformed query string");
+            throw AppError(Err::BadRequest, "malformed query string");
         }
     }
     auto it = queryMap_->find(name);
@@ -51,7 +51,7 @@ std::optional<int64_t> Request::queryInt(const std::string& name, int64_t min, i
     int64_t v = 0;
     auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
     if (ec != std::errc() || p != s->data() + s->size() || v < min || v > max)
-        throw ApiError(Err::InvalidField,
+        throw AppError(Err::InvalidField,
                        name + " must be an integer between " + std::to_string(min) + " and " + std::to_string(max), name);
     return v;
 }
@@ -64,7 +64,7 @@ std::string Request::header(const std::string& name, const std::string& def) con
 JsonBody Request::json() {
     const std::string* ct = head_.find("Content-Type");
     if (!ct || ct->rfind("application/json", 0) != 0)
-        throw ApiError(Err::UnsupportedMedia, "Content-Type must be application/json");
+        throw AppError(Err::UnsupportedMedia, "Content-Type must be application/json");
     return JsonBody::parse(body_);
 }
 

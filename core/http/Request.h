@@ -3,9 +3,9 @@
 // headers, the body (read whole and size-limited by the server before the
 // handler runs), the JSON body (parsed once) and the authenticated
 // principal. Lives for one request, used by one worker thread.
-#include "auth/Principal.h"
-#include "http/JsonBody.h"
-#include "http/RequestHead.h"
+#include "core/auth/Principal.h"
+#include "core/http/JsonBody.h"
+#include "core/http/RequestHead.h"
 #include <Poco/JSON/Object.h>
 #include <cstdint>
 #include <map>

@@ -1,4 +1,4 @@
-#include "http/RequestHead.h"
+#include "core/http/RequestHead.h"
 
 #include <algorithm>
 #include <cctype>

@@ -1,4 +1,4 @@
-#include "http/Router.h"
+#include "core/http/Router.h"
 
 #include <Poco/JSON/Object.h>
 

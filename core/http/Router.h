@@ -2,10 +2,10 @@
 // Routes are registered in one place per service (Routes.cpp) and tried in
 // order. A pattern is a path with {name} segments: "/api/v1/slots/{id}".
 // Dispatch authenticates the bearer token, checks the route's Access, runs
-// the handler and renders ApiError as the one error shape.
-#include "http/Access.h"
-#include "http/ErrorCodes.h"
-#include "http/Request.h"
+// the handler and renders AppError as the one error shape.
+#include "core/http/Access.h"
+#include "core/error/ErrorCodes.h"
+#include "core/http/Request.h"
 #include <functional>
 #include <string>
 #include <vector>

@@ -1,10 +1,10 @@
-#include "http/Server.h"
+#include "core/http/Server.h"
 
-#include "auth/Tokens.h"
-#include "db/Statement.h"
-#include "http/ApiError.h"
-#include "http/RequestHead.h"
-#include "metrics/Metrics.h"
+#include "core/auth/Tokens.h"
+#include "core/db/Statement.h"
+#include "core/error/AppError.h"
+#include "core/http/RequestHead.h"
+#include "core/metrics/Metrics.h"
 
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -422,14 +422,14 @@ void Server::Impl::refuse(Conn& c, const http1::Refusal& why) {
 void Server::Impl::dispatch(Request& rq, Reply& rp, const RouteInfo** matched) {
     auto m = router.match(rq.method(), rq.path(), rq.params());
     if (!m.route) {
-        if (!m.allow.empty()) throw ApiError(Err::MethodNotAllowed, rq.method() + " is not allowed on " + rq.path());
-        throw ApiError(Err::NotFound, "no such endpoint: " + rq.path());
+        if (!m.allow.empty()) throw AppError(Err::MethodNotAllowed, rq.method() + " is not allowed on " + rq.path());
+        throw AppError(Err::NotFound, "no such endpoint: " + rq.path());
     }
     *matched = m.route;
     rq.setRoutePattern(m.route->pattern);
     std::string auth = rq.header("Authorization");
     if (!auth.empty()) {
-        if (auth.rfind("Bearer ", 0) != 0) throw ApiError(Err::Unauthenticated, "Authorization must be 'Bearer <token>'");
+        if (auth.rfind("Bearer ", 0) != 0) throw AppError(Err::Unauthenticated, "Authorization must be 'Bearer <token>'");
         std::string token = auth.substr(7);
         int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::system_clock::now().time_since_epoch()).count();
@@ -444,22 +444,22 @@ void Server::Impl::dispatch(Request& rq, Reply& rp, const RouteInfo** matched) {
                 // are what honest clients meet, so they are named.
                 log.information("token refused [%s]: %s", rq.requestId(), why);
                 const bool tellable = why == "token expired" || why == "token was revoked";
-                throw ApiError(Err::Unauthenticated, tellable ? "invalid token: " + why : "invalid token");
+                throw AppError(Err::Unauthenticated, tellable ? "invalid token: " + why : "invalid token");
             }
             tokenCache.put(token, *p, now);
         } else if (verifier && verifier->revoked(*p)) {
             // Cached before it was revoked: the list is asked on every request.
-            throw ApiError(Err::Unauthenticated, "invalid token: token was revoked");
+            throw AppError(Err::Unauthenticated, "invalid token: token was revoked");
         }
         rq.setPrincipal(*p);
     }
     if (!m.route->access.isPublic()) {
-        if (!rq.principal()) throw ApiError(Err::Unauthenticated, "this endpoint needs a token");
+        if (!rq.principal()) throw AppError(Err::Unauthenticated, "this endpoint needs a token");
         if (!m.route->access.admits(*rq.principal())) {
             if (rq.principal()->kind == Principal::Kind::Staff && rq.principal()->hasRole(kMustChangePasswordRole))
-                throw ApiError(Err::Forbidden, "change your password first: until then this sign-in allows only "
+                throw AppError(Err::Forbidden, "change your password first: until then this sign-in allows only "
                                                "the password change (POST /api/v1/auth/password on the console)");
-            throw ApiError(Err::Forbidden, "requires " + m.route->access.describe());
+            throw AppError(Err::Forbidden, "requires " + m.route->access.describe());
         }
     }
     (*m.handler)(rq, rp);
@@ -481,7 +481,7 @@ void Server::Impl::handle(Conn& c, const http1::RequestHead& head, std::string b
         rq.setRequestId(rid);
         try {
             dispatch(rq, rp, &matched);
-        } catch (const ApiError& e) {
+        } catch (const AppError& e) {
             rp = Reply();
             rp.status(errInfo(e.err()).status);
             rp.rawJson(errorJson(e.err(), e.what(), e.field()));
@@ -505,7 +505,7 @@ void Server::Impl::handle(Conn& c, const http1::RequestHead& head, std::string b
             rp.status(500);
             rp.rawJson(errorJson(Err::Internal, "internal error; nothing was changed (request " + rid + ")", {}));
         }
-    } catch (const ApiError& e) {
+    } catch (const AppError& e) {
         rp = Reply();
         rp.status(errInfo(e.err()).status);
         rp.rawJson(errorJson(e.err(), e.what(), e.field()));

@@ -5,7 +5,7 @@
 // connection to a worker only when bytes arrive; workers serve one request
 // (or a pipelined batch) and park it again. See docs/http-server.md.
 // Owned by ServiceApp; start() spawns the loop and workers, stop() joins them.
-#include "http/Router.h"
+#include "core/http/Router.h"
 #include <Poco/Net/Context.h>
 #include <atomic>
 #include <cstdint>

@@ -1,7 +1,7 @@
-#include "log/Log.h"
+#include "core/log/Log.h"
 
-#include "config/Settings.h"
-#include "log/Mask.h"
+#include "core/config/Settings.h"
+#include "core/log/Mask.h"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Channel.h>

@@ -1,4 +1,4 @@
-#include "log/Mask.h"
+#include "core/log/Mask.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "metrics/Metrics.h"
+#include "core/metrics/Metrics.h"
 
 #include <algorithm>
 #include <charconv>

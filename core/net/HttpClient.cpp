@@ -1,4 +1,4 @@
-#include "net/HttpClient.h"
+#include "core/net/HttpClient.h"
 
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>

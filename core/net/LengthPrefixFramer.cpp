@@ -1,4 +1,4 @@
-#include "net/LengthPrefixFramer.h"
+#include "core/net/LengthPrefixFramer.h"
 
 #include <cstdint>
 #include <stdexcept>

@@ -5,7 +5,7 @@
 // ASCII decimal digits, zero-padded ("00000123"). A header that is not a
 // number, or a length beyond the listener's limit, is an error before any of
 // the message is read. Stateless; shared by all threads.
-#include "net/Framer.h"
+#include "core/net/Framer.h"
 
 namespace medbox::net {
 

@@ -1,4 +1,4 @@
-#include "net/ListenerSettings.h"
+#include "core/net/ListenerSettings.h"
 
 namespace medbox::net {
 

@@ -4,8 +4,8 @@
 // .idle_timeout_ms, .write_timeout_ms (docs/tcp-listener.md). Each has the
 // default the service passes; a value out of range is a ConfigError naming
 // the key, as for every other key.
-#include "config/Settings.h"
-#include "net/TcpListener.h"
+#include "core/config/Settings.h"
+#include "core/net/TcpListener.h"
 
 namespace medbox::net {
 

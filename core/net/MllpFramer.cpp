@@ -1,4 +1,4 @@
-#include "net/MllpFramer.h"
+#include "core/net/MllpFramer.h"
 
 #include <stdexcept>
 

@@ -4,7 +4,7 @@
 // outside a frame, a 0x0B inside one or a 0x1C not followed by 0x0D is an
 // error, and the listener closes the connection (there is no message to NAK
 // and no safe point to resynchronise on). Stateless; shared by all threads.
-#include "net/Framer.h"
+#include "core/net/Framer.h"
 
 namespace medbox::net {
 

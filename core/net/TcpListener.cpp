@@ -1,4 +1,4 @@
-#include "net/TcpListener.h"
+#include "core/net/TcpListener.h"
 
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>

@@ -16,7 +16,7 @@
 // connections open), and a slow or hung peer then holds nothing another
 // needs. Owned by ServiceApp (addListener) or a test; start() once, stop()
 // (or the destructor) joins every thread.
-#include "net/Framer.h"
+#include "core/net/Framer.h"
 #include <Poco/Logger.h>
 #include <atomic>
 #include <cstdint>

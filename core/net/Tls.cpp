@@ -1,5 +1,5 @@
-#include "net/Tls.h"
-#include "util/Files.h"
+#include "core/net/Tls.h"
+#include "core/util/Files.h"
 
 #include <Poco/File.h>
 #include <Poco/Path.h>

@@ -1,11 +1,11 @@
-#include "outbox/Outbox.h"
-#include "outbox/OutboxQueries.h"
+#include "core/outbox/Outbox.h"
+#include "core/outbox/OutboxQueries.h"
 
-#include "auth/Tokens.h"
-#include "http/JsonText.h"
-#include "metrics/Metrics.h"
-#include "time/IsoTime.h"
-#include "util/Ids.h"
+#include "core/auth/Tokens.h"
+#include "core/http/JsonText.h"
+#include "core/metrics/Metrics.h"
+#include "core/time/IsoTime.h"
+#include "core/util/Ids.h"
 
 #include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>

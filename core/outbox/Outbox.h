@@ -5,9 +5,9 @@
 // Dispatcher with retries and backoff until the receiver acknowledges (2xx).
 // Receivers are idempotent: Inbox::accept() records each message id once.
 // See docs/outbox.md.
-#include "db/Database.h"
-#include "net/HttpClient.h"
-#include "time/Clock.h"
+#include "core/db/Database.h"
+#include "core/net/HttpClient.h"
+#include "core/time/Clock.h"
 #include <Poco/JSON/Object.h>
 #include <atomic>
 #include <condition_variable>

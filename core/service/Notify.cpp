@@ -1,4 +1,4 @@
-#include "service/ServiceApp.h"
+#include "core/service/ServiceApp.h"
 
 #include <systemd/sd-daemon.h>
 

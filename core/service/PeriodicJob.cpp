@@ -1,4 +1,4 @@
-#include "service/PeriodicJob.h"
+#include "core/service/PeriodicJob.h"
 
 #include <Poco/Logger.h>
 #include <algorithm>

@@ -11,7 +11,7 @@
 // Owned by the service's App (or the domain object it starts); start() after
 // the server listens, stop() before exit (also done by the destructor). The
 // work runs on the job's thread only, never two runs at once.
-#include "time/Clock.h"
+#include "core/time/Clock.h"
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>

@@ -1,14 +1,14 @@
-#include "service/ServiceApp.h"
+#include "core/service/ServiceApp.h"
 
-#include "auth/RevocationPoller.h"
-#include "http/ApiError.h"
-#include "http/Server.h"
-#include "log/Log.h"
-#include "net/TcpListener.h"
-#include "net/Tls.h"
-#include "outbox/Outbox.h"
-#include "service/Watchdog.h"
-#include "util/Files.h"
+#include "core/auth/RevocationPoller.h"
+#include "core/error/AppError.h"
+#include "core/http/Server.h"
+#include "core/log/Log.h"
+#include "core/net/TcpListener.h"
+#include "core/net/Tls.h"
+#include "core/outbox/Outbox.h"
+#include "core/service/Watchdog.h"
+#include "core/util/Files.h"
 
 #include <Poco/File.h>
 #include <Poco/Path.h>
@@ -170,12 +170,12 @@ void ServiceApp::registerCoreRoutes() {
         // The portal's port faces the internet: metrics only for local scrapers or admins.
         bool local = isLoopback(rq.clientAddress());
         bool staff = rq.principal() && (rq.principal()->hasRole("admin") || rq.principal()->hasRole("auditor"));
-        if (!local && !staff) throw ApiError(Err::Forbidden, "metrics are served to loopback or to admin tokens only");
+        if (!local && !staff) throw AppError(Err::Forbidden, "metrics are served to loopback or to admin tokens only");
         rp.content("text/plain; version=0.0.4", s_->metrics.render());
     }, "Prometheus metrics");
     st.router.get("/openapi.json", Access::anyone(), [this](Request&, Reply& rp) {
         const auto* r = resources::find(resources(), "web/openapi.json");
-        if (!r) throw ApiError(Err::NotFound, "this service has no OpenAPI document");
+        if (!r) throw AppError(Err::NotFound, "this service has no OpenAPI document");
         rp.rawJson(std::string(r->bytes));
         rp.header("Cache-Control", "public, max-age=300");
     }, "OpenAPI document");

@@ -8,9 +8,9 @@
 //
 // Every service gets GET /healthz, /readyz, /metrics and /openapi.json.
 // Configuration keys common to all services are listed in docs/configuration.md.
-#include "http/Router.h"
-#include "util/Resources.h"
-#include "service/ServiceContext.h"
+#include "core/http/Router.h"
+#include "core/util/Resources.h"
+#include "core/service/ServiceContext.h"
 #include <Poco/Util/ServerApplication.h>
 #include <memory>
 #include <string>

@@ -3,13 +3,13 @@
 // configuration, database, clock, audit, outbox, tokens and their
 // revocations, and metrics. Never the application object. Owned by
 // ServiceApp for the process lifetime.
-#include "audit/AuditLog.h"
-#include "auth/RevocationSet.h"
-#include "auth/Tokens.h"
-#include "config/Settings.h"
-#include "db/Database.h"
-#include "metrics/Metrics.h"
-#include "time/Clock.h"
+#include "core/audit/AuditLog.h"
+#include "core/auth/RevocationSet.h"
+#include "core/auth/Tokens.h"
+#include "core/config/Settings.h"
+#include "core/db/Database.h"
+#include "core/metrics/Metrics.h"
+#include "core/time/Clock.h"
 #include <Poco/Logger.h>
 #include <string>
 

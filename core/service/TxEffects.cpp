@@ -1,7 +1,7 @@
-#include "service/TxEffects.h"
+#include "core/service/TxEffects.h"
 
-#include "http/JsonText.h"
-#include "outbox/Outbox.h"
+#include "core/http/JsonText.h"
+#include "core/outbox/Outbox.h"
 
 namespace medbox {
 

@@ -8,9 +8,9 @@
 // One per service, held by its narrow context (BookingEnv, ConsoleEnv) and
 // built from the ServiceContext; lives until exit; const and thread-safe
 // (AuditLog, Clock and Dispatcher::wake are).
-#include "audit/AuditLog.h"
-#include "db/Database.h"
-#include "time/Clock.h"
+#include "core/audit/AuditLog.h"
+#include "core/db/Database.h"
+#include "core/time/Clock.h"
 #include <Poco/JSON/Object.h>
 #include <functional>
 #include <string>

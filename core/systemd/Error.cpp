@@ -1,4 +1,4 @@
-#include "systemd/Error.h"
+#include "core/systemd/Error.h"
 
 namespace medbox::systemd {
 

@@ -1,7 +1,7 @@
-#include "systemd/Journal.h"
+#include "core/systemd/Journal.h"
 
-#include "systemd/Error.h"
-#include "systemd/UnitName.h"
+#include "core/systemd/Error.h"
+#include "core/systemd/UnitName.h"
 
 #include <systemd/sd-journal.h>
 

@@ -1,7 +1,7 @@
-#include "systemd/UnitControl.h"
+#include "core/systemd/UnitControl.h"
 
-#include "systemd/Error.h"
-#include "systemd/UnitName.h"
+#include "core/systemd/Error.h"
+#include "core/systemd/UnitName.h"
 
 #include <systemd/sd-bus.h>
 

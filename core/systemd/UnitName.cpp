@@ -1,6 +1,6 @@
-#include "systemd/UnitName.h"
+#include "core/systemd/UnitName.h"
 
-#include "systemd/Error.h"
+#include "core/systemd/Error.h"
 
 #include <algorithm>
 

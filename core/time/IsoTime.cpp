@@ -1,4 +1,4 @@
-#include "time/IsoTime.h"
+#include "core/time/IsoTime.h"
 
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>

@@ -1,4 +1,4 @@
-#include "util/Files.h"
+#include "core/util/Files.h"
 
 #include <Poco/File.h>
 #include <Poco/Path.h>

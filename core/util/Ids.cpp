@@ -1,4 +1,4 @@
-#include "util/Ids.h"
+#include "core/util/Ids.h"
 
 #include <openssl/rand.h>
 

@@ -1,4 +1,4 @@
-#include "util/Resources.h"
+#include "core/util/Resources.h"
 
 namespace medbox::resources {
 

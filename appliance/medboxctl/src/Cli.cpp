@@ -5,10 +5,10 @@
 #include "HwProfile.h"
 #include "StatusFormat.h"
 
-#include "systemd/Error.h"
-#include "systemd/Journal.h"
-#include "systemd/UnitControl.h"
-#include "systemd/UnitName.h"
+#include "core/systemd/Error.h"
+#include "core/systemd/Journal.h"
+#include "core/systemd/UnitControl.h"
+#include "core/systemd/UnitName.h"
 
 #include <algorithm>
 #include <charconv>

@@ -2,8 +2,8 @@
 // Text for "medboxctl status": the unit table, the one-unit detail and the
 // small formatters they use. Pure functions of their inputs ("now" is passed
 // in) so they are tested without a bus or a clock.
-#include "systemd/Journal.h"
-#include "systemd/UnitControl.h"
+#include "core/systemd/Journal.h"
+#include "core/systemd/UnitControl.h"
 
 #include <chrono>
 #include <cstdint>

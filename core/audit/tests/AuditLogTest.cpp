@@ -1,5 +1,5 @@
-#include "audit/AuditLog.h"
-#include "testing/TempDir.h"
+#include "core/audit/AuditLog.h"
+#include "core/testing/TempDir.h"
 
 #include <gtest/gtest.h>
 
@@ -47,7 +47,7 @@ struct Fixture {
 
 }  // namespace
 
-TEST(AuditLog, IntactChainVerifies) {
+TEST(AuditLogTest, IntactChainVerifies) {
     Fixture f;
     f.append(5);
     auto r = f.audit.verify(f.db);
@@ -67,14 +67,14 @@ TEST(AuditLog, IntactChainVerifies) {
     EXPECT_EQ(first, std::string(64, '0'));
 }
 
-TEST(AuditLog, EmptyLogVerifies) {
+TEST(AuditLogTest, EmptyLogVerifies) {
     Fixture f;
     auto r = f.audit.verify(f.db);
     EXPECT_TRUE(r.ok) << r.reason;
     EXPECT_EQ(r.rows, 0);
 }
 
-TEST(AuditLog, EditedDetailIsFoundAtItsSeq) {
+TEST(AuditLogTest, EditedDetailIsFoundAtItsSeq) {
     Fixture f;
     f.append(5);
     f.sql("UPDATE audit_log SET detail = '{\"slot\":99}' WHERE seq = 3");
@@ -84,7 +84,7 @@ TEST(AuditLog, EditedDetailIsFoundAtItsSeq) {
     EXPECT_NE(r.reason.find("row 3"), std::string::npos) << r.reason;
 }
 
-TEST(AuditLog, EditedAndRehashedRowBreaksTheLinkToTheNext) {
+TEST(AuditLogTest, EditedAndRehashedRowBreaksTheLinkToTheNext) {
     Fixture f;
     f.append(4);
     // An attacker who rewrites a row's hash still cannot fix the next row's prev_hash
@@ -95,7 +95,7 @@ TEST(AuditLog, EditedAndRehashedRowBreaksTheLinkToTheNext) {
     EXPECT_EQ(r.firstBadSeq, 2);
 }
 
-TEST(AuditLog, DeletedMiddleRowIsFound) {
+TEST(AuditLogTest, DeletedMiddleRowIsFound) {
     Fixture f;
     f.append(5);
     f.sql("DELETE FROM audit_log WHERE seq = 3");
@@ -105,7 +105,7 @@ TEST(AuditLog, DeletedMiddleRowIsFound) {
     EXPECT_NE(r.reason.find("missing"), std::string::npos) << r.reason;
 }
 
-TEST(AuditLog, DeletedFirstRowIsFound) {
+TEST(AuditLogTest, DeletedFirstRowIsFound) {
     Fixture f;
     f.append(3);
     f.sql("DELETE FROM audit_log WHERE seq = 1");
@@ -114,7 +114,7 @@ TEST(AuditLog, DeletedFirstRowIsFound) {
     EXPECT_EQ(r.firstBadSeq, 1);
 }
 
-TEST(AuditLog, DeletedLastRowsAreFoundThroughTheAnchor) {
+TEST(AuditLogTest, DeletedLastRowsAreFoundThroughTheAnchor) {
     Fixture f;
     f.append(5);
     f.sql("DELETE FROM audit_log WHERE seq >= 4");
@@ -127,7 +127,7 @@ TEST(AuditLog, DeletedLastRowsAreFoundThroughTheAnchor) {
     EXPECT_TRUE(chainOnly.verify(f.db).ok);
 }
 
-TEST(AuditLog, RewrittenChainIsFoundThroughTheAnchor) {
+TEST(AuditLogTest, RewrittenChainIsFoundThroughTheAnchor) {
     Fixture f;
     f.append(3);
     std::string saved = f.anchorText();
@@ -144,7 +144,7 @@ TEST(AuditLog, RewrittenChainIsFoundThroughTheAnchor) {
     EXPECT_EQ(f.anchorText(), saved);
 }
 
-TEST(AuditLog, RolledBackAppendLeavesNoRowAndNoAnchorChange) {
+TEST(AuditLogTest, RolledBackAppendLeavesNoRowAndNoAnchorChange) {
     Fixture f;
     f.append(2);
     std::string before = f.anchorText();
@@ -161,7 +161,7 @@ TEST(AuditLog, RolledBackAppendLeavesNoRowAndNoAnchorChange) {
     EXPECT_TRUE(f.audit.verify(f.db).ok);
 }
 
-TEST(AuditLog, FieldBoundariesAreUnambiguous) {
+TEST(AuditLogTest, FieldBoundariesAreUnambiguous) {
     // Moving a character from one field to the next must change the hash.
     Fixture f;
     f.db.write([&](db::Tx& tx) { f.audit.append(tx, AuditEntry{"ab", "c", "t", "ok", "{}"}); });
@@ -171,7 +171,7 @@ TEST(AuditLog, FieldBoundariesAreUnambiguous) {
     EXPECT_EQ(r.firstBadSeq, 1);
 }
 
-TEST(AuditLog, MalformedAnchorIsReported) {
+TEST(AuditLogTest, MalformedAnchorIsReported) {
     Fixture f;
     f.append(2);
     f.audit.flushAnchor();  // the anchor is up to date, then someone spoils it
@@ -183,7 +183,7 @@ TEST(AuditLog, MalformedAnchorIsReported) {
 
 // A burst of commits replaces the anchor file about once per pause (100 ms),
 // not once per commit, and the newest head still reaches it.
-TEST(AuditLog, AnchorCatchesUpWithABurstWithoutAWritePerCommit) {
+TEST(AuditLogTest, AnchorCatchesUpWithABurstWithoutAWritePerCommit) {
     Fixture f;
     f.append(1);
     f.audit.flushAnchor();
@@ -201,7 +201,7 @@ TEST(AuditLog, AnchorCatchesUpWithABurstWithoutAWritePerCommit) {
     EXPECT_EQ(f.anchorText(), head);
 }
 
-TEST(AuditLog, AnchorWriteFailureDoesNotFailTheCommittedAction) {
+TEST(AuditLogTest, AnchorWriteFailureDoesNotFailTheCommittedAction) {
     Fixture f;
     std::ofstream(f.dir.file("plainfile")) << "x";
     AuditLog blocked(f.clock, f.dir.file("plainfile/anchor"));  // parent is a file: cannot be created

@@ -6,9 +6,9 @@
 //         booking's key, so the claim checks behind the signature (types,
 //         expiry, audience, roles, kid against sub) see hostile values.
 // verify() must answer yes or no with a reason, never throw, crash or hang.
-#include "auth/RevocationSet.h"
-#include "auth/Tokens.h"
-#include "time/Clock.h"
+#include "core/auth/RevocationSet.h"
+#include "core/auth/Tokens.h"
+#include "core/time/Clock.h"
 
 #include <Poco/Crypto/ECKey.h>
 #include <Poco/JSON/Parser.h>

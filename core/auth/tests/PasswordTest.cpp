@@ -1,4 +1,4 @@
-#include "auth/Password.h"
+#include "core/auth/Password.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@ namespace {
 const password::Params kFast{1 << 10, 8, 1};
 }  // namespace
 
-TEST(Password, HashVerifiesAndWrongPasswordFails) {
+TEST(PasswordTest, HashVerifiesAndWrongPasswordFails) {
     std::string stored = password::hash("Correct horse 1", kFast);
     EXPECT_EQ(stored.rfind("scrypt$1024$8$1$", 0), 0u) << stored;
     EXPECT_EQ(stored.find('\n'), std::string::npos);
@@ -18,18 +18,18 @@ TEST(Password, HashVerifiesAndWrongPasswordFails) {
     EXPECT_FALSE(password::verify("", stored));
 }
 
-TEST(Password, SaltMakesEachHashDifferent) {
+TEST(PasswordTest, SaltMakesEachHashDifferent) {
     EXPECT_NE(password::hash("same password 1A", kFast), password::hash("same password 1A", kFast));
 }
 
-TEST(Password, DefaultParametersWork) {
+TEST(PasswordTest, DefaultParametersWork) {
     std::string stored = password::hash("Default-params-9");
     EXPECT_EQ(stored.rfind("scrypt$32768$8$1$", 0), 0u) << stored;
     EXPECT_TRUE(password::verify("Default-params-9", stored));
     EXPECT_FALSE(password::needsRehash(stored));
 }
 
-TEST(Password, MalformedStoredValuesAreRefusedWithoutThrowing) {
+TEST(PasswordTest, MalformedStoredValuesAreRefusedWithoutThrowing) {
     std::string good = password::hash("Correct horse 1", kFast);
     std::string hashPart = good.substr(good.rfind('$') + 1);
     std::string saltPart = good.substr(0, good.rfind('$'));
@@ -51,7 +51,7 @@ TEST(Password, MalformedStoredValuesAreRefusedWithoutThrowing) {
     }
 }
 
-TEST(Password, TamperedHashFails) {
+TEST(PasswordTest, TamperedHashFails) {
     std::string stored = password::hash("Correct horse 1", kFast);
     std::string tampered = stored;
     char& c = tampered[tampered.size() - 3];
@@ -59,13 +59,13 @@ TEST(Password, TamperedHashFails) {
     EXPECT_FALSE(password::verify("Correct horse 1", tampered));
 }
 
-TEST(Password, NeedsRehashWhenWeaker) {
+TEST(PasswordTest, NeedsRehashWhenWeaker) {
     std::string weak = password::hash("Correct horse 1", kFast);
     EXPECT_TRUE(password::needsRehash(weak));
     EXPECT_FALSE(password::needsRehash(weak, kFast));
 }
 
-TEST(Password, Policy) {
+TEST(PasswordTest, Policy) {
     EXPECT_NE(password::checkPolicy("Ab1!"), "");
     EXPECT_NE(password::checkPolicy("Abcdefgh1"), "");              // 9 characters
     EXPECT_EQ(password::checkPolicy("Abcdefgh12"), "");             // lower, upper, digit

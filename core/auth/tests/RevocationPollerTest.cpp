@@ -2,10 +2,10 @@
 // GET /api/v1/auth/revocations like the real one): incremental fetches, pages,
 // a console that is down or answers nonsense (the last list stays), a list
 // that restarted, the metrics, and the thread's clean stop.
-#include "auth/RevocationPoller.h"
-#include "auth/Tokens.h"
-#include "metrics/Metrics.h"
-#include "testing/TempDir.h"
+#include "core/auth/RevocationPoller.h"
+#include "core/auth/Tokens.h"
+#include "core/metrics/Metrics.h"
+#include "core/testing/TempDir.h"
 
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>

@@ -1,4 +1,4 @@
-#include "auth/RevocationSet.h"
+#include "core/auth/RevocationSet.h"
 
 #include <gtest/gtest.h>
 
@@ -30,13 +30,13 @@ Revocation user(int64_t seq, const std::string& name, int64_t cutoffMs, int64_t 
 
 }  // namespace
 
-TEST(RevocationSet, EmptyRevokesNothing) {
+TEST(RevocationSetTest, EmptyRevokesNothing) {
     RevocationSet set;
     EXPECT_EQ(set.size(), 0u);
     EXPECT_FALSE(set.revoked(staff("nurse.a", "j1", kNow)));
 }
 
-TEST(RevocationSet, ATokenIsRevokedByItsJtiAlone) {
+TEST(RevocationSetTest, ATokenIsRevokedByItsJtiAlone) {
     RevocationSet set;
     set.add({token(1, "j1")}, kNow);
     EXPECT_TRUE(set.revoked(staff("nurse.a", "j1", kNow)));
@@ -45,7 +45,7 @@ TEST(RevocationSet, ATokenIsRevokedByItsJtiAlone) {
     EXPECT_EQ(set.size(), 1u);
 }
 
-TEST(RevocationSet, AUserCutOffRevokesTokensIssuedAtOrBeforeIt) {
+TEST(RevocationSetTest, AUserCutOffRevokesTokensIssuedAtOrBeforeIt) {
     RevocationSet set;
     set.add({user(1, "nurse.a", kNow + 500)}, kNow);
     EXPECT_TRUE(set.revoked(staff("nurse.a", "j1", kNow - 60'000)));
@@ -57,7 +57,7 @@ TEST(RevocationSet, AUserCutOffRevokesTokensIssuedAtOrBeforeIt) {
     EXPECT_TRUE(set.revoked(staff("nurse.a", "j6", 0)));
 }
 
-TEST(RevocationSet, ServiceTokensAreNeverRevoked) {
+TEST(RevocationSetTest, ServiceTokensAreNeverRevoked) {
     RevocationSet set;
     set.add({user(1, "portal", kNow + 1000), token(2, "j1")}, kNow);
     Principal p{Principal::Kind::Service, "portal", {"service"}};
@@ -66,7 +66,7 @@ TEST(RevocationSet, ServiceTokensAreNeverRevoked) {
     EXPECT_FALSE(set.revoked(p));
 }
 
-TEST(RevocationSet, TheLatestCutOffOfAUserWins) {
+TEST(RevocationSetTest, TheLatestCutOffOfAUserWins) {
     RevocationSet set;
     set.add({user(2, "nurse.a", kNow + 5000)}, kNow);
     set.add({user(1, "nurse.a", kNow + 1000)}, kNow);  // an older entry arriving later changes nothing
@@ -75,7 +75,7 @@ TEST(RevocationSet, TheLatestCutOffOfAUserWins) {
     EXPECT_EQ(set.size(), 1u);
 }
 
-TEST(RevocationSet, EntriesGoOnceEveryTokenTheyMatchHasExpired) {
+TEST(RevocationSetTest, EntriesGoOnceEveryTokenTheyMatchHasExpired) {
     RevocationSet set;
     set.add({token(1, "short", kNow + 1000), token(2, "long", kNow + 60'000), user(3, "nurse.a", kNow, kNow + 1000)},
             kNow);
@@ -89,7 +89,7 @@ TEST(RevocationSet, EntriesGoOnceEveryTokenTheyMatchHasExpired) {
     EXPECT_EQ(set.size(), 1u);
 }
 
-TEST(RevocationSet, ReplaceForgetsWhatTheNewListDoesNotHold) {
+TEST(RevocationSetTest, ReplaceForgetsWhatTheNewListDoesNotHold) {
     RevocationSet set;
     set.add({token(1, "j1"), user(2, "nurse.a", kNow)}, kNow);
     set.replace({token(1, "j9")}, kNow);
@@ -100,7 +100,7 @@ TEST(RevocationSet, ReplaceForgetsWhatTheNewListDoesNotHold) {
 }
 
 // Requests read the set while the poller writes it.
-TEST(RevocationSet, ReadersAndAWriterAtOnce) {
+TEST(RevocationSetTest, ReadersAndAWriterAtOnce) {
     RevocationSet set;
     std::atomic<bool> stop{false};
     std::atomic<int64_t> seen{0};

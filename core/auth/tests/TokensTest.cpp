@@ -1,6 +1,6 @@
-#include "auth/Tokens.h"
-#include "auth/RevocationSet.h"
-#include "testing/TempDir.h"
+#include "core/auth/Tokens.h"
+#include "core/auth/RevocationSet.h"
+#include "core/testing/TempDir.h"
 
 #include <Poco/Crypto/ECKey.h>
 #include <Poco/File.h>
@@ -83,7 +83,7 @@ Principal staff(const std::string& name, std::vector<std::string> roles) {
 
 }  // namespace
 
-TEST(Tokens, EnsureKeyPairCreatesOnceWithPrivateMode) {
+TEST(TokensTest, EnsureKeyPairCreatesOnceWithPrivateMode) {
     testutil::TempDir dir;
     std::string key = dir.file("a/b/k.pem"), pub = dir.file("c/k.pub.pem");
     EXPECT_TRUE(keys::ensureKeyPair(key, pub));
@@ -98,7 +98,7 @@ TEST(Tokens, EnsureKeyPairCreatesOnceWithPrivateMode) {
     EXPECT_NE(readFile(pub).find("PUBLIC KEY"), std::string::npos);
 }
 
-TEST(Tokens, StaffTokenFromConsoleVerifies) {
+TEST(TokensTest, StaffTokenFromConsoleVerifies) {
     Keys k;
     ManualClock clock;
     TokenIssuer console(k.priv("console"), "console", clock);
@@ -121,7 +121,7 @@ TEST(Tokens, StaffTokenFromConsoleVerifies) {
     EXPECT_NE(payload.find("\"typ\":\"staff\""), std::string::npos) << payload;
 }
 
-TEST(Tokens, ServiceTokenVerifiesOnlyForItsOwnName) {
+TEST(TokensTest, ServiceTokenVerifiesOnlyForItsOwnName) {
     Keys k;
     ManualClock clock;
     TokenIssuer portal(k.priv("portal"), "portal", clock);
@@ -135,7 +135,7 @@ TEST(Tokens, ServiceTokenVerifiesOnlyForItsOwnName) {
     EXPECT_NE(why.find("subject"), std::string::npos) << why;
 }
 
-TEST(Tokens, StaffTokenSignedByAServiceKeyIsRefused) {
+TEST(TokensTest, StaffTokenSignedByAServiceKeyIsRefused) {
     Keys k;
     ManualClock clock;
     TokenIssuer portal(k.priv("portal"), "portal", clock);
@@ -145,7 +145,7 @@ TEST(Tokens, StaffTokenSignedByAServiceKeyIsRefused) {
     EXPECT_NE(why.find("console"), std::string::npos) << why;
 }
 
-TEST(Tokens, ExpiredTokenIsRefusedAfterLeeway) {
+TEST(TokensTest, ExpiredTokenIsRefusedAfterLeeway) {
     Keys k;
     ManualClock clock;
     TokenIssuer console(k.priv("console"), "console", clock);
@@ -159,7 +159,7 @@ TEST(Tokens, ExpiredTokenIsRefusedAfterLeeway) {
     EXPECT_EQ(why, "token expired");
 }
 
-TEST(Tokens, TamperedPayloadIsRefused) {
+TEST(TokensTest, TamperedPayloadIsRefused) {
     Keys k;
     ManualClock clock;
     TokenIssuer console(k.priv("console"), "console", clock);
@@ -179,7 +179,7 @@ TEST(Tokens, TamperedPayloadIsRefused) {
 
 // A signature that is not 64 bytes of base64url is refused before Poco parses
 // it (Poco leaks on some; core/auth/fuzz found it).
-TEST(Tokens, AMalformedSignatureIsRefusedBeforeItIsChecked) {
+TEST(TokensTest, AMalformedSignatureIsRefusedBeforeItIsChecked) {
     Keys k;
     ManualClock clock;
     TokenIssuer console(k.priv("console"), "console", clock);
@@ -198,7 +198,7 @@ TEST(Tokens, AMalformedSignatureIsRefusedBeforeItIsChecked) {
     EXPECT_TRUE(verifier.verify(p[0] + "." + p[1] + "." + p[2]));
 }
 
-TEST(Tokens, AlgNoneAndHmacAreRefused) {
+TEST(TokensTest, AlgNoneAndHmacAreRefused) {
     Keys k;
     ManualClock clock;
     TokenIssuer console(k.priv("console"), "console", clock);
@@ -227,7 +227,7 @@ TEST(Tokens, AlgNoneAndHmacAreRefused) {
     EXPECT_EQ(why, "algorithm must be ES256");
 }
 
-TEST(Tokens, GarbageReturnsNulloptWithReason) {
+TEST(TokensTest, GarbageReturnsNulloptWithReason) {
     Keys k;
     ManualClock clock;
     TokenVerifier verifier(k.trust, clock);
@@ -262,7 +262,7 @@ TEST(Tokens, GarbageReturnsNulloptWithReason) {
     }
 }
 
-TEST(Tokens, WrongAudienceIsRefused) {
+TEST(TokensTest, WrongAudienceIsRefused) {
     Keys k;
     ManualClock clock;
     TokenIssuer console(k.priv("console"), "console", clock);
@@ -272,7 +272,7 @@ TEST(Tokens, WrongAudienceIsRefused) {
     EXPECT_EQ(why, "wrong audience");
 }
 
-TEST(Tokens, UnknownKidReloadsAtMostEveryFiveSeconds) {
+TEST(TokensTest, UnknownKidReloadsAtMostEveryFiveSeconds) {
     Keys k;
     ManualClock clock;
     TokenVerifier verifier(k.trust, clock);
@@ -290,7 +290,7 @@ TEST(Tokens, UnknownKidReloadsAtMostEveryFiveSeconds) {
     EXPECT_TRUE(verifier.verify(jwt, &why)) << why;
 }
 
-TEST(Tokens, IssuerRefusesBadKidAndMissingKey) {
+TEST(TokensTest, IssuerRefusesBadKidAndMissingKey) {
     Keys k;
     ManualClock clock;
     EXPECT_THROW(TokenIssuer(k.priv("console"), "../console", clock), std::invalid_argument);
@@ -325,7 +325,7 @@ std::string consoleToken(const Keys& k, const Clock& clock, const std::function<
 
 }  // namespace
 
-TEST(Tokens, EveryTokenHasItsOwnJtiAndItsIat) {
+TEST(TokensTest, EveryTokenHasItsOwnJtiAndItsIat) {
     Keys k;
     ManualClock clock(1'767'225'600'700);  // 0.7 s into a second
     TokenIssuer console(k.priv("console"), "console", clock);
@@ -344,7 +344,7 @@ TEST(Tokens, EveryTokenHasItsOwnJtiAndItsIat) {
     EXPECT_EQ(c->expiresMs, 1'767'225'601'000 + 600'000);
 }
 
-TEST(Tokens, MalformedJtiOrIatIsRefused) {
+TEST(TokensTest, MalformedJtiOrIatIsRefused) {
     Keys k;
     ManualClock clock;
     TokenVerifier verifier(k.trust, clock);
@@ -362,7 +362,7 @@ TEST(Tokens, MalformedJtiOrIatIsRefused) {
 
 // Issue 9, D3: a token signed with a service's key, exp ten years ahead,
 // was accepted -- one leaked key or token was permanent access.
-TEST(Tokens, LifetimeIsBoundedAndIatJtiAreRequired) {
+TEST(TokensTest, LifetimeIsBoundedAndIatJtiAreRequired) {
     Keys k;
     ManualClock clock(1'767'225'600'000);
     TokenLimits limits;
@@ -404,7 +404,7 @@ TEST(Tokens, LifetimeIsBoundedAndIatJtiAreRequired) {
     EXPECT_TRUE(lenient.verify(signedToken(k, "portal", clock, set("exp", now + 3600))));
 }
 
-TEST(Tokens, ARevokedStaffTokenIsRefusedAndSaysSo) {
+TEST(TokensTest, ARevokedStaffTokenIsRefusedAndSaysSo) {
     Keys k;
     ManualClock clock;
     RevocationSet revoked;

@@ -3,7 +3,7 @@
 // service makes at start. A bad configuration must end in ConfigError, which
 // names the key and makes the service exit 78; any other exception, a crash
 // or a hang is a finding.
-#include "config/Settings.h"
+#include "core/config/Settings.h"
 
 #include <unistd.h>
 

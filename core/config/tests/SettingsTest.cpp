@@ -1,5 +1,5 @@
-#include "config/Settings.h"
-#include "testing/TempDir.h"
+#include "core/config/Settings.h"
+#include "core/testing/TempDir.h"
 
 #include <gtest/gtest.h>
 
@@ -25,7 +25,7 @@ std::string errorOf(const std::function<void()>& fn) {
 
 }  // namespace
 
-TEST(Settings, EnvironmentMapsDoubleUnderscoreToDotsAndLowerCases) {
+TEST(SettingsTest, EnvironmentMapsDoubleUnderscoreToDotsAndLowerCases) {
     Settings s;
     std::string a = "MEDBOX_HTTP__PORT=8443", b = "MEDBOX_OUTBOX__DESTINATIONS__PORTAL=https://x", c = "PATH=/bin",
                 d = "OTHER_HTTP__PORT=1", e = "MEDBOX_BUILD_DIR=/tmp/build";
@@ -39,7 +39,7 @@ TEST(Settings, EnvironmentMapsDoubleUnderscoreToDotsAndLowerCases) {
     EXPECT_NO_THROW(s.rejectUnknownKeys());
 }
 
-TEST(Settings, LayersCommandLineOverEnvironmentOverFileOverDefault) {
+TEST(SettingsTest, LayersCommandLineOverEnvironmentOverFileOverDefault) {
     testutil::TempDir dir;
     writeFile(dir.file("a.properties"), "s.a = file\ns.b = file\ns.c = file\n");
     Settings s;
@@ -54,7 +54,7 @@ TEST(Settings, LayersCommandLineOverEnvironmentOverFileOverDefault) {
     EXPECT_EQ(s.str("s.d", "def"), "def");
 }
 
-TEST(Settings, LoadsIniAndJsonByExtension) {
+TEST(SettingsTest, LoadsIniAndJsonByExtension) {
     testutil::TempDir dir;
     writeFile(dir.file("s.ini"), "[http]\nport = 9000\n");
     writeFile(dir.file("s.json"), R"({"outbox": {"destinations": {"portal": "http://p", "hisbridge": "http://h"}}, "log": {"level": "debug"}})");
@@ -69,7 +69,7 @@ TEST(Settings, LoadsIniAndJsonByExtension) {
     EXPECT_NO_THROW(s.rejectUnknownKeys());
 }
 
-TEST(Settings, JsonArrayIsOneKey) {
+TEST(SettingsTest, JsonArrayIsOneKey) {
     testutil::TempDir dir;
     writeFile(dir.file("s.json"), R"({"tls": {"names": ["localhost", "127.0.0.1"]}, "extra": [1]})");
     Settings s;
@@ -80,7 +80,7 @@ TEST(Settings, JsonArrayIsOneKey) {
     EXPECT_NE(msg.find("'extra'"), std::string::npos) << msg;
 }
 
-TEST(Settings, UnknownKeyIsRejectedNamingItsOrigin) {
+TEST(SettingsTest, UnknownKeyIsRejectedNamingItsOrigin) {
     testutil::TempDir dir;
     writeFile(dir.file("s.properties"), "http.port = 80\nhttp.prot = 81\n");
     Settings s;
@@ -97,7 +97,7 @@ TEST(Settings, UnknownKeyIsRejectedNamingItsOrigin) {
     EXPECT_EQ(msg.find("'http.port'"), std::string::npos) << msg;
 }
 
-TEST(Settings, BadIntegerNamesKeyAndExpectation) {
+TEST(SettingsTest, BadIntegerNamesKeyAndExpectation) {
     Settings s;
     s.set("http.port", "abc");
     EXPECT_EQ(errorOf([&] { s.integer("http.port", 8080, 0, 65535); }),
@@ -112,7 +112,7 @@ TEST(Settings, BadIntegerNamesKeyAndExpectation) {
     EXPECT_EQ(s.integer("http.workers", 8, 1, 64), 8);
 }
 
-TEST(Settings, FlagChoiceAndRequiredValidate) {
+TEST(SettingsTest, FlagChoiceAndRequiredValidate) {
     Settings s;
     s.set("tls.enabled", "maybe");
     s.set("log.level", "verbose");
@@ -127,14 +127,14 @@ TEST(Settings, FlagChoiceAndRequiredValidate) {
     EXPECT_NE(errorOf([&] { s.required("tls.cert"); }).find("MEDBOX_TLS__CERT"), std::string::npos);
 }
 
-TEST(Settings, ValuesAreLiteralNotExpanded) {
+TEST(SettingsTest, ValuesAreLiteralNotExpanded) {
     Settings s;
     s.set("secret", "a${b}c");
     s.set("b", "X");
     EXPECT_EQ(s.str("secret", ""), "a${b}c");
 }
 
-TEST(Settings, FileErrorsNameTheFile) {
+TEST(SettingsTest, FileErrorsNameTheFile) {
     testutil::TempDir dir;
     Settings s;
     EXPECT_NE(errorOf([&] { s.loadFile(dir.file("missing.properties")); }).find(dir.file("missing.properties")), std::string::npos);
@@ -147,20 +147,20 @@ TEST(Settings, FileErrorsNameTheFile) {
     EXPECT_NE(msg.find("bad.json"), std::string::npos) << msg;
 }
 
-TEST(Settings, MalformedEnvironmentKeyIsAnError) {
+TEST(SettingsTest, MalformedEnvironmentKeyIsAnError) {
     Settings s;
     std::string e = "MEDBOX_A____B=1";
     char* env[] = {e.data(), nullptr};
     EXPECT_NE(errorOf([&] { s.loadEnvironment(env); }).find("MEDBOX_A____B"), std::string::npos);
 }
 
-TEST(Settings, ExceptionDisplaysAsConfigurationError) {
+TEST(SettingsTest, ExceptionDisplaysAsConfigurationError) {
     ConfigError e("x: bad");
     EXPECT_EQ(e.displayText(), "Configuration error: x: bad");
 }
 
 // Found by the fuzz target: a key with an empty part overflowed the stack.
-TEST(Settings, AKeyWithAnEmptyPartIsAConfigErrorNotACrash) {
+TEST(SettingsTest, AKeyWithAnEmptyPartIsAConfigErrorNotACrash) {
     testutil::TempDir dir;
     for (const char* text : {".h = 1\n", "a..b = 1\n", "a. = 1\n"}) {
         writeFile(dir.file("s.properties"), text);

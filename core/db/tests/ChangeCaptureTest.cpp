@@ -3,8 +3,8 @@
 // session, one by ChangeCapture; their changesets must hold the same changes
 // (same tables, operations, indirect flags, old and new values), and applying
 // ChangeCapture's changesets to a third database must rebuild the first.
-#include "db/ChangeCapture.h"
-#include "testing/TempDir.h"
+#include "core/db/ChangeCapture.h"
+#include "core/testing/TempDir.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -136,7 +136,7 @@ std::string randomStatement(std::mt19937& rng) {
 
 }  // namespace
 
-TEST(ChangeCapture, MatchesTheSessionExtension) {
+TEST(ChangeCaptureTest, MatchesTheSessionExtension) {
     testutil::TempDir dir;
     sqlite3* a = open(dir.file("a.db"));      // ChangeCapture
     sqlite3* b = open(dir.file("b.db"));      // session extension

@@ -1,5 +1,5 @@
-#include "db/Database.h"
-#include "testing/TempDir.h"
+#include "core/db/Database.h"
+#include "core/testing/TempDir.h"
 
 #include <Poco/File.h>
 #include <gtest/gtest.h>
@@ -57,7 +57,7 @@ std::vector<std::tuple<int64_t, std::string, int64_t>> rowsOf(Database& db) {
 
 }  // namespace
 
-TEST(Database, AppliesMigrationsInOrderOnce) {
+TEST(DatabaseTest, AppliesMigrationsInOrderOnce) {
     testutil::TempDir dir;
     Options o;
     o.path = dir.file("t.db");
@@ -72,7 +72,7 @@ TEST(Database, AppliesMigrationsInOrderOnce) {
     EXPECT_EQ(again.integrityCheck(), "ok");
 }
 
-TEST(Database, RefusesTableWithoutPrimaryKey) {
+TEST(DatabaseTest, RefusesTableWithoutPrimaryKey) {
     testutil::TempDir dir;
     Options o;
     o.path = dir.file("t.db");
@@ -84,7 +84,7 @@ TEST(Database, RefusesTableWithoutPrimaryKey) {
     }
 }
 
-TEST(Database, FailedMigrationLeavesNothingBehind) {
+TEST(DatabaseTest, FailedMigrationLeavesNothingBehind) {
     testutil::TempDir dir;
     Options o;
     o.path = dir.file("t.db");
@@ -99,7 +99,7 @@ TEST(Database, FailedMigrationLeavesNothingBehind) {
     }), 0);
 }
 
-TEST(Database, ReplicationLogHoldsExactlyTheCommittedChanges) {
+TEST(DatabaseTest, ReplicationLogHoldsExactlyTheCommittedChanges) {
     testutil::TempDir dir;
     Options o;
     o.path = dir.file("primary.db");
@@ -159,7 +159,7 @@ TEST(Database, ReplicationLogHoldsExactlyTheCommittedChanges) {
     EXPECT_EQ(second, (std::vector<int>{SQLITE_DELETE, SQLITE_UPDATE}));
 }
 
-TEST(Database, AfterCommitRunsOnlyOnCommit) {
+TEST(DatabaseTest, AfterCommitRunsOnlyOnCommit) {
     testutil::TempDir dir;
     Options o;
     o.path = dir.file("t.db");
@@ -176,7 +176,7 @@ TEST(Database, AfterCommitRunsOnlyOnCommit) {
     EXPECT_EQ(ran, 1);
 }
 
-TEST(Database, ConcurrentWritersNeverLoseAnIncrement) {
+TEST(DatabaseTest, ConcurrentWritersNeverLoseAnIncrement) {
     testutil::TempDir dir;
     Database db(optionsAt(dir, "NORMAL"), schema());
     addCounter(db);
@@ -196,7 +196,7 @@ TEST(Database, ConcurrentWritersNeverLoseAnIncrement) {
     EXPECT_EQ(db.changesSince(0, 1000).size(), 201u);
 }
 
-TEST(Database, ReadOnlyFolderGivesAClearError) {
+TEST(DatabaseTest, ReadOnlyFolderGivesAClearError) {
     if (::geteuid() == 0) GTEST_SKIP() << "root ignores folder permissions; tests/api/storage_failures.test.mjs covers it with a read-only mount";
     testutil::TempDir dir;
     Poco::File(dir.path()).setWriteable(false);
@@ -210,7 +210,7 @@ TEST(Database, ReadOnlyFolderGivesAClearError) {
     }
 }
 
-TEST(Migrations, ParsesNamesAndRejectsBadOnes) {
+TEST(MigrationsTest, ParsesNamesAndRejectsBadOnes) {
     std::vector<resources::Resource> files = {{"migrations/0002_add_x.sql", "B"}, {"migrations/0001_create_x.sql", "A"},
                                               {"web/index.html", "x"}};
     auto m = migrationsFrom(files);
@@ -221,7 +221,7 @@ TEST(Migrations, ParsesNamesAndRejectsBadOnes) {
     EXPECT_THROW(migrationsFrom({{"migrations/0001_a.sql", ""}, {"migrations/0001_b.sql", ""}}), std::runtime_error);
 }
 
-TEST(Database, AFailingAfterCommitActionDoesNotUndoOrHideTheCommit) {
+TEST(DatabaseTest, AFailingAfterCommitActionDoesNotUndoOrHideTheCommit) {
     testutil::TempDir dir;
     Options o;
     o.path = dir.file("t.db");
@@ -240,7 +240,7 @@ TEST(Database, AFailingAfterCommitActionDoesNotUndoOrHideTheCommit) {
 // transaction (one fsync), each in its own savepoint. A member that throws is
 // rolled back alone; every committed member logs its own changeset; after-
 // commit actions run for the committed ones only.
-TEST(Database, GroupCommitKeepsEachWriteAllOrNothing) {
+TEST(DatabaseTest, GroupCommitKeepsEachWriteAllOrNothing) {
     testutil::TempDir dir;
     Options o;
     o.path = dir.file("primary.db");
@@ -320,7 +320,7 @@ TEST(Database, GroupCommitKeepsEachWriteAllOrNothing) {
 // by the pipelined sync; every write returns only after a sync that began
 // after its commit. (That concurrent writes share syncs depends on timing;
 // the benchmark shows it, this test only bounds it.)
-TEST(Database, PipelinedSyncSyncsTheWalBeforeEveryWriteReturns) {
+TEST(DatabaseTest, PipelinedSyncSyncsTheWalBeforeEveryWriteReturns) {
     testutil::TempDir dir;
     Database db(optionsAt(dir, "FULL"), schema());  // FULL is the default
     addCounter(db);
@@ -347,7 +347,7 @@ TEST(Database, PipelinedSyncSyncsTheWalBeforeEveryWriteReturns) {
 
 // The WAL is checkpointed by the Checkpointer's thread, not inside the
 // writer's COMMIT, and still starts over instead of growing with every write.
-TEST(Database, CheckpointsRunBesideTheWriterAndKeepTheWalSmall) {
+TEST(DatabaseTest, CheckpointsRunBesideTheWriterAndKeepTheWalSmall) {
     testutil::TempDir dir;
     Options o = optionsAt(dir, "FULL");
     o.checkpointPages = 100;
@@ -371,7 +371,7 @@ TEST(Database, CheckpointsRunBesideTheWriterAndKeepTheWalSmall) {
 // A long read pins the WAL (no checkpoint may copy past what it reads), so
 // the WAL outgrows 8 x checkpointPages and the writer checkpoints inline
 // after its commits, as SQLite would.
-TEST(Database, APinnedWalMakesTheWriterCheckpointInline) {
+TEST(DatabaseTest, APinnedWalMakesTheWriterCheckpointInline) {
     testutil::TempDir dir;
     Options o = optionsAt(dir, "NORMAL");
     o.checkpointPages = 20;  // inline from 160 pages on
@@ -413,7 +413,7 @@ TEST(Database, APinnedWalMakesTheWriterCheckpointInline) {
     EXPECT_EQ(db.checkpoints().failures, 0u);
 }
 
-TEST(Database, WithoutFullSynchronousThereIsNoPipelinedSync) {
+TEST(DatabaseTest, WithoutFullSynchronousThereIsNoPipelinedSync) {
     testutil::TempDir dir;
     Database db(optionsAt(dir, "NORMAL"), schema());
     addCounter(db);

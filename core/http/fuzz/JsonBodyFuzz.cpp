@@ -1,10 +1,10 @@
 // libFuzzer target: a request body as Request::json() takes it
 // (JsonBody::parse), then the checks handlers make on it, then the answer
-// writer on what was parsed. A body may only ever be refused with ApiError
+// writer on what was parsed. A body may only ever be refused with AppError
 // (a 400 answer); json::text must write what Poco's parser reads back the same.
-#include "http/ApiError.h"
-#include "http/JsonBody.h"
-#include "http/JsonText.h"
+#include "core/error/AppError.h"
+#include "core/http/JsonBody.h"
+#include "core/http/JsonText.h"
 
 #include <Poco/JSON/Parser.h>
 
@@ -19,7 +19,7 @@ template <typename F>
 void refusedOrAnswered(F&& check) {
     try {
         check();
-    } catch (const ApiError&) {
+    } catch (const AppError&) {
         // The answer to a bad field: 400 with its name.
     }
 }
@@ -45,7 +45,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::optional<JsonBody> body;
     try {
         body = JsonBody::parse(text);
-    } catch (const ApiError& e) {
+    } catch (const AppError& e) {
         if (e.err() != Err::BadRequest) std::abort();
         return 0;
     }

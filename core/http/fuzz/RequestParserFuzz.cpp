@@ -6,7 +6,7 @@
 //   a different, shorter request);
 // - a chunked body decodes the same whether it arrives whole or byte by
 //   byte, never consumes more than it was given, never exceeds its limit.
-#include "http/RequestHead.h"
+#include "core/http/RequestHead.h"
 
 #include <cstdint>
 #include <cstdlib>

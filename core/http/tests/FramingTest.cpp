@@ -1,9 +1,9 @@
 // Request framing on a real server, over plain TCP and over TLS: a body is
 // never run as the next request, requests that cannot be framed one way are
 // refused with the documented error shape and the connection closed.
-#include "http/Server.h"
-#include "net/Tls.h"
-#include "testing/TempDir.h"
+#include "core/http/Server.h"
+#include "core/net/Tls.h"
+#include "core/testing/TempDir.h"
 
 #include <Poco/Net/Context.h>
 #include <Poco/Net/SecureStreamSocket.h>
@@ -49,7 +49,7 @@ std::vector<Response> responses(const std::string& got) {
     return out;
 }
 
-class Framing : public ::testing::TestWithParam<bool> {
+class FramingTest : public ::testing::TestWithParam<bool> {
 protected:
     void SetUp() override {
         router_.get("/hello/{name}", Access::anyone(), [](Request& rq, Reply& rp) {
@@ -128,7 +128,7 @@ void expectRefusal(const Response& r, int status, const std::string& code) {
 
 }  // namespace
 
-TEST_P(Framing, ABodyOnAGetIsReadNotRunAsTheNextRequest) {
+TEST_P(FramingTest, ABodyOnAGetIsReadNotRunAsTheNextRequest) {
     auto got = responses(exchange({"GET /hello/a HTTP/1.1\r\nHost: x\r\nContent-Length: " +
                                    std::to_string(kSmuggled.size()) + "\r\n\r\n" + kSmuggled + kNext}));
     ASSERT_EQ(got.size(), 2u);
@@ -137,13 +137,13 @@ TEST_P(Framing, ABodyOnAGetIsReadNotRunAsTheNextRequest) {
     EXPECT_EQ(smuggled_, 0);
 }
 
-TEST_P(Framing, TwoDifferentLengthsAreRefusedAndTheConnectionClosed) {
+TEST_P(FramingTest, TwoDifferentLengthsAreRefusedAndTheConnectionClosed) {
     auto got = responses(exchange({"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nab" + kNext}));
     ASSERT_EQ(got.size(), 1u);
     expectRefusal(got[0], 400, "bad_request");
 }
 
-TEST_P(Framing, LengthAndChunkedTogetherAreRefused) {
+TEST_P(FramingTest, LengthAndChunkedTogetherAreRefused) {
     std::string chunk = "0\r\n\r\n" + kSmuggled;
     auto got = responses(exchange({"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk}));
     ASSERT_EQ(got.size(), 1u);
@@ -151,7 +151,7 @@ TEST_P(Framing, LengthAndChunkedTogetherAreRefused) {
     EXPECT_EQ(smuggled_, 0);
 }
 
-TEST_P(Framing, AChunkedBodyIsDecodedAndTheNextRequestServed) {
+TEST_P(FramingTest, AChunkedBodyIsDecodedAndTheNextRequestServed) {
     auto got = responses(exchange({"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                                    "5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-T: 1\r\n\r\n" + kNext}));
     ASSERT_EQ(got.size(), 2u);
@@ -160,27 +160,27 @@ TEST_P(Framing, AChunkedBodyIsDecodedAndTheNextRequestServed) {
     EXPECT_EQ(got[1].body, "{\"hello\":\"next\"}");
 }
 
-TEST_P(Framing, AMalformedChunkIsRefused) {
+TEST_P(FramingTest, AMalformedChunkIsRefused) {
     auto got = responses(exchange({"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nhello\r\n0\r\n\r\n" + kNext}));
     ASSERT_EQ(got.size(), 1u);
     expectRefusal(got[0], 400, "bad_request");
 }
 
-TEST_P(Framing, HeadersTooLargeGet431WithTheWholeErrorBody) {
+TEST_P(FramingTest, HeadersTooLargeGet431WithTheWholeErrorBody) {
     auto got = responses(exchange({"GET /hello/a HTTP/1.1\r\nHost: x\r\nX-Long: " + std::string(9000, 'a') + "\r\n\r\n"}));
     ASSERT_EQ(got.size(), 1u);
     expectRefusal(got[0], 431, "headers_too_large");
     EXPECT_EQ(got[0].head.rfind("HTTP/1.1 431 Request Header Fields Too Large\r\n", 0), 0u) << got[0].head;
 }
 
-TEST_P(Framing, ARequestLineWithoutVersionGets400WithTheWholeErrorBody) {
+TEST_P(FramingTest, ARequestLineWithoutVersionGets400WithTheWholeErrorBody) {
     auto got = responses(exchange({"GET /hello/a\r\nHost: x\r\n\r\n"}));
     ASSERT_EQ(got.size(), 1u);
     expectRefusal(got[0], 400, "bad_request");
     EXPECT_EQ(got[0].head.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << got[0].head;
 }
 
-TEST_P(Framing, ObsoleteFoldingAndBareLineFeedsAreRefused) {
+TEST_P(FramingTest, ObsoleteFoldingAndBareLineFeedsAreRefused) {
     for (std::string bad : {"GET /hello/a HTTP/1.1\r\nHost: x\r\nX: 1\r\n 2\r\n\r\n",
                             "GET /hello/a HTTP/1.1\nHost: x\n\n",
                             "GET /hello/a HTTP/1.1\r\nHost : x\r\n\r\n"}) {
@@ -190,7 +190,7 @@ TEST_P(Framing, ObsoleteFoldingAndBareLineFeedsAreRefused) {
     }
 }
 
-TEST_P(Framing, ExpectContinueIsAnsweredBeforeTheBody) {
+TEST_P(FramingTest, ExpectContinueIsAnsweredBeforeTheBody) {
     StreamSocket s = connect();
     s.setReceiveTimeout(Poco::Timespan(3, 0));
     std::string head = "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\nConnection: close\r\n\r\n";
@@ -207,17 +207,17 @@ TEST_P(Framing, ExpectContinueIsAnsweredBeforeTheBody) {
     EXPECT_EQ(r[0].body, "ok");
 }
 
-TEST_P(Framing, ARequestThatTricklesInGets408) {
+TEST_P(FramingTest, ARequestThatTricklesInGets408) {
     auto got = responses(exchange({"GET /hello/a HTTP/1.1\r\n", "Host: x\r\n", "X: 1\r\n", "\r\n"}, 600));
     ASSERT_EQ(got.size(), 1u);
     expectRefusal(got[0], 408, "request_timeout");
 }
 
-TEST_P(Framing, ABodyOverTheLimitIsRefusedBeforeItIsRead) {
+TEST_P(FramingTest, ABodyOverTheLimitIsRefusedBeforeItIsRead) {
     auto got = responses(exchange({"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n"}));
     ASSERT_EQ(got.size(), 1u);
     expectRefusal(got[0], 413, "payload_too_large");
 }
 
-INSTANTIATE_TEST_SUITE_P(PlainAndTls, Framing, ::testing::Bool(),
+INSTANTIATE_TEST_SUITE_P(PlainAndTls, FramingTest, ::testing::Bool(),
                          [](const auto& info) { return info.param ? "Tls" : "Plain"; });

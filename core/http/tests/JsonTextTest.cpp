@@ -1,4 +1,4 @@
-#include "http/JsonText.h"
+#include "core/http/JsonText.h"
 
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
@@ -20,7 +20,7 @@ std::string pocoText(const Poco::Dynamic::Var& v) {
 
 }  // namespace
 
-TEST(JsonText, WritesEveryKindOfValueInKeyOrder) {
+TEST(JsonTextTest, WritesEveryKindOfValueInKeyOrder) {
     auto o = ordered();
     o->set("z", 1);
     o->set("a", std::string("张伟"));
@@ -45,14 +45,14 @@ TEST(JsonText, WritesEveryKindOfValueInKeyOrder) {
               R"("t":true,"f":false,"none":null,"obj":{"k":"v"},"arr":[1,"two",null,{}],"empty":[]})");
 }
 
-TEST(JsonText, EscapesWhatJsonRequiresAndNothingElse) {
+TEST(JsonTextTest, EscapesWhatJsonRequiresAndNothingElse) {
     std::string out;
     json::appendString(out, "q\" b\\ / \n\r\t\b\f \x01\x1f é");
     EXPECT_EQ(out, R"("q\" b\\ / \n\r\t\b\f \u0001\u001f é")");
 }
 
 // Whatever the value, the text parses back to what Poco itself would write.
-TEST(JsonText, RoundTripsThroughPocosParser) {
+TEST(JsonTextTest, RoundTripsThroughPocosParser) {
     auto o = ordered();
     o->set("d", 3.25);
     o->set("s", std::string("line\nbreak \"quoted\" \\ 中文 \x7f"));
@@ -66,7 +66,7 @@ TEST(JsonText, RoundTripsThroughPocosParser) {
     EXPECT_EQ(pocoText(back), pocoText(outer));
 }
 
-TEST(JsonObjectWriter, WritesMembersInOrderWithEscapesAndNesting) {
+TEST(JsonObjectWriterTest, WritesMembersInOrderWithEscapesAndNesting) {
     const std::string inner = json::ObjectWriter().string("k", "v\"").done();
     const std::string t = json::ObjectWriter()
                               .number("id", -9223372036854775807LL - 1)

@@ -2,7 +2,7 @@
 // classic request-smuggling probes (CL.TE, TE.CL, TE.TE obfuscations, as
 // collected by PortSwigger's research and the "smuggler" scanner): each must
 // be refused, or framed one way only.
-#include "http/RequestHead.h"
+#include "core/http/RequestHead.h"
 
 #include <gtest/gtest.h>
 
@@ -101,9 +101,9 @@ const HeadCase kHeads[] = {
     {"another expectation", req("Expect: magic\r\n"), 417},
 };
 
-class Heads : public ::testing::TestWithParam<HeadCase> {};
+class HeadCasesTest : public ::testing::TestWithParam<HeadCase> {};
 
-TEST_P(Heads, AreFramedOneWayOrRefused) {
+TEST_P(HeadCasesTest, AreFramedOneWayOrRefused) {
     const HeadCase& c = GetParam();
     HeadResult r = parseHead(c.bytes);
     if (c.status == 0) {
@@ -122,7 +122,7 @@ TEST_P(Heads, AreFramedOneWayOrRefused) {
 
 // A head that arrives in pieces: every proper prefix of an accepted head is
 // a valid beginning (NeedMore), never a refusal nor a shorter request.
-TEST(RequestHead, EveryPrefixOfAnAcceptedHeadNeedsMore) {
+TEST(RequestHeadTest, EveryPrefixOfAnAcceptedHeadNeedsMore) {
     for (const HeadCase& c : kHeads) {
         if (c.status != 0) continue;
         for (size_t n = 0; n < c.bytes.size(); ++n)
@@ -131,13 +131,13 @@ TEST(RequestHead, EveryPrefixOfAnAcceptedHeadNeedsMore) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(RequestHead, Heads, ::testing::ValuesIn(kHeads), [](const auto& info) {
+INSTANTIATE_TEST_SUITE_P(RequestHead, HeadCasesTest, ::testing::ValuesIn(kHeads), [](const auto& info) {
     std::string n;
     for (const char* p = info.param.name; *p; ++p) n += std::isalnum(static_cast<unsigned char>(*p)) ? *p : '_';
     return n;
 });
 
-TEST(RequestHead, KeepsMethodTargetVersionAndFields) {
+TEST(RequestHeadTest, KeepsMethodTargetVersionAndFields) {
     HeadResult r = parseHead("PUT /a/b?c=d HTTP/1.1\r\nHost: x\r\nX-Thing:  v w \r\n\r\nNEXT");
     ASSERT_EQ(r.state, HeadResult::State::Done);
     EXPECT_EQ(r.head.method, "PUT");
@@ -148,20 +148,20 @@ TEST(RequestHead, KeepsMethodTargetVersionAndFields) {
     EXPECT_EQ(r.consumed, std::string("PUT /a/b?c=d HTTP/1.1\r\nHost: x\r\nX-Thing:  v w \r\n\r\n").size());
 }
 
-TEST(RequestHead, AbsoluteFormIsReducedToItsPath) {
+TEST(RequestHeadTest, AbsoluteFormIsReducedToItsPath) {
     EXPECT_EQ(parseHead("GET http://host:1/p/q?x=1 HTTP/1.1\r\nHost: x\r\n\r\n").head.target, "/p/q?x=1");
     EXPECT_EQ(parseHead("GET https://host HTTP/1.1\r\nHost: x\r\n\r\n").head.target, "/");
     EXPECT_EQ(parseHead("GET http://host?x HTTP/1.1\r\nHost: x\r\n\r\n").head.target, "/?x");
 }
 
-TEST(RequestHead, KeepAliveFollowsVersionAndConnection) {
+TEST(RequestHeadTest, KeepAliveFollowsVersionAndConnection) {
     EXPECT_TRUE(parseHead("GET / HTTP/1.1\r\nHost: x\r\n\r\n").head.keepAlive);
     EXPECT_FALSE(parseHead("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").head.keepAlive);
     EXPECT_FALSE(parseHead("GET / HTTP/1.0\r\n\r\n").head.keepAlive);
     EXPECT_TRUE(parseHead("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n").head.keepAlive);
 }
 
-TEST(RequestHead, ATooLongLineIsRefusedBeforeItEnds) {
+TEST(RequestHeadTest, ATooLongLineIsRefusedBeforeItEnds) {
     // A client that never sends CRLF must not make the server buffer forever.
     EXPECT_EQ(parseHead("GET /" + std::string(9000, 'a')).refusal.status, 414);
     EXPECT_EQ(parseHead("GET / HTTP/1.1\r\nX: " + std::string(9000, 'a')).refusal.status, 431);
@@ -202,7 +202,7 @@ const ChunkCase kChunks[] = {
     {"chunk line too long", "5;" + std::string(2000, 'a') + "\r\n", 400},
 };
 
-class Chunks : public ::testing::TestWithParam<ChunkCase> {};
+class ChunkCasesTest : public ::testing::TestWithParam<ChunkCase> {};
 
 ChunkedDecoder::State decode(const std::string& bytes, size_t piece, std::string* body, size_t* used, Refusal* why) {
     ChunkedDecoder d(1024);
@@ -217,7 +217,7 @@ ChunkedDecoder::State decode(const std::string& bytes, size_t piece, std::string
     return state;
 }
 
-TEST_P(Chunks, AreDecodedOrRefusedWhateverTheirPieces) {
+TEST_P(ChunkCasesTest, AreDecodedOrRefusedWhateverTheirPieces) {
     const ChunkCase& c = GetParam();
     const std::string next = "GET /next HTTP/1.1\r\n";
     for (size_t piece : {c.bytes.size() + next.size(), size_t{1}, size_t{2}, size_t{7}}) {
@@ -236,7 +236,7 @@ TEST_P(Chunks, AreDecodedOrRefusedWhateverTheirPieces) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(ChunkedDecoder, Chunks, ::testing::ValuesIn(kChunks), [](const auto& info) {
+INSTANTIATE_TEST_SUITE_P(ChunkedDecoder, ChunkCasesTest, ::testing::ValuesIn(kChunks), [](const auto& info) {
     std::string n;
     for (const char* p = info.param.name; *p; ++p) n += std::isalnum(static_cast<unsigned char>(*p)) ? *p : '_';
     return n;

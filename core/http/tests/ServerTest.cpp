@@ -1,6 +1,6 @@
-#include "http/ApiError.h"
-#include "http/Server.h"
-#include "metrics/Metrics.h"
+#include "core/error/AppError.h"
+#include "core/http/Server.h"
+#include "core/metrics/Metrics.h"
 
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -272,15 +272,15 @@ TEST_F(ServerTest, MetricsCountRequestsPerRoute) {
     EXPECT_NE(text.find("medbox_http_requests_total{route=\"unmatched\",code=\"4xx\"} 1"), std::string::npos) << text;
 }
 
-#include "net/Tls.h"
-#include "testing/TempDir.h"
+#include "core/net/Tls.h"
+#include "core/testing/TempDir.h"
 
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/File.h>
 
 // Real TLS: a self-signed certificate made like on first start, a client that
 // verifies it through the trust folder, several requests on one connection.
-TEST(ServerTls, ServesHttpsVerifiedAgainstTheTrustFolder) {
+TEST(ServerTlsTest, ServesHttpsVerifiedAgainstTheTrustFolder) {
     testutil::TempDir dir;
     std::string cert = dir.file("tls/svc.crt"), key = dir.file("tls/svc.key");
     tls::ensureSelfSigned(cert, key, {"localhost", "127.0.0.1"}, "medbox test");
@@ -315,12 +315,12 @@ TEST(ServerTls, ServesHttpsVerifiedAgainstTheTrustFolder) {
     server.stop();
 }
 
-#include "auth/RevocationSet.h"
-#include "auth/Tokens.h"
+#include "core/auth/RevocationSet.h"
+#include "core/auth/Tokens.h"
 
 // The server caches verified tokens; a token revoked after it was cached
 // must still be refused at the next request, with the usual 401 shape.
-TEST(ServerAuth, ATokenRevokedAfterItWasCachedIsRefused) {
+TEST(ServerAuthTest, ATokenRevokedAfterItWasCachedIsRefused) {
     testutil::TempDir dir;
     keys::ensureKeyPair(dir.file("console.key.pem"), dir.file("trust/console.pub.pem"));
     SystemClock clock;
@@ -358,7 +358,7 @@ TEST(ServerAuth, ATokenRevokedAfterItWasCachedIsRefused) {
 
 // 204 No Content: no body and no Content-Length (RFC 9110), and the
 // connection stays usable for the next request.
-TEST(ServerNoContent, Answers204WithoutABody) {
+TEST(ServerNoContentTest, Answers204WithoutABody) {
     Router router;
     router.post("/gone", Access::anyone(), [](Request&, Reply& rp) {
         rp.status(204);

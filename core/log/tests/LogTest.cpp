@@ -1,5 +1,5 @@
-#include "config/Settings.h"
-#include "log/Log.h"
+#include "core/config/Settings.h"
+#include "core/log/Log.h"
 
 #include <Poco/Logger.h>
 #include <gtest/gtest.h>
@@ -26,7 +26,7 @@ private:
 
 }  // namespace
 
-TEST(Log, InvalidLevelIsAConfigErrorNamingTheKey) {
+TEST(LogTest, InvalidLevelIsAConfigErrorNamingTheKey) {
     try {
         log::setup("verbose");
         FAIL() << "no exception";
@@ -36,7 +36,7 @@ TEST(Log, InvalidLevelIsAConfigErrorNamingTheKey) {
     }
 }
 
-TEST(Log, LinesAreFormattedAndScrubbed) {
+TEST(LogTest, LinesAreFormattedAndScrubbed) {
     log::setup("info");
     std::string out;
     {

@@ -1,21 +1,21 @@
-#include "log/Mask.h"
+#include "core/log/Mask.h"
 
 #include <gtest/gtest.h>
 
 using namespace medbox;
 
-TEST(Mask, IdNumberKeepsFirstThreeAndLastFour) {
+TEST(MaskTest, IdNumberKeepsFirstThreeAndLastFour) {
     EXPECT_EQ(mask::idNumber("110101199003071234"), "110***********1234");
     EXPECT_EQ(mask::idNumber("11010519491231002X"), "110***********002X");
     EXPECT_EQ(mask::idNumber("1234"), "****");  // too short to reveal anything
 }
 
-TEST(Mask, PhoneKeepsFirstThreeAndLastFour) {
+TEST(MaskTest, PhoneKeepsFirstThreeAndLastFour) {
     EXPECT_EQ(mask::phone("13812345678"), "138****5678");
     EXPECT_EQ(mask::phone("123"), "***");
 }
 
-TEST(Mask, NameIsUtf8Aware) {
+TEST(MaskTest, NameIsUtf8Aware) {
     EXPECT_EQ(mask::name("张三丰"), "张**");
     EXPECT_EQ(mask::name("李四"), "李*");
     EXPECT_EQ(mask::name("王"), "王");
@@ -24,7 +24,7 @@ TEST(Mask, NameIsUtf8Aware) {
     EXPECT_EQ(mask::name("\xe5\xbc"), "\xe5\xbc");  // truncated sequence: no crash, no over-read
 }
 
-TEST(Mask, ScrubMasksIdAndPhoneRuns) {
+TEST(MaskTest, ScrubMasksIdAndPhoneRuns) {
     EXPECT_EQ(mask::scrub("patient 110101199003071234 called"), "patient 110***********1234 called");
     EXPECT_EQ(mask::scrub("id=11010519491231002X."), "id=110***********002X.");
     EXPECT_EQ(mask::scrub("id=11010519491231002x"), "id=110***********002x");
@@ -32,7 +32,7 @@ TEST(Mask, ScrubMasksIdAndPhoneRuns) {
     EXPECT_EQ(mask::scrub("张三13812345678"), "张三138****5678");
 }
 
-TEST(Mask, ScrubLeavesOtherNumbersAlone) {
+TEST(MaskTest, ScrubLeavesOtherNumbersAlone) {
     // 13-digit millisecond timestamps, 19-digit runs, 11 digits not starting 1[3-9].
     EXPECT_EQ(mask::scrub("at 1767225600000 ok"), "at 1767225600000 ok");
     EXPECT_EQ(mask::scrub("n=1234567890123456789"), "n=1234567890123456789");
@@ -43,6 +43,6 @@ TEST(Mask, ScrubLeavesOtherNumbersAlone) {
     EXPECT_EQ(mask::scrub(""), "");
 }
 
-TEST(Mask, ScrubHandlesSeveralMatches) {
+TEST(MaskTest, ScrubHandlesSeveralMatches) {
     EXPECT_EQ(mask::scrub("13812345678/13912345678"), "138****5678/139****5678");
 }

@@ -1,4 +1,4 @@
-#include "metrics/Metrics.h"
+#include "core/metrics/Metrics.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 
 using namespace medbox;
 
-TEST(Metrics, CountersRenderWithHelpTypeAndLabels) {
+TEST(MetricsTest, CountersRenderWithHelpTypeAndLabels) {
     Metrics m;
     m.counter("medbox_http_requests_total", "HTTP requests.", R"(route="/b",status="200")").inc(3);
     m.counter("medbox_http_requests_total", "HTTP requests.", R"(route="/a",status="200")").inc();
@@ -21,7 +21,7 @@ TEST(Metrics, CountersRenderWithHelpTypeAndLabels) {
               "medbox_logins_total 2\n");
 }
 
-TEST(Metrics, SameCounterIsReturnedAgain) {
+TEST(MetricsTest, SameCounterIsReturnedAgain) {
     Metrics m;
     Counter& a = m.counter("x_total", "X.");
     Counter& b = m.counter("x_total", "X.");
@@ -30,7 +30,7 @@ TEST(Metrics, SameCounterIsReturnedAgain) {
     EXPECT_EQ(b.value(), 1);
 }
 
-TEST(Metrics, HistogramBucketsAreCumulative) {
+TEST(MetricsTest, HistogramBucketsAreCumulative) {
     Histogram h({0.1, 0.5, 1});
     h.observe(0.05);
     h.observe(0.1);  // le is inclusive
@@ -47,7 +47,7 @@ TEST(Metrics, HistogramBucketsAreCumulative) {
               "h_bucket{le=\"1\"} 0\nh_bucket{le=\"+Inf\"} 0\nh_sum 0\nh_count 0\n");
 }
 
-TEST(Metrics, RegistryHistogramAndGauge) {
+TEST(MetricsTest, RegistryHistogramAndGauge) {
     Metrics m;
     m.histogram("medbox_http_request_duration_seconds", "Latency.", R"(route="/a")").observe(0.003);
     double backlog = 7;
@@ -61,7 +61,7 @@ TEST(Metrics, RegistryHistogramAndGauge) {
     EXPECT_NE(m.render().find("medbox_outbox_pending 0.5\n"), std::string::npos);
 }
 
-TEST(Metrics, FailingGaugeDoesNotBreakTheScrape) {
+TEST(MetricsTest, FailingGaugeDoesNotBreakTheScrape) {
     Metrics m;
     m.gauge("a_gauge", "A.", [] () -> double { throw std::runtime_error("database is locked"); });
     m.counter("b_total", "B.").inc();
@@ -70,7 +70,7 @@ TEST(Metrics, FailingGaugeDoesNotBreakTheScrape) {
     EXPECT_NE(text.find("b_total 1\n"), std::string::npos) << text;
 }
 
-TEST(Metrics, MisuseIsRefused) {
+TEST(MetricsTest, MisuseIsRefused) {
     Metrics m;
     m.counter("x_total", "X.");
     EXPECT_THROW(m.histogram("x_total", "X."), std::logic_error);
@@ -78,12 +78,12 @@ TEST(Metrics, MisuseIsRefused) {
     EXPECT_THROW(m.counter("1abc", "X."), std::invalid_argument);
 }
 
-TEST(Metrics, EscapeLabel) {
+TEST(MetricsTest, EscapeLabel) {
     EXPECT_EQ(escapeLabel("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
     EXPECT_EQ(escapeLabel("/api/v1/slots/{id}"), "/api/v1/slots/{id}");
 }
 
-TEST(Metrics, HelpIsEscaped) {
+TEST(MetricsTest, HelpIsEscaped) {
     Metrics m;
     m.counter("x_total", "line1\nline2 \\ end");
     EXPECT_NE(m.render().find("# HELP x_total line1\\nline2 \\\\ end\n"), std::string::npos);

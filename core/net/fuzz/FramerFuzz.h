@@ -3,7 +3,7 @@
 // never throw, never point outside the buffer, find the same frames whether
 // the stream arrives whole or in pieces (resumed with `checked`), and give
 // back a found message unchanged through wrap() and scan().
-#include "net/Framer.h"
+#include "core/net/Framer.h"
 
 #include <cstdint>
 #include <cstdlib>

@@ -1,6 +1,6 @@
 // libFuzzer target: LengthPrefixFramer on any byte stream, in the header
 // forms a HIS may use (the first byte picks one; FramerFuzz.h checks the rest).
-#include "net/LengthPrefixFramer.h"
+#include "core/net/LengthPrefixFramer.h"
 #include "FramerFuzz.h"
 
 using medbox::net::LengthPrefixFramer;

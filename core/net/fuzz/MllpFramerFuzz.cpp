@@ -1,5 +1,5 @@
 // libFuzzer target: MllpFramer on any byte stream (core/net/fuzz/FramerFuzz.h).
-#include "net/MllpFramer.h"
+#include "core/net/MllpFramer.h"
 #include "FramerFuzz.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -1,8 +1,8 @@
 // The two framers on byte strings: whole frames, frames that arrive in
 // pieces (resumed with `checked`), several frames in one buffer, oversize
 // frames refused as early as possible, and bytes that break the framing.
-#include "net/LengthPrefixFramer.h"
-#include "net/MllpFramer.h"
+#include "core/net/LengthPrefixFramer.h"
+#include "core/net/MllpFramer.h"
 
 #include <gtest/gtest.h>
 
@@ -15,7 +15,7 @@ const std::string kMsg = "MSH|^~\\&|HIS|H|MEDBOX|H|20260101||ADT^A01|1|P|2.5\rPI
 std::string payloadOf(const std::string& buf, const FrameScan& s) { return buf.substr(s.payloadOffset, s.payloadBytes); }
 }  // namespace
 
-TEST(MllpFramer, AWholeFrameIsFoundAndUnwrapped) {
+TEST(MllpFramerTest, AWholeFrameIsFoundAndUnwrapped) {
     MllpFramer f;
     const std::string buf = f.wrap(kMsg);
     EXPECT_EQ(buf, "\x0B" + kMsg + "\x1C\x0D");
@@ -25,7 +25,7 @@ TEST(MllpFramer, AWholeFrameIsFoundAndUnwrapped) {
     EXPECT_EQ(payloadOf(buf, s), kMsg);
 }
 
-TEST(MllpFramer, AFrameInPiecesNeedsMoreUntilItsEndAndResumesWhereItStopped) {
+TEST(MllpFramerTest, AFrameInPiecesNeedsMoreUntilItsEndAndResumesWhereItStopped) {
     MllpFramer f;
     const std::string whole = f.wrap(kMsg);
     size_t checked = 0;
@@ -42,7 +42,7 @@ TEST(MllpFramer, AFrameInPiecesNeedsMoreUntilItsEndAndResumesWhereItStopped) {
     EXPECT_EQ(payloadOf(whole, s), kMsg);
 }
 
-TEST(MllpFramer, SeveralFramesInOneBufferComeOneAtATime) {
+TEST(MllpFramerTest, SeveralFramesInOneBufferComeOneAtATime) {
     MllpFramer f;
     std::string buf = f.wrap("one") + f.wrap("") + f.wrap("three");
     std::vector<std::string> got;
@@ -55,7 +55,7 @@ TEST(MllpFramer, SeveralFramesInOneBufferComeOneAtATime) {
     EXPECT_EQ(got, (std::vector<std::string>{"one", "", "three"}));
 }
 
-TEST(MllpFramer, BytesThatBreakTheFramingAreErrors) {
+TEST(MllpFramerTest, BytesThatBreakTheFramingAreErrors) {
     MllpFramer f;
     EXPECT_EQ(f.scan("GET / HTTP/1.1\r\n", 0, 1024).kind, Kind::Error);
     EXPECT_EQ(f.scan("\r\x0B" "abc\x1C\x0D", 0, 1024).kind, Kind::Error);  // a byte before the frame
@@ -66,7 +66,7 @@ TEST(MllpFramer, BytesThatBreakTheFramingAreErrors) {
     EXPECT_EQ(s.error.find("abc"), std::string::npos) << "the reason must not quote the peer's bytes";
 }
 
-TEST(MllpFramer, AFrameOverTheLimitIsAnErrorAsSoonAsItPassesIt) {
+TEST(MllpFramerTest, AFrameOverTheLimitIsAnErrorAsSoonAsItPassesIt) {
     MllpFramer f;
     EXPECT_EQ(f.scan(f.wrap(std::string(10, 'a')), 0, 10).kind, Kind::Frame);
     EXPECT_EQ(f.scan(f.wrap(std::string(11, 'a')), 0, 10).kind, Kind::Error);
@@ -75,13 +75,13 @@ TEST(MllpFramer, AFrameOverTheLimitIsAnErrorAsSoonAsItPassesIt) {
     EXPECT_EQ(f.scan("\x0B" + std::string(11, 'a'), 0, 10).kind, Kind::Error);
 }
 
-TEST(MllpFramer, WrapRefusesAMessageHoldingTheFramingBytes) {
+TEST(MllpFramerTest, WrapRefusesAMessageHoldingTheFramingBytes) {
     MllpFramer f;
     EXPECT_THROW(f.wrap("a\x1C" "b"), std::invalid_argument);
     EXPECT_THROW(f.wrap("a\x0B" "b"), std::invalid_argument);
 }
 
-TEST(LengthPrefixFramer, BinaryHeaderRoundTripsAndNeedsTheWholeFrame) {
+TEST(LengthPrefixFramerTest, BinaryHeaderRoundTripsAndNeedsTheWholeFrame) {
     LengthPrefixFramer f(LengthPrefixFramer::Header::Binary, 4);
     const std::string buf = f.wrap("hello");
     EXPECT_EQ(buf, std::string("\0\0\0\x05hello", 9));
@@ -93,7 +93,7 @@ TEST(LengthPrefixFramer, BinaryHeaderRoundTripsAndNeedsTheWholeFrame) {
     EXPECT_EQ(f.wrap(std::string(300, 'x')).substr(0, 4), std::string("\0\0\x01\x2C", 4));
 }
 
-TEST(LengthPrefixFramer, DecimalHeaderRoundTripsAndRefusesAHeaderThatIsNotANumber) {
+TEST(LengthPrefixFramerTest, DecimalHeaderRoundTripsAndRefusesAHeaderThatIsNotANumber) {
     LengthPrefixFramer f(LengthPrefixFramer::Header::AsciiDecimal, 8);
     EXPECT_EQ(f.wrap("hello"), "00000005hello");
     const auto s = f.scan("00000005hello", 0, 100);
@@ -105,7 +105,7 @@ TEST(LengthPrefixFramer, DecimalHeaderRoundTripsAndRefusesAHeaderThatIsNotANumbe
     EXPECT_EQ(f.scan("0000", 0, 100).kind, Kind::NeedMore);
 }
 
-TEST(LengthPrefixFramer, ALengthOverTheLimitIsRefusedBeforeTheMessageIsRead) {
+TEST(LengthPrefixFramerTest, ALengthOverTheLimitIsRefusedBeforeTheMessageIsRead) {
     LengthPrefixFramer bin(LengthPrefixFramer::Header::Binary, 4);
     EXPECT_EQ(bin.scan(std::string("\xFF\xFF\xFF\xFF", 4), 0, 1 << 20).kind, Kind::Error);
     EXPECT_EQ(bin.scan(std::string("\0\0\0\x65", 4), 0, 100).kind, Kind::Error);
@@ -114,7 +114,7 @@ TEST(LengthPrefixFramer, ALengthOverTheLimitIsRefusedBeforeTheMessageIsRead) {
     EXPECT_EQ(dec.scan("999999999", 0, 1 << 20).kind, Kind::Error);
 }
 
-TEST(LengthPrefixFramer, HeaderSizesTheEncodingCannotHaveAreRefused) {
+TEST(LengthPrefixFramerTest, HeaderSizesTheEncodingCannotHaveAreRefused) {
     using H = LengthPrefixFramer::Header;
     EXPECT_THROW(LengthPrefixFramer(H::Binary, 0), std::invalid_argument);
     EXPECT_THROW(LengthPrefixFramer(H::Binary, 5), std::invalid_argument);

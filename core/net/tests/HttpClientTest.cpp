@@ -1,4 +1,4 @@
-#include "net/HttpClient.h"
+#include "core/net/HttpClient.h"
 
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -58,7 +58,7 @@ private:
 
 }  // namespace
 
-TEST(HttpClient, PostsJsonWithBearerAndMessageId) {
+TEST(HttpClientTest, PostsJsonWithBearerAndMessageId) {
     Seen seen;
     Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
     Poco::Net::HTTPServer server(new Factory(seen), socket, new Poco::Net::HTTPServerParams);
@@ -79,7 +79,7 @@ TEST(HttpClient, PostsJsonWithBearerAndMessageId) {
     EXPECT_EQ(seen.body, R"({"a":"张三"})");
 }
 
-TEST(HttpClient, TransportErrorsAreReturnedNotThrown) {
+TEST(HttpClientTest, TransportErrorsAreReturnedNotThrown) {
     HttpClient client(nullptr, 2);
     Poco::Net::ServerSocket closed(Poco::Net::SocketAddress("127.0.0.1", 0));
     const int port = closed.address().port();
@@ -94,7 +94,7 @@ TEST(HttpClient, TransportErrorsAreReturnedNotThrown) {
     }
 }
 
-TEST(HttpClient, GetsWithBearerAndNoBody) {
+TEST(HttpClientTest, GetsWithBearerAndNoBody) {
     Seen seen;
     Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
     Poco::Net::HTTPServer server(new Factory(seen), socket, new Poco::Net::HTTPServerParams);

@@ -1,12 +1,12 @@
 // A listener's keys: defaults kept when unset, values read when set, and a
 // value out of range refused with the key's name.
-#include "net/ListenerSettings.h"
+#include "core/net/ListenerSettings.h"
 
 #include <gtest/gtest.h>
 
 using namespace medbox;
 
-TEST(ListenerSettings, DefaultsStayAndSetKeysAreRead) {
+TEST(ListenerSettingsTest, DefaultsStayAndSetKeysAreRead) {
     Settings s;
     s.set("hisbridge.mllp.port", "2575");
     s.set("hisbridge.mllp.read_timeout_ms", "5000");
@@ -23,7 +23,7 @@ TEST(ListenerSettings, DefaultsStayAndSetKeysAreRead) {
     s.rejectUnknownKeys();  // both keys were read
 }
 
-TEST(ListenerSettings, AValueOutOfRangeNamesItsKey) {
+TEST(ListenerSettingsTest, AValueOutOfRangeNamesItsKey) {
     Settings s;
     s.set("hisbridge.mllp.max_connections", "0");
     try {

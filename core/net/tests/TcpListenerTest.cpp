@@ -2,9 +2,9 @@
 // and several in one read, oversize frames and garbage, a peer that sends half
 // a frame and hangs while another is served, the connection limit, the read,
 // idle and write timeouts (short ones), a failing handler, and a clean stop.
-#include "net/LengthPrefixFramer.h"
-#include "net/MllpFramer.h"
-#include "net/TcpListener.h"
+#include "core/net/LengthPrefixFramer.h"
+#include "core/net/MllpFramer.h"
+#include "core/net/TcpListener.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
-#include "auth/Tokens.h"
-#include "net/HttpClient.h"
-#include "net/Tls.h"
-#include "testing/TempDir.h"
+#include "core/auth/Tokens.h"
+#include "core/net/HttpClient.h"
+#include "core/net/Tls.h"
+#include "core/testing/TempDir.h"
 
 #include <Poco/Crypto/X509Certificate.h>
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -70,7 +70,7 @@ X509* loadCert(const std::string& path) {
 
 }  // namespace
 
-TEST(Tls, SelfSignedCertificateHasTheDocumentedShape) {
+TEST(TlsTest, SelfSignedCertificateHasTheDocumentedShape) {
     testutil::TempDir dir;
     std::string cert = dir.file("tls/a/cert.pem"), key = dir.file("tls/b/key.pem");
     tls::ensureSelfSigned(cert, key, {"localhost", "127.0.0.1", "::1", "booking.medbox.local"}, "booking");
@@ -106,7 +106,7 @@ TEST(Tls, SelfSignedCertificateHasTheDocumentedShape) {
     EXPECT_EQ(readFile(cert), before);
 }
 
-TEST(Tls, EachNameIsListedOnce) {
+TEST(TlsTest, EachNameIsListedOnce) {
     testutil::TempDir dir;
     tls::ensureSelfSigned(dir.file("c.pem"), dir.file("k.pem"), {"localhost", "127.0.0.1", "::1", "127.0.0.1"}, "t");
     X509* x = loadCert(dir.file("c.pem"));
@@ -120,7 +120,7 @@ TEST(Tls, EachNameIsListedOnce) {
 
 // Ours is made anew within its renewal window; a certificate the hospital
 // installed (another issuer or name) is never touched.
-TEST(Tls, OnlyOurOwnCertificateIsRenewedNearItsExpiry) {
+TEST(TlsTest, OnlyOurOwnCertificateIsRenewedNearItsExpiry) {
     testutil::TempDir dir;
     const std::string cert = dir.file("c.pem"), key = dir.file("k.pem");
     ASSERT_TRUE(tls::ensureSelfSigned(cert, key, {"localhost"}, "medbox booking"));
@@ -137,7 +137,7 @@ TEST(Tls, OnlyOurOwnCertificateIsRenewedNearItsExpiry) {
 
 // A renewed certificate is presented from the next handshake on, without
 // restarting the server.
-TEST(Tls, ServerIdentityPresentsTheRenewedCertificate) {
+TEST(TlsTest, ServerIdentityPresentsTheRenewedCertificate) {
     testutil::TempDir dir;
     const std::string cert = dir.file("c.pem"), key = dir.file("k.pem");
     tls::ensureSelfSigned(cert, key, {"127.0.0.1"}, "medbox t");
@@ -176,7 +176,7 @@ TEST(Tls, ServerIdentityPresentsTheRenewedCertificate) {
     EXPECT_EQ(presented(), after);
 }
 
-TEST(Tls, ContextsFollowMozillaIntermediate) {
+TEST(TlsTest, ContextsFollowMozillaIntermediate) {
     testutil::TempDir dir;
     tls::ensureSelfSigned(dir.file("c.pem"), dir.file("k.pem"), {"localhost"}, "t");
     auto server = tls::serverContext(dir.file("c.pem"), dir.file("k.pem"));
@@ -188,7 +188,7 @@ TEST(Tls, ContextsFollowMozillaIntermediate) {
     EXPECT_NE(SSL_CTX_get_verify_mode(client->sslContext()) & SSL_VERIFY_PEER, 0);
 }
 
-TEST(Tls, ClientTrustingTheCertificateConnects) {
+TEST(TlsTest, ClientTrustingTheCertificateConnects) {
     testutil::TempDir dir;
     tls::ensureSelfSigned(dir.file("server/cert.pem"), dir.file("server/key.pem"), {"localhost", "127.0.0.1"}, "peer");
     std::filesystem::create_directories(dir.file("ca"));
@@ -202,7 +202,7 @@ TEST(Tls, ClientTrustingTheCertificateConnects) {
     EXPECT_EQ(r.body, R"({"ok":true})");
 }
 
-TEST(Tls, UntrustedCertificateIsRefused) {
+TEST(TlsTest, UntrustedCertificateIsRefused) {
     testutil::TempDir dir;
     tls::ensureSelfSigned(dir.file("server/cert.pem"), dir.file("server/key.pem"), {"127.0.0.1"}, "peer");
     tls::ensureSelfSigned(dir.file("ca/other.crt"), dir.file("other.key"), {"127.0.0.1"}, "other");
@@ -213,7 +213,7 @@ TEST(Tls, UntrustedCertificateIsRefused) {
     EXPECT_FALSE(r.error.empty());
 }
 
-TEST(Tls, CertificateForAnotherHostIsRefused) {
+TEST(TlsTest, CertificateForAnotherHostIsRefused) {
     testutil::TempDir dir;
     tls::ensureSelfSigned(dir.file("server/cert.pem"), dir.file("server/key.pem"), {"other.example"}, "other.example");
     std::filesystem::create_directories(dir.file("ca"));
@@ -225,13 +225,13 @@ TEST(Tls, CertificateForAnotherHostIsRefused) {
     EXPECT_FALSE(r.error.empty());
 }
 
-TEST(Tls, GarbageInTheCaFolderIsAnError) {
+TEST(TlsTest, GarbageInTheCaFolderIsAnError) {
     testutil::TempDir dir;
     std::ofstream(dir.file("bad.crt")) << "-----BEGIN CERTIFICATE-----\nnot base64 at all!\n-----END CERTIFICATE-----\n";
     EXPECT_THROW(tls::clientContext(dir.path()), std::exception);
 }
 
-TEST(Tls, InvalidSubjectAltNameIsRefused) {
+TEST(TlsTest, InvalidSubjectAltNameIsRefused) {
     testutil::TempDir dir;
     EXPECT_THROW(tls::ensureSelfSigned(dir.file("c.pem"), dir.file("k.pem"), {"a.example,IP:1.2.3.4"}, "x"),
                  std::invalid_argument);

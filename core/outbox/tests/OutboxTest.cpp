@@ -1,8 +1,8 @@
-#include "outbox/Outbox.h"
-#include "outbox/OutboxQueries.h"
-#include "auth/Tokens.h"
-#include "metrics/Metrics.h"
-#include "testing/TempDir.h"
+#include "core/outbox/Outbox.h"
+#include "core/outbox/OutboxQueries.h"
+#include "core/auth/Tokens.h"
+#include "core/metrics/Metrics.h"
+#include "core/testing/TempDir.h"
 
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -156,7 +156,7 @@ struct Sender {
 
 }  // namespace
 
-TEST(Outbox, FailsTwiceThenDeliversExactlyOnceWithTheSameMessageId) {
+TEST(OutboxTest, FailsTwiceThenDeliversExactlyOnceWithTheSameMessageId) {
     Receiver peer(2);
     Sender s;
     auto d = s.dispatcher({{"hisbridge", peer.url()}});
@@ -211,7 +211,7 @@ TEST(Outbox, FailsTwiceThenDeliversExactlyOnceWithTheSameMessageId) {
     EXPECT_EQ(p->subject, "booking");
 }
 
-TEST(Outbox, RolledBackEnqueueSendsNothing) {
+TEST(OutboxTest, RolledBackEnqueueSendsNothing) {
     Receiver peer(0);
     Sender s;
     auto d = s.dispatcher({{"hisbridge", peer.url()}});
@@ -228,7 +228,7 @@ TEST(Outbox, RolledBackEnqueueSendsNothing) {
 // The payload may come as JSON text already (booking writes its messages that
 // way): it is sent as given; text that is not a JSON object is refused and
 // nothing is queued.
-TEST(Outbox, APayloadGivenAsTextIsSentAsItIsAndMustBeAnObject) {
+TEST(OutboxTest, APayloadGivenAsTextIsSentAsItIsAndMustBeAnObject) {
     Receiver peer(0);
     Sender s;
     auto d = s.dispatcher({{"hisbridge", peer.url()}});
@@ -252,7 +252,7 @@ TEST(Outbox, APayloadGivenAsTextIsSentAsItIsAndMustBeAnObject) {
     EXPECT_EQ(payload->getValue<int>("n"), 7);
 }
 
-TEST(Outbox, BackoffGrowsAndIsCapped) {
+TEST(OutboxTest, BackoffGrowsAndIsCapped) {
     Sender s;
     DispatcherOptions o;
     o.backoffBaseMs = 500;
@@ -277,7 +277,7 @@ TEST(Outbox, BackoffGrowsAndIsCapped) {
     }
 }
 
-TEST(Outbox, KeepsOrderPerDestination) {
+TEST(OutboxTest, KeepsOrderPerDestination) {
     Receiver his(1);   // fails the first request only
     Receiver portal(0);
     Sender s;
@@ -308,7 +308,7 @@ TEST(Outbox, KeepsOrderPerDestination) {
 
 // A destination that is down must not make every later pass slower: the
 // dispatcher's queries seek through the index, they never scan the queue.
-TEST(Outbox, QueriesSeekTheIndexInsteadOfScanningTheQueue) {
+TEST(OutboxTest, QueriesSeekTheIndexInsteadOfScanningTheQueue) {
     Sender s;
     for (const std::string& sql : {outbox_sql::kDestinations, outbox_sql::kNextDue, outbox_sql::kQueue}) {
         std::string plan = s.db.read([&](db::Connection& c) {
@@ -325,7 +325,7 @@ TEST(Outbox, QueriesSeekTheIndexInsteadOfScanningTheQueue) {
     }
 }
 
-TEST(Outbox, AThousandMessagesBehindADownDestinationCostOneAttemptAPass) {
+TEST(OutboxTest, AThousandMessagesBehindADownDestinationCostOneAttemptAPass) {
     Receiver portal(0);
     Sender s;
     auto d = s.dispatcher({{"portal", portal.url()}});  // hisbridge has no URL: it is "down"
@@ -351,7 +351,7 @@ TEST(Outbox, AThousandMessagesBehindADownDestinationCostOneAttemptAPass) {
     EXPECT_NE(text.find("medbox_outbox_failed_attempts_total 1\n"), std::string::npos) << text;
 }
 
-TEST(Outbox, MetricsCountDeliveriesFailuresAndPending) {
+TEST(OutboxTest, MetricsCountDeliveriesFailuresAndPending) {
     Receiver peer(1);
     Sender s;
     auto d = s.dispatcher({{"hisbridge", peer.url()}});
@@ -369,7 +369,7 @@ TEST(Outbox, MetricsCountDeliveriesFailuresAndPending) {
     EXPECT_NE(text.find("medbox_outbox_pending 1\n"), std::string::npos) << text;
 }
 
-TEST(Outbox, TransportErrorIsRecorded) {
+TEST(OutboxTest, TransportErrorIsRecorded) {
     Sender s;
     Poco::Net::ServerSocket closed{Poco::Net::SocketAddress("127.0.0.1", 0)};
     const int port = closed.address().port();
@@ -382,7 +382,7 @@ TEST(Outbox, TransportErrorIsRecorded) {
     EXPECT_EQ(r.lastError->rfind("connection failed: ", 0), 0u) << *r.lastError;
 }
 
-TEST(Outbox, BackgroundThreadDeliversAfterWake) {
+TEST(OutboxTest, BackgroundThreadDeliversAfterWake) {
     Receiver peer(0);
     Sender s;
     SystemClock real;
@@ -405,7 +405,7 @@ TEST(Outbox, BackgroundThreadDeliversAfterWake) {
 
 // With the receiver down, a commit that queues another message behind the
 // waiting one must not cost a pass; a message to another destination still does.
-TEST(Outbox, ADestinationWaitingForARetryIsNotPolledOnEveryCommit) {
+TEST(OutboxTest, ADestinationWaitingForARetryIsNotPolledOnEveryCommit) {
     Receiver peer(1'000);  // answers 503 throughout
     Sender s;
     DispatcherOptions o;
@@ -444,7 +444,7 @@ TEST(Outbox, ADestinationWaitingForARetryIsNotPolledOnEveryCommit) {
 
 // Delivered messages and inbox ids go after their keep time; a message not
 // yet delivered stays however old it is.
-TEST(Outbox, HousekeepingDeletesOnlyWhatIsDeliveredOrSeenLongAgo) {
+TEST(OutboxTest, HousekeepingDeletesOnlyWhatIsDeliveredOrSeenLongAgo) {
     Receiver peer(0);
     Sender s;
     const int64_t day = 86'400'000;
@@ -476,7 +476,7 @@ TEST(Outbox, HousekeepingDeletesOnlyWhatIsDeliveredOrSeenLongAgo) {
 }
 
 // Housekeeping seeks the age indexes: it never reads the whole table.
-TEST(Outbox, HousekeepingQueriesSeekTheirIndexes) {
+TEST(OutboxTest, HousekeepingQueriesSeekTheirIndexes) {
     Sender s;
     for (const auto& [sql, index] : {std::pair{outbox_sql::kPurgeDelivered, "outbox_delivered"},
                                      std::pair{outbox_sql::kPurgeInbox, "inbox_seen_received"}}) {
@@ -493,7 +493,7 @@ TEST(Outbox, HousekeepingQueriesSeekTheirIndexes) {
 }
 
 // More than one batch of delivered messages is deleted in one run.
-TEST(Outbox, HousekeepingDeletesInBatches) {
+TEST(OutboxTest, HousekeepingDeletesInBatches) {
     Receiver peer(0);
     Sender s;
     auto d = s.dispatcher({{"hisbridge", peer.url()}});
@@ -508,7 +508,7 @@ TEST(Outbox, HousekeepingDeletesInBatches) {
     EXPECT_EQ(s.count(), 0);
 }
 
-TEST(Inbox, AcceptsEachMessageIdOnce) {
+TEST(InboxTest, AcceptsEachMessageIdOnce) {
     testutil::TempDir dir;
     db::Database db(optionsFor(dir.file("r.db")), {});
     std::vector<bool> seen;

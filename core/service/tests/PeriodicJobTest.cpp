@@ -1,7 +1,7 @@
 // PeriodicJob with a ManualClock: runs when due and a period after the last
 // run, survives a failing run, and its thread follows the clock (poke) and
 // stops at once however long the period — without sleeping for a period.
-#include "service/PeriodicJob.h"
+#include "core/service/PeriodicJob.h"
 
 #include <Poco/Logger.h>
 #include <gtest/gtest.h>
@@ -32,7 +32,7 @@ bool waitForRuns(const PeriodicJob& job, uint64_t count) {
 
 }  // namespace
 
-TEST(PeriodicJob, RunsWhenDueThenAPeriodAfterTheLastRun) {
+TEST(PeriodicJobTest, RunsWhenDueThenAPeriodAfterTheLastRun) {
     ManualClock clock;
     int runs = 0;
     PeriodicJob job("test job", clock, 60'000, [&] { ++runs; }, testLogger());
@@ -48,7 +48,7 @@ TEST(PeriodicJob, RunsWhenDueThenAPeriodAfterTheLastRun) {
     EXPECT_EQ(job.runs(), 2u);
 }
 
-TEST(PeriodicJob, TheNextPeriodCountsFromTheEndOfALongRun) {
+TEST(PeriodicJobTest, TheNextPeriodCountsFromTheEndOfALongRun) {
     ManualClock clock;
     PeriodicJob job("slow job", clock, 60'000, [&] { clock.advanceMs(10'000); }, testLogger());
     const int64_t started = clock.nowMs();
@@ -56,7 +56,7 @@ TEST(PeriodicJob, TheNextPeriodCountsFromTheEndOfALongRun) {
     EXPECT_EQ(job.nextDueMs(), started + 10'000 + 60'000);
 }
 
-TEST(PeriodicJob, AFailingRunIsCountedAndTheJobGoesOn) {
+TEST(PeriodicJobTest, AFailingRunIsCountedAndTheJobGoesOn) {
     ManualClock clock;
     int calls = 0;
     PeriodicJob job("failing job", clock, 1000, [&] {
@@ -70,7 +70,7 @@ TEST(PeriodicJob, AFailingRunIsCountedAndTheJobGoesOn) {
     EXPECT_EQ(calls, 2);
 }
 
-TEST(PeriodicJob, TheThreadRunsAtStartFollowsTheClockAndStopsAtOnce) {
+TEST(PeriodicJobTest, TheThreadRunsAtStartFollowsTheClockAndStopsAtOnce) {
     ManualClock clock;
     std::atomic<int> calls{0};
     PeriodicJob job("threaded job", clock, kHour, [&] { ++calls; }, testLogger());
@@ -96,7 +96,7 @@ TEST(PeriodicJob, TheThreadRunsAtStartFollowsTheClockAndStopsAtOnce) {
     EXPECT_EQ(job.runs(), 2u);
 }
 
-TEST(PeriodicJob, StopWithoutStartAndTheDestructorStopTheThread) {
+TEST(PeriodicJobTest, StopWithoutStartAndTheDestructorStopTheThread) {
     ManualClock clock;
     {
         PeriodicJob idle("idle job", clock, kHour, [] {}, testLogger());

@@ -1,8 +1,8 @@
 // TxEffects: audit rows and outbox messages go in the caller's transaction;
 // the dispatcher is woken for the destination after the commit, never before
 // it and never for a transaction that rolled back.
-#include "service/TxEffects.h"
-#include "testing/TempDir.h"
+#include "core/service/TxEffects.h"
+#include "core/testing/TempDir.h"
 
 #include <gtest/gtest.h>
 
@@ -36,7 +36,7 @@ struct Fixture {
 
 }  // namespace
 
-TEST(TxEffects, SendQueuesInTheTransactionAndWakesAfterCommit) {
+TEST(TxEffectsTest, SendQueuesInTheTransactionAndWakesAfterCommit) {
     Fixture f;
     std::string id;
     f.db.write([&](db::Tx& tx) {
@@ -52,7 +52,7 @@ TEST(TxEffects, SendQueuesInTheTransactionAndWakesAfterCommit) {
     EXPECT_EQ(f.count("SELECT COUNT(*) FROM outbox"), 2);
 }
 
-TEST(TxEffects, RollbackQueuesNothingAndWakesNobody) {
+TEST(TxEffectsTest, RollbackQueuesNothingAndWakesNobody) {
     Fixture f;
     EXPECT_THROW(f.db.write([&](db::Tx& tx) {
         f.effects.sendIn(tx, "hisbridge", "booking.created", std::string(R"({"a":1})"));
@@ -65,7 +65,7 @@ TEST(TxEffects, RollbackQueuesNothingAndWakesNobody) {
     EXPECT_EQ(f.count("SELECT COUNT(*) FROM audit_log"), 0);
 }
 
-TEST(TxEffects, AuditRowsCarryActorActionTargetOutcomeAndDetail) {
+TEST(TxEffectsTest, AuditRowsCarryActorActionTargetOutcomeAndDetail) {
     Fixture f;
     f.db.write([&](db::Tx& tx) {
         f.effects.auditIn(tx, "staff:wang", "booking.create", "appointment:1", std::string(R"({"slot":3})"));
@@ -81,7 +81,7 @@ TEST(TxEffects, AuditRowsCarryActorActionTargetOutcomeAndDetail) {
     EXPECT_TRUE(f.audit.verify(f.db).ok);
 }
 
-TEST(TxEffects, WithoutAWakeMessagesStillQueue) {
+TEST(TxEffectsTest, WithoutAWakeMessagesStillQueue) {
     Fixture f;
     const TxEffects quiet(f.audit, f.clock, TxEffects::wakeOf(nullptr));
     f.db.write([&](db::Tx& tx) { quiet.sendIn(tx, "portal", "x", std::string("{}")); });

@@ -1,11 +1,11 @@
 // The watchdog's rule: pet only while every loop turned within the interval.
-#include "service/Watchdog.h"
+#include "core/service/Watchdog.h"
 
 #include <gtest/gtest.h>
 
 using namespace medbox;
 
-TEST(Watchdog, PetsOnlyWhileEveryLoopTurnedWithinTheInterval) {
+TEST(WatchdogTest, PetsOnlyWhileEveryLoopTurnedWithinTheInterval) {
     EXPECT_TRUE(everyLoopTurned(10'000, 3'000, {9'500}));
     EXPECT_TRUE(everyLoopTurned(10'000, 3'000, {9'500, 8'000, 7'001}));
     // The HTTP loop turns, one listener is wedged: no pet, systemd restarts the service.

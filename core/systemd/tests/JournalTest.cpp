@@ -1,5 +1,5 @@
-#include "systemd/Error.h"
-#include "systemd/Journal.h"
+#include "core/systemd/Error.h"
+#include "core/systemd/Journal.h"
 
 #include <gtest/gtest.h>
 

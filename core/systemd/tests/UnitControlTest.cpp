@@ -1,8 +1,8 @@
 // What can be tested without a systemd: connection failures must be a clear
 // Error(NoBus), never a crash or a hang. The operations themselves are tested
 // against a real systemd in tests/appliance/medboxctl_nspawn_test.sh.
-#include "systemd/Error.h"
-#include "systemd/UnitControl.h"
+#include "core/systemd/Error.h"
+#include "core/systemd/UnitControl.h"
 
 #include <gtest/gtest.h>
 

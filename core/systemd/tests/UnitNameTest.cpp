@@ -1,5 +1,5 @@
-#include "systemd/Error.h"
-#include "systemd/UnitName.h"
+#include "core/systemd/Error.h"
+#include "core/systemd/UnitName.h"
 
 #include <gtest/gtest.h>
 

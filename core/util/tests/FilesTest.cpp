@@ -1,8 +1,8 @@
 // files::writeAtomically: content, mode from the start, parent folders, and a
 // link planted at the temporary name is not followed (the console writes the
 // first admin's password with it).
-#include "util/Files.h"
-#include "testing/TempDir.h"
+#include "core/util/Files.h"
+#include "core/testing/TempDir.h"
 
 #include <gtest/gtest.h>
 
@@ -22,7 +22,7 @@ std::string readAll(const std::string& path) {
 }
 }  // namespace
 
-TEST(Files, WritesTheContentWithTheModeIntoNewFolders) {
+TEST(FilesTest, WritesTheContentWithTheModeIntoNewFolders) {
     testutil::TempDir dir;
     const std::string path = dir.file("a/b/secret.txt");
     files::writeAtomically(path, "one", 0600);
@@ -33,7 +33,7 @@ TEST(Files, WritesTheContentWithTheModeIntoNewFolders) {
     EXPECT_EQ(st.st_mode & 0777, 0600u);
 }
 
-TEST(Files, ALinkAtTheTemporaryNameIsNotFollowed) {
+TEST(FilesTest, ALinkAtTheTemporaryNameIsNotFollowed) {
     testutil::TempDir dir;
     const std::string victim = dir.file("victim");
     files::writeAtomically(victim, "untouched", 0644);

@@ -1,4 +1,4 @@
-#include "util/Ids.h"
+#include "core/util/Ids.h"
 
 #include <gtest/gtest.h>
 
@@ -28,7 +28,7 @@ std::string withCheck(const std::string& first17) { return first17 + checkChar(f
 
 }  // namespace
 
-TEST(Ids, StandardExamplesAreValid) {
+TEST(IdsTest, StandardExamplesAreValid) {
     // Examples printed in GB 11643-1999.
     EXPECT_EQ(ids::checkResidentId("11010519491231002X"), "");
     // Checksum right, but born 1880: refused by the plausibility rule (year >= 1900).
@@ -37,7 +37,7 @@ TEST(Ids, StandardExamplesAreValid) {
     EXPECT_EQ(checkChar("44052418800101001"), '4');
 }
 
-TEST(Ids, ComputedCheckCharactersAreAcceptedAndOthersRefused) {
+TEST(IdsTest, ComputedCheckCharactersAreAcceptedAndOthersRefused) {
     for (std::string base : {"11010119900307123", "31011520000229001", "65010220241231999", "11010119900307128"}) {
         std::string valid = withCheck(base);
         EXPECT_EQ(ids::checkResidentId(valid), "") << valid;
@@ -48,7 +48,7 @@ TEST(Ids, ComputedCheckCharactersAreAcceptedAndOthersRefused) {
     }
 }
 
-TEST(Ids, ReasonsAreSpecific) {
+TEST(IdsTest, ReasonsAreSpecific) {
     EXPECT_EQ(ids::checkResidentId("11010519491231002x"), "use upper-case X");
     EXPECT_NE(ids::checkResidentId("1101051949123100").find("18 characters"), std::string::npos);
     EXPECT_NE(ids::checkResidentId("1101051949123100A2").find("digits"), std::string::npos);
@@ -60,7 +60,7 @@ TEST(Ids, ReasonsAreSpecific) {
     EXPECT_EQ(ids::checkResidentId(withCheck("11010520000229002")), "");  // 2000 is
 }
 
-TEST(Ids, RandomIdsHaveTheRightShapeAndDiffer) {
+TEST(IdsTest, RandomIdsHaveTheRightShapeAndDiffer) {
     std::set<std::string> seen;
     const std::regex hex128("[0-9a-f]{32}");
     for (int i = 0; i < 400; ++i) {
@@ -73,7 +73,7 @@ TEST(Ids, RandomIdsHaveTheRightShapeAndDiffer) {
 
 // Version 7: the time prefix is now's, later ids sort after earlier ones (at
 // millisecond resolution), and the random part differs within one millisecond.
-TEST(Ids, Uuid7IsTimeOrderedAndUnique) {
+TEST(IdsTest, Uuid7IsTimeOrderedAndUnique) {
     using namespace std::chrono;
     const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
     const auto before = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
@@ -94,7 +94,7 @@ TEST(Ids, Uuid7IsTimeOrderedAndUnique) {
     }
 }
 
-TEST(Ids, RandomBytesHaveTheAskedLengthAndDiffer) {
+TEST(IdsTest, RandomBytesHaveTheAskedLengthAndDiffer) {
     EXPECT_EQ(ids::randomBytes(0).size(), 0u);
     const std::string a = ids::randomBytes(20);
     const std::string b = ids::randomBytes(20);

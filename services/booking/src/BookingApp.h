@@ -4,7 +4,7 @@
 // stop-clinic, check-in and room queues. Default port: cmake/services.cmake.
 // One instance per process, created by POCO_SERVER_MAIN in main.cpp.
 #include "domain/BookingConfig.h"
-#include "service/ServiceApp.h"
+#include "core/service/ServiceApp.h"
 #include <memory>
 
 namespace medbox::booking {

@@ -1,6 +1,6 @@
 #pragma once
 // The one place the booking service's routes are registered (Routes.cpp).
-#include "http/Router.h"
+#include "core/http/Router.h"
 
 namespace medbox::booking {
 

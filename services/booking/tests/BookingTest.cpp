@@ -2,11 +2,11 @@
 // database with a ManualClock.
 #include "TestEnv.h"
 #include "BookingApp.h"
-#include "config/Settings.h"
+#include "core/config/Settings.h"
 #include "domain/Availability.h"
 #include "domain/DemoData.h"
 #include "domain/SessionCloser.h"
-#include "http/ApiError.h"
+#include "core/error/AppError.h"
 #include "store/AppointmentStore.h"
 #include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
@@ -23,8 +23,8 @@ template <class F>
 void expectErr(Err expected, F&& f) {
     try {
         f();
-        ADD_FAILURE() << "expected ApiError " << errInfo(expected).code;
-    } catch (const ApiError& e) {
+        ADD_FAILURE() << "expected AppError " << errInfo(expected).code;
+    } catch (const AppError& e) {
         EXPECT_EQ(static_cast<int>(e.err()), static_cast<int>(expected)) << e.what();
     }
 }
@@ -97,7 +97,7 @@ TEST_F(BookingTest, NeverOverbooksUnderRacingThreads) {
                 r.idempotencyKey = "race-" + std::to_string(i);
                 Appointments(*env).book(portal, r);
                 ++won;
-            } catch (const ApiError& e) {
+            } catch (const AppError& e) {
                 (e.err() == Err::SlotFull ? full : other)++;
             }
         });
@@ -429,7 +429,7 @@ TEST_F(BookingTest, DemoDataLoadsOnceWithAWeekOfSchedules) {
     EXPECT_EQ(countRows(*db, "slot", "booked=0"), countRows(*db, "slot"));
 }
 
-TEST(BookingConfig, ReadsEveryKeyWithDefaultsAndRanges) {
+TEST(BookingConfigTest, ReadsEveryKeyWithDefaultsAndRanges) {
     Settings empty;
     const BookingConfig r = readBookingConfig(empty);
     EXPECT_EQ(r.releaseDaysAhead, 7);
@@ -457,7 +457,7 @@ TEST(BookingConfig, ReadsEveryKeyWithDefaultsAndRanges) {
 // Migration 0002 copies the appointment table to write its CHECKs as
 // comparisons: the rows, the constraints and the indexes must come through,
 // and an insert must no longer build temporary b-trees.
-TEST(BookingMigrations, AppointmentChecksAsComparisonsKeepRowsAndConstraints) {
+TEST(BookingMigrationsTest, AppointmentChecksAsComparisonsKeepRowsAndConstraints) {
     char tmpl[] = "/tmp/booking-migration-XXXXXX";
     const std::string dir = mkdtemp(tmpl);
     db::Options o;

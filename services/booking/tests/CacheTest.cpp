@@ -5,7 +5,7 @@
 
 using medbox::booking::AvailabilityCache;
 
-TEST(AvailabilityCache, DropsResultsReadBeforeAnInvalidation) {
+TEST(AvailabilityCacheTest, DropsResultsReadBeforeAnInvalidation) {
     AvailabilityCache cache;
     const uint64_t before = cache.generation();
     cache.invalidate();  // a commit lands while the reader renders
@@ -15,14 +15,14 @@ TEST(AvailabilityCache, DropsResultsReadBeforeAnInvalidation) {
     EXPECT_EQ(*cache.get("s:1", 0), "{\"new\":true}");
 }
 
-TEST(AvailabilityCache, EntriesExpireAtTheirValidityEnd) {
+TEST(AvailabilityCacheTest, EntriesExpireAtTheirValidityEnd) {
     AvailabilityCache cache;
     cache.put("k", "x", 1000, cache.generation());
     EXPECT_TRUE(cache.get("k", 999));
     EXPECT_FALSE(cache.get("k", 1000));
 }
 
-TEST(AvailabilityCache, IsBounded) {
+TEST(AvailabilityCacheTest, IsBounded) {
     AvailabilityCache cache(2);
     cache.put("a", "1", 10, 0);
     cache.put("b", "2", 10, 0);

@@ -1,7 +1,7 @@
 // Check-in window, queue numbers, call-next / recall / pass order and
 // session close (no-show marking), on a real database with a ManualClock.
 #include "TestEnv.h"
-#include "http/ApiError.h"
+#include "core/error/AppError.h"
 #include "store/AppointmentStore.h"
 
 using namespace medbox;
@@ -14,8 +14,8 @@ template <class F>
 void expectErr(Err expected, F&& f) {
     try {
         f();
-        ADD_FAILURE() << "expected ApiError " << errInfo(expected).code;
-    } catch (const ApiError& e) {
+        ADD_FAILURE() << "expected AppError " << errInfo(expected).code;
+    } catch (const AppError& e) {
         EXPECT_EQ(static_cast<int>(e.err()), static_cast<int>(expected)) << e.what();
     }
 }

@@ -14,7 +14,7 @@ constexpr int64_t kMin = 60'000;
 constexpr int64_t kDay = 86'400'000;
 }
 
-TEST(LocalTime, ParsesAndFormatsRealDatesOnly) {
+TEST(LocalTimeTest, ParsesAndFormatsRealDatesOnly) {
     EXPECT_EQ(formatDate(*parseDate("2024-02-29")), "2024-02-29");
     EXPECT_FALSE(parseDate("2026-02-29"));
     EXPECT_FALSE(parseDate("2026-13-01"));
@@ -27,7 +27,7 @@ TEST(LocalTime, ParsesAndFormatsRealDatesOnly) {
     EXPECT_EQ(formatTimeOfDay(1439), "23:59");
 }
 
-TEST(LocalTime, UsesTheHospitalOffset) {
+TEST(LocalTimeTest, UsesTheHospitalOffset) {
     const HospitalTime t(480);
     // 2025-12-31T16:00Z is midnight on 2026-01-01 in China.
     const int64_t ms = t.toMs(*parseDate("2026-01-01"), 0);
@@ -38,7 +38,7 @@ TEST(LocalTime, UsesTheHospitalOffset) {
     EXPECT_EQ(HospitalTime(-300).iso(0), "1969-12-31T19:00:00-05:00");
 }
 
-TEST(Rules, ReleaseIsDaysAheadAtTheReleaseTime) {
+TEST(RulesTest, ReleaseIsDaysAheadAtTheReleaseTime) {
     BookingRules r;
     const HospitalTime t(480);
     const int64_t day = *parseDate("2026-01-10");
@@ -48,7 +48,7 @@ TEST(Rules, ReleaseIsDaysAheadAtTheReleaseTime) {
     EXPECT_EQ(t.iso(releaseAtMs(r, t, day)), "2026-01-10T00:00:00+08:00");
 }
 
-TEST(Rules, CancelCutoffAndCheckInWindow) {
+TEST(RulesTest, CancelCutoffAndCheckInWindow) {
     BookingRules r;
     EXPECT_EQ(cancelDeadlineMs(r, 1000 * kMin), 880 * kMin);
     const Window w = checkInWindow(r, 1000 * kMin, 1200 * kMin);
@@ -58,7 +58,7 @@ TEST(Rules, CancelCutoffAndCheckInWindow) {
     EXPECT_FALSE(w.contains(1200 * kMin + 1));
 }
 
-TEST(Rules, NoShowBlockNeedsLimitWithinWindow) {
+TEST(RulesTest, NoShowBlockNeedsLimitWithinWindow) {
     BookingRules r;  // 3 within 90 days -> 30 days
     const int64_t now = 1000 * kDay;
     EXPECT_FALSE(noShowBlockedUntil(r, {now - kDay, now - 2 * kDay}, now));
@@ -74,7 +74,7 @@ TEST(Rules, NoShowBlockNeedsLimitWithinWindow) {
     EXPECT_FALSE(noShowBlockedUntil(r, {now, now, now}, now));
 }
 
-TEST(Rules, PlanSlotsSpreadsCapacity) {
+TEST(RulesTest, PlanSlotsSpreadsCapacity) {
     const auto plan = planSlots(480, 720, 30, 20);  // 8 slots
     ASSERT_EQ(plan.size(), 8u);
     int total = 0;
@@ -96,14 +96,14 @@ TEST(Rules, PlanSlotsSpreadsCapacity) {
     EXPECT_EQ(spreadCapacity(5, 3), (std::vector<int>{2, 2, 1}));
 }
 
-TEST(Rules, PassRequeuesBehindN) {
+TEST(RulesTest, PassRequeuesBehindN) {
     EXPECT_EQ(requeueAfter({1, 2, 3, 4}, 9, 2), (std::vector<int64_t>{1, 2, 9, 3, 4}));
     EXPECT_EQ(requeueAfter({1}, 9, 2), (std::vector<int64_t>{1, 9}));
     EXPECT_EQ(requeueAfter({}, 9, 2), (std::vector<int64_t>{9}));
     EXPECT_EQ(requeueAfter({1, 9, 2, 3}, 9, 0), (std::vector<int64_t>{9, 1, 2, 3}));
 }
 
-TEST(Rules, RoomCodes) {
+TEST(RulesTest, RoomCodes) {
     EXPECT_TRUE(isRoomCode("A2-01"));
     EXPECT_FALSE(isRoomCode(""));
     EXPECT_FALSE(isRoomCode("A2/01"));
@@ -111,7 +111,7 @@ TEST(Rules, RoomCodes) {
     EXPECT_FALSE(isRoomCode(std::string(33, 'A')));
 }
 
-TEST(Patient, ValidatesAndNormalises) {
+TEST(PatientTest, ValidatesAndNormalises) {
     PatientIdentity p{" 张三 ", "resident_id", residentId(1), "13812345678"};
     EXPECT_FALSE(validatePatient(p));
     EXPECT_EQ(p.name, "张三");
@@ -149,7 +149,7 @@ TEST(Patient, ValidatesAndNormalises) {
     EXPECT_TRUE(isMainlandMobile("19912345678"));
 }
 
-TEST(Patient, MasksDocumentsOfEveryType) {
+TEST(PatientTest, MasksDocumentsOfEveryType) {
     EXPECT_EQ(maskDocument("passport", "E12345678"), "E1*****78");
     EXPECT_EQ(maskDocument("other", "ABC"), "***");
     EXPECT_EQ(maskDocument("resident_id", residentId(1)).find(residentId(1).substr(6, 8)), std::string::npos);

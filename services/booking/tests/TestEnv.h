@@ -7,10 +7,10 @@
 #include "domain/Catalogue.h"
 #include "domain/Queue.h"
 #include "domain/Schedules.h"
-#include "db/Database.h"
+#include "core/db/Database.h"
 #include "booking/EmbeddedFiles.h"
 #include "store/ScheduleStore.h"
-#include "time/Clock.h"
+#include "core/time/Clock.h"
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <cstdlib>

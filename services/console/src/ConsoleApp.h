@@ -4,7 +4,7 @@
 // ctx.issuer is the key with kid "console" that every service trusts for
 // staff tokens. One instance per process, built by main().
 #include "domain/ConsoleConfig.h"
-#include "service/ServiceApp.h"
+#include "core/service/ServiceApp.h"
 #include <memory>
 
 namespace medbox::console {

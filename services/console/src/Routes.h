@@ -1,7 +1,7 @@
 #pragma once
 // The one place the console's routes and their Access are declared
 // (Routes.cpp). Every route appears in web/openapi.json.
-#include "http/Router.h"
+#include "core/http/Router.h"
 
 namespace medbox {
 class Metrics;

@@ -5,7 +5,7 @@
 
 using namespace medbox::console;
 
-TEST(AccountRules, UserNames) {
+TEST(AccountRulesTest, UserNames) {
     for (const char* ok : {"abc", "zhang.san", "li_si-2", "a23", "abcdefghijklmnopqrstuvwxyz012345"}) {
         EXPECT_TRUE(rules::isValidUsername(ok)) << ok;
     }
@@ -16,7 +16,7 @@ TEST(AccountRules, UserNames) {
     EXPECT_EQ(rules::asciiLower("Zhang.San"), "zhang.san");
 }
 
-TEST(AccountRules, DisplayNames) {
+TEST(AccountRulesTest, DisplayNames) {
     EXPECT_EQ(rules::checkDisplayName("张三丰"), "");
     EXPECT_EQ(rules::checkDisplayName("Dr. Li (ICU)"), "");
     EXPECT_EQ(rules::checkDisplayName(std::string(64, 'a')), "");
@@ -27,20 +27,20 @@ TEST(AccountRules, DisplayNames) {
     EXPECT_NE(rules::checkDisplayName("\xe4\xb8"), "");  // truncated
 }
 
-TEST(AccountRules, RolesMustComeFromTheCatalogue) {
+TEST(AccountRulesTest, RolesMustComeFromTheCatalogue) {
     EXPECT_EQ(rules::checkRoles({"admin", "auditor"}), "");
     EXPECT_NE(rules::checkRoles({}), "");
     EXPECT_NE(rules::checkRoles({"root"}), "");
     EXPECT_NE(rules::checkRoles({std::string(kMustChangePasswordRole)}), "") << "the marker is not assignable";
 }
 
-TEST(AccountRules, PasswordsMustNotContainTheUserName) {
+TEST(AccountRulesTest, PasswordsMustNotContainTheUserName) {
     EXPECT_EQ(rules::checkNewPassword("Correct-Horse-9", "alice"), "");
     EXPECT_NE(rules::checkNewPassword("Alice-Horse-99", "alice"), "");
     EXPECT_NE(rules::checkNewPassword("short1A", "alice"), "") << "core policy applies";
 }
 
-TEST(RoleCatalog, LeastPrivilegeCatalogue) {
+TEST(RoleCatalogTest, LeastPrivilegeCatalogue) {
     const auto names = RoleCatalog::names();
     const std::vector<std::string> expected = {"admin",    "scheduler", "registrar",       "nurse",
                                                "doctor",   "quality",   "auditor",         "it_agent",

@@ -7,7 +7,7 @@
 #include "domain/RoleCatalog.h"
 #include "domain/Totp.h"
 #include "console/EmbeddedFiles.h"
-#include "testing/TempDir.h"
+#include "core/testing/TempDir.h"
 
 #include <gtest/gtest.h>
 
@@ -82,16 +82,16 @@ protected:
         return p.value_or(Principal{});
     }
 
-    // Runs f, expecting ApiError err; returns its field.
+    // Runs f, expecting AppError err; returns its field.
     template <class F>
     std::string expectError(Err err, F&& f) {
         try {
             f();
-        } catch (const ApiError& e) {
+        } catch (const AppError& e) {
             EXPECT_EQ(static_cast<int>(e.err()), static_cast<int>(err)) << e.what();
             return e.field();
         }
-        ADD_FAILURE() << "no ApiError thrown";
+        ADD_FAILURE() << "no AppError thrown";
         return "<none>";
     }
 
@@ -148,13 +148,13 @@ TEST_F(AccountsTest, UnknownUserAndWrongPasswordLookTheSame) {
     std::string msgUnknown, msgWrong;
     try {
         accounts_->login("nobody", "Good-Pass-123", std::nullopt);
-    } catch (const ApiError& e) {
+    } catch (const AppError& e) {
         EXPECT_EQ(e.err(), Err::BadCredentials);
         msgUnknown = std::string(e.what()) + "|" + e.field();
     }
     try {
         accounts_->login("doc.wang", "Wrong-Pass-123", std::nullopt);
-    } catch (const ApiError& e) {
+    } catch (const AppError& e) {
         EXPECT_EQ(e.err(), Err::BadCredentials);
         msgWrong = std::string(e.what()) + "|" + e.field();
     }
@@ -214,7 +214,7 @@ TEST_F(AccountsTest, AdminUnlockLiftsTheLock) {
     for (int i = 0; i < 5; ++i) {
         try {
             accounts_->login("nurse.q", "Wrong-Pass-1", std::nullopt);
-        } catch (const ApiError&) {
+        } catch (const AppError&) {
         }
     }
     EXPECT_TRUE(accounts_->get(id).lockedUntilMs.has_value());
@@ -445,7 +445,7 @@ TEST_F(AccountsTest, AuditChainVerifiesAndNeverHoldsPasswords) {
     accounts_->login("aud.a", "Secret-Pass-777", std::nullopt);
     try {
         accounts_->login("aud.a", "Guess-Pass-888", std::nullopt);
-    } catch (const ApiError&) {
+    } catch (const AppError&) {
     }
     accounts_->changePassword("aud.a", "Secret-Pass-777", "Newer-Pass-999");
     const auto text = allAuditText();

@@ -1,6 +1,6 @@
 // readConsoleConfig: every console.* key with its default, its range, and the
 // key named in the error for a bad value.
-#include "config/Settings.h"
+#include "core/config/Settings.h"
 #include "domain/ConsoleConfig.h"
 
 #include <gtest/gtest.h>
@@ -19,7 +19,7 @@ std::string errorOf(const Settings& s) {
 }
 }  // namespace
 
-TEST(ConsoleConfig, DefaultsWhenNothingIsSet) {
+TEST(ConsoleConfigTest, DefaultsWhenNothingIsSet) {
     const auto c = readConsoleConfig(Settings{});
     EXPECT_EQ(c.lockoutThreshold, 5);
     EXPECT_EQ(c.lockoutMinutes, 15);
@@ -28,7 +28,7 @@ TEST(ConsoleConfig, DefaultsWhenNothingIsSet) {
     EXPECT_EQ(c.totpIssuer, "medbox");
 }
 
-TEST(ConsoleConfig, ReadsEveryKey) {
+TEST(ConsoleConfigTest, ReadsEveryKey) {
     Settings s;
     s.set("console.lockout_threshold", "7");
     s.set("console.lockout_minutes", "30");
@@ -43,7 +43,7 @@ TEST(ConsoleConfig, ReadsEveryKey) {
     EXPECT_EQ(c.totpIssuer, "Hospital");
 }
 
-TEST(ConsoleConfig, BadValuesNameTheKey) {
+TEST(ConsoleConfigTest, BadValuesNameTheKey) {
     Settings ttl;
     ttl.set("console.token_ttl_seconds", "86401");
     EXPECT_NE(errorOf(ttl).find("console.token_ttl_seconds"), std::string::npos) << errorOf(ttl);

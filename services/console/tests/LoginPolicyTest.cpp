@@ -5,7 +5,7 @@
 using namespace medbox;
 using namespace medbox::console;
 
-TEST(LoginPolicy, LocksAtTheThresholdForThePeriod) {
+TEST(LoginPolicyTest, LocksAtTheThresholdForThePeriod) {
     ManualClock clock;
     LoginPolicy policy(clock, 5, 15);
     AttemptState s;
@@ -30,7 +30,7 @@ TEST(LoginPolicy, LocksAtTheThresholdForThePeriod) {
     EXPECT_FALSE(policy.lockedUntil(s).has_value());
 }
 
-TEST(LoginPolicy, FailuresSpreadWiderThanThePeriodDoNotAddUp) {
+TEST(LoginPolicyTest, FailuresSpreadWiderThanThePeriodDoNotAddUp) {
     ManualClock clock;
     LoginPolicy policy(clock, 3, 10);
     AttemptState s = policy.afterFailure({});
@@ -42,7 +42,7 @@ TEST(LoginPolicy, FailuresSpreadWiderThanThePeriodDoNotAddUp) {
     EXPECT_FALSE(policy.lockedUntil(s).has_value());
 }
 
-TEST(LoginPolicy, ThresholdOfOneLocksOnTheFirstFailure) {
+TEST(LoginPolicyTest, ThresholdOfOneLocksOnTheFirstFailure) {
     ManualClock clock;
     LoginPolicy policy(clock, 1, 1);
     const auto s = policy.afterFailure({});

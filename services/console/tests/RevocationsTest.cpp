@@ -5,9 +5,9 @@
 // in the second of a cut-off. The account use cases that revoke are in
 // AccountsTest.
 #include "domain/Revocations.h"
-#include "auth/Tokens.h"
+#include "core/auth/Tokens.h"
 #include "console/EmbeddedFiles.h"
-#include "testing/TempDir.h"
+#include "core/testing/TempDir.h"
 
 #include <gtest/gtest.h>
 

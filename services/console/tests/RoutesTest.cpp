@@ -6,9 +6,9 @@
 #include "domain/ConsoleEnv.h"
 #include "domain/Revocations.h"
 #include "domain/Units.h"
-#include "service/ServiceContext.h"
+#include "core/service/ServiceContext.h"
 #include "console/EmbeddedFiles.h"
-#include "testing/TempDir.h"
+#include "core/testing/TempDir.h"
 
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
@@ -33,7 +33,7 @@ const std::set<std::string> kCoreRoutes = {"get /healthz", "get /readyz", "get /
 
 }  // namespace
 
-TEST(Routes, EveryRouteIsInOpenApiWithItsAccess) {
+TEST(RoutesTest, EveryRouteIsInOpenApiWithItsAccess) {
     testutil::TempDir tmp;
     const std::filesystem::path dir = tmp.path();
     ManualClock clock;

@@ -10,7 +10,7 @@ namespace {
 const std::string kRfcKey = "12345678901234567890";  // the SHA-1 seed of RFC 6238 appendix B
 }
 
-TEST(Totp, Rfc6238AppendixBSha1Vectors) {
+TEST(TotpTest, Rfc6238AppendixBSha1Vectors) {
     EXPECT_EQ(totp::at(kRfcKey, 59, 8), "94287082");
     EXPECT_EQ(totp::at(kRfcKey, 1111111109, 8), "07081804");
     EXPECT_EQ(totp::at(kRfcKey, 1111111111, 8), "14050471");
@@ -19,13 +19,13 @@ TEST(Totp, Rfc6238AppendixBSha1Vectors) {
     EXPECT_EQ(totp::at(kRfcKey, 20000000000, 8), "65353130");
 }
 
-TEST(Totp, Rfc4226AppendixDHotpVectors) {
+TEST(TotpTest, Rfc4226AppendixDHotpVectors) {
     const char* expected[] = {"755224", "287082", "359152", "969429", "338314",
                               "254676", "287922", "162583", "399871", "520489"};
     for (uint64_t i = 0; i < 10; ++i) EXPECT_EQ(totp::hotp(kRfcKey, i), expected[i]) << "counter " << i;
 }
 
-TEST(Totp, Base32Rfc4648Vectors) {
+TEST(TotpTest, Base32Rfc4648Vectors) {
     EXPECT_EQ(totp::base32Encode(""), "");
     EXPECT_EQ(totp::base32Encode("f"), "MY");
     EXPECT_EQ(totp::base32Encode("fo"), "MZXQ");
@@ -40,7 +40,7 @@ TEST(Totp, Base32Rfc4648Vectors) {
     EXPECT_EQ(totp::base32Decode(totp::base32Encode(kRfcKey)), kRfcKey);
 }
 
-TEST(Totp, VerifyAcceptsOneStepEitherSideOnly) {
+TEST(TotpTest, VerifyAcceptsOneStepEitherSideOnly) {
     const int64_t t = 1111111111;
     const int64_t step = t / 30;
     for (int d : {-1, 0, 1}) {
@@ -53,7 +53,7 @@ TEST(Totp, VerifyAcceptsOneStepEitherSideOnly) {
     }
 }
 
-TEST(Totp, VerifyRefusesReplayAndMalformedCodes) {
+TEST(TotpTest, VerifyRefusesReplayAndMalformedCodes) {
     const int64_t t = 1234567890;
     const auto code = totp::at(kRfcKey, t);
     const auto step = totp::verify(kRfcKey, code, t, std::nullopt);
@@ -66,7 +66,7 @@ TEST(Totp, VerifyRefusesReplayAndMalformedCodes) {
     EXPECT_FALSE(totp::verify(kRfcKey, " " + code.substr(1), t, std::nullopt).has_value());
 }
 
-TEST(Totp, OtpauthUri) {
+TEST(TotpTest, OtpauthUri) {
     EXPECT_EQ(totp::otpauthUri("medbox", "alice", "ABC"),
               "otpauth://totp/medbox:alice?secret=ABC&issuer=medbox&algorithm=SHA1&digits=6&period=30");
     EXPECT_EQ(totp::otpauthUri("My Hospital", "a.b", "X"),

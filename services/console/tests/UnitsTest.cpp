@@ -4,11 +4,11 @@
 // one audit row per action, and the scrubbing of journal lines. The real
 // systemd is tested in appliance/systemd/tests/units_nspawn_test.sh.
 #include "domain/Units.h"
-#include "http/ApiError.h"
+#include "core/error/AppError.h"
 #include "console/EmbeddedFiles.h"
 #include "store/AuditStore.h"
-#include "systemd/Error.h"
-#include "testing/TempDir.h"
+#include "core/systemd/Error.h"
+#include "core/testing/TempDir.h"
 
 #include <gtest/gtest.h>
 
@@ -90,11 +90,11 @@ protected:
     Err errOf(auto&& f) {
         try {
             f();
-        } catch (const ApiError& e) {
+        } catch (const AppError& e) {
             lastMessage_ = e.what();
             return e.err();
         }
-        ADD_FAILURE() << "no ApiError";
+        ADD_FAILURE() << "no AppError";
         return Err::Internal;
     }
 
@@ -174,7 +174,7 @@ TEST_F(UnitsTest, TheConsoleDoesNotStopOrRestartItself) {
     EXPECT_EQ(rows[6].outcome, "ok");  // the start
 }
 
-TEST_F(UnitsTest, SystemdErrorsBecomeApiErrorsAndAreAuditedAsFailed) {
+TEST_F(UnitsTest, SystemdErrorsBecomeAppErrorsAndAreAuditedAsFailed) {
     const std::vector<std::pair<ErrorCode, Err>> cases = {
         {ErrorCode::NoBus, Err::Unavailable},         {ErrorCode::NoSuchUnit, Err::NotFound},
         {ErrorCode::InvalidUnitName, Err::Forbidden}, {ErrorCode::AccessDenied, Err::UnitFailed},
@@ -227,7 +227,7 @@ TEST_F(UnitsTest, DetailScrubsJournalLinesAndSaysWhenTheJournalIsUnreadable) {
     EXPECT_EQ(errOf([&] { units_->get("booking", Units::kMaxJournalLines + 1); }), Err::InvalidField);
 }
 
-TEST(DisplayText, KeepsValidUtf8AndReplacesInvalidBytes) {
+TEST(DisplayTextTest, KeepsValidUtf8AndReplacesInvalidBytes) {
     EXPECT_EQ(displayText("挂号 ok"), "挂号 ok");
     EXPECT_EQ(displayText("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");      // overlong '/'
     EXPECT_EQ(displayText("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate

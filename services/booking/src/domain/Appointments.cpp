@@ -2,9 +2,9 @@
 #include "domain/Availability.h"
 #include "domain/Messages.h"
 #include "domain/Rules.h"
-#include "http/ApiError.h"
-#include "http/JsonText.h"
-#include "http/OrNotFound.h"
+#include "core/error/AppError.h"
+#include "core/http/JsonText.h"
+#include "core/error/OrNotFound.h"
 #include "store/AppointmentStore.h"
 #include "store/ScheduleStore.h"
 #include <Poco/DigestEngine.h>
@@ -67,7 +67,7 @@ BookingResult Appointments::book(const Caller& who, const BookingRequest& r) {
         // key are serialised here, the second sees the first's record.
         if (auto seen = store::findIdempotency(c, who.actor, r.idempotencyKey)) {
             if (seen->requestHash != hash)
-                throw ApiError(Err::IdempotencyMismatch,
+                throw AppError(Err::IdempotencyMismatch,
                                "this Idempotency-Key was already used with a different request body",
                                "Idempotency-Key");
             id = seen->appointmentId;
@@ -78,31 +78,31 @@ BookingResult Appointments::book(const Caller& who, const BookingRequest& r) {
             return;
         }
         auto found = store::findSlotInSchedule(c, r.slotId);
-        if (!found) throw ApiError(Err::InvalidField, "slot " + idText(r.slotId) + " does not exist", "slotId");
+        if (!found) throw AppError(Err::InvalidField, "slot " + idText(r.slotId) + " does not exist", "slotId");
         const Slot& slot = found->slot;
         const Schedule& s = found->schedule;
         if (s.status == "stopped")
-            throw ApiError(Err::ScheduleStopped, "the doctor stopped this session (停诊); choose another session");
-        if (s.status == "closed") throw ApiError(Err::Conflict, "this session is closed", "slotId");
+            throw AppError(Err::ScheduleStopped, "the doctor stopped this session (停诊); choose another session");
+        if (s.status == "closed") throw AppError(Err::Conflict, "this session is closed", "slotId");
         if (!s.catalogueActive)
-            throw ApiError(Err::Conflict, "this doctor or department is not taking bookings at present", "slotId");
+            throw AppError(Err::Conflict, "this doctor or department is not taking bookings at present", "slotId");
         const int64_t day = parseDate(s.date).value_or(0);
         const int64_t releaseAt = releaseAtMs(env_.rules, env_.time, day);
         if (now < releaseAt)
-            throw ApiError(Err::NotReleased, "booking for " + s.date + " opens at " + env_.time.iso(releaseAt),
+            throw AppError(Err::NotReleased, "booking for " + s.date + " opens at " + env_.time.iso(releaseAt),
                            "slotId");
         if (now >= slotStartMs(env_.time, s.date, slot.startTime))
-            throw ApiError(Err::Conflict, "this slot has already started; choose a later one", "slotId");
+            throw AppError(Err::Conflict, "this slot has already started; choose a later one", "slotId");
 
         const PatientIdentity& p = r.patient;
         const int64_t noShowsSince = now - (env_.rules.noShowWindowDays + env_.rules.noShowBlockDays) * kMsPerDay;
         const store::PatientRecord record = store::patientRecord(c, p.documentType, p.documentNumber, noShowsSince);
         if (record.activeIn(s.id))
-            throw ApiError(Err::BookingLimit, "this patient already has a booking for this doctor's session",
+            throw AppError(Err::BookingLimit, "this patient already has a booking for this doctor's session",
                            "patient.documentNumber");
         const int active = record.activeFrom(env_.today());
         if (active >= env_.rules.maxActivePerPatient)
-            throw ApiError(Err::BookingLimit,
+            throw AppError(Err::BookingLimit,
                            "this patient already has " + std::to_string(active) +
                                " active bookings, the most allowed; cancel one first",
                            "patient.documentNumber");
@@ -110,14 +110,14 @@ BookingResult Appointments::book(const Caller& who, const BookingRequest& r) {
             // The block applies to online booking only; the desk may still
             // register the patient in person.
             if (auto until = noShowBlockedUntil(env_.rules, record.noShows, now))
-                throw ApiError(Err::NoShowBlocked,
+                throw AppError(Err::NoShowBlocked,
                                "online booking is suspended until " + env_.time.iso(*until) + " after " +
                                    std::to_string(env_.rules.noShowLimit) + " missed appointments; please book at "
                                    "the registration desk",
                                "patient.documentNumber");
         }
         if (!store::takePlace(c, slot.id))
-            throw ApiError(Err::SlotFull,
+            throw AppError(Err::SlotFull,
                            "no place left in the " + slot.startTime + "-" + slot.endTime +
                                " slot; choose another slot",
                            "slotId");
@@ -167,13 +167,13 @@ Appointment Appointments::cancel(const Caller& who, int64_t id, const std::strin
         auto a = orNotFound(store::findAppointment(c, id), "appointment", id);
         if (a.status == "cancelled") return;  // a retried cancel answers the same
         if (a.status == "stopped")
-            throw ApiError(Err::ScheduleStopped, "the session was stopped (停诊); the booking is already cancelled");
+            throw AppError(Err::ScheduleStopped, "the session was stopped (停诊); the booking is already cancelled");
         if (a.status != "booked")
-            throw ApiError(Err::Conflict, "the appointment is " + a.status + " and can no longer be cancelled");
+            throw AppError(Err::Conflict, "the appointment is " + a.status + " and can no longer be cancelled");
         const int64_t now = env_.now();
         const int64_t deadline = cancelDeadlineMs(env_.rules, slotStartMs(env_.time, a.date, a.slotStart));
         if (now > deadline)
-            throw ApiError(Err::CancelTooLate, "cancellation closed at " + env_.time.iso(deadline) + " (" +
+            throw AppError(Err::CancelTooLate, "cancellation closed at " + env_.time.iso(deadline) + " (" +
                                                    std::to_string(env_.rules.cancelCutoffMinutes) +
                                                    " minutes before the slot starts)");
         store::markCancelled(c, id, "cancelled", reason, now);
@@ -195,15 +195,15 @@ Appointment Appointments::checkIn(const Caller& who, int64_t id) {
         auto a = orNotFound(store::findAppointment(c, id), "appointment", id);
         if (a.status == "checked_in" || a.status == "called") return;  // a retried check-in answers the same
         if (a.status == "stopped" || a.scheduleStatus == "stopped")
-            throw ApiError(Err::ScheduleStopped, "the session was stopped (停诊)");
+            throw AppError(Err::ScheduleStopped, "the session was stopped (停诊)");
         if (a.status != "booked")
-            throw ApiError(Err::CheckInClosed, "the appointment is " + a.status + "; it cannot be checked in");
-        if (a.scheduleStatus == "closed") throw ApiError(Err::CheckInClosed, "the session is closed");
+            throw AppError(Err::CheckInClosed, "the appointment is " + a.status + "; it cannot be checked in");
+        if (a.scheduleStatus == "closed") throw AppError(Err::CheckInClosed, "the session is closed");
         const int64_t now = env_.now();
         const Window w = checkInWindow(env_.rules, slotStartMs(env_.time, a.date, a.slotStart),
                                        slotStartMs(env_.time, a.date, a.sessionEnd));
         if (!w.contains(now))
-            throw ApiError(Err::CheckInClosed, now < w.fromMs ? "check-in opens at " + env_.time.iso(w.fromMs)
+            throw AppError(Err::CheckInClosed, now < w.fromMs ? "check-in opens at " + env_.time.iso(w.fromMs)
                                                               : "check-in closed at " + env_.time.iso(w.toMs));
         const int64_t queueNo = store::takeQueueNumber(c, a.scheduleId);
         store::markCheckedIn(c, id, queueNo, store::nextQueuePos(c, a.scheduleId), now);

@@ -1,5 +1,5 @@
 #include "domain/AvailabilityCache.h"
-#include "db/Database.h"
+#include "core/db/Database.h"
 #include <mutex>
 
 namespace medbox::booking {

@@ -1,5 +1,5 @@
 #include "domain/BookingConfig.h"
-#include "config/Settings.h"
+#include "core/config/Settings.h"
 #include "domain/LocalTime.h"
 
 namespace medbox::booking {

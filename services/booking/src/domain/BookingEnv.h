@@ -5,13 +5,13 @@
 // is open (tests build one on a temporary database with a ManualClock); lives
 // until exit and is shared by all worker threads (every member is
 // thread-safe or read-only).
-#include "audit/AuditLog.h"
-#include "db/Database.h"
+#include "core/audit/AuditLog.h"
+#include "core/db/Database.h"
 #include "domain/AvailabilityCache.h"
 #include "domain/BookingConfig.h"
 #include "domain/LocalTime.h"
-#include "service/TxEffects.h"
-#include "time/Clock.h"
+#include "core/service/TxEffects.h"
+#include "core/time/Clock.h"
 #include <Poco/JSON/Object.h>
 #include <string>
 

@@ -1,6 +1,6 @@
 #include "domain/Catalogue.h"
-#include "http/ApiError.h"
-#include "http/OrNotFound.h"
+#include "core/error/AppError.h"
+#include "core/error/OrNotFound.h"
 #include "store/CatalogueStore.h"
 
 namespace medbox::booking {
@@ -16,7 +16,7 @@ Department Catalogue::department(int64_t id) const {
 Department Catalogue::createDepartment(const Caller& who, Department d) {
     env_.db.write([&](db::Tx& tx) {
         if (store::findDepartmentByCode(tx.conn(), d.code))
-            throw ApiError(Err::Conflict, "a department with code " + d.code + " already exists", "code");
+            throw AppError(Err::Conflict, "a department with code " + d.code + " already exists", "code");
         d.id = store::insertDepartment(tx.conn(), d, env_.now());
         auto detail = jsonObject();
         detail->set("code", d.code);
@@ -31,7 +31,7 @@ Department Catalogue::updateDepartment(const Caller& who, Department d) {
         orNotFound(store::findDepartment(tx.conn(), d.id), "department", d.id);
         auto same = store::findDepartmentByCode(tx.conn(), d.code);
         if (same && same->id != d.id)
-            throw ApiError(Err::Conflict, "a department with code " + d.code + " already exists", "code");
+            throw AppError(Err::Conflict, "a department with code " + d.code + " already exists", "code");
         store::updateDepartment(tx.conn(), d, env_.now());
         auto detail = jsonObject();
         detail->set("code", d.code);
@@ -52,18 +52,18 @@ Doctor Catalogue::doctor(int64_t id) const {
 
 void Catalogue::requireDepartment(int64_t id, const std::string& field) const {
     auto d = env_.db.read([&](db::Connection& c) { return store::findDepartment(c, id); });
-    if (!d) throw ApiError(Err::InvalidField, "department " + std::to_string(id) + " does not exist", field);
+    if (!d) throw AppError(Err::InvalidField, "department " + std::to_string(id) + " does not exist", field);
 }
 
 void Catalogue::requireDoctor(int64_t id, const std::string& field) const {
     auto d = env_.db.read([&](db::Connection& c) { return store::findDoctor(c, id); });
-    if (!d) throw ApiError(Err::InvalidField, "doctor " + std::to_string(id) + " does not exist", field);
+    if (!d) throw AppError(Err::InvalidField, "doctor " + std::to_string(id) + " does not exist", field);
 }
 
 Doctor Catalogue::createDoctor(const Caller& who, Doctor d) {
     env_.db.write([&](db::Tx& tx) {
         if (!store::findDepartment(tx.conn(), d.departmentId))
-            throw ApiError(Err::InvalidField, "department " + std::to_string(d.departmentId) + " does not exist",
+            throw AppError(Err::InvalidField, "department " + std::to_string(d.departmentId) + " does not exist",
                            "departmentId");
         d.id = store::insertDoctor(tx.conn(), d, env_.now());
         auto detail = jsonObject();
@@ -78,7 +78,7 @@ Doctor Catalogue::updateDoctor(const Caller& who, Doctor d) {
     env_.db.write([&](db::Tx& tx) {
         orNotFound(store::findDoctor(tx.conn(), d.id), "doctor", d.id);
         if (!store::findDepartment(tx.conn(), d.departmentId))
-            throw ApiError(Err::InvalidField, "department " + std::to_string(d.departmentId) + " does not exist",
+            throw AppError(Err::InvalidField, "department " + std::to_string(d.departmentId) + " does not exist",
                            "departmentId");
         store::updateDoctor(tx.conn(), d, env_.now());
         auto detail = jsonObject();

@@ -1,5 +1,5 @@
 #include "domain/Messages.h"
-#include "http/JsonText.h"
+#include "core/http/JsonText.h"
 
 namespace medbox::booking::messages {
 

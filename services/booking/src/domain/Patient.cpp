@@ -1,6 +1,6 @@
 #include "domain/Patient.h"
-#include "log/Mask.h"
-#include "util/Ids.h"
+#include "core/log/Mask.h"
+#include "core/util/Ids.h"
 #include <algorithm>
 
 namespace medbox::booking {

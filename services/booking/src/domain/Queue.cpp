@@ -1,6 +1,6 @@
 #include "domain/Queue.h"
 #include "domain/Rules.h"
-#include "http/ApiError.h"
+#include "core/error/AppError.h"
 #include "store/AppointmentStore.h"
 #include "store/ScheduleStore.h"
 
@@ -10,7 +10,7 @@ namespace {
 
 void requireRoom(db::Connection& c, const std::string& room, const std::string& date) {
     if (!store::roomInUseOn(c, room, date))
-        throw ApiError(Err::NotFound, "no session uses room " + room + " on " + date);
+        throw AppError(Err::NotFound, "no session uses room " + room + " on " + date);
 }
 
 Poco::JSON::Object::Ptr queueDetail(const std::string& room, const Appointment& a) {
@@ -47,7 +47,7 @@ QueueState Queue::callNext(const Caller& who, const std::string& room) {
         auto& c = tx.conn();
         requireRoom(c, room, date);
         QueueState q = read(c, room, date);
-        if (q.waiting.empty()) throw ApiError(Err::QueueEmpty, "nobody is waiting for room " + room);
+        if (q.waiting.empty()) throw AppError(Err::QueueEmpty, "nobody is waiting for room " + room);
         const int64_t now = env_.now();
         if (q.current) store::markFinished(c, q.current->id, "completed", now);
         const Appointment& next = q.waiting.front();
@@ -66,7 +66,7 @@ QueueState Queue::recall(const Caller& who, const std::string& room) {
         auto& c = tx.conn();
         requireRoom(c, room, date);
         auto current = store::currentInRoom(c, room, date);
-        if (!current) throw ApiError(Err::QueueEmpty, "nobody is being called in room " + room);
+        if (!current) throw AppError(Err::QueueEmpty, "nobody is being called in room " + room);
         store::markCalled(c, current->id, env_.now());
         env_.effects.auditIn(tx, who.actor, "booking.queue_recall", "appointment:" + std::to_string(current->id),
                              queueDetail(room, *current));
@@ -82,7 +82,7 @@ QueueState Queue::pass(const Caller& who, const std::string& room) {
         auto& c = tx.conn();
         requireRoom(c, room, date);
         auto current = store::currentInRoom(c, room, date);
-        if (!current) throw ApiError(Err::QueueEmpty, "nobody is being called in room " + room);
+        if (!current) throw AppError(Err::QueueEmpty, "nobody is being called in room " + room);
         store::markPassed(c, current->id);
         // Renumber the session's waiting order: positions stay small and dense
         // however often patients are passed.

@@ -2,8 +2,8 @@
 #include "domain/Availability.h"
 #include "domain/Messages.h"
 #include "domain/Rules.h"
-#include "http/ApiError.h"
-#include "http/OrNotFound.h"
+#include "core/error/AppError.h"
+#include "core/error/OrNotFound.h"
 #include "store/AppointmentStore.h"
 #include "store/CatalogueStore.h"
 
@@ -53,24 +53,24 @@ std::vector<Appointment> Schedules::appointments(int64_t id) const {
 void Schedules::checkTimes(const ScheduleInput& in, int64_t day) const {
     const auto start = parseTimeOfDay(in.startTime);
     const auto end = parseTimeOfDay(in.endTime);
-    if (!start) throw ApiError(Err::InvalidField, "startTime must be HH:MM", "startTime");
-    if (!end) throw ApiError(Err::InvalidField, "endTime must be HH:MM", "endTime");
-    if (*start >= *end) throw ApiError(Err::InvalidField, "endTime must be after startTime", "endTime");
+    if (!start) throw AppError(Err::InvalidField, "startTime must be HH:MM", "startTime");
+    if (!end) throw AppError(Err::InvalidField, "endTime must be HH:MM", "endTime");
+    if (*start >= *end) throw AppError(Err::InvalidField, "endTime must be after startTime", "endTime");
     const int64_t now = env_.now();
     if (env_.time.toMs(day, *end) <= now)
-        throw ApiError(Err::InvalidField, "the session would already be over", "endTime");
+        throw AppError(Err::InvalidField, "the session would already be over", "endTime");
     const auto plan = planSlots(*start, *end, in.slotMinutes, in.capacity);
-    if (plan.empty()) throw ApiError(Err::InvalidField, "capacity must be at least 1", "capacity");
-    if (plan.size() > 200) throw ApiError(Err::InvalidField, "more than 200 slots; use longer slots", "slotMinutes");
+    if (plan.empty()) throw AppError(Err::InvalidField, "capacity must be at least 1", "capacity");
+    if (plan.size() > 200) throw AppError(Err::InvalidField, "more than 200 slots; use longer slots", "slotMinutes");
 }
 
 Schedule Schedules::create(const Caller& who, const ScheduleInput& in) {
     const auto day = parseDate(in.date);
-    if (!day) throw ApiError(Err::InvalidField, "date must be a real date YYYY-MM-DD", "date");
+    if (!day) throw AppError(Err::InvalidField, "date must be a real date YYYY-MM-DD", "date");
     const int64_t today = env_.time.day(env_.now());
-    if (*day < today) throw ApiError(Err::InvalidField, "date is in the past", "date");
+    if (*day < today) throw AppError(Err::InvalidField, "date is in the past", "date");
     if (*day > today + env_.rules.scheduleHorizonDays)
-        throw ApiError(Err::InvalidField,
+        throw AppError(Err::InvalidField,
                        "date is more than " + std::to_string(env_.rules.scheduleHorizonDays) + " days ahead", "date");
     checkTimes(in, *day);
     const auto plan = planSlots(*parseTimeOfDay(in.startTime), *parseTimeOfDay(in.endTime), in.slotMinutes,
@@ -79,10 +79,10 @@ Schedule Schedules::create(const Caller& who, const ScheduleInput& in) {
     env_.db.write([&](db::Tx& tx) {
         auto& c = tx.conn();
         auto doctor = store::findDoctor(c, in.doctorId);
-        if (!doctor) throw ApiError(Err::InvalidField, "doctor " + idText(in.doctorId) + " does not exist", "doctorId");
-        if (!doctor->active) throw ApiError(Err::InvalidField, "doctor " + idText(in.doctorId) + " is inactive", "doctorId");
+        if (!doctor) throw AppError(Err::InvalidField, "doctor " + idText(in.doctorId) + " does not exist", "doctorId");
+        if (!doctor->active) throw AppError(Err::InvalidField, "doctor " + idText(in.doctorId) + " is inactive", "doctorId");
         if (store::findScheduleId(c, in.doctorId, in.date, in.session))
-            throw ApiError(Err::Conflict, "this doctor already has a " + in.session + " session on " + in.date,
+            throw AppError(Err::Conflict, "this doctor already has a " + in.session + " session on " + in.date,
                            "session");
         Schedule s;
         s.doctorId = in.doctorId;
@@ -106,8 +106,8 @@ Schedule Schedules::update(const Caller& who, int64_t id, const ScheduleInput& i
     env_.db.write([&](db::Tx& tx) {
         auto& c = tx.conn();
         auto s = orNotFound(store::findSchedule(c, id), "schedule", id);
-        if (s.status == "stopped") throw ApiError(Err::ScheduleStopped, "the session was stopped (停诊)");
-        if (s.status == "closed") throw ApiError(Err::Conflict, "the session is closed");
+        if (s.status == "stopped") throw AppError(Err::ScheduleStopped, "the session was stopped (停诊)");
+        if (s.status == "closed") throw AppError(Err::Conflict, "the session is closed");
         const bool timesChanged =
             in.startTime != s.startTime || in.endTime != s.endTime || in.slotMinutes != s.slotMinutes;
         const int64_t day = parseDate(s.date).value_or(0);
@@ -119,7 +119,7 @@ Schedule Schedules::update(const Caller& who, int64_t id, const ScheduleInput& i
                                         in.capacity));
         } else {
             if (timesChanged)
-                throw ApiError(Err::Conflict,
+                throw AppError(Err::Conflict,
                                "times cannot change once patients have booked; stop the session instead",
                                in.startTime != s.startTime ? "startTime"
                                : in.endTime != s.endTime   ? "endTime"
@@ -128,7 +128,7 @@ Schedule Schedules::update(const Caller& who, int64_t id, const ScheduleInput& i
             const auto caps = spreadCapacity(in.capacity, static_cast<int>(slots.size()));
             for (size_t i = 0; i < slots.size(); ++i) {
                 if (caps[i] < slots[i].booked)
-                    throw ApiError(Err::Conflict,
+                    throw AppError(Err::Conflict,
                                    "slot " + slots[i].startTime + " already has " + std::to_string(slots[i].booked) +
                                        " bookings; capacity would leave it " + std::to_string(caps[i]),
                                    "capacity");
@@ -158,7 +158,7 @@ void Schedules::remove(const Caller& who, int64_t id) {
         auto& c = tx.conn();
         auto s = orNotFound(store::findSchedule(c, id), "schedule", id);
         if (store::countAppointmentsOfSchedule(c, id) > 0)
-            throw ApiError(Err::Conflict, "the schedule has bookings; stop the session instead of deleting it");
+            throw AppError(Err::Conflict, "the schedule has bookings; stop the session instead of deleting it");
         store::deleteSchedule(c, id);
         auto detail = jsonObject();
         detail->set("doctorId", s.doctorId);
@@ -174,10 +174,10 @@ Schedule Schedules::stop(const Caller& who, int64_t id, const std::string& reaso
     env_.db.write([&](db::Tx& tx) {
         auto& c = tx.conn();
         auto s = orNotFound(store::findSchedule(c, id), "schedule", id);
-        if (s.status == "stopped") throw ApiError(Err::ScheduleStopped, "the session is already stopped");
-        if (s.status == "closed") throw ApiError(Err::Conflict, "the session is closed");
+        if (s.status == "stopped") throw AppError(Err::ScheduleStopped, "the session is already stopped");
+        if (s.status == "closed") throw AppError(Err::Conflict, "the session is closed");
         const int64_t now = env_.now();
-        if (now >= sessionEndMs(env_.time, s)) throw ApiError(Err::Conflict, "the session is already over");
+        if (now >= sessionEndMs(env_.time, s)) throw AppError(Err::Conflict, "the session is already over");
         for (const Appointment& a : store::appointmentsOfSchedule(c, id)) {
             if (a.status != "booked" && a.status != "checked_in" && a.status != "called") continue;
             store::markCancelled(c, a.id, "stopped", reason, now);
@@ -204,10 +204,10 @@ CloseResult Schedules::close(const Caller& who, int64_t id) {
     env_.db.write([&](db::Tx& tx) {
         auto& c = tx.conn();
         auto s = orNotFound(store::findSchedule(c, id), "schedule", id);
-        if (s.status == "closed") throw ApiError(Err::Conflict, "the session is already closed");
-        if (s.status == "stopped") throw ApiError(Err::ScheduleStopped, "the session was stopped (停诊)");
+        if (s.status == "closed") throw AppError(Err::Conflict, "the session is already closed");
+        if (s.status == "stopped") throw AppError(Err::ScheduleStopped, "the session was stopped (停诊)");
         const int64_t now = env_.now();
-        if (now < sessionStartMs(env_.time, s)) throw ApiError(Err::Conflict, "the session has not started yet");
+        if (now < sessionStartMs(env_.time, s)) throw AppError(Err::Conflict, "the session has not started yet");
         for (const Appointment& a : store::appointmentsOfSchedule(c, id)) {
             if (a.status == "booked") {
                 store::markFinished(c, a.id, "no_show", now);
@@ -241,7 +241,7 @@ int Schedules::closeOverdue(const Caller& who) {
         try {
             close(who, s.id);
             ++closed;
-        } catch (const ApiError&) {
+        } catch (const AppError&) {
             // Closed or stopped by staff in the meantime: nothing left to do.
         }
     }

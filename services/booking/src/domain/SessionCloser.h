@@ -6,7 +6,7 @@
 // own thread.
 #include "domain/BookingEnv.h"
 #include "domain/Schedules.h"
-#include "service/PeriodicJob.h"
+#include "core/service/PeriodicJob.h"
 
 namespace Poco { class Logger; }
 

@@ -5,7 +5,7 @@
 #include "handlers/Handlers.h"
 #include "handlers/Input.h"
 #include "handlers/Views.h"
-#include "http/ApiError.h"
+#include "core/error/AppError.h"
 #include <algorithm>
 
 namespace medbox::booking {
@@ -15,13 +15,13 @@ namespace {
 std::string idempotencyKey(const Request& rq) {
     const std::string key = rq.header("Idempotency-Key");
     if (key.empty())
-        throw ApiError(Err::MissingField,
+        throw AppError(Err::MissingField,
                        "the Idempotency-Key header is required: a unique value per booking attempt, sent again "
                        "unchanged on a retry",
                        "Idempotency-Key");
     const bool printable = std::all_of(key.begin(), key.end(), [](char c) { return c > 0x20 && c < 0x7f; });
     if (key.size() > 128 || !printable)
-        throw ApiError(Err::InvalidField, "Idempotency-Key is 1-128 printable ASCII characters without spaces",
+        throw AppError(Err::InvalidField, "Idempotency-Key is 1-128 printable ASCII characters without spaces",
                        "Idempotency-Key");
     return key;
 }
@@ -36,7 +36,7 @@ BookingRequest parseBooking(const JsonBody& b) {
     r.patient.documentType = p.oneOf("documentType", documentTypes());
     r.patient.documentNumber = p.str("documentNumber", 40);
     r.patient.phone = p.str("phone", 20);
-    if (auto bad = validatePatient(r.patient)) throw ApiError(Err::InvalidField, bad->message, p.path(bad->field));
+    if (auto bad = validatePatient(r.patient)) throw AppError(Err::InvalidField, bad->message, p.path(bad->field));
     return r;
 }
 
@@ -56,12 +56,12 @@ void Handlers::createAppointment(Request& rq, Reply& rp) {
 
 void Handlers::findAppointments(Request& rq, Reply& rp) {
     const auto type = rq.query("documentType");
-    if (!type) throw ApiError(Err::MissingField, "documentType is required", "documentType");
+    if (!type) throw AppError(Err::MissingField, "documentType is required", "documentType");
     if (std::find(documentTypes().begin(), documentTypes().end(), *type) == documentTypes().end())
-        throw ApiError(Err::InvalidField, "documentType must be one of resident_id, passport, other", "documentType");
+        throw AppError(Err::InvalidField, "documentType must be one of resident_id, passport, other", "documentType");
     auto number = rq.query("documentNumber");
-    if (!number) throw ApiError(Err::MissingField, "documentNumber is required", "documentNumber");
-    if (auto bad = validateDocument(*type, *number)) throw ApiError(Err::InvalidField, bad->message, bad->field);
+    if (!number) throw AppError(Err::MissingField, "documentNumber is required", "documentNumber");
+    if (auto bad = validateDocument(*type, *number)) throw AppError(Err::InvalidField, bad->message, bad->field);
     const auto rows = appointments_.ofPatient(*type, *number);
     rp.rawJson(views::itemsText(rows, [&](const Appointment& a) { return views::appointment(a, views::Personal::Masked, env_); }));
 }

@@ -2,7 +2,7 @@
 #include "handlers/Handlers.h"
 #include "handlers/Input.h"
 #include "handlers/Views.h"
-#include "http/ApiError.h"
+#include "core/error/AppError.h"
 #include <algorithm>
 
 namespace medbox::booking {
@@ -21,7 +21,7 @@ Department parseDepartment(const JsonBody& b) {
     const bool codeOk = d.code.size() >= 2 && std::all_of(d.code.begin(), d.code.end(), [](char c) {
         return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
     });
-    if (!codeOk) throw ApiError(Err::InvalidField, "code is 2-16 of A-Z 0-9 _ -", "code");
+    if (!codeOk) throw AppError(Err::InvalidField, "code is 2-16 of A-Z 0-9 _ -", "code");
     d.name = input::requiredText(b, "name", 60);
     d.nameEn = input::text(b, "nameEn", 120);
     d.location = input::text(b, "location", 120);

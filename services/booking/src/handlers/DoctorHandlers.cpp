@@ -3,7 +3,7 @@
 #include "handlers/Handlers.h"
 #include "handlers/Input.h"
 #include "handlers/Views.h"
-#include "http/ApiError.h"
+#include "core/error/AppError.h"
 
 namespace medbox::booking {
 
@@ -29,12 +29,12 @@ Doctor parseDoctor(const JsonBody& b) {
     Doctor d;
     d.departmentId = b.integer("departmentId", 1, INT64_MAX);
     d.name = b.str("name", 120);
-    if (auto bad = checkPersonName(d.name)) throw ApiError(Err::InvalidField, *bad, b.path("name"));
+    if (auto bad = checkPersonName(d.name)) throw AppError(Err::InvalidField, *bad, b.path("name"));
     d.title = b.oneOf("title", doctorTitles());
     d.specialty = input::text(b, "specialty", 200);
     d.photoUrl = input::text(b, "photoUrl", 500);
     if (!isPhotoUrl(d.photoUrl))
-        throw ApiError(Err::InvalidField, "photoUrl must be an http(s) URL or a path starting with /", "photoUrl");
+        throw AppError(Err::InvalidField, "photoUrl must be an http(s) URL or a path starting with /", "photoUrl");
     d.introduction = input::text(b, "introduction", 4000);
     d.active = b.optBoolean("active").value_or(true);
     return d;

@@ -8,7 +8,7 @@
 #include "domain/Catalogue.h"
 #include "domain/Queue.h"
 #include "domain/Schedules.h"
-#include "http/Request.h"
+#include "core/http/Request.h"
 
 namespace medbox::booking {
 

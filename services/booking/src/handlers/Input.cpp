@@ -1,6 +1,6 @@
 #include "handlers/Input.h"
 #include "domain/Rules.h"
-#include "http/ApiError.h"
+#include "core/error/AppError.h"
 #include <Poco/JSON/Object.h>
 
 namespace medbox::booking::input {
@@ -18,7 +18,7 @@ void rejectControl(const std::string& s, const std::string& field) {
     for (char ch : s) {
         const auto c = static_cast<unsigned char>(ch);
         if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
-            throw ApiError(Err::InvalidField, field + " holds control characters", field);
+            throw AppError(Err::InvalidField, field + " holds control characters", field);
     }
 }
 
@@ -39,14 +39,14 @@ JsonBody optionalBody(Request& rq) {
 
 std::string room(const Request& rq) {
     const std::string& r = rq.param("room");
-    if (!isRoomCode(r)) throw ApiError(Err::NotFound, "no such room: a room code is 1-32 of A-Z a-z 0-9 - _ .", "room");
+    if (!isRoomCode(r)) throw AppError(Err::NotFound, "no such room: a room code is 1-32 of A-Z a-z 0-9 - _ .", "room");
     return r;
 }
 
 std::optional<std::string> date(const Request& rq, const std::string& name) {
     auto v = rq.query(name);
     if (!v) return std::nullopt;
-    if (!isDate(*v)) throw ApiError(Err::InvalidField, name + " must be a real date YYYY-MM-DD", name);
+    if (!isDate(*v)) throw AppError(Err::InvalidField, name + " must be a real date YYYY-MM-DD", name);
     return v;
 }
 
@@ -59,7 +59,7 @@ bool flag(const Request& rq, const std::string& name) {
     if (!v) return false;
     if (*v == "true" || *v == "1") return true;
     if (*v == "false" || *v == "0") return false;
-    throw ApiError(Err::InvalidField, name + " must be true or false", name);
+    throw AppError(Err::InvalidField, name + " must be true or false", name);
 }
 
 std::string text(const JsonBody& b, const std::string& field, size_t maxLen) {
@@ -72,7 +72,7 @@ std::string text(const JsonBody& b, const std::string& field, size_t maxLen) {
 
 std::string requiredText(const JsonBody& b, const std::string& field, size_t maxLen) {
     std::string t = trim(b.str(field, maxLen));
-    if (t.empty()) throw ApiError(Err::MissingField, b.path(field) + " must not be blank", b.path(field));
+    if (t.empty()) throw AppError(Err::MissingField, b.path(field) + " must not be blank", b.path(field));
     rejectControl(t, b.path(field));
     return t;
 }

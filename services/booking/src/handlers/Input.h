@@ -1,8 +1,8 @@
 #pragma once
 // Request-parsing helpers shared by the handlers. Every failure throws
-// ApiError naming the field, before anything is written.
+// AppError naming the field, before anything is written.
 #include "domain/BookingEnv.h"
-#include "http/Request.h"
+#include "core/http/Request.h"
 #include <optional>
 #include <string>
 

@@ -5,7 +5,7 @@
 #include "handlers/Handlers.h"
 #include "handlers/Input.h"
 #include "handlers/Views.h"
-#include "http/ApiError.h"
+#include "core/error/AppError.h"
 #include "store/ScheduleStore.h"
 #include <algorithm>
 
@@ -19,7 +19,7 @@ constexpr int kListDaysBeyondRelease = 7;
 
 std::string roomOf(const JsonBody& b) {
     std::string room = b.str("room", 32);
-    if (!isRoomCode(room)) throw ApiError(Err::InvalidField, "room is 1-32 of A-Z a-z 0-9 - _ .", b.path("room"));
+    if (!isRoomCode(room)) throw AppError(Err::InvalidField, "room is 1-32 of A-Z a-z 0-9 - _ .", b.path("room"));
     return room;
 }
 
@@ -109,7 +109,7 @@ void Handlers::getSchedule(Request& rq, Reply& rp) {
         if (!s) return std::nullopt;
         return std::make_pair(*s, store::slotsOf(c, id));
     });
-    if (!found) throw ApiError(Err::NotFound, "schedule " + std::to_string(id) + " does not exist");
+    if (!found) throw AppError(Err::NotFound, "schedule " + std::to_string(id) + " does not exist");
     const auto a = availability(env_.rules, env_.time, found->first, found->second, now);
     std::string json = toJsonText(views::schedule(found->first, a, env_.time, true));
     env_.cache.put(key, json, a.validUntilMs, generation);

@@ -1,8 +1,8 @@
 #include "handlers/Views.h"
 #include "domain/Patient.h"
 #include "domain/Rules.h"
-#include "http/JsonText.h"
-#include "log/Mask.h"
+#include "core/http/JsonText.h"
+#include "core/log/Mask.h"
 
 namespace medbox::booking::views {
 

@@ -1,7 +1,7 @@
 #pragma once
 // SQL for appointments: booking, cancellation, check-in, the room queue and
 // the anti-scalping counts. Callers own the transaction.
-#include "db/Database.h"
+#include "core/db/Database.h"
 #include "store/Rows.h"
 #include <optional>
 #include <string>

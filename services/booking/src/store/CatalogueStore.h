@@ -1,7 +1,7 @@
 #pragma once
 // SQL for departments and doctors. Reads take a reader Connection, writes the
 // writer's (Tx::conn()); callers own the transaction. Portable SQL only.
-#include "db/Database.h"
+#include "core/db/Database.h"
 #include "store/Rows.h"
 #include <optional>
 #include <vector>

@@ -1,7 +1,7 @@
 #pragma once
 // SQL for schedules and their slots, including the one statement that makes
 // overbooking impossible (takePlace). Callers own the transaction.
-#include "db/Database.h"
+#include "core/db/Database.h"
 #include "store/Rows.h"
 #include <optional>
 #include <string>

@@ -1,8 +1,8 @@
 #include "domain/AccountRules.h"
 
-#include "http/ApiError.h"
+#include "core/error/AppError.h"
 
-#include "auth/Password.h"
+#include "core/auth/Password.h"
 #include "domain/RoleCatalog.h"
 
 #include <algorithm>
@@ -82,7 +82,7 @@ std::string checkNewPassword(const std::string& password, const std::string& use
 }
 
 void require(const std::string& why, const std::string& field) {
-    if (!why.empty()) throw ApiError(Err::InvalidField, field + ": " + why, field);
+    if (!why.empty()) throw AppError(Err::InvalidField, field + ": " + why, field);
 }
 
 std::vector<std::string> sortedRoles(std::vector<std::string> roles) {

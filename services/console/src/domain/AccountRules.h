@@ -25,7 +25,7 @@ std::string checkNewPassword(const std::string& password, const std::string& use
 // Roles as stored and shown: sorted, each once.
 std::vector<std::string> sortedRoles(std::vector<std::string> roles);
 
-// Throws ApiError(InvalidField) naming `field` when a check above gave a reason.
+// Throws AppError(InvalidField) naming `field` when a check above gave a reason.
 void require(const std::string& why, const std::string& field);
 
 }  // namespace medbox::console::rules

@@ -4,9 +4,9 @@
 // first admin).
 #include "domain/Accounts.h"
 
-#include "auth/Password.h"
+#include "core/auth/Password.h"
 #include "domain/Totp.h"
-#include "util/Ids.h"
+#include "core/util/Ids.h"
 
 namespace medbox::console {
 

@@ -8,11 +8,11 @@
 // Lives here rather than in the handlers so it is tested without HTTP (clock,
 // KDF cost and token key injected). Owned by ConsoleApp for
 // the process lifetime; thread-safe (state is in the database).
-#include "auth/Tokens.h"
+#include "core/auth/Tokens.h"
 #include "domain/ConsoleEnv.h"
 #include "domain/LoginPolicy.h"
 #include "domain/Revocations.h"
-#include "http/ApiError.h"
+#include "core/error/AppError.h"
 #include "store/UserStore.h"
 #include <cstdint>
 #include <functional>
@@ -23,10 +23,10 @@
 namespace medbox::console {
 
 // 423 with the time the lock ends (the handler adds Retry-After).
-class LockedError : public ApiError {
+class LockedError : public AppError {
 public:
     LockedError(int64_t untilMs, const std::string& message, std::string field = {})
-        : ApiError(Err::Locked, message, std::move(field)), untilMs_(untilMs) {}
+        : AppError(Err::Locked, message, std::move(field)), untilMs_(untilMs) {}
     int64_t untilMs() const { return untilMs_; }
 
 private:

@@ -3,9 +3,9 @@
 #include "domain/Accounts.h"
 #include "domain/AuditDetail.h"
 
-#include "auth/Password.h"
+#include "core/auth/Password.h"
 #include "domain/AccountRules.h"
-#include "http/OrNotFound.h"
+#include "core/error/OrNotFound.h"
 #include "store/UserStore.h"
 
 #include <Poco/JSON/Array.h>
@@ -79,12 +79,12 @@ UserView Accounts::create(const std::string& actor, const NewUser& in) {
                                           {"mustChangePassword", u.mustChangePassword}})});
         result = view(c, std::move(u));
     });
-    if (exists) throw ApiError(Err::Conflict, "user name '" + in.username + "' is taken", "username");
+    if (exists) throw AppError(Err::Conflict, "user name '" + in.username + "' is taken", "username");
     return result;
 }
 
 UserView Accounts::update(const std::string& actor, int64_t id, const UserPatch& patch) {
-    if (patch.empty()) throw ApiError(Err::BadRequest, "nothing to change: give displayName, roles, enabled or totpEnabled");
+    if (patch.empty()) throw AppError(Err::BadRequest, "nothing to change: give displayName, roles, enabled or totpEnabled");
     if (patch.displayName) rules::require(rules::checkDisplayName(*patch.displayName), "displayName");
     if (patch.roles) rules::require(rules::checkRoles(*patch.roles), "roles");
     if (patch.totpEnabled && *patch.totpEnabled) {
@@ -138,7 +138,7 @@ UserView Accounts::update(const std::string& actor, int64_t id, const UserPatch&
         result = view(c, std::move(u));
     });
     if (!lastAdminField.empty()) {
-        throw ApiError(Err::Conflict, "this is the last enabled admin: make another admin first", lastAdminField);
+        throw AppError(Err::Conflict, "this is the last enabled admin: make another admin first", lastAdminField);
     }
     return result;
 }

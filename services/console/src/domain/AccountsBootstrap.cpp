@@ -3,9 +3,9 @@
 #include "domain/Accounts.h"
 #include "domain/AuditDetail.h"
 
-#include "auth/Password.h"
+#include "core/auth/Password.h"
 #include "domain/AccountRules.h"
-#include "util/Files.h"
+#include "core/util/Files.h"
 
 #include <stdexcept>
 #include <string_view>

@@ -3,11 +3,11 @@
 #include "domain/Accounts.h"
 #include "domain/AuditDetail.h"
 
-#include "auth/Password.h"
+#include "core/auth/Password.h"
 #include "domain/AccountRules.h"
 #include "domain/RoleCatalog.h"
 #include "domain/Totp.h"
-#include "time/IsoTime.h"
+#include "core/time/IsoTime.h"
 
 namespace medbox::console {
 
@@ -147,8 +147,8 @@ Session Accounts::login(const std::string& usernameIn, const std::string& passwo
     });
     if (lockedUntil) throwLocked(*lockedUntil);
     if (!reason.empty()) {
-        if (field == "totp") throw ApiError(Err::BadCredentials, "a valid one-time code is required", "totp");
-        throw ApiError(Err::BadCredentials, "wrong user name or password");
+        if (field == "totp") throw AppError(Err::BadCredentials, "a valid one-time code is required", "totp");
+        throw AppError(Err::BadCredentials, "wrong user name or password");
     }
     return issue(current, iat);
 }
@@ -164,7 +164,7 @@ Session Accounts::refresh(const std::string& username) {
         if (!ok) user.reset();
         else iat = revocations_.issuedAt(tx.conn(), username, env_.clock.nowMs());
     });
-    if (!user) throw ApiError(Err::Unauthenticated, "the account is disabled or no longer exists");
+    if (!user) throw AppError(Err::Unauthenticated, "the account is disabled or no longer exists");
     return issue(*user, iat);
 }
 
@@ -180,7 +180,7 @@ Session Accounts::changePassword(const std::string& username, const std::string&
         user = store::findUserByName(c, username);
         attempts = store::findAttempts(c, username);
     });
-    if (!user || !user->enabled) throw ApiError(Err::Unauthenticated, "the account is disabled or no longer exists");
+    if (!user || !user->enabled) throw AppError(Err::Unauthenticated, "the account is disabled or no longer exists");
     if (attempts) {
         if (auto until = policy_.lockedUntil(*attempts)) {
             auditLocked(username, staffActor(username), "auth.password_change");
@@ -195,7 +195,7 @@ Session Accounts::changePassword(const std::string& username, const std::string&
             locked = recordFailure(tx, username, staffActor(username), "auth.password_change", "bad_password");
         });
         if (locked) throwLocked(*locked, "oldPassword");
-        throw ApiError(Err::BadCredentials, "the current password is wrong", "oldPassword");
+        throw AppError(Err::BadCredentials, "the current password is wrong", "oldPassword");
     }
     const std::string newHash = password::hash(newPassword, env_.config.kdf);
     bool gone = false;
@@ -222,7 +222,7 @@ Session Accounts::changePassword(const std::string& username, const std::string&
         iat = revocations_.issuedAt(c, username, cutoff + 1);
         user = *fresh;
     });
-    if (gone) throw ApiError(Err::Unauthenticated, "the account is disabled or no longer exists");
+    if (gone) throw AppError(Err::Unauthenticated, "the account is disabled or no longer exists");
     return issue(*user, iat);
 }
 
@@ -252,8 +252,8 @@ TotpEnrollment Accounts::enrollTotp(const std::string& username) {
         store::updateUser(c, *u, roles);
         env_.effects.auditIn(tx, {staffActor(username), "auth.totp_enroll", userTarget(username), "ok", {}});
     });
-    if (missing) throw ApiError(Err::Unauthenticated, "the account is disabled or no longer exists");
-    if (active) throw ApiError(Err::Conflict, "a second factor is already active; an admin must remove it first");
+    if (missing) throw AppError(Err::Unauthenticated, "the account is disabled or no longer exists");
+    if (active) throw AppError(Err::Conflict, "a second factor is already active; an admin must remove it first");
     return e;
 }
 
@@ -286,17 +286,17 @@ void Accounts::confirmTotp(const std::string& username, const std::string& code)
     });
     switch (outcome) {
         case Outcome::Ok: return;
-        case Outcome::Missing: throw ApiError(Err::Unauthenticated, "the account is disabled or no longer exists");
+        case Outcome::Missing: throw AppError(Err::Unauthenticated, "the account is disabled or no longer exists");
         case Outcome::NotPending:
-            throw ApiError(Err::Conflict, "no second-factor enrolment is pending (POST /api/v1/auth/totp/enroll first)");
-        case Outcome::Wrong: throw ApiError(Err::BadCredentials, "the code does not match", "code");
+            throw AppError(Err::Conflict, "no second-factor enrolment is pending (POST /api/v1/auth/totp/enroll first)");
+        case Outcome::Wrong: throw AppError(Err::BadCredentials, "the code does not match", "code");
     }
 }
 
 UserView Accounts::me(const std::string& username) {
     return env_.db.read([&](db::Connection& c) {
         auto u = store::findUserByName(c, username);
-        if (!u || !u->enabled) throw ApiError(Err::Unauthenticated, "the account is disabled or no longer exists");
+        if (!u || !u->enabled) throw AppError(Err::Unauthenticated, "the account is disabled or no longer exists");
         return view(c, std::move(*u));
     });
 }

@@ -2,7 +2,7 @@
 // The console's audit vocabulary: actor and target names, and a row's detail
 // as compact JSON text (docs/audit.md): ids, counts and reasons only; never a
 // password, never a display name.
-#include "http/JsonText.h"
+#include "core/http/JsonText.h"
 #include <Poco/JSON/Object.h>
 #include <initializer_list>
 #include <string>

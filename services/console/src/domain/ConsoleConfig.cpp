@@ -1,6 +1,6 @@
 #include "domain/ConsoleConfig.h"
 
-#include "config/Settings.h"
+#include "core/config/Settings.h"
 
 namespace medbox::console {
 

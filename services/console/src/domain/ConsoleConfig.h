@@ -2,8 +2,8 @@
 // The console's configuration: every console.* key is read here
 // (config/console.properties and docs/console.md document them), once at
 // start by ConsoleApp::configure(); immutable afterwards.
-#include "auth/Password.h"
-#include "auth/Tokens.h"
+#include "core/auth/Password.h"
+#include "core/auth/Tokens.h"
 #include <string>
 
 namespace medbox {

@@ -5,7 +5,7 @@
 // the previous one, lock the name for `lockout`. A success, an admin unlock or
 // the end of a lock clears the count. Pure: the state lives in the store, the
 // time comes from the injected clock. Immutable after construction; any thread.
-#include "time/Clock.h"
+#include "core/time/Clock.h"
 #include <cstdint>
 #include <optional>
 

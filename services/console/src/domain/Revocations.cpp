@@ -2,7 +2,7 @@
 #include "domain/AuditDetail.h"
 
 #include "domain/ConsoleConfig.h"
-#include "auth/Tokens.h"
+#include "core/auth/Tokens.h"
 
 #include <Poco/JSON/Object.h>
 

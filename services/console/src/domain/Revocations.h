@@ -7,8 +7,8 @@
 // change, role change), with its audit row; the set learns it right after
 // the commit. Thread-safe (state in the database and the set); owned by
 // ConsoleApp for the process lifetime.
-#include "auth/Principal.h"
-#include "auth/RevocationSet.h"
+#include "core/auth/Principal.h"
+#include "core/auth/RevocationSet.h"
 #include "domain/ConsoleEnv.h"
 #include "store/RevocationStore.h"
 #include <cstdint>

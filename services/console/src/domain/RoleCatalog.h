@@ -4,7 +4,7 @@
 // invent at run time would grant nothing, and a typo would silently grant
 // nothing too. docs/security.md lists what each role may do and which services
 // honour it; keep the two in step. Immutable, safe from any thread.
-#include "auth/Principal.h"
+#include "core/auth/Principal.h"
 #include <string>
 #include <string_view>
 #include <vector>

@@ -1,9 +1,9 @@
 #include "domain/Units.h"
 
-#include "http/ApiError.h"
-#include "log/Mask.h"
-#include "systemd/Error.h"
-#include "systemd/UnitName.h"
+#include "core/error/AppError.h"
+#include "core/log/Mask.h"
+#include "core/systemd/Error.h"
+#include "core/systemd/UnitName.h"
 
 #include <Poco/JSON/Object.h>
 
@@ -73,23 +73,23 @@ std::string detailJson(const std::string& requested, const std::string& reason, 
     return out.str();
 }
 
-ApiError toApiError(const systemd::Error& e) {
+AppError toAppError(const systemd::Error& e) {
     const std::string what = e.what();
     switch (e.code()) {
-        case ErrorCode::InvalidUnitName: return ApiError(Err::Forbidden, what);
-        case ErrorCode::InvalidArgument: return ApiError(Err::InvalidField, what);
-        case ErrorCode::NoBus: return ApiError(Err::Unavailable, "systemd is not reachable: " + what);
-        case ErrorCode::NoSuchUnit: return ApiError(Err::NotFound, what);
+        case ErrorCode::InvalidUnitName: return AppError(Err::Forbidden, what);
+        case ErrorCode::InvalidArgument: return AppError(Err::InvalidField, what);
+        case ErrorCode::NoBus: return AppError(Err::Unavailable, "systemd is not reachable: " + what);
+        case ErrorCode::NoSuchUnit: return AppError(Err::NotFound, what);
         case ErrorCode::AccessDenied:
-            return ApiError(Err::UnitFailed, "systemd refused the console: " + what +
+            return AppError(Err::UnitFailed, "systemd refused the console: " + what +
                                                  " (the polkit rule 50-medbox-console.rules admits only start, stop "
                                                  "and restart of medbox services; see docs/console.md)");
-        case ErrorCode::JobFailed: return ApiError(Err::UnitFailed, what);
-        case ErrorCode::Timeout: return ApiError(Err::UnitTimeout, what);
+        case ErrorCode::JobFailed: return AppError(Err::UnitFailed, what);
+        case ErrorCode::Timeout: return AppError(Err::UnitTimeout, what);
         case ErrorCode::BusError:
-        case ErrorCode::JournalError: return ApiError(Err::UnitFailed, what);
+        case ErrorCode::JournalError: return AppError(Err::UnitFailed, what);
     }
-    return ApiError(Err::UnitFailed, what);
+    return AppError(Err::UnitFailed, what);
 }
 
 const char* outcomeOf(Err err) {
@@ -162,7 +162,7 @@ std::string Units::resolve(const std::string& requested) {
     try {
         return systemd::resolveMedboxUnit(requested);
     } catch (const systemd::Error& e) {
-        throw ApiError(Err::Forbidden, e.what());
+        throw AppError(Err::Forbidden, e.what());
     }
 }
 
@@ -170,20 +170,20 @@ std::vector<systemd::UnitStatus> Units::list() {
     try {
         return backend_->list();
     } catch (const systemd::Error& e) {
-        throw toApiError(e);
+        throw toAppError(e);
     }
 }
 
 UnitDetail Units::get(const std::string& requested, std::size_t lines) {
     const std::string unit = resolve(requested);
     if (lines < 1 || lines > kMaxJournalLines) {
-        throw ApiError(Err::InvalidField, "lines: between 1 and " + std::to_string(kMaxJournalLines), "lines");
+        throw AppError(Err::InvalidField, "lines: between 1 and " + std::to_string(kMaxJournalLines), "lines");
     }
     UnitDetail d;
     try {
         d.status = backend_->status(unit);
     } catch (const systemd::Error& e) {
-        throw toApiError(e);
+        throw toAppError(e);
     }
     // The status is worth showing without the journal (as medboxctl does).
     try {
@@ -207,7 +207,7 @@ systemd::UnitStatus Units::act(const std::string& actor, UnitVerb verb, const st
     std::string unit;
     const bool harmsSelf = verb != UnitVerb::Start;
     const auto refuseSelf = [&] {
-        throw ApiError(Err::Conflict, std::string("the console does not ") + verbName(verb) +
+        throw AppError(Err::Conflict, std::string("the console does not ") + verbName(verb) +
                                           " its own unit (" + kOwnUnit +
                                           "): it would cut this request off; use medboxctl " + verbName(verb) +
                                           " console as root on the appliance");
@@ -222,12 +222,12 @@ systemd::UnitStatus Units::act(const std::string& actor, UnitVerb verb, const st
             refuseSelf();
         }
         backend_->run(verb, unit, kJobTimeout);
-    } catch (const ApiError& e) {
+    } catch (const AppError& e) {
         const char* reason = e.err() == Err::Forbidden ? "not-a-medbox-unit" : e.err() == Err::Conflict ? "self" : "";
         record(actor, verb, unit, requested, outcomeOf(e.err()), reason, e.what());
         throw;
     } catch (const systemd::Error& e) {
-        const ApiError api = toApiError(e);
+        const AppError api = toAppError(e);
         record(actor, verb, unit, requested, outcomeOf(api.err()), std::string(systemd::errorCodeName(e.code())),
                e.what());
         throw api;
@@ -237,7 +237,7 @@ systemd::UnitStatus Units::act(const std::string& actor, UnitVerb verb, const st
     try {
         return backend_->status(unit);
     } catch (const systemd::Error& e) {
-        throw toApiError(e);
+        throw toAppError(e);
     }
 }
 

@@ -15,14 +15,14 @@
 //     database transaction: a job that succeeded stays done even if the
 //     audit write then fails, and the caller gets that error);
 //   - journal lines go through mask::scrub and are made valid UTF-8.
-// systemd errors become ApiError: no bus 503, no such unit 404, a refusal
+// systemd errors become AppError: no bus 503, no such unit 404, a refusal
 // (not ours) 403, a failed or refused job 502, a job timeout 504.
 //
 // Owned by ConsoleApp for the process lifetime; thread-safe
 // (each call opens its own bus connection / journal handle).
 #include "domain/ConsoleEnv.h"
-#include "systemd/Journal.h"
-#include "systemd/UnitControl.h"
+#include "core/systemd/Journal.h"
+#include "core/systemd/UnitControl.h"
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -83,7 +83,7 @@ public:
     // `actor` is the audit actor ("staff:alice").
     systemd::UnitStatus act(const std::string& actor, UnitVerb verb, const std::string& requested);
 
-    // "booking" -> "medbox-booking.service"; ApiError(Forbidden) for names
+    // "booking" -> "medbox-booking.service"; AppError(Forbidden) for names
     // that are not medbox units. Pure; no bus.
     static std::string resolve(const std::string& requested);
     static bool isSelf(const std::string& unit) { return unit == kOwnUnit; }

@@ -1,7 +1,7 @@
 // The console's own audit log, for auditors and admins: /api/v1/audit.
 #include "handlers/Handlers.h"
 #include "store/AuditStore.h"
-#include "time/IsoTime.h"
+#include "core/time/IsoTime.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>

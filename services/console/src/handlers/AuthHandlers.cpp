@@ -2,7 +2,7 @@
 #include "handlers/Handlers.h"
 #include "handlers/Input.h"
 #include "handlers/Views.h"
-#include "http/ApiError.h"
+#include "core/error/AppError.h"
 
 namespace medbox::console {
 
@@ -18,7 +18,7 @@ Handlers::Handlers(ConsoleEnv& env, Metrics& metrics, Accounts& accounts, Revoca
 const std::string& Handlers::subject(const Request& req) const {
     const auto& p = req.principal();
     // The route's Access admits staff only; this guards a misregistration.
-    if (!p || p->kind != Principal::Kind::Staff) throw ApiError(Err::Forbidden, "a staff token is required");
+    if (!p || p->kind != Principal::Kind::Staff) throw AppError(Err::Forbidden, "a staff token is required");
     return p->subject;
 }
 
@@ -35,7 +35,7 @@ void Handlers::login(Request& req, Reply& reply) {
     } catch (const LockedError& e) {
         loginLocked_.inc();
         views::locked(reply, e, env_.now());
-    } catch (const ApiError&) {
+    } catch (const AppError&) {
         loginFailed_.inc();
         throw;
     }

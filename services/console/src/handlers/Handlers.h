@@ -9,8 +9,8 @@
 #include "domain/ConsoleEnv.h"
 #include "domain/Revocations.h"
 #include "domain/Units.h"
-#include "http/Request.h"
-#include "metrics/Metrics.h"
+#include "core/http/Request.h"
+#include "core/metrics/Metrics.h"
 
 namespace medbox::console {
 

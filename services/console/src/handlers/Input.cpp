@@ -1,6 +1,6 @@
 #include "handlers/Input.h"
 
-#include "http/ApiError.h"
+#include "core/error/AppError.h"
 
 #include <Poco/JSON/Array.h>
 
@@ -12,10 +12,10 @@ std::vector<std::string> strings(const JsonBody& body, const std::string& field,
     for (size_t i = 0; i < arr->size(); ++i) {
         const auto v = arr->get(static_cast<unsigned>(i));
         const std::string path = body.path(field) + "[" + std::to_string(i) + "]";
-        if (!v.isString()) throw ApiError(Err::InvalidField, path + ": must be a string", path);
+        if (!v.isString()) throw AppError(Err::InvalidField, path + ": must be a string", path);
         auto s = v.extract<std::string>();
         if (s.empty() || s.size() > maxLen) {
-            throw ApiError(Err::InvalidField, path + ": 1 to " + std::to_string(maxLen) + " characters", path);
+            throw AppError(Err::InvalidField, path + ": 1 to " + std::to_string(maxLen) + " characters", path);
         }
         out.push_back(std::move(s));
     }

@@ -1,8 +1,8 @@
 #pragma once
 // The few body-parsing helpers of the console's handlers that JsonBody does
 // not have. Pure functions, shared by the handler files.
-#include "http/JsonBody.h"
-#include "http/Request.h"
+#include "core/http/JsonBody.h"
+#include "core/http/Request.h"
 #include <string>
 #include <vector>
 

@@ -2,7 +2,7 @@
 // rules are in domain/Units.
 #include "handlers/Handlers.h"
 #include "handlers/Input.h"
-#include "time/IsoTime.h"
+#include "core/time/IsoTime.h"
 
 #include <Poco/JSON/Array.h>
 

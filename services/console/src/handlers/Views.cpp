@@ -1,9 +1,9 @@
 #include "handlers/Views.h"
 
-#include "http/ApiError.h"
-#include "http/Router.h"
-#include "log/Mask.h"
-#include "time/IsoTime.h"
+#include "core/error/AppError.h"
+#include "core/http/Router.h"
+#include "core/log/Mask.h"
+#include "core/time/IsoTime.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>

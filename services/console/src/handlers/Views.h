@@ -2,7 +2,7 @@
 // The console's resources as JSON (the API's shapes, docs/console.md).
 // Pure functions, shared by the handler files.
 #include "domain/Accounts.h"
-#include "http/Request.h"
+#include "core/http/Request.h"
 #include <Poco/JSON/Object.h>
 
 namespace medbox::console::views {

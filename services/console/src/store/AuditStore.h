@@ -1,7 +1,7 @@
 #pragma once
 // Read access to this database's audit_log table (written only by the core's
 // AuditLog::append). Stateless; pass a reader connection.
-#include "db/Database.h"
+#include "core/db/Database.h"
 #include <cstdint>
 #include <string>
 #include <vector>

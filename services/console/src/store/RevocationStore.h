@@ -2,8 +2,8 @@
 // SQL for the token_revocations table (migrations/0003). Portable SQL only.
 // Stateless: every call takes the connection to run on — tx.conn() inside
 // Database::write() for changes, a reader for the lists.
-#include "auth/RevocationSet.h"
-#include "db/Database.h"
+#include "core/auth/RevocationSet.h"
+#include "core/db/Database.h"
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -3,7 +3,7 @@
 // SQL only (the PostgreSQL move keeps this interface). Free functions: every call
 // takes the connection to run on — a reader for queries, tx.conn() inside
 // Database::write() for changes and for reads that must see the transaction.
-#include "db/Database.h"
+#include "core/db/Database.h"
 #include "domain/LoginPolicy.h"
 #include <cstdint>
 #include <optional>

@@ -4,7 +4,7 @@
 // process, created by POCO_SERVER_MAIN in main.cpp. Background jobs, when the
 // service gets some, start in started() and stop in stopping() (see booking).
 #include "domain/@Name@Config.h"
-#include "service/ServiceApp.h"
+#include "core/service/ServiceApp.h"
 #include <memory>
 
 namespace medbox::@name@ {

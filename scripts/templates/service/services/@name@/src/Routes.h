@@ -1,6 +1,6 @@
 #pragma once
 // The one place the @name@ service's routes are registered (Routes.cpp).
-#include "http/Router.h"
+#include "core/http/Router.h"
 
 namespace medbox::@name@ {
 

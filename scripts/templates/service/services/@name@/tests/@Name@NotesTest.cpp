@@ -5,8 +5,8 @@
 #include "domain/@Name@Config.h"
 #include "domain/@Name@Env.h"
 #include "domain/Notes.h"
-#include "http/ApiError.h"
-#include "testing/TempDir.h"
+#include "core/error/AppError.h"
+#include "core/testing/TempDir.h"
 #include <gtest/gtest.h>
 #include <memory>
 
@@ -80,10 +80,10 @@ TEST_F(@Name@NotesTest, EmptyOrTooLongTextIsRefusedAndNothingIsWritten) {
     try {
         notes->add("staff:wang", " \t ");
         FAIL() << "an empty note was accepted";
-    } catch (const ApiError& e) {
+    } catch (const AppError& e) {
         EXPECT_EQ(e.field(), "text");
     }
-    EXPECT_THROW(notes->add("staff:wang", "abcd"), ApiError);
+    EXPECT_THROW(notes->add("staff:wang", "abcd"), AppError);
     EXPECT_NO_THROW(notes->add("staff:wang", "张三丰"));  // 3 characters, 9 bytes
     EXPECT_EQ(countRows(*db, "SELECT COUNT(*) FROM note"), 1);
     EXPECT_EQ(countRows(*db, "SELECT COUNT(*) FROM audit_log WHERE action = 'note.create'"), 1);
@@ -93,7 +93,7 @@ TEST_F(@Name@NotesTest, UnknownNoteIsNotFound) {
     try {
         notes->get(42);
         FAIL() << "no error for a missing note";
-    } catch (const ApiError& e) {
+    } catch (const AppError& e) {
         EXPECT_EQ(e.err(), Err::NotFound);
     }
 }
@@ -107,7 +107,7 @@ TEST_F(@Name@NotesTest, SendInQueuesAndWakesOnlyAfterCommit) {
     EXPECT_EQ(countRows(*db, "SELECT COUNT(*) FROM outbox WHERE destination = 'console'"), 1);
 }
 
-TEST(@Name@Config, DefaultsAndRange) {
+TEST(@Name@ConfigTest, DefaultsAndRange) {
     Settings defaults;
     EXPECT_EQ(read@Name@Config(defaults).noteMaxChars, 500);
     Settings set;

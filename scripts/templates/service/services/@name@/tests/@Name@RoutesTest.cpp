@@ -4,7 +4,7 @@
 #include "@name@/EmbeddedFiles.h"
 #include "Routes.h"
 #include "domain/@Name@Env.h"
-#include "testing/TempDir.h"
+#include "core/testing/TempDir.h"
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 #include <cctype>
@@ -26,7 +26,7 @@ const std::set<std::string> kCoreRoutes = {"get /healthz", "get /readyz", "get /
 
 }  // namespace
 
-TEST(@Name@Routes, EveryRouteIsInOpenApiWithItsAccess) {
+TEST(@Name@RoutesTest, EveryRouteIsInOpenApiWithItsAccess) {
     testutil::TempDir dir;
     ManualClock clock;
     db::Options o;

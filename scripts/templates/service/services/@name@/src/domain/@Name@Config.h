@@ -1,7 +1,7 @@
 #pragma once
 // Every @name@.* configuration key, read in one place at start
 // (@Name@App::configure); defaults in config/@name@.properties.
-#include "config/Settings.h"
+#include "core/config/Settings.h"
 
 namespace medbox::@name@ {
 

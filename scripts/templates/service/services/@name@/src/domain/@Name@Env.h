@@ -5,11 +5,11 @@
 // database is open (tests build one on a temporary database with a
 // ManualClock); lives until exit and is shared by all worker threads (every
 // member is thread-safe or read-only).
-#include "audit/AuditLog.h"
-#include "db/Database.h"
+#include "core/audit/AuditLog.h"
+#include "core/db/Database.h"
 #include "domain/@Name@Config.h"
-#include "service/TxEffects.h"
-#include "time/Clock.h"
+#include "core/service/TxEffects.h"
+#include "core/time/Clock.h"
 
 namespace medbox::@name@ {
 

@@ -1,6 +1,6 @@
 #include "domain/Notes.h"
-#include "http/ApiError.h"
-#include "http/OrNotFound.h"
+#include "core/error/AppError.h"
+#include "core/error/OrNotFound.h"
 
 namespace medbox::@name@ {
 
@@ -32,9 +32,9 @@ store::Note Notes::get(int64_t id) const {
 store::Note Notes::add(const std::string& actor, const std::string& text) {
     store::Note note;
     note.text = trim(text);
-    if (note.text.empty()) throw ApiError(Err::InvalidField, "text is empty", "text");
+    if (note.text.empty()) throw AppError(Err::InvalidField, "text is empty", "text");
     if (countChars(note.text) > static_cast<size_t>(env_.config.noteMaxChars))
-        throw ApiError(Err::InvalidField,
+        throw AppError(Err::InvalidField,
                        "text is longer than " + std::to_string(env_.config.noteMaxChars) + " characters", "text");
     note.author = actor;
     note.createdMs = env_.now();

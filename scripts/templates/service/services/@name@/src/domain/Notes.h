@@ -14,9 +14,9 @@ public:
 
     // Newest first, at most limit.
     std::vector<store::Note> list(int limit) const;
-    // ApiError NotFound when there is no such note.
+    // AppError NotFound when there is no such note.
     store::Note get(int64_t id) const;
-    // Trims text; ApiError InvalidField (field "text") when it is empty or
+    // Trims text; AppError InvalidField (field "text") when it is empty or
     // longer than @name@.note_max_chars characters. Audited as note.create.
     store::Note add(const std::string& actor, const std::string& text);
 

@@ -5,7 +5,7 @@
 // in one file per resource (NoteHandlers.cpp, ...).
 #include "domain/@Name@Env.h"
 #include "domain/Notes.h"
-#include "http/Request.h"
+#include "core/http/Request.h"
 
 namespace medbox::@name@ {
 

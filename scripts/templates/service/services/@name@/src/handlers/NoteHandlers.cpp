@@ -1,6 +1,6 @@
 // Notes: read and written by admins.
 #include "handlers/Handlers.h"
-#include "http/ApiError.h"
+#include "core/error/AppError.h"
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <charconv>
@@ -27,7 +27,7 @@ int limitParam(const Request& rq) {
     int limit = 0;
     const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), limit);
     if (ec != std::errc() || end != v->data() + v->size() || limit < 1 || limit > kMaxLimit)
-        throw ApiError(Err::InvalidField, "limit is a whole number 1-" + std::to_string(kMaxLimit), "limit");
+        throw AppError(Err::InvalidField, "limit is a whole number 1-" + std::to_string(kMaxLimit), "limit");
     return limit;
 }
 

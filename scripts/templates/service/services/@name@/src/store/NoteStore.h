@@ -1,6 +1,6 @@
 #pragma once
 // SQL of the note table (migrations/0001_create_schema.sql).
-#include "db/Database.h"
+#include "core/db/Database.h"
 #include <optional>
 #include <string>
 #include <vector>

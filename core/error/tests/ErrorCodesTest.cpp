@@ -1,4 +1,4 @@
-#include "http/ErrorCodes.h"
+#include "core/error/ErrorCodes.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@ using namespace medbox;
 
 // Codes are what clients match on: each must be distinct per enum value except
 // where two errors deliberately share a name, and statuses must be errors.
-TEST(ErrorCodes, EveryCodeHasAnErrorStatusAndAName) {
+TEST(ErrorCodesTest, EveryCodeHasAnErrorStatusAndAName) {
     std::set<std::string> names;
     for (int i = 0; i <= static_cast<int>(kLastErr); ++i) {
         const auto& info = errInfo(static_cast<Err>(i));
@@ -20,7 +20,7 @@ TEST(ErrorCodes, EveryCodeHasAnErrorStatusAndAName) {
     }
 }
 
-TEST(ErrorCodes, KnownRows) {
+TEST(ErrorCodesTest, KnownRows) {
     EXPECT_EQ(errInfo(Err::SlotFull).code, "slot_full");
     EXPECT_EQ(errInfo(Err::SlotFull).status, 409);
     EXPECT_EQ(errInfo(Err::Unauthenticated).status, 401);
@@ -33,7 +33,7 @@ TEST(ErrorCodes, KnownRows) {
 
 // The HL7 bridge answers a NAK from the same error: every kind has an
 // acknowledgement code, and the rule of docs/errors.md holds row by row.
-TEST(ErrorCodes, EveryKindHasAnHl7AcknowledgementFollowingTheRule) {
+TEST(ErrorCodesTest, EveryKindHasAnHl7AcknowledgementFollowingTheRule) {
     for (int i = 0; i <= static_cast<int>(kLastErr); ++i) {
         const auto& info = errInfo(static_cast<Err>(i));
         const auto text = hl7AckText(info.ack);
@@ -51,7 +51,7 @@ TEST(ErrorCodes, EveryKindHasAnHl7AcknowledgementFollowingTheRule) {
     EXPECT_EQ(hl7AckText(Hl7Ack::AR), "AR");
 }
 
-TEST(ErrorCodes, MalformedOrRefusedInputIsRejectedAndWrongContentIsAnError) {
+TEST(ErrorCodesTest, MalformedOrRefusedInputIsRejectedAndWrongContentIsAnError) {
     // Refused before the content is looked at: AR.
     for (Err e : {Err::BadRequest, Err::PayloadTooLarge, Err::UnsupportedMedia, Err::MethodNotAllowed,
                   Err::Unauthenticated, Err::Forbidden, Err::RateLimited, Err::Internal, Err::Unavailable})

@@ -1,4 +1,4 @@
-#include "http/ErrorCodes.h"
+#include "core/error/ErrorCodes.h"
 
 namespace medbox {
 
