@@ -119,7 +119,8 @@ int main(int argc, char** argv) {
     }
     {
         medbox::Router router;
-        router.get("/hello", medbox::Access::anyone(), [](medbox::Request&, medbox::Reply& rp) { rp.rawJson("{\"ok\":true}\n"); });
+        router.get("/hello", medbox::Access::anyone(),
+                   [](medbox::Request&, medbox::Reply& rp) { rp.rawJson("{\"ok\":true}\n"); });
         medbox::ServerOptions o;
         o.workers = 8;
         o.serviceName = "bench";

@@ -63,11 +63,13 @@ void AnchorWriter::loop() {
         if (error.empty()) {
             done_ = seq;
             writes_++;
-            if (failing_) Poco::Logger::get("audit").information("audit anchor written again (row %s)", std::to_string(seq));
+            if (failing_)
+                Poco::Logger::get("audit").information("audit anchor written again (row %s)", std::to_string(seq));
             failing_ = false;
         } else if (!failing_) {
             failing_ = true;
-            Poco::Logger::get("audit").error("audit anchor not updated to row %s: %s; retrying", std::to_string(seq), error);
+            Poco::Logger::get("audit").error("audit anchor not updated to row %s: %s; retrying", std::to_string(seq),
+                                             error);
         }
         written_.notify_all();
         if (!stopping_ && flushing_ == 0) {

@@ -62,7 +62,8 @@ struct Anchor {
 constexpr auto kAnchorPause = std::chrono::milliseconds(100);
 
 AuditLog::AuditLog(const Clock& clock, std::string anchorFile)
-    : clock_(clock), anchor_(anchorFile.empty() ? nullptr : std::make_unique<AnchorWriter>(std::move(anchorFile), kAnchorPause)) {}
+    : clock_(clock),
+      anchor_(anchorFile.empty() ? nullptr : std::make_unique<AnchorWriter>(std::move(anchorFile), kAnchorPause)) {}
 
 void AuditLog::flushAnchor() const {
     if (anchor_) anchor_->flush();
@@ -127,15 +128,19 @@ AuditVerifyResult AuditLog::verify(db::Database& db) const {
             const std::string prev = st.str(7);
             const std::string stored = st.str(8);
             if (seq != lastSeq + 1) {
-                if (seq == lastSeq + 2) bad(lastSeq + 1, "row " + std::to_string(lastSeq + 1) + " is missing (deleted)");
-                else bad(lastSeq + 1, "rows " + std::to_string(lastSeq + 1) + " to " + std::to_string(seq - 1) + " are missing (deleted)");
+                if (seq == lastSeq + 2)
+                    bad(lastSeq + 1, "row " + std::to_string(lastSeq + 1) + " is missing (deleted)");
+                else
+                    bad(lastSeq + 1, "rows " + std::to_string(lastSeq + 1) + " to " + std::to_string(seq - 1) +
+                                         " are missing (deleted)");
                 broken = true;
                 return;
             }
-            const std::string computed =
-                rowHash(seq, st.i64(1), st.str(2), st.str(3), st.str(4), st.str(5), st.str(6), prev);
+            const std::string computed = rowHash(seq, st.i64(1), st.str(2), st.str(3), st.str(4), st.str(5), st.str(6),
+                                                 prev);
             if (computed != stored) {
-                bad(seq, "row " + std::to_string(seq) + " was changed after it was written (its content does not match its hash)");
+                bad(seq, "row " + std::to_string(seq) +
+                             " was changed after it was written (its content does not match its hash)");
                 broken = true;
                 return;
             }
@@ -161,7 +166,8 @@ AuditVerifyResult AuditLog::verify(db::Database& db) const {
             }
         } else if (anchor->seq > lastSeq) {
             return bad(lastSeq + 1, "rows " + std::to_string(lastSeq + 1) + " to " + std::to_string(anchor->seq) +
-                                        " were deleted at the end (the anchor records row " + std::to_string(anchor->seq) + ")");
+                                        " were deleted at the end (the anchor records row " +
+                                        std::to_string(anchor->seq) + ")");
         } else if (hashAtAnchor != anchor->hash) {
             return bad(anchor->seq, "row " + std::to_string(anchor->seq) +
                                         " differs from the anchor (the chain was rewritten from this row or earlier)");

@@ -14,11 +14,11 @@
 namespace medbox {
 
 struct AuditEntry {
-    std::string actor;     // "staff:zhangsan", "service:portal", "anonymous"
-    std::string action;    // "booking.create", "auth.login_failed", ...
-    std::string target;    // "appointment:42"
+    std::string actor;           // "staff:zhangsan", "service:portal", "anonymous"
+    std::string action;          // "booking.create", "auth.login_failed", ...
+    std::string target;          // "appointment:42"
     std::string outcome = "ok";  // ok | denied | failed
-    std::string detail;    // JSON text, no unmasked personal data
+    std::string detail;          // JSON text, no unmasked personal data
 };
 
 struct AuditVerifyResult {

@@ -98,8 +98,8 @@ std::string hash(const std::string& password, Params params) {
     if (!derive(password, std::string(reinterpret_cast<char*>(salt), sizeof salt), params, out, sizeof out)) {
         throw std::runtime_error("scrypt key derivation failed");
     }
-    return "scrypt$" + std::to_string(params.n) + "$" + std::to_string(params.r) + "$" + std::to_string(params.p) + "$" +
-           base64(salt, sizeof salt) + "$" + base64(out, sizeof out);
+    return "scrypt$" + std::to_string(params.n) + "$" + std::to_string(params.r) + "$" + std::to_string(params.p) +
+           "$" + base64(salt, sizeof salt) + "$" + base64(out, sizeof out);
 }
 
 bool verify(const std::string& password, const std::string& stored) {
@@ -126,10 +126,14 @@ std::string checkPolicy(const std::string& password) {
     if (password.find_first_not_of(password[0]) == std::string::npos) return "must not repeat a single character";
     bool lower = false, upper = false, digit = false, other = false;
     for (unsigned char c : password) {
-        if (c >= 'a' && c <= 'z') lower = true;
-        else if (c >= 'A' && c <= 'Z') upper = true;
-        else if (c >= '0' && c <= '9') digit = true;
-        else other = true;
+        if (c >= 'a' && c <= 'z')
+            lower = true;
+        else if (c >= 'A' && c <= 'Z')
+            upper = true;
+        else if (c >= '0' && c <= '9')
+            digit = true;
+        else
+            other = true;
     }
     if (lower + upper + digit + other < 3) {
         return "must mix at least 3 of: lower-case letters, upper-case letters, digits, other characters";

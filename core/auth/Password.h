@@ -7,7 +7,11 @@
 
 namespace medbox::password {
 
-struct Params { uint64_t n = 1 << 15; uint64_t r = 8; uint64_t p = 1; };
+struct Params {
+    uint64_t n = 1 << 15;
+    uint64_t r = 8;
+    uint64_t p = 1;
+};
 
 std::string hash(const std::string& password, Params params = {});
 // Constant-time comparison; false for a malformed stored value.

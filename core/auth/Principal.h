@@ -18,9 +18,9 @@ struct Principal {
     Kind kind = Kind::Staff;
     std::string subject;  // staff user name, or service name ("portal")
     std::vector<std::string> roles;
-    int64_t expiresMs = 0;  // token expiry (0: unknown); bounds the verified-token cache
-    int64_t issuedAtMs = 0; // iat (whole seconds, in ms): subject revocations cut by it
-    std::string tokenId{};  // jti: what a logout revokes
+    int64_t expiresMs = 0;   // token expiry (0: unknown); bounds the verified-token cache
+    int64_t issuedAtMs = 0;  // iat (whole seconds, in ms): subject revocations cut by it
+    std::string tokenId{};   // jti: what a logout revokes
     bool hasRole(std::string_view r) const { return std::find(roles.begin(), roles.end(), r) != roles.end(); }
 };
 

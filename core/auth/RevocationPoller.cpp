@@ -96,7 +96,8 @@ RevocationPoller::RevocationPoller(RevocationSet& set, const Clock& clock, Revoc
       issuer_(issuer),
       log_(Poco::Logger::get(service_ + ".revocations")),
       sync_(std::make_shared<Sync>()) {
-    if (opts_.pollMs < 1 || opts_.timeoutSeconds < 1) throw std::invalid_argument("revocation poll: pollMs and timeout must be positive");
+    if (opts_.pollMs < 1 || opts_.timeoutSeconds < 1)
+        throw std::invalid_argument("revocation poll: pollMs and timeout must be positive");
     while (!opts_.consoleUrl.empty() && opts_.consoleUrl.back() == '/') opts_.consoleUrl.pop_back();
     sync_->startedMs = clock_.nowMs();
     newClient();
@@ -154,9 +155,10 @@ void RevocationPoller::failed(const std::string& why) {
     if (failures_) failures_->inc();
     // Once per outage: a console down for an hour must not fill the log.
     if (!outage_) {
-        log_.warning("cannot fetch token revocations from %s: %s; the last list (%z entries) stays in force "
-                     "until the console answers again",
-                     opts_.consoleUrl, why, set_.size());
+        log_.warning(
+            "cannot fetch token revocations from %s: %s; the last list (%z entries) stays in force "
+            "until the console answers again",
+            opts_.consoleUrl, why, set_.size());
     }
     outage_ = true;
     // The console may have come up with a certificate this service has not read yet.
@@ -174,8 +176,8 @@ bool RevocationPoller::pollOnce() {
 
 bool RevocationPoller::fetch() {
     set_.purge(clock_.nowMs());
-    const std::string token =
-        issuer_.issue(Principal{Principal::Kind::Service, service_, {"service"}}, kServiceTokenSeconds);
+    const std::string token = issuer_.issue(Principal{Principal::Kind::Service, service_, {"service"}},
+                                            kServiceTokenSeconds);
     // Applied only once the console has answered every page asked for, so a
     // failure half-way leaves the set and the sequence number as they were.
     int64_t after = after_;
@@ -202,9 +204,10 @@ bool RevocationPoller::fetch() {
         if (p.highestSeq < after) {
             // The console's list started over (a new or restored database):
             // what it numbers now is unrelated to what this set holds.
-            log_.warning("the console's token revocation list restarted (its last entry is %Ld, this service had %Ld): "
-                         "reading it whole",
-                         static_cast<Poco::Int64>(p.highestSeq), static_cast<Poco::Int64>(after));
+            log_.warning(
+                "the console's token revocation list restarted (its last entry is %Ld, this service had %Ld): "
+                "reading it whole",
+                static_cast<Poco::Int64>(p.highestSeq), static_cast<Poco::Int64>(after));
             restarted = true;
             after = 0;
             fresh.clear();
@@ -220,8 +223,10 @@ bool RevocationPoller::fetch() {
         complete = after >= p.highestSeq;
     }
     const int64_t now = clock_.nowMs();
-    if (restarted) set_.replace(fresh, now);
-    else set_.add(fresh, now);
+    if (restarted)
+        set_.replace(fresh, now);
+    else
+        set_.add(fresh, now);
     after_ = after;
     if (!complete) return false;
     sync_->lastMs = now;

@@ -49,10 +49,10 @@ void RevocationSet::replace(const std::vector<Revocation>& entries, int64_t nowM
 void RevocationSet::purge(int64_t nowMs) {
     std::lock_guard lock(writeMutex_);
     auto current = lists_.load();
-    const bool expired =
-        std::any_of(current->tokens.begin(), current->tokens.end(), [nowMs](const auto& e) { return e.second <= nowMs; }) ||
-        std::any_of(current->subjects.begin(), current->subjects.end(),
-                    [nowMs](const auto& e) { return e.second.expiresMs <= nowMs; });
+    const bool expired = std::any_of(current->tokens.begin(), current->tokens.end(),
+                                     [nowMs](const auto& e) { return e.second <= nowMs; }) ||
+                         std::any_of(current->subjects.begin(), current->subjects.end(),
+                                     [nowMs](const auto& e) { return e.second.expiresMs <= nowMs; });
     if (!expired) return;  // the usual case: no copy
     auto next = std::make_shared<Lists>(*current);
     next->purge(nowMs);

@@ -21,7 +21,7 @@ namespace medbox {
 
 struct Revocation {
     enum class Kind { Token, Subject };
-    int64_t seq = 0;        // the console's sequence number (0: not from the console's list)
+    int64_t seq = 0;  // the console's sequence number (0: not from the console's list)
     Kind kind = Kind::Token;
     std::string value;      // Token: the jti; Subject: the user name
     int64_t cutoffMs = 0;   // Subject: its tokens issued at or before this end; Token: when it was revoked
@@ -57,9 +57,9 @@ private:
     // Under writeMutex_: publishes `next` as the current copy.
     void publish(std::shared_ptr<Lists> next);
 
-    std::mutex writeMutex_;                           // one writer at a time
+    std::mutex writeMutex_;  // one writer at a time
     std::atomic<std::shared_ptr<const Lists>> lists_{std::make_shared<const Lists>()};
-    std::atomic<size_t> size_{0};                     // entries of the current copy: the empty check reads only this
+    std::atomic<size_t> size_{0};  // entries of the current copy: the empty check reads only this
 };
 
 }  // namespace medbox

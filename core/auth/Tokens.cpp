@@ -28,7 +28,7 @@ namespace medbox {
 namespace {
 
 constexpr const char* kAlgorithm = "ES256";
-constexpr size_t kMaxTokenIdBytes = 128;     // ours are 32 hex digits
+constexpr size_t kMaxTokenIdBytes = 128;  // ours are 32 hex digits
 constexpr int64_t kReloadIntervalMs = 5'000;
 constexpr size_t kMaxTokenBytes = 8 * 1024;  // far above any token we issue; bounds parsing work
 constexpr const char* kPublicSuffix = ".pub.pem";
@@ -69,7 +69,6 @@ std::optional<std::string> base64UrlDecode(std::string_view in) {
     }
     return out;
 }
-
 
 bool isP256(const Poco::Crypto::ECKey& key) { return key.impl()->groupId() == NID_X9_62_prime256v1; }
 
@@ -143,7 +142,10 @@ std::string TokenIssuer::issue(const Principal& p, int ttlSeconds, int64_t issue
 
 TokenVerifier::TokenVerifier(std::string trustDir, const Clock& clock, std::string audience,
                              const RevocationSet* revocations, TokenLimits limits)
-    : trustDir_(std::move(trustDir)), clock_(clock), audience_(std::move(audience)), revocations_(revocations),
+    : trustDir_(std::move(trustDir)),
+      clock_(clock),
+      audience_(std::move(audience)),
+      revocations_(revocations),
       limits_(std::move(limits)) {
     std::lock_guard<std::mutex> lock(mutex_);
     reload();
@@ -165,7 +167,8 @@ void TokenVerifier::reload() const {
     const std::string suffix = kPublicSuffix;
     while (dirent* e = ::readdir(dir)) {
         std::string file = e->d_name;
-        if (file.size() <= suffix.size() || file.compare(file.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
+        if (file.size() <= suffix.size() || file.compare(file.size() - suffix.size(), suffix.size(), suffix) != 0)
+            continue;
         std::string kid = file.substr(0, file.size() - suffix.size());
         if (!validKid(kid)) continue;
         Poco::SharedPtr<Poco::Crypto::ECKey> key;
@@ -205,7 +208,8 @@ std::optional<Principal> TokenVerifier::verify(const std::string& jwt, std::stri
         if (headerVar.type() != typeid(Poco::JSON::Object::Ptr)) return fail("malformed header (not a JSON object)");
         auto header = headerVar.extract<Poco::JSON::Object::Ptr>();
         if (!header) return fail("malformed header (not a JSON object)");
-        if (!header->has("alg") || !header->get("alg").isString() || header->getValue<std::string>("alg") != kAlgorithm) {
+        if (!header->has("alg") || !header->get("alg").isString() ||
+            header->getValue<std::string>("alg") != kAlgorithm) {
             return fail("algorithm must be ES256");
         }
         if (!header->has("kid") || !header->get("kid").isString()) return fail("header has no key id");
@@ -270,7 +274,8 @@ std::optional<Principal> TokenVerifier::verify(const std::string& jwt, std::stri
                 audienceOk = aud.convert<std::string>() == audience_;
             } else if (auto arr = payload.getArray("aud")) {
                 for (size_t i = 0; i < arr->size(); ++i) {
-                    if (arr->get(static_cast<unsigned>(i)).isString() && arr->getElement<std::string>(static_cast<unsigned>(i)) == audience_) {
+                    if (arr->get(static_cast<unsigned>(i)).isString() &&
+                        arr->getElement<std::string>(static_cast<unsigned>(i)) == audience_) {
                         audienceOk = true;
                     }
                 }
@@ -321,8 +326,6 @@ std::optional<Principal> TokenVerifier::verify(const std::string& jwt, std::stri
     }
 }
 
-bool TokenVerifier::revoked(const Principal& p) const {
-    return revocations_ && revocations_->revoked(p);
-}
+bool TokenVerifier::revoked(const Principal& p) const { return revocations_ && revocations_->revoked(p); }
 
 }  // namespace medbox

@@ -33,9 +33,9 @@ inline constexpr int kLongestStaffTokenSeconds = 86'400;
 // serviceMaxSeconds whatever its exp says, and a leaked token can be refused
 // by its jti.
 struct TokenLimits {
-    int serviceMaxSeconds = 300;                    // auth.service_token_max_seconds
+    int serviceMaxSeconds = 300;  // auth.service_token_max_seconds
     int staffMaxSeconds = kLongestStaffTokenSeconds;
-    std::vector<std::string> refusedIds;            // auth.refused_token_ids
+    std::vector<std::string> refusedIds;  // auth.refused_token_ids
 };
 
 namespace keys {

@@ -56,7 +56,8 @@ public:
             // which recursed until the stack overflowed (found by core/config/fuzz).
             if (c.empty())
                 throw ConfigError("a configuration key with an empty part" +
-                                  (prefix.empty() ? std::string() : " below '" + prefix + "'") + " (from " + origin_ + ")");
+                                  (prefix.empty() ? std::string() : " below '" + prefix + "'") + " (from " + origin_ +
+                                  ")");
             leafKeys(prefix.empty() ? c : prefix + "." + c, out);
         }
     }
@@ -103,7 +104,9 @@ Settings::Settings() : config_(new Poco::Util::LayeredConfiguration) {}
 void Settings::loadFile(const std::string& path) {
     const auto dot = path.rfind('.');
     const auto slash = path.rfind('/');
-    std::string ext = (dot == std::string::npos || (slash != std::string::npos && dot < slash)) ? "" : lower(path.substr(dot));
+    std::string ext = (dot == std::string::npos || (slash != std::string::npos && dot < slash))
+                          ? ""
+                          : lower(path.substr(dot));
     if (ext != ".properties" && ext != ".ini" && ext != ".json") {
         throw ConfigError("configuration file '" + path + "': unknown extension '" + ext +
                           "' (expected .properties, .ini or .json)");
@@ -116,9 +119,12 @@ void Settings::loadFile(const std::string& path) {
     }
     Poco::Util::AbstractConfiguration::Ptr loaded;
     try {
-        if (ext == ".properties") loaded = new Poco::Util::PropertyFileConfiguration(path);
-        else if (ext == ".ini") loaded = new Poco::Util::IniFileConfiguration(path);
-        else loaded = new Poco::Util::JSONConfiguration(path);
+        if (ext == ".properties")
+            loaded = new Poco::Util::PropertyFileConfiguration(path);
+        else if (ext == ".ini")
+            loaded = new Poco::Util::IniFileConfiguration(path);
+        else
+            loaded = new Poco::Util::JSONConfiguration(path);
     } catch (const Poco::Exception& e) {
         throw ConfigError("configuration file '" + path + "': " + e.displayText());
     }
@@ -175,7 +181,8 @@ void Settings::loadEnvironment(char** env, const std::string& prefix) {
 }
 
 void Settings::set(const std::string& key, const std::string& value) {
-    if (!validKey(key)) throw ConfigError("command line: '" + key + "' is not a configuration key (use --set key=value)");
+    if (!validKey(key))
+        throw ConfigError("command line: '" + key + "' is not a configuration key (use --set key=value)");
     Poco::AutoPtr<SourceLayer> layer;
     for (auto& l : layers_) {
         auto* s = dynamic_cast<SourceLayer*>(l.get());
@@ -211,8 +218,10 @@ std::string Settings::required(const std::string& key) const {
     if (v.empty()) {
         std::string env = "MEDBOX_";
         for (char c : key) {
-            if (c == '.') env += "__";
-            else env += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            if (c == '.')
+                env += "__";
+            else
+                env += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         }
         throw ConfigError(key + ": expected a non-empty value, none set (configuration file, environment " + env +
                           " or --set " + key + "=...)");
@@ -226,7 +235,8 @@ int64_t Settings::integer(const std::string& key, int64_t def, int64_t min, int6
         return key + ": expected an integer from " + std::to_string(min) + " to " + std::to_string(max);
     };
     if (!config_->hasProperty(key)) {
-        if (def < min || def > max) throw ConfigError(describe() + ", the built-in default " + std::to_string(def) + " is not");
+        if (def < min || def > max)
+            throw ConfigError(describe() + ", the built-in default " + std::to_string(def) + " is not");
         return def;
     }
     const std::string v = config_->getRawString(key);
@@ -251,7 +261,8 @@ bool Settings::flag(const std::string& key, bool def) const {
     throw ConfigError(key + ": expected true or false, got '" + v + "'");
 }
 
-std::string Settings::choice(const std::string& key, const std::string& def, const std::vector<std::string>& allowed) const {
+std::string Settings::choice(const std::string& key, const std::string& def,
+                             const std::vector<std::string>& allowed) const {
     markRead(key);
     const std::string v = config_->getRawString(key, def);
     if (std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {

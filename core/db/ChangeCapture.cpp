@@ -50,9 +50,7 @@ void encodeInto(std::string& out, sqlite3_value* v) {
     const int type = sqlite3_value_type(v);
     out.push_back(static_cast<char>(type));
     switch (type) {
-        case SQLITE_INTEGER:
-            put64(out, static_cast<uint64_t>(sqlite3_value_int64(v)));
-            break;
+        case SQLITE_INTEGER: put64(out, static_cast<uint64_t>(sqlite3_value_int64(v))); break;
         case SQLITE_FLOAT: {
             double d = sqlite3_value_double(v);
             uint64_t bits;
@@ -95,8 +93,7 @@ uint64_t get64(const std::string& f) {
 // Binds an encoded field (as made by encode()) to parameter i.
 int bindEncoded(sqlite3_stmt* st, int i, const std::string& f) {
     switch (f[0]) {
-        case SQLITE_INTEGER:
-            return sqlite3_bind_int64(st, i, static_cast<sqlite3_int64>(get64(f)));
+        case SQLITE_INTEGER: return sqlite3_bind_int64(st, i, static_cast<sqlite3_int64>(get64(f)));
         case SQLITE_FLOAT: {
             uint64_t bits = get64(f);
             double d;
@@ -114,8 +111,7 @@ int bindEncoded(sqlite3_stmt* st, int i, const std::string& f) {
             return f[0] == SQLITE_TEXT ? sqlite3_bind_text(st, i, data, n, SQLITE_TRANSIENT)
                                        : sqlite3_bind_blob(st, i, data, n, SQLITE_TRANSIENT);
         }
-        default:
-            return sqlite3_bind_null(st, i);
+        default: return sqlite3_bind_null(st, i);
     }
 }
 
@@ -142,10 +138,10 @@ struct ChangeCapture::Row {
 struct ChangeCapture::Table {
     std::string name;
     int nCol = 0;
-    std::vector<unsigned char> pk;  // per column: its place in the primary key (1, 2, ...) or 0
-    std::vector<int> keyCols;       // primary key columns, in key order
-    bool capture = false;           // has a primary key and is not skipped
-    sqlite3_stmt* select = nullptr; // the row by primary key
+    std::vector<unsigned char> pk;              // per column: its place in the primary key (1, 2, ...) or 0
+    std::vector<int> keyCols;                   // primary key columns, in key order
+    bool capture = false;                       // has a primary key and is not skipped
+    sqlite3_stmt* select = nullptr;             // the row by primary key
     std::unordered_map<std::string, Row> rows;  // by concatenated encoded key (node-based: Row* stay valid)
     std::vector<Row*> order;                    // in first-touch order
     ~Table() { sqlite3_finalize(select); }
@@ -207,7 +203,8 @@ ChangeCapture::Table* ChangeCapture::table(const char* name) {
         t->capture = !t->keyCols.empty() && t->name != skip_;
         if (t->capture) {
             const std::string select = "SELECT " + cols + " FROM main." + quoted(t->name) + " WHERE " + where;
-            if (sqlite3_prepare_v3(db_, select.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &t->select, nullptr) != SQLITE_OK)
+            if (sqlite3_prepare_v3(db_, select.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &t->select, nullptr) !=
+                SQLITE_OK)
                 t->capture = false;
         }
     }
@@ -233,7 +230,8 @@ void ChangeCapture::onChange(int op, const char* zName) {
             sqlite3_value* v = nullptr;
             int rc = newValues ? sqlite3_preupdate_new(db_, col, &v) : sqlite3_preupdate_old(db_, col, &v);
             if (rc != SQLITE_OK || !v) return false;
-            if (sqlite3_value_type(v) == SQLITE_NULL) return false;  // like the extension: rows with a NULL key are not captured
+            if (sqlite3_value_type(v) == SQLITE_NULL)
+                return false;  // like the extension: rows with a NULL key are not captured
             fields.push_back(encode(v));
         }
         return true;
@@ -288,7 +286,8 @@ std::string ChangeCapture::end() {
             for (size_t i = 0; i < r.key.size(); ++i) bindEncoded(st, static_cast<int>(i + 1), r.key[i]);
             const int rc = sqlite3_step(st);
             if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-                DbError e(sqlite3_extended_errcode(db_), std::string("cannot read back a changed row of ") + t->name + ": " + sqlite3_errmsg(db_));
+                DbError e(sqlite3_extended_errcode(db_),
+                          std::string("cannot read back a changed row of ") + t->name + ": " + sqlite3_errmsg(db_));
                 sqlite3_reset(st);
                 throw e;
             }
@@ -324,12 +323,16 @@ std::string ChangeCapture::end() {
                 body.push_back(static_cast<char>(SQLITE_UPDATE));
                 body.push_back(indirect);
                 for (size_t i = 0; i < changed.size(); ++i) {
-                    if (changed[i] || t->pk[i]) body += r.original[i];
-                    else body.push_back(kUndefined);
+                    if (changed[i] || t->pk[i])
+                        body += r.original[i];
+                    else
+                        body.push_back(kUndefined);
                 }
                 for (size_t i = 0; i < changed.size(); ++i) {
-                    if (changed[i]) body += field(i);
-                    else body.push_back(kUndefined);
+                    if (changed[i])
+                        body += field(i);
+                    else
+                        body.push_back(kUndefined);
                 }
             }
         }

@@ -35,9 +35,9 @@ public:
     ChangeCapture(const ChangeCapture&) = delete;
     ChangeCapture& operator=(const ChangeCapture&) = delete;
 
-    void begin();        // start recording one write's changes
-    std::string end();   // stop; the changeset of the net changes ("" when none)
-    void discard();      // stop; forget what was recorded (the write rolled back)
+    void begin();          // start recording one write's changes
+    std::string end();     // stop; the changeset of the net changes ("" when none)
+    void discard();        // stop; forget what was recorded (the write rolled back)
     void schemaChanged();  // drop cached table descriptions (after migrations)
 
 private:
@@ -53,9 +53,9 @@ private:
     std::string skip_;
     bool active_ = false;
     std::unordered_map<std::string, std::unique_ptr<Table>> tables_;  // described on first use
-    std::vector<Table*> touched_;                                      // in first-touch order
-    std::string now_;             // end(): the fields of the row being read back, encoded
-    std::vector<size_t> nowAt_;   // where each of them starts in now_ (and where the last ends)
+    std::vector<Table*> touched_;                                     // in first-touch order
+    std::string now_;            // end(): the fields of the row being read back, encoded
+    std::vector<size_t> nowAt_;  // where each of them starts in now_ (and where the last ends)
 };
 
 }  // namespace medbox::db

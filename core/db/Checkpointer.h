@@ -55,8 +55,8 @@ private:
     std::mutex passMutex_;  // one checkpoint at a time: the thread's or the writer's
     std::mutex mutex_;
     std::condition_variable wake_;
-    bool wanted_ = false;   // under mutex_
-    bool stopping_ = false; // under mutex_
+    bool wanted_ = false;               // under mutex_
+    bool stopping_ = false;             // under mutex_
     std::atomic<bool> pending_{false};  // a wake-up is on its way: the hook skips the lock
     std::atomic<uint64_t> passes_{0}, inlinePasses_{0}, failures_{0};
     std::thread thread_;

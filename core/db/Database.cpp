@@ -69,7 +69,8 @@ Statement Connection::prepare(const std::string& sql) {
     auto it = cache_.find(sql);
     if (it == cache_.end()) {
         sqlite3_stmt* st = nullptr;
-        int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &st, nullptr);
+        int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &st,
+                                    nullptr);
         if (rc != SQLITE_OK)
             throw DbError(sqlite3_extended_errcode(db_), std::string(sqlite3_errmsg(db_)) + " in: " + sql);
         it = cache_.emplace(sql, st).first;
@@ -88,7 +89,8 @@ sqlite3* Database::openConnection(Role role) {
     static std::once_flag configured;
     std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
     sqlite3* h = nullptr;
-    int flags = SQLITE_OPEN_NOMUTEX | (role == Role::Reader ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    int flags = SQLITE_OPEN_NOMUTEX |
+                (role == Role::Reader ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     int rc = sqlite3_open_v2(opts_.path.c_str(), &h, flags, nullptr);
     if (rc != SQLITE_OK) {
         std::string msg = h ? sqlite3_errmsg(h) : "out of memory";
@@ -122,7 +124,8 @@ sqlite3* Database::openConnection(Role role) {
 
 Database::Database(Options opts, std::vector<Migration> migrations) : opts_(std::move(opts)) {
     static const std::set<std::string> syncModes = {"OFF", "NORMAL", "FULL", "EXTRA"};
-    if (!syncModes.count(opts_.synchronous)) throw std::invalid_argument("synchronous must be OFF, NORMAL, FULL or EXTRA");
+    if (!syncModes.count(opts_.synchronous))
+        throw std::invalid_argument("synchronous must be OFF, NORMAL, FULL or EXTRA");
     writer_ = std::make_unique<Connection>(openConnection(Role::Writer));
     execOn(writer_->handle(), "BEGIN IMMEDIATE");
     try {
@@ -170,7 +173,8 @@ void Database::migrate(const std::vector<Migration>& migrations) {
         try {
             execOn(writer_->handle(), m.sql);
             writer_->prepare("INSERT INTO schema_migrations(number, name, applied_ms) VALUES(?,?,?)")
-                .args(int64_t{m.number}, m.name, wallMs()).run();
+                .args(int64_t{m.number}, m.name, wallMs())
+                .run();
             execOn(writer_->handle(), "COMMIT");
         } catch (const DbError& e) {
             sqlite3_exec(writer_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
@@ -186,7 +190,8 @@ void Database::checkPrimaryKeys() {
         "SELECT s.name FROM sqlite_schema AS s WHERE s.type = 'table' AND s.name NOT LIKE 'sqlite_%' "
         "AND NOT EXISTS (SELECT 1 FROM pragma_table_info(s.name) WHERE pk > 0)");
     if (tables.step())
-        throw std::runtime_error("table '" + tables.str(0) + "' has no PRIMARY KEY; replication needs one on every table");
+        throw std::runtime_error("table '" + tables.str(0) +
+                                 "' has no PRIMARY KEY; replication needs one on every table");
 }
 
 Database::Lease::Lease(Database& d) : db(d) {
@@ -209,12 +214,12 @@ Database::Snapshot::~Snapshot() { sqlite3_exec(conn.handle(), "COMMIT", nullptr,
 
 struct Database::Pending {
     const std::function<void(Tx&)>* fn = nullptr;
-    std::atomic<bool> done{false};              // set by the writer thread, last
+    std::atomic<bool> done{false};                    // set by the writer thread, last
     std::shared_ptr<std::counting_semaphore<>> wake;  // the calling thread's own (see write())
-    uint64_t syncTicket = 0;                    // the first sync that began after the commit
+    uint64_t syncTicket = 0;                          // the first sync that began after the commit
     bool committed = false;
     std::exception_ptr error;
-    std::vector<std::function<void()>> after;   // the tx's after-commit actions
+    std::vector<std::function<void()>> after;  // the tx's after-commit actions
 };
 
 namespace {
@@ -226,7 +231,9 @@ constexpr size_t kMaxGroup = 64;
 void logChangeset(Connection& writer, const std::string& changeset) {
     if (changeset.empty()) return;  // nothing changed, or changed and changed back
     writer.prepare("INSERT INTO replication_log(committed_ms, changeset) VALUES(?, ?)")
-        .bind(1, wallMs()).bindBlob(2, changeset).run();
+        .bind(1, wallMs())
+        .bindBlob(2, changeset)
+        .run();
 }
 
 }  // namespace
@@ -340,7 +347,9 @@ uint64_t Database::durableSyncs() const {
     return syncDone_;
 }
 
-Checkpointer::Stats Database::checkpoints() const { return checkpointer_ ? checkpointer_->stats() : Checkpointer::Stats{}; }
+Checkpointer::Stats Database::checkpoints() const {
+    return checkpointer_ ? checkpointer_->stats() : Checkpointer::Stats{};
+}
 
 // The writer thread: takes whoever is waiting (in arrival order, up to
 // kMaxGroup) and commits them together, then the next group. It never waits
@@ -414,7 +423,8 @@ void Database::write(const std::function<void(Tx&)>& fn) {
 std::vector<Database::LoggedChange> Database::changesSince(int64_t seq, int limit) {
     return read([&](Connection& c) {
         std::vector<LoggedChange> out;
-        auto st = c.prepare("SELECT seq, committed_ms, changeset FROM replication_log WHERE seq > ? ORDER BY seq LIMIT ?");
+        auto st = c.prepare(
+            "SELECT seq, committed_ms, changeset FROM replication_log WHERE seq > ? ORDER BY seq LIMIT ?");
         st.args(seq, int64_t{limit});
         while (st.step()) out.push_back({st.i64(0), st.i64(1), st.blob(2)});
         return out;

@@ -34,8 +34,8 @@ namespace medbox::db {
 class ChangeCapture;
 
 struct Migration {
-    int number;         // from the file name: 0001_create_schema.sql -> 1
-    std::string name;   // file name
+    int number;        // from the file name: 0001_create_schema.sql -> 1
+    std::string name;  // file name
     std::string sql;
 };
 
@@ -44,11 +44,11 @@ struct Migration {
 std::vector<Migration> migrationsFrom(const std::vector<resources::Resource>& files);
 
 struct Options {
-    std::string path;                 // file path; the folder must exist
+    std::string path;  // file path; the folder must exist
     int readers = 4;
-    std::string synchronous = "FULL"; // FULL: durable on power loss; NORMAL: WAL default
+    std::string synchronous = "FULL";  // FULL: durable on power loss; NORMAL: WAL default
     int busyTimeoutMs = 5000;
-    bool captureChanges = true;       // replication capture on write()
+    bool captureChanges = true;  // replication capture on write()
     // WAL pages after which a thread of its own checkpoints (db/Checkpointer.h);
     // 0: SQLite's automatic checkpoint, inside the writer's COMMIT.
     int checkpointPages = 1000;
@@ -122,7 +122,11 @@ public:
     Checkpointer::Stats checkpoints() const;
 
     // Changes in the replication log after seq (for the standby and tests).
-    struct LoggedChange { int64_t seq; int64_t committedAtMs; std::string changeset; };
+    struct LoggedChange {
+        int64_t seq;
+        int64_t committedAtMs;
+        std::string changeset;
+    };
     std::vector<LoggedChange> changesSince(int64_t seq, int limit);
     // Applies a changeset captured on another node (standby side).
     void applyChangeset(const std::string& changeset);
@@ -154,15 +158,15 @@ private:
     struct Pending;
     void writerMain();
     size_t runGroup(const std::vector<Pending*>& group, size_t start);
-    uint64_t syncTicket();               // the generation of the first sync to begin from now on
+    uint64_t syncTicket();  // the generation of the first sync to begin from now on
     void waitSynced(uint64_t generation);
 
     Options opts_;
-    std::mutex groupMutex_;              // guards queue_ and stopping_
-    std::condition_variable writerCv_;   // queue_ is no longer empty, or stopping_
-    std::vector<Pending*> queue_;         // waiting, in arrival order
+    std::mutex groupMutex_;             // guards queue_ and stopping_
+    std::condition_variable writerCv_;  // queue_ is no longer empty, or stopping_
+    std::vector<Pending*> queue_;       // waiting, in arrival order
     bool stopping_ = false;
-    std::thread writerThread_;            // writerMain()
+    std::thread writerThread_;  // writerMain()
     std::mutex writeMutex_;
     std::unique_ptr<Connection> writer_;
     // Pipelined sync: one fdatasync of the WAL at a time; generations count
@@ -179,8 +183,8 @@ private:
     std::atomic<uint64_t> syncStarted_{0};
     uint64_t syncDone_ = 0;
     std::atomic<bool> syncFailed_{false};
-    std::string syncFailure_;  // set once an fdatasync failed, with syncFailed_
-    std::unique_ptr<ChangeCapture> capture_;  // on the writer, when opts_.captureChanges
+    std::string syncFailure_;                     // set once an fdatasync failed, with syncFailed_
+    std::unique_ptr<ChangeCapture> capture_;      // on the writer, when opts_.captureChanges
     std::unique_ptr<Checkpointer> checkpointer_;  // when opts_.checkpointPages > 0
     std::vector<std::unique_ptr<Connection>> readers_;
     std::vector<Connection*> freeReaders_;

@@ -20,13 +20,22 @@ Statement::~Statement() {
     }
 }
 
-Statement& Statement::bind(int i, int64_t v) { check(db_, sqlite3_bind_int64(st_, i, v)); return *this; }
-Statement& Statement::bind(int i, double v) { check(db_, sqlite3_bind_double(st_, i, v)); return *this; }
+Statement& Statement::bind(int i, int64_t v) {
+    check(db_, sqlite3_bind_int64(st_, i, v));
+    return *this;
+}
+Statement& Statement::bind(int i, double v) {
+    check(db_, sqlite3_bind_double(st_, i, v));
+    return *this;
+}
 Statement& Statement::bind(int i, std::string_view v) {
     check(db_, sqlite3_bind_text64(st_, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
     return *this;
 }
-Statement& Statement::bindNull(int i) { check(db_, sqlite3_bind_null(st_, i)); return *this; }
+Statement& Statement::bindNull(int i) {
+    check(db_, sqlite3_bind_null(st_, i));
+    return *this;
+}
 Statement& Statement::bindBlob(int i, std::string_view b) {
     check(db_, sqlite3_bind_blob64(st_, i, b.data(), b.size(), SQLITE_TRANSIENT));
     return *this;

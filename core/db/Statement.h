@@ -43,16 +43,25 @@ public:
     Statement& bindNull(int i);
     Statement& bindBlob(int i, std::string_view bytes);
     template <class T>
-    Statement& bind(int i, const std::optional<T>& v) { return v ? bind(i, *v) : bindNull(i); }
+    Statement& bind(int i, const std::optional<T>& v) {
+        return v ? bind(i, *v) : bindNull(i);
+    }
 
     // Binds all arguments in order from position 1.
     template <class... A>
-    Statement& args(const A&... a) { int i = 0; (bind(++i, a), ...); return *this; }
+    Statement& args(const A&... a) {
+        int i = 0;
+        (bind(++i, a), ...);
+        return *this;
+    }
 
     // Advances; true while a row is available.
     bool step();
     // Runs to completion (for INSERT/UPDATE/DELETE).
-    void run() { while (step()) {} }
+    void run() {
+        while (step()) {
+        }
+    }
 
     int64_t i64(int col) const;
     double f64(int col) const;

@@ -10,7 +10,11 @@ namespace medbox {
 // and its content is wrong or conflicts with the data (docs/errors.md).
 const ErrInfo& errInfo(Err e) {
     switch (e) {
-#define ROW(name, code, status, ack) case Err::name: { static constexpr ErrInfo i{code, status, Hl7Ack::ack}; return i; }
+#define ROW(name, code, status, ack)                           \
+    case Err::name: {                                          \
+        static constexpr ErrInfo i{code, status, Hl7Ack::ack}; \
+        return i;                                              \
+    }
         ROW(BadRequest, "bad_request", 400, AR)
         ROW(InvalidField, "invalid_field", 400, AE)
         ROW(MissingField, "missing_field", 400, AE)

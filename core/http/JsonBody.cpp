@@ -14,7 +14,8 @@ namespace {
 
 // Counts code points so limits mean characters, not bytes, for Chinese text.
 size_t utf8Length(const std::string& s) {
-    return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+    return static_cast<size_t>(
+        std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 bool validUtf8(const std::string& s) {
@@ -31,7 +32,8 @@ bool validUtf8(const std::string& s) {
 }
 
 bool hasControl(const std::string& s) {
-    return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t'; });
+    return std::any_of(s.begin(), s.end(),
+                       [](char c) { return static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t'; });
 }
 
 }  // namespace
@@ -45,7 +47,8 @@ JsonBody JsonBody::parse(const std::string& text) {
     } catch (const Poco::Exception& e) {
         throw AppError(Err::BadRequest, "request body is not valid JSON: " + e.message());
     }
-    if (v.type() != typeid(Poco::JSON::Object::Ptr)) throw AppError(Err::BadRequest, "request body must be a JSON object");
+    if (v.type() != typeid(Poco::JSON::Object::Ptr))
+        throw AppError(Err::BadRequest, "request body must be a JSON object");
     return JsonBody(v.extract<Poco::JSON::Object::Ptr>());
 }
 
@@ -91,7 +94,8 @@ std::optional<std::string> JsonBody::optStr(const std::string& f, size_t maxLen)
     if (!validUtf8(s)) throw AppError(Err::InvalidField, path(f) + " is not valid UTF-8", path(f));
     if (hasControl(s)) throw AppError(Err::InvalidField, path(f) + " contains control characters", path(f));
     if (utf8Length(s) > maxLen)
-        throw AppError(Err::InvalidField, path(f) + " is longer than " + std::to_string(maxLen) + " characters", path(f));
+        throw AppError(Err::InvalidField, path(f) + " is longer than " + std::to_string(maxLen) + " characters",
+                       path(f));
     return s;
 }
 
@@ -115,7 +119,8 @@ std::optional<int64_t> JsonBody::optInteger(const std::string& f, int64_t min, i
         throw AppError(Err::InvalidField, path(f) + " is out of range", path(f));
     }
     if (n < min || n > max)
-        throw AppError(Err::InvalidField, path(f) + " must be between " + std::to_string(min) + " and " + std::to_string(max), path(f));
+        throw AppError(Err::InvalidField,
+                       path(f) + " must be between " + std::to_string(min) + " and " + std::to_string(max), path(f));
     return n;
 }
 

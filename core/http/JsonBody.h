@@ -21,7 +21,7 @@ public:
     // Rejects any field not in the list (UnknownField).
     void allowOnly(const std::vector<std::string>& fields) const;
 
-    std::string str(const std::string& f, size_t maxLen = 200) const;           // required, non-empty
+    std::string str(const std::string& f, size_t maxLen = 200) const;  // required, non-empty
     std::optional<std::string> optStr(const std::string& f, size_t maxLen = 200) const;
     int64_t integer(const std::string& f, int64_t min, int64_t max) const;
     std::optional<int64_t> optInteger(const std::string& f, int64_t min, int64_t max) const;

@@ -50,15 +50,23 @@ void appendValue(std::string& out, const Poco::Dynamic::Var& v) {
         appendString(out, v.extract<std::string>());
     } else if (t == typeid(Poco::JSON::Object::Ptr)) {
         const auto& p = v.extract<Poco::JSON::Object::Ptr>();
-        if (p) appendObject(out, *p); else out += "null";
+        if (p)
+            appendObject(out, *p);
+        else
+            out += "null";
     } else if (t == typeid(Poco::JSON::Array::Ptr)) {
         const auto& p = v.extract<Poco::JSON::Array::Ptr>();
-        if (p) appendArray(out, *p); else out += "null";
+        if (p)
+            appendArray(out, *p);
+        else
+            out += "null";
     } else if (t == typeid(bool)) {
         out += v.extract<bool>() ? "true" : "false";
     } else if (v.isInteger()) {
-        if (v.isSigned()) appendNumber(out, v.convert<Poco::Int64>());
-        else appendNumber(out, v.convert<Poco::UInt64>());
+        if (v.isSigned())
+            appendNumber(out, v.convert<Poco::Int64>());
+        else
+            appendNumber(out, v.convert<Poco::UInt64>());
     } else {
         // Doubles, nested objects held by value, anything else: Poco's own rules.
         std::ostringstream os;
@@ -79,17 +87,17 @@ void appendString(std::string& out, std::string_view s) {
         out.append(s, plain, i - plain);
         plain = i + 1;
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            out += "\\u00";
-            out += hex[c >> 4];
-            out += hex[c & 0x0f];
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                out += "\\u00";
+                out += hex[c >> 4];
+                out += hex[c & 0x0f];
         }
     }
     out.append(s.substr(plain));
@@ -140,14 +148,20 @@ std::string ObjectWriter::done() {
 std::string text(const Poco::JSON::Object::Ptr& obj) {
     std::string out;
     out.reserve(512);
-    if (obj) appendObject(out, *obj); else out = "null";
+    if (obj)
+        appendObject(out, *obj);
+    else
+        out = "null";
     return out;
 }
 
 std::string text(const Poco::JSON::Array::Ptr& arr) {
     std::string out;
     out.reserve(512);
-    if (arr) appendArray(out, *arr); else out = "null";
+    if (arr)
+        appendArray(out, *arr);
+    else
+        out = "null";
     return out;
 }
 

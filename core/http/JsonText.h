@@ -25,7 +25,10 @@ void appendString(std::string& out, std::string_view s);
 // done() closes the object and hands the text over: it is the last call.
 class ObjectWriter {
 public:
-    ObjectWriter() { out_.reserve(256); out_ += '{'; }
+    ObjectWriter() {
+        out_.reserve(256);
+        out_ += '{';
+    }
     ObjectWriter& string(std::string_view key, std::string_view value);
     ObjectWriter& number(std::string_view key, int64_t value);
     ObjectWriter& boolean(std::string_view key, bool value);

@@ -11,7 +11,10 @@ namespace medbox {
 
 Request::Request(const http1::RequestHead& head, std::string body, std::string path, std::string query,
                  const std::string& clientAddress)
-    : head_(head), body_(std::move(body)), path_(std::move(path)), query_(std::move(query)),
+    : head_(head),
+      body_(std::move(body)),
+      path_(std::move(path)),
+      query_(std::move(query)),
       clientAddress_(clientAddress) {}
 
 const std::string& Request::param(const std::string& name) const {
@@ -52,7 +55,8 @@ std::optional<int64_t> Request::queryInt(const std::string& name, int64_t min, i
     auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
     if (ec != std::errc() || p != s->data() + s->size() || v < min || v > max)
         throw AppError(Err::InvalidField,
-                       name + " must be an integer between " + std::to_string(min) + " and " + std::to_string(max), name);
+                       name + " must be an integer between " + std::to_string(min) + " and " + std::to_string(max),
+                       name);
     return v;
 }
 

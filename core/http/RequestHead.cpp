@@ -12,11 +12,22 @@ namespace {
 bool isTchar(unsigned char c) {
     if (std::isalnum(c)) return true;
     switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
-        return true;
-    default:
-        return false;
+        case '!':
+        case '#':
+        case '$':
+        case '%':
+        case '&':
+        case '\'':
+        case '*':
+        case '+':
+        case '-':
+        case '.':
+        case '^':
+        case '_':
+        case '`':
+        case '|':
+        case '~': return true;
+        default: return false;
     }
 }
 
@@ -37,8 +48,7 @@ std::string_view trim(std::string_view s) {
 }
 
 bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
                return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
            });
 }
@@ -103,7 +113,9 @@ std::optional<Refusal> normaliseTarget(const std::string& method, std::string* t
         if (target->size() > scheme.size() && iequals(std::string_view(*target).substr(0, scheme.size()), scheme)) {
             size_t path = target->find_first_of("/?", scheme.size());
             if (path == scheme.size()) return Refusal{400, "malformed request target"};
-            *target = path == std::string::npos ? "/" : (*target)[path] == '?' ? "/" + target->substr(path) : target->substr(path);
+            *target = path == std::string::npos ? "/"
+                      : (*target)[path] == '?'  ? "/" + target->substr(path)
+                                                : target->substr(path);
             return std::nullopt;
         }
     }
@@ -120,8 +132,9 @@ std::optional<Refusal> parseRequestLine(std::string_view line, RequestHead* h) {
     std::string_view version = line.substr(sp2 + 1);
     if (!isToken(method)) return Refusal{400, "malformed request method"};
     if (target.empty()) return Refusal{400, "malformed request target"};
-    if (version.size() != 8 || version.substr(0, 5) != "HTTP/" || !std::isdigit(static_cast<unsigned char>(version[5])) ||
-        version[6] != '.' || !std::isdigit(static_cast<unsigned char>(version[7])))
+    if (version.size() != 8 || version.substr(0, 5) != "HTTP/" ||
+        !std::isdigit(static_cast<unsigned char>(version[5])) || version[6] != '.' ||
+        !std::isdigit(static_cast<unsigned char>(version[7])))
         return Refusal{400, "malformed HTTP version"};
     if (version[5] != '1' || (version[7] != '0' && version[7] != '1'))
         return Refusal{505, "only HTTP/1.0 and HTTP/1.1 are served"};
@@ -245,7 +258,7 @@ HeadResult parseHead(std::string_view in, const Limits& limits) {
 
 namespace {
 
-constexpr size_t kMaxChunkLine = 1024;    // size and extensions
+constexpr size_t kMaxChunkLine = 1024;  // size and extensions
 constexpr size_t kMaxTrailerBytes = 8 * 1024;
 
 int hexValue(char c) {
@@ -259,7 +272,9 @@ int hexValue(char c) {
 // ext-val = token / quoted-string (RFC 9112, 7.1.1).
 bool validExtensions(std::string_view s) {
     size_t i = 0;
-    auto skipWs = [&] { while (i < s.size() && isWs(s[i])) ++i; };
+    auto skipWs = [&] {
+        while (i < s.size() && isWs(s[i])) ++i;
+    };
     auto token = [&] {
         size_t start = i;
         while (i < s.size() && isTchar(static_cast<unsigned char>(s[i]))) ++i;
@@ -314,11 +329,16 @@ ChunkedDecoder::State ChunkedDecoder::feed(std::string_view in, std::string& out
         // Size, DataEnd and Trailer read a line up to its CRLF.
         const char c = in[i++];
         if (c != '\n') {
-            if (!line_.empty() && line_.back() == '\r') refuse(400, "lines must end with CRLF");
-            else if (step_ == Step::DataEnd && c != '\r') refuse(400, "chunk data longer than its size");
-            else if (step_ == Step::Trailer && ++trailerBytes_ > kMaxTrailerBytes) refuse(400, "chunked trailer too large");
-            else if (step_ != Step::Trailer && line_.size() >= kMaxChunkLine) refuse(400, "chunk line too long");
-            else line_ += c;
+            if (!line_.empty() && line_.back() == '\r')
+                refuse(400, "lines must end with CRLF");
+            else if (step_ == Step::DataEnd && c != '\r')
+                refuse(400, "chunk data longer than its size");
+            else if (step_ == Step::Trailer && ++trailerBytes_ > kMaxTrailerBytes)
+                refuse(400, "chunked trailer too large");
+            else if (step_ != Step::Trailer && line_.size() >= kMaxChunkLine)
+                refuse(400, "chunk line too long");
+            else
+                line_ += c;
             continue;
         }
         if (line_.empty() || line_.back() != '\r') {
@@ -342,12 +362,16 @@ void ChunkedDecoder::endLine(const std::string& out) {
         uint64_t size = 0;
         while (digits < line_.size() && hexValue(line_[digits]) >= 0 && digits < 16)
             size = size * 16 + static_cast<uint64_t>(hexValue(line_[digits++]));
-        if (digits == 0) refuse(400, "malformed chunk size");
-        else if (digits < line_.size() && hexValue(line_[digits]) >= 0) refuse(413, "chunk size too large");
-        else if (!validExtensions(std::string_view(line_).substr(digits))) refuse(400, "malformed chunk extension");
+        if (digits == 0)
+            refuse(400, "malformed chunk size");
+        else if (digits < line_.size() && hexValue(line_[digits]) >= 0)
+            refuse(413, "chunk size too large");
+        else if (!validExtensions(std::string_view(line_).substr(digits)))
+            refuse(400, "malformed chunk extension");
         else if (size > maxBody_ - std::min(maxBody_, out.size()))
             refuse(413, "request body is larger than " + std::to_string(maxBody_) + " bytes");
-        else if (size == 0) step_ = Step::Trailer;
+        else if (size == 0)
+            step_ = Step::Trailer;
         else {
             remaining_ = size;
             step_ = Step::Data;

@@ -17,10 +17,10 @@
 namespace medbox::http1 {
 
 struct Limits {
-    size_t maxRequestLine = 8 * 1024;  // longer: 414
-    size_t maxHeaderBytes = 16 * 1024; // the whole header section; longer: 431
-    size_t maxFieldBytes = 8 * 1024;   // one field line; longer: 431
-    size_t maxFields = 100;            // more: 431
+    size_t maxRequestLine = 8 * 1024;   // longer: 414
+    size_t maxHeaderBytes = 16 * 1024;  // the whole header section; longer: 431
+    size_t maxFieldBytes = 8 * 1024;    // one field line; longer: 431
+    size_t maxFields = 100;             // more: 431
 };
 
 // Why a request was refused: the HTTP status and a message for the client.
@@ -39,7 +39,7 @@ struct RequestHead {
     enum class Body { None, Length, Chunked };
 
     std::string method;
-    std::string target;  // origin-form ("/path?query") or "*"
+    std::string target;    // origin-form ("/path?query") or "*"
     int minorVersion = 1;  // HTTP/1.<minor>: 0 or 1
     std::vector<Field> fields;
     Body body = Body::None;
@@ -87,7 +87,7 @@ private:
     Step step_ = Step::Size;
     uint64_t remaining_ = 0;  // of the current chunk's data
     size_t trailerBytes_ = 0;
-    std::string line_;        // a size or trailer line split across feeds
+    std::string line_;  // a size or trailer line split across feeds
     Refusal refusal_;
     State state_ = State::NeedMore;
 };

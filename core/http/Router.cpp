@@ -11,7 +11,10 @@ std::vector<std::string> split(const std::string& path) {
     std::vector<std::string> out;
     size_t i = 0;
     while (i < path.size()) {
-        if (path[i] == '/') { ++i; continue; }
+        if (path[i] == '/') {
+            ++i;
+            continue;
+        }
         size_t j = path.find('/', i);
         if (j == std::string::npos) j = path.size();
         out.push_back(path.substr(i, j - i));
@@ -34,7 +37,8 @@ void addAllowed(std::string& allow, const std::string& method) {
 }  // namespace
 
 void Router::add(std::string method, std::string pattern, Access access, Handler handler, std::string summary) {
-    Route r{RouteInfo{std::move(method), pattern, std::move(access), std::move(summary)}, split(pattern), std::move(handler)};
+    Route r{RouteInfo{std::move(method), pattern, std::move(access), std::move(summary)}, split(pattern),
+            std::move(handler)};
     routes_.push_back(std::move(r));
 }
 
@@ -53,8 +57,10 @@ Router::Match Router::match(const std::string& method, const std::string& path,
         std::map<std::string, std::string> found;
         bool ok = true;
         for (size_t i = 0; i < segs.size() && ok; ++i) {
-            if (isParam(r.segments[i])) found[r.segments[i].substr(1, r.segments[i].size() - 2)] = segs[i];
-            else ok = r.segments[i] == segs[i];
+            if (isParam(r.segments[i]))
+                found[r.segments[i].substr(1, r.segments[i].size() - 2)] = segs[i];
+            else
+                ok = r.segments[i] == segs[i];
         }
         if (!ok) continue;
         if (r.info.method != method && !(method == "HEAD" && r.info.method == "GET")) {

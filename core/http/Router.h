@@ -27,16 +27,28 @@ struct RouteInfo {
 class Router {
 public:
     void add(std::string method, std::string pattern, Access access, Handler handler, std::string summary = {});
-    void get(std::string p, Access a, Handler h, std::string s = {}) { add("GET", std::move(p), std::move(a), std::move(h), std::move(s)); }
-    void post(std::string p, Access a, Handler h, std::string s = {}) { add("POST", std::move(p), std::move(a), std::move(h), std::move(s)); }
-    void put(std::string p, Access a, Handler h, std::string s = {}) { add("PUT", std::move(p), std::move(a), std::move(h), std::move(s)); }
-    void patch(std::string p, Access a, Handler h, std::string s = {}) { add("PATCH", std::move(p), std::move(a), std::move(h), std::move(s)); }
-    void del(std::string p, Access a, Handler h, std::string s = {}) { add("DELETE", std::move(p), std::move(a), std::move(h), std::move(s)); }
+    void get(std::string p, Access a, Handler h, std::string s = {}) {
+        add("GET", std::move(p), std::move(a), std::move(h), std::move(s));
+    }
+    void post(std::string p, Access a, Handler h, std::string s = {}) {
+        add("POST", std::move(p), std::move(a), std::move(h), std::move(s));
+    }
+    void put(std::string p, Access a, Handler h, std::string s = {}) {
+        add("PUT", std::move(p), std::move(a), std::move(h), std::move(s));
+    }
+    void patch(std::string p, Access a, Handler h, std::string s = {}) {
+        add("PATCH", std::move(p), std::move(a), std::move(h), std::move(s));
+    }
+    void del(std::string p, Access a, Handler h, std::string s = {}) {
+        add("DELETE", std::move(p), std::move(a), std::move(h), std::move(s));
+    }
 
     std::vector<RouteInfo> routes() const;
     // Visits the router's own route records (stable addresses: match() returns them).
     template <class F>
-    void each(F&& f) const { for (const auto& r : routes_) f(r.info); }
+    void each(F&& f) const {
+        for (const auto& r : routes_) f(r.info);
+    }
 
     struct Match {
         const RouteInfo* route = nullptr;

@@ -42,13 +42,13 @@ int64_t steadyMs() {
 
 struct Conn {
     StreamSocket socket;
-    std::string in;         // bytes read and not yet consumed: the rest of a request, or pipelined ones
-    std::string peer;       // the client's address
+    std::string in;    // bytes read and not yet consumed: the rest of a request, or pipelined ones
+    std::string peer;  // the client's address
     int fd = -1;
-    uint64_t id = 0;        // never reused: an epoll event names the connection, not the fd number
-    bool busy = false;      // a worker has it (guarded by connMutex)
+    uint64_t id = 0;    // never reused: an epoll event names the connection, not the fd number
+    bool busy = false;  // a worker has it (guarded by connMutex)
     int64_t parkedAtMs = 0;
-    int served = 0;         // requests answered on this connection
+    int served = 0;  // requests answered on this connection
 };
 
 // epoll data of the eventfd that stop() signals; connection ids start at 1.
@@ -57,7 +57,8 @@ constexpr uint64_t kWakeId = 0;
 bool sameName(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     for (size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+            return false;
     return true;
 }
 
@@ -87,7 +88,10 @@ public:
     }
 
 private:
-    struct Entry { Principal principal; int64_t untilMs; };
+    struct Entry {
+        Principal principal;
+        int64_t untilMs;
+    };
     std::shared_mutex mutex_;
     std::unordered_map<std::string, Entry> map_;
 };
@@ -118,13 +122,15 @@ struct Server::Impl {
     std::atomic<uint64_t> requestCounter{0};
     std::string idPrefix;
 
-    struct RouteMetrics { Histogram* latency; std::array<Counter*, 6> byClass; };
+    struct RouteMetrics {
+        Histogram* latency;
+        std::array<Counter*, 6> byClass;
+    };
     std::unordered_map<const RouteInfo*, RouteMetrics> routeMetrics;
     RouteMetrics unmatched{};
 
     Impl(ServerOptions o, const Router& r, const TokenVerifier* v, Metrics* m)
-        : opts(std::move(o)), router(r), verifier(v), metrics(m),
-          log(Poco::Logger::get(opts.serviceName + ".http")) {}
+        : opts(std::move(o)), router(r), verifier(v), metrics(m), log(Poco::Logger::get(opts.serviceName + ".http")) {}
 
     void prepareMetrics();
     void loop();
@@ -193,7 +199,10 @@ void Server::Impl::accept() {
         std::lock_guard lock(connMutex);
         if (static_cast<int>(conns.size()) >= opts.maxConnections) {
             // Over the limit: refuse cheaply rather than let memory grow without bound.
-            try { s.close(); } catch (const Poco::Exception&) {}
+            try {
+                s.close();
+            } catch (const Poco::Exception&) {
+            }
             continue;
         }
         auto c = std::make_shared<Conn>();
@@ -250,7 +259,8 @@ void Server::Impl::workerMain() {
     if (opts.workerNice > 0) {
         errno = 0;
         const int base = ::getpriority(PRIO_PROCESS, 0);
-        if (errno == 0 && ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), std::min(19, base + opts.workerNice)) != 0)
+        if (errno == 0 &&
+            ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), std::min(19, base + opts.workerNice)) != 0)
             Poco::Logger::get("http").warning("http workers keep their priority: setpriority: %s",
                                               std::string(std::strerror(errno)));
     }
@@ -316,8 +326,10 @@ std::optional<http1::Refusal> Server::Impl::readRequest(Conn& c, http1::RequestH
         try {
             if (!readSome(c)) *closed = true;
         } catch (const Poco::TimeoutException&) {
-            if (c.in.empty()) *closed = true;  // an idle keep-alive client
-            else return http1::Refusal{408, "the request did not arrive in time"};
+            if (c.in.empty())
+                *closed = true;  // an idle keep-alive client
+            else
+                return http1::Refusal{408, "the request did not arrive in time"};
         }
         // A client that sends a byte now and then holds a worker at most this long.
         if (!*closed && steadyMs() > deadline) return http1::Refusal{408, "the request did not arrive in time"};
@@ -401,14 +413,14 @@ void Server::Impl::serve(const std::shared_ptr<Conn>& c) {
 void Server::Impl::refuse(Conn& c, const http1::Refusal& why) {
     Err err = Err::BadRequest;
     switch (why.status) {
-    case 408: err = Err::RequestTimeout; break;
-    case 413: err = Err::PayloadTooLarge; break;
-    case 414: err = Err::UriTooLong; break;
-    case 417: err = Err::ExpectationFailed; break;
-    case 431: err = Err::HeadersTooLarge; break;
-    case 501: err = Err::NotImplemented; break;
-    case 505: err = Err::VersionNotSupported; break;
-    default: break;
+        case 408: err = Err::RequestTimeout; break;
+        case 413: err = Err::PayloadTooLarge; break;
+        case 414: err = Err::UriTooLong; break;
+        case 417: err = Err::ExpectationFailed; break;
+        case 431: err = Err::HeadersTooLarge; break;
+        case 501: err = Err::NotImplemented; break;
+        case 505: err = Err::VersionNotSupported; break;
+        default: break;
     }
     Reply rp;
     rp.status(errInfo(err).status);
@@ -429,15 +441,19 @@ void Server::Impl::dispatch(Request& rq, Reply& rp, const RouteInfo** matched) {
     rq.setRoutePattern(m.route->pattern);
     std::string auth = rq.header("Authorization");
     if (!auth.empty()) {
-        if (auth.rfind("Bearer ", 0) != 0) throw AppError(Err::Unauthenticated, "Authorization must be 'Bearer <token>'");
+        if (auth.rfind("Bearer ", 0) != 0)
+            throw AppError(Err::Unauthenticated, "Authorization must be 'Bearer <token>'");
         std::string token = auth.substr(7);
         int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch()).count();
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
         auto p = tokenCache.get(token, now);
         if (!p) {
             std::string why;
-            if (verifier) p = verifier->verify(token, &why);
-            else why = "no token verifier configured";
+            if (verifier)
+                p = verifier->verify(token, &why);
+            else
+                why = "no token verifier configured";
             if (!p) {
                 // The reason goes to the log: told to the client, it would
                 // guide someone forging tokens. Expired and revoked tokens
@@ -457,8 +473,9 @@ void Server::Impl::dispatch(Request& rq, Reply& rp, const RouteInfo** matched) {
         if (!rq.principal()) throw AppError(Err::Unauthenticated, "this endpoint needs a token");
         if (!m.route->access.admits(*rq.principal())) {
             if (rq.principal()->kind == Principal::Kind::Staff && rq.principal()->hasRole(kMustChangePasswordRole))
-                throw AppError(Err::Forbidden, "change your password first: until then this sign-in allows only "
-                                               "the password change (POST /api/v1/auth/password on the console)");
+                throw AppError(Err::Forbidden,
+                               "change your password first: until then this sign-in allows only "
+                               "the password change (POST /api/v1/auth/password on the console)");
             throw AppError(Err::Forbidden, "requires " + m.route->access.describe());
         }
     }
@@ -496,7 +513,10 @@ void Server::Impl::handle(Conn& c, const http1::RequestHead& head, std::string b
         if (e.isFull() || e.isReadOnly()) {
             log.error("storage problem [%s]: %s", rid, std::string(e.what()));
             rp.status(503);
-            rp.rawJson(errorJson(Err::Unavailable, e.isFull() ? "storage is full; nothing was changed" : "storage is read-only; nothing was changed", {}));
+            rp.rawJson(errorJson(Err::Unavailable,
+                                 e.isFull() ? "storage is full; nothing was changed"
+                                            : "storage is read-only; nothing was changed",
+                                 {}));
         } else if (e.isConstraint()) {
             rp.status(409);
             rp.rawJson(errorJson(Err::Conflict, "the change conflicts with existing data; nothing was changed", {}));
@@ -540,7 +560,10 @@ void Server::Impl::handle(Conn& c, const http1::RequestHead& head, std::string b
 void Server::Impl::answer(Conn& c, const Reply& rp, const std::string& rid, int minorVersion, bool keepAlive,
                           bool head) {
     const int status = rp.status();
-    struct Field { std::string_view name; std::string_view value; };
+    struct Field {
+        std::string_view name;
+        std::string_view value;
+    };
     Field fields[16];
     size_t nf = 0;
     fields[nf++] = {"Content-Type", rp.contentType()};
@@ -598,8 +621,10 @@ Server::~Server() { stop(); }
 void Server::start() {
     auto& i = *impl_;
     SocketAddress addr(i.opts.host, static_cast<Poco::UInt16>(i.opts.port));
-    if (i.opts.tls) i.listener = SecureServerSocket(addr, 256, i.opts.tls);
-    else i.listener = ServerSocket(addr, 256);
+    if (i.opts.tls)
+        i.listener = SecureServerSocket(addr, 256, i.opts.tls);
+    else
+        i.listener = ServerSocket(addr, 256);
     i.listener.setBlocking(false);
     i.idPrefix = i.opts.serviceName + "-" + std::to_string(::getpid()) + "-";
     i.prepareMetrics();
@@ -635,7 +660,10 @@ void Server::stop() {
         for (auto& [id, c] : i.conns) all.push_back(c);
     }
     for (auto& c : all) i.close(c);
-    try { i.listener.close(); } catch (const Poco::Exception&) {}
+    try {
+        i.listener.close();
+    } catch (const Poco::Exception&) {
+    }
     ::close(i.epfd);
     ::close(i.acceptEpfd);
     ::close(i.wakefd);

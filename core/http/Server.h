@@ -19,21 +19,21 @@ class Metrics;
 
 struct ServerOptions {
     std::string host = "127.0.0.1";
-    int port = 0;                          // 0 picks a free port (tests)
+    int port = 0;      // 0 picks a free port (tests)
     int workers = 32;  // http.workers: busy only while serving a request
     // http.worker_nice: the workers' nice value above the process's. Requests
     // are served in parallel, but every write passes the database's single
     // writer thread (which keeps the process's priority): at +5 a burst of
     // requests no longer preempts it (docs/http-server.md).
     int workerNice = 5;
-    int maxConnections = 10'000;           // beyond: accepted and closed at once
-    int keepAliveSeconds = 30;             // idle parked connection lifetime
-    int ioTimeoutSeconds = 15;             // per read/write: bounds slow clients
-    int requestTimeoutSeconds = 30;        // a whole request, once its first bytes arrived (408)
+    int maxConnections = 10'000;     // beyond: accepted and closed at once
+    int keepAliveSeconds = 30;       // idle parked connection lifetime
+    int ioTimeoutSeconds = 15;       // per read/write: bounds slow clients
+    int requestTimeoutSeconds = 30;  // a whole request, once its first bytes arrived (408)
     int maxKeepAliveRequests = 10'000;
-    size_t maxBodyBytes = 64 * 1024;       // longer bodies: 413, whatever the method
-    Poco::Net::Context::Ptr tls;           // null: plain HTTP
-    std::string serviceName;               // Server header is not sent; used in logs
+    size_t maxBodyBytes = 64 * 1024;  // longer bodies: 413, whatever the method
+    Poco::Net::Context::Ptr tls;      // null: plain HTTP
+    std::string serviceName;          // Server header is not sent; used in logs
 };
 
 class Server {

@@ -40,16 +40,17 @@ int parseLevel(const std::string& level) {
     std::string l = level;
     std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     static const std::map<std::string, int> levels = {
-        {"trace", Poco::Message::PRIO_TRACE},     {"debug", Poco::Message::PRIO_DEBUG},
-        {"info", Poco::Message::PRIO_INFORMATION}, {"information", Poco::Message::PRIO_INFORMATION},
-        {"notice", Poco::Message::PRIO_NOTICE},   {"warning", Poco::Message::PRIO_WARNING},
-        {"warn", Poco::Message::PRIO_WARNING},    {"error", Poco::Message::PRIO_ERROR},
+        {"trace", Poco::Message::PRIO_TRACE},       {"debug", Poco::Message::PRIO_DEBUG},
+        {"info", Poco::Message::PRIO_INFORMATION},  {"information", Poco::Message::PRIO_INFORMATION},
+        {"notice", Poco::Message::PRIO_NOTICE},     {"warning", Poco::Message::PRIO_WARNING},
+        {"warn", Poco::Message::PRIO_WARNING},      {"error", Poco::Message::PRIO_ERROR},
         {"critical", Poco::Message::PRIO_CRITICAL}, {"fatal", Poco::Message::PRIO_FATAL},
     };
     auto it = levels.find(l);
     if (it == levels.end()) {
-        throw ConfigError("log.level: expected one of trace, debug, info, notice, warning, error, critical, fatal, got '" +
-                          level + "'");
+        throw ConfigError(
+            "log.level: expected one of trace, debug, info, notice, warning, error, critical, fatal, got '" + level +
+            "'");
     }
     return it->second;
 }
@@ -59,7 +60,7 @@ int parseLevel(const std::string& level) {
 void setup(const std::string& level) {
     const int prio = parseLevel(level);
     Poco::AutoPtr<Poco::PatternFormatter> formatter(new Poco::PatternFormatter("%Y-%m-%dT%H:%M:%S.%iZ %p %s: %t"));
-    formatter->setProperty("times", "UTC");  // the Z in the pattern promises UTC
+    formatter->setProperty("times", "UTC");                          // the Z in the pattern promises UTC
     Poco::AutoPtr<Poco::Channel> console(new Poco::ConsoleChannel);  // std::clog: stderr, the journal under systemd
     Poco::AutoPtr<Poco::Channel> masking(new MaskingChannel(console));
     Poco::AutoPtr<Poco::FormattingChannel> formatting(new Poco::FormattingChannel(formatter, masking));

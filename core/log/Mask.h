@@ -7,9 +7,9 @@
 
 namespace medbox::mask {
 
-std::string idNumber(std::string_view id);   // 110101199003071234 -> 110***********1234
-std::string phone(std::string_view phone);   // 13812345678 -> 138****5678
-std::string name(std::string_view name);     // 张三丰 -> 张**  (UTF-8 aware)
+std::string idNumber(std::string_view id);  // 110101199003071234 -> 110***********1234
+std::string phone(std::string_view phone);  // 13812345678 -> 138****5678
+std::string name(std::string_view name);    // 张三丰 -> 张**  (UTF-8 aware)
 // Replaces ID-number-like and mobile-number-like digit runs inside free text.
 std::string scrub(std::string_view text);
 

@@ -29,9 +29,12 @@ std::string formatNumber(double v) {
 std::string escapeHelp(const std::string& v) {
     std::string out;
     for (char c : v) {
-        if (c == '\\') out += "\\\\";
-        else if (c == '\n') out += "\\n";
-        else out += c;
+        if (c == '\\')
+            out += "\\\\";
+        else if (c == '\n')
+            out += "\\n";
+        else
+            out += c;
     }
     return out;
 }
@@ -57,21 +60,27 @@ const std::vector<double> kDefaultBounds = {0.001, 0.0025, 0.005, 0.01, 0.025, 0
 std::string escapeLabel(const std::string& v) {
     std::string out;
     for (char c : v) {
-        if (c == '\\') out += "\\\\";
-        else if (c == '"') out += "\\\"";
-        else if (c == '\n') out += "\\n";
-        else out += c;
+        if (c == '\\')
+            out += "\\\\";
+        else if (c == '"')
+            out += "\\\"";
+        else if (c == '\n')
+            out += "\\n";
+        else
+            out += c;
     }
     return out;
 }
 
-Histogram::Histogram(std::vector<double> bounds) : bounds_(checkedBounds(std::move(bounds))), buckets_(bounds_.size()) {}
+Histogram::Histogram(std::vector<double> bounds)
+    : bounds_(checkedBounds(std::move(bounds))), buckets_(bounds_.size()) {}
 
 void Histogram::observe(double seconds) {
     if (std::isnan(seconds) || seconds < 0) seconds = 0;
     // Buckets hold the count of their own range; render() accumulates.
     auto it = std::lower_bound(bounds_.begin(), bounds_.end(), seconds);  // first bound >= value: "le"
-    if (it != bounds_.end()) buckets_[static_cast<size_t>(it - bounds_.begin())].fetch_add(1, std::memory_order_relaxed);
+    if (it != bounds_.end())
+        buckets_[static_cast<size_t>(it - bounds_.begin())].fetch_add(1, std::memory_order_relaxed);
     sumMicros_.fetch_add(std::llround(std::min(seconds, 1e9) * 1e6), std::memory_order_relaxed);
     count_.fetch_add(1, std::memory_order_relaxed);
 }
@@ -85,10 +94,12 @@ std::string Histogram::render(const std::string& name, const std::string& labels
     int64_t cumulative = 0;
     for (size_t i = 0; i < bounds_.size(); ++i) {
         cumulative += buckets_[i].load(std::memory_order_relaxed);
-        out += sample(name + "_bucket", sep + "le=\"" + formatNumber(bounds_[i]) + "\"", std::to_string(std::min(cumulative, count)));
+        out += sample(name + "_bucket", sep + "le=\"" + formatNumber(bounds_[i]) + "\"",
+                      std::to_string(std::min(cumulative, count)));
     }
     out += sample(name + "_bucket", sep + "le=\"+Inf\"", std::to_string(count));
-    out += sample(name + "_sum", labels, formatNumber(static_cast<double>(sumMicros_.load(std::memory_order_relaxed)) / 1e6));
+    out += sample(name + "_sum", labels,
+                  formatNumber(static_cast<double>(sumMicros_.load(std::memory_order_relaxed)) / 1e6));
     out += sample(name + "_count", labels, std::to_string(count));
     return out;
 }

@@ -47,7 +47,10 @@ public:
     std::string render() const;
 
 private:
-    struct Family { std::string help; std::string type; };
+    struct Family {
+        std::string help;
+        std::string type;
+    };
     mutable std::mutex mutex_;
     std::map<std::string, Family> families_;
     std::map<std::string, std::map<std::string, Counter>> counters_;

@@ -23,7 +23,9 @@ struct FrameScan {
     std::string error;  // Error: why, for the log; never quotes the peer's bytes
 
     static FrameScan needMore(size_t checked = 0) { return {Kind::NeedMore, 0, 0, 0, checked, {}}; }
-    static FrameScan frame(size_t total, size_t offset, size_t length) { return {Kind::Frame, total, offset, length, 0, {}}; }
+    static FrameScan frame(size_t total, size_t offset, size_t length) {
+        return {Kind::Frame, total, offset, length, 0, {}};
+    }
     static FrameScan fail(std::string why) { return {Kind::Error, 0, 0, 0, 0, std::move(why)}; }
 };
 

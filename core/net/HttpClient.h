@@ -7,9 +7,9 @@
 namespace medbox {
 
 struct HttpResult {
-    int status = 0;          // 0: no answer (connect/TLS/timeout error)
+    int status = 0;  // 0: no answer (connect/TLS/timeout error)
     std::string body;
-    std::string error;       // transport error text when status == 0
+    std::string error;  // transport error text when status == 0
 };
 
 class HttpClient {

@@ -20,7 +20,8 @@ FrameScan LengthPrefixFramer::scan(std::string_view b, size_t, size_t maxPayload
         if (header_ == Header::Binary) {
             length = (length << 8) | c;
         } else {
-            if (c < '0' || c > '9') return FrameScan::fail("length header is not " + std::to_string(headerBytes_) + " decimal digits");
+            if (c < '0' || c > '9')
+                return FrameScan::fail("length header is not " + std::to_string(headerBytes_) + " decimal digits");
             length = length * 10 + (c - '0');
         }
     }
@@ -43,8 +44,9 @@ std::string LengthPrefixFramer::wrap(std::string_view payload) const {
             n /= 10;
         }
     }
-    if (n != 0) throw std::invalid_argument("a message of " + std::to_string(payload.size()) + " bytes does not fit a " +
-                                            std::to_string(headerBytes_) + "-byte length header");
+    if (n != 0)
+        throw std::invalid_argument("a message of " + std::to_string(payload.size()) + " bytes does not fit a " +
+                                    std::to_string(headerBytes_) + "-byte length header");
     return header + std::string(payload);
 }
 

@@ -68,7 +68,8 @@ TcpListener::TcpListener(TcpListenerOptions opts, std::shared_ptr<const Framer> 
       framer_(std::move(framer)),
       handler_(std::move(handler)),
       log_(Poco::Logger::get(opts_.serviceName.empty() ? opts_.name : opts_.serviceName + "." + opts_.name)) {
-    if (!framer_ || !handler_) throw std::invalid_argument("tcp listener " + opts_.name + ": a framer and a handler are needed");
+    if (!framer_ || !handler_)
+        throw std::invalid_argument("tcp listener " + opts_.name + ": a framer and a handler are needed");
     if (opts_.maxConnections < 1 || opts_.maxFrameBytes < 1 || opts_.readTimeoutMs < 1 || opts_.idleTimeoutMs < 1 ||
         opts_.writeTimeoutMs < 1)
         throw std::invalid_argument("tcp listener " + opts_.name + ": limits and timeouts must be positive");
@@ -85,7 +86,8 @@ void TcpListener::start() {
         stopFd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
         if (stopFd_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
     }
-    socket_ = std::make_unique<Socket>(Socket{Poco::Net::ServerSocket(Poco::Net::SocketAddress(opts_.host, static_cast<Poco::UInt16>(opts_.port)), 64)});
+    socket_ = std::make_unique<Socket>(Socket{
+        Poco::Net::ServerSocket(Poco::Net::SocketAddress(opts_.host, static_cast<Poco::UInt16>(opts_.port)), 64)});
     socket_->server.setBlocking(false);
     lastLoopMs_ = steadyMs();
     acceptThread_ = std::thread([this] { acceptLoop(); });
@@ -94,12 +96,14 @@ void TcpListener::start() {
 void TcpListener::stop() {
     if (!acceptThread_.joinable()) return;
     const uint64_t one = 1;
-    if (::write(stopFd_, &one, sizeof one) < 0) { /* an eventfd write of 1 cannot fail short of a bug */ }
+    if (::write(stopFd_, &one, sizeof one) < 0) { /* an eventfd write of 1 cannot fail short of a bug */
+    }
     acceptThread_.join();
     reap(true);
     socket_.reset();
     uint64_t drained = 0;
-    if (::read(stopFd_, &drained, sizeof drained) < 0) { /* nothing to drain */ }
+    if (::read(stopFd_, &drained, sizeof drained) < 0) { /* nothing to drain */
+    }
 }
 
 int TcpListener::port() const { return socket_ ? socket_->server.address().port() : 0; }
@@ -184,8 +188,11 @@ void TcpListener::serve(Connection& c) {
         bug = true;
     }
     ::close(c.fd);
-    if (bug) log_.error("%s connection %Lu from %s %s", std::string(framer_->name()), c.peer.connection, c.peer.address, why);
-    else if (!why.empty()) report(c.peer, why);
+    if (bug)
+        log_.error("%s connection %Lu from %s %s", std::string(framer_->name()), c.peer.connection, c.peer.address,
+                   why);
+    else if (!why.empty())
+        report(c.peer, why);
     c.done = true;
 }
 
@@ -209,8 +216,10 @@ std::string TcpListener::run(Connection& c) {
             }
             if (s.frameBytes == 0 || s.frameBytes > buf.size() || s.payloadOffset > s.frameBytes ||
                 s.payloadBytes > s.frameBytes - s.payloadOffset || s.payloadBytes > opts_.maxFrameBytes)
-                throw std::logic_error(std::string(framer_->name()) + " framer returned a frame outside the bytes read");
-            std::optional<std::string> answer = handler_(std::string_view(buf).substr(s.payloadOffset, s.payloadBytes), c.peer);
+                throw std::logic_error(std::string(framer_->name()) +
+                                       " framer returned a frame outside the bytes read");
+            std::optional<std::string> answer = handler_(std::string_view(buf).substr(s.payloadOffset, s.payloadBytes),
+                                                         c.peer);
             buf.erase(0, s.frameBytes);
             checked = 0;
             lastMs = steadyMs();
@@ -273,8 +282,10 @@ void TcpListener::report(const Peer& peer, const std::string& why) {
         skipped = unreported_;
         unreported_ = 0;
     }
-    std::string more = skipped ? " (" + std::to_string(skipped) + " more such connection ends in the last seconds)" : "";
-    log_.warning("%s connection %Lu from %s: %s%s", std::string(framer_->name()), peer.connection, peer.address, why, more);
+    std::string more = skipped ? " (" + std::to_string(skipped) + " more such connection ends in the last seconds)"
+                               : "";
+    log_.warning("%s connection %Lu from %s: %s%s", std::string(framer_->name()), peer.connection, peer.address, why,
+                 more);
 }
 
 }  // namespace medbox::net

@@ -32,20 +32,20 @@
 namespace medbox::net {
 
 struct TcpListenerOptions {
-    std::string name = "tcp";          // in thread names and the logger "<service>.<name>": "mllp", "his"
-    std::string serviceName;           // "hisbridge"; empty in tests
+    std::string name = "tcp";  // in thread names and the logger "<service>.<name>": "mllp", "his"
+    std::string serviceName;   // "hisbridge"; empty in tests
     std::string host = "127.0.0.1";
-    int port = 0;                      // 0: any free port (tests), see port()
+    int port = 0;  // 0: any free port (tests), see port()
     int maxConnections = 64;
-    size_t maxFrameBytes = 1 << 20;    // a message's size, envelope not counted
-    int64_t readTimeoutMs = 30'000;    // a frame must arrive whole this long after its first byte
-    int64_t idleTimeoutMs = 600'000;   // a connection with no frame under way is closed after this
-    int64_t writeTimeoutMs = 15'000;   // an answer must be written within this
+    size_t maxFrameBytes = 1 << 20;   // a message's size, envelope not counted
+    int64_t readTimeoutMs = 30'000;   // a frame must arrive whole this long after its first byte
+    int64_t idleTimeoutMs = 600'000;  // a connection with no frame under way is closed after this
+    int64_t writeTimeoutMs = 15'000;  // an answer must be written within this
 };
 
 struct Peer {
-    std::string address;   // "10.1.2.3:50312"
-    uint64_t connection;   // numbered from 1 by the listener, never reused
+    std::string address;  // "10.1.2.3:50312"
+    uint64_t connection;  // numbered from 1 by the listener, never reused
 };
 
 // Runs on the connection's thread, one frame at a time per connection: the
@@ -92,7 +92,7 @@ private:
     std::thread acceptThread_;
     mutable std::mutex mutex_;
     std::list<std::unique_ptr<Connection>> connections_;  // under mutex_
-    uint64_t nextId_ = 1;                                  // accept thread only
+    uint64_t nextId_ = 1;                                 // accept thread only
     // A flood of bad peers must not flood the log: one line per 10 s, with a count.
     std::mutex logMutex_;
     int64_t lastReportMs_ = 0;

@@ -70,7 +70,6 @@ std::string bioText(BIO* bio) {
     return std::string(data, static_cast<size_t>(len));
 }
 
-
 // subjectAltName built from structures rather than a config string, so a
 // configured name containing ',' cannot smuggle in extra entries.
 GenNamesPtr altNames(const std::vector<std::string>& names) {
@@ -82,8 +81,10 @@ GenNamesPtr altNames(const std::vector<std::string>& names) {
         if (!gen) throw std::runtime_error(opensslError("out of memory"));
         unsigned char addr[16];
         int addrLen = 0;
-        if (::inet_pton(AF_INET, n.c_str(), addr) == 1) addrLen = 4;
-        else if (::inet_pton(AF_INET6, n.c_str(), addr) == 1) addrLen = 16;
+        if (::inet_pton(AF_INET, n.c_str(), addr) == 1)
+            addrLen = 4;
+        else if (::inet_pton(AF_INET6, n.c_str(), addr) == 1)
+            addrLen = 16;
         if (addrLen > 0) {
             ASN1_OCTET_STRING* ip = ASN1_OCTET_STRING_new();
             if (!ip || ASN1_OCTET_STRING_set(ip, addr, addrLen) != 1) {
@@ -233,12 +234,14 @@ bool ensureSelfSigned(const std::string& certFile, const std::string& keyFile, c
               "cannot add subjectAltName");
     }
 
-    if (X509_sign(cert.get(), key.get(), EVP_sha256()) <= 0) throw std::runtime_error(opensslError("cannot sign certificate"));
+    if (X509_sign(cert.get(), key.get(), EVP_sha256()) <= 0)
+        throw std::runtime_error(opensslError("cannot sign certificate"));
 
     BioPtr keyBio(BIO_new(BIO_s_mem()));
     BioPtr certBio(BIO_new(BIO_s_mem()));
     if (!keyBio || !certBio) throw std::runtime_error(opensslError("out of memory"));
-    check(PEM_write_bio_PrivateKey(keyBio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr), "cannot encode key");
+    check(PEM_write_bio_PrivateKey(keyBio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr),
+          "cannot encode key");
     check(PEM_write_bio_X509(certBio.get(), cert.get()), "cannot encode certificate");
     // Key first: the certificate's existence is what marks the pair as complete.
     files::writeAtomically(keyFile, bioText(keyBio.get()), 0600);
@@ -249,7 +252,7 @@ bool ensureSelfSigned(const std::string& certFile, const std::string& keyFile, c
 struct ServerIdentity::Pair {
     X509Ptr cert;
     PKeyPtr key;
-    STACK_OF(X509)* chain = nullptr;  // the certificates after the first in certFile
+    STACK_OF(X509) * chain = nullptr;  // the certificates after the first in certFile
     ~Pair() { sk_X509_pop_free(chain, X509_free); }
 };
 

@@ -21,9 +21,8 @@ inline constexpr int64_t kRenewWithinSeconds = 30 * 86'400;
 // anew when certFile is one of ours (self-issued, O=medbox, this common
 // name) and expires within renewWithinSeconds. A certificate the hospital
 // installed is never touched. Key file mode 0600. True: a new pair was written.
-bool ensureSelfSigned(const std::string& certFile, const std::string& keyFile,
-                      const std::vector<std::string>& names, const std::string& commonName,
-                      int64_t renewWithinSeconds = kRenewWithinSeconds);
+bool ensureSelfSigned(const std::string& certFile, const std::string& keyFile, const std::vector<std::string>& names,
+                      const std::string& commonName, int64_t renewWithinSeconds = kRenewWithinSeconds);
 
 // The certificate (with its chain) and key a server presents, replaceable
 // while it serves: every handshake takes the current pair

@@ -219,8 +219,8 @@ int Dispatcher::deliverDue() {
                     if (due.empty()) hold(destination, st.i64(8));
                     break;
                 }
-                due.push_back(Pending{st.i64(0), st.str(1), st.str(2), st.str(3), st.str(4), st.i64(5), st.i64(6),
-                                      st.optStr(7)});
+                due.push_back(
+                    Pending{st.i64(0), st.str(1), st.str(2), st.str(3), st.str(4), st.i64(5), st.i64(6), st.optStr(7)});
             }
             if (!due.empty()) out.push_back(std::move(due));
         }

@@ -39,14 +39,14 @@ public:
 struct DispatcherOptions {
     std::map<std::string, std::string> urls;  // destination -> URL to POST to
     int batch = 50;
-    int64_t pollMs = 1000;       // look for due messages at least this often
-    int64_t backoffBaseMs = 500; // first retry delay, doubled each attempt
+    int64_t pollMs = 1000;        // look for due messages at least this often
+    int64_t backoffBaseMs = 500;  // first retry delay, doubled each attempt
     int64_t backoffMaxMs = 300'000;
     int timeoutSeconds = 10;
     // Housekeeping, once per purgeEveryMs: delivered messages older than
     // keepDeliveredMs and inbox ids older than keepInboxMs are deleted.
-    int64_t keepDeliveredMs = 7LL * 86'400'000;   // outbox.keep_delivered_days
-    int64_t keepInboxMs = 30LL * 86'400'000;      // inbox.keep_days
+    int64_t keepDeliveredMs = 7LL * 86'400'000;  // outbox.keep_delivered_days
+    int64_t keepInboxMs = 30LL * 86'400'000;     // inbox.keep_days
     int64_t purgeEveryMs = 600'000;
 };
 
@@ -94,8 +94,8 @@ private:
     std::mt19937_64 rng_;
     std::mutex mutex_;
     std::condition_variable cv_;
-    bool wake_ = false;                          // under mutex_
-    std::map<std::string, int64_t> heldUntil_;   // under mutex_: destination -> its head's next attempt
+    bool wake_ = false;                         // under mutex_
+    std::map<std::string, int64_t> heldUntil_;  // under mutex_: destination -> its head's next attempt
     std::atomic<bool> stop_{false};
     std::atomic<uint64_t> passes_{0};
     int64_t lastPurgeMs_ = 0;  // loop thread only

@@ -12,7 +12,8 @@ namespace medbox::outbox_sql {
 inline const std::string kPendingDestinations =
     "WITH RECURSIVE d(name) AS ("
     "SELECT MIN(destination) FROM outbox WHERE delivered_ms IS NULL "
-    "UNION ALL SELECT (SELECT MIN(o.destination) FROM outbox o WHERE o.delivered_ms IS NULL AND o.destination > d.name) "
+    "UNION ALL SELECT (SELECT MIN(o.destination) FROM outbox o WHERE o.delivered_ms IS NULL AND o.destination > "
+    "d.name) "
     "FROM d WHERE d.name IS NOT NULL) ";
 
 inline const std::string kDestinations = kPendingDestinations + "SELECT d.name FROM d WHERE d.name IS NOT NULL";

@@ -8,7 +8,9 @@ namespace medbox::notify {
 
 // sd_notify() returns 0 and does nothing when NOTIFY_SOCKET is unset, so the
 // same binary runs under systemd, in development and in CI.
-void ready(const std::string& status) { sd_notifyf(0, "READY=1\nSTATUS=%s\nMAINPID=%lu", status.c_str(), static_cast<unsigned long>(::getpid())); }
+void ready(const std::string& status) {
+    sd_notifyf(0, "READY=1\nSTATUS=%s\nMAINPID=%lu", status.c_str(), static_cast<unsigned long>(::getpid()));
+}
 void stopping() { sd_notify(0, "STOPPING=1"); }
 void status(const std::string& s) { sd_notifyf(0, "STATUS=%s", s.c_str()); }
 int64_t watchdogIntervalMs() {

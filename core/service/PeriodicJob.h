@@ -20,7 +20,9 @@
 #include <string>
 #include <thread>
 
-namespace Poco { class Logger; }
+namespace Poco {
+class Logger;
+}
 
 namespace medbox {
 

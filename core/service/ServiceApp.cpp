@@ -54,8 +54,9 @@ void makeDir(const std::string& path, bool shared) {
     if (shared) ::chmod(path.c_str(), 0755);
 }
 
-
-bool isLoopback(const std::string& ip) { return ip.rfind("127.", 0) == 0 || ip == "::1" || ip.rfind("::ffff:127.", 0) == 0; }
+bool isLoopback(const std::string& ip) {
+    return ip.rfind("127.", 0) == 0 || ip == "::1" || ip.rfind("::ffff:127.", 0) == 0;
+}
 
 // auth.console_url: where the console answers, "https://HOST:PORT" (a path
 // would be a guess at where its API lives). Empty when not set.
@@ -69,7 +70,8 @@ std::string consoleUrl(const Settings& settings) {
              (u.getPath().empty() || u.getPath() == "/") && u.getRawQuery().empty() && u.getFragment().empty();
     } catch (const Poco::Exception&) {
     }
-    if (!ok) throw ConfigError("auth.console_url: expected the console's address as https://HOST:PORT, got '" + url + "'");
+    if (!ok)
+        throw ConfigError("auth.console_url: expected the console's address as https://HOST:PORT, got '" + url + "'");
     while (url.back() == '/') url.pop_back();
     return url;
 }
@@ -93,7 +95,7 @@ struct ServiceApp::State {
     ServerOptions serverOptions;
     std::unique_ptr<Server> server;
     std::unique_ptr<tls::ServerIdentity> identity;  // null without TLS
-    std::function<bool()> renewCertificate;        // true: a new self-signed pair was written
+    std::function<bool()> renewCertificate;         // true: a new self-signed pair was written
     std::thread certificateRenewal;
     std::vector<std::unique_ptr<net::TcpListener>> listeners;  // beside the server (addListener)
     std::string dataDir, trustDir, portFile;
@@ -112,13 +114,19 @@ ServiceApp::~ServiceApp() = default;
 
 void ServiceApp::defineOptions(Poco::Util::OptionSet& options) {
     ServerApplication::defineOptions(options);
-    options.addOption(Option("help", "h", "show the options and exit").required(false).repeatable(false)
+    options.addOption(Option("help", "h", "show the options and exit")
+                          .required(false)
+                          .repeatable(false)
                           .callback(OptionCallback<ServiceApp>(this, &ServiceApp::handleHelp)));
     options.addOption(Option("config", "c", "read configuration from FILE (.properties, .ini or .json)")
-                          .required(false).repeatable(false).argument("FILE")
+                          .required(false)
+                          .repeatable(false)
+                          .argument("FILE")
                           .callback(OptionCallback<ServiceApp>(this, &ServiceApp::handleConfig)));
     options.addOption(Option("set", "s", "set a configuration key (overrides file and environment)")
-                          .required(false).repeatable(true).argument("KEY=VALUE")
+                          .required(false)
+                          .repeatable(true)
+                          .argument("KEY=VALUE")
                           .callback(OptionCallback<ServiceApp>(this, &ServiceApp::handleSet)));
 }
 
@@ -143,59 +151,80 @@ void ServiceApp::handleSet(const std::string&, const std::string& value) {
 void ServiceApp::initialize(Poco::Util::Application& self) { ServerApplication::initialize(self); }
 void ServiceApp::uninitialize() { ServerApplication::uninitialize(); }
 
-void ServiceApp::addListener(std::unique_ptr<net::TcpListener> listener) { s_->listeners.push_back(std::move(listener)); }
+void ServiceApp::addListener(std::unique_ptr<net::TcpListener> listener) {
+    s_->listeners.push_back(std::move(listener));
+}
 
 void ServiceApp::registerCoreRoutes() {
     auto& st = *s_;
-    st.router.get("/healthz", Access::anyone(), [this](Request&, Reply& rp) {
-        Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
-        o->set("status", "ok");
-        o->set("service", name_);
-        rp.json(o);
-    }, "liveness");
-    st.router.get("/readyz", Access::anyone(), [this](Request&, Reply& rp) {
-        Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
-        bool dbOk = false;
-        try {
-            dbOk = s_->db->read([](db::Connection& c) { auto q = c.prepare("SELECT 1"); return q.step(); });
-        } catch (const std::exception&) {
-        }
-        bool ready = dbOk && !s_->shuttingDown;
-        o->set("status", ready ? "ready" : "not_ready");
-        o->set("database", dbOk ? "ok" : "failed");
-        rp.status(ready ? 200 : 503);
-        rp.json(o);
-    }, "readiness");
-    st.router.get("/metrics", Access::anyone(), [this](Request& rq, Reply& rp) {
-        // The portal's port faces the internet: metrics only for local scrapers or admins.
-        bool local = isLoopback(rq.clientAddress());
-        bool staff = rq.principal() && (rq.principal()->hasRole("admin") || rq.principal()->hasRole("auditor"));
-        if (!local && !staff) throw AppError(Err::Forbidden, "metrics are served to loopback or to admin tokens only");
-        rp.content("text/plain; version=0.0.4", s_->metrics.render());
-    }, "Prometheus metrics");
-    st.router.get("/openapi.json", Access::anyone(), [this](Request&, Reply& rp) {
-        const auto* r = resources::find(resources(), "web/openapi.json");
-        if (!r) throw AppError(Err::NotFound, "this service has no OpenAPI document");
-        rp.rawJson(std::string(r->bytes));
-        rp.header("Cache-Control", "public, max-age=300");
-    }, "OpenAPI document");
-    st.router.get("/api/v1/system/integrity", Access::staffOrService({"admin"}, {"console"}), [this](Request&, Reply& rp) {
-        Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
-        std::string check = s_->db->integrityCheck();
-        auto audit = s_->audit->verify(*s_->db);
-        o->set("database", check);
-        o->set("databaseOk", check == "ok");
-        o->set("schemaVersion", s_->db->schemaVersion());
-        Poco::JSON::Object::Ptr a = new Poco::JSON::Object;
-        a->set("ok", audit.ok);
-        a->set("rows", audit.rows);
-        if (!audit.ok) {
-            a->set("firstBadSeq", audit.firstBadSeq);
-            a->set("reason", audit.reason);
-        }
-        o->set("audit", a);
-        rp.json(o);
-    }, "database integrity_check and audit chain verification");
+    st.router.get(
+        "/healthz", Access::anyone(),
+        [this](Request&, Reply& rp) {
+            Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+            o->set("status", "ok");
+            o->set("service", name_);
+            rp.json(o);
+        },
+        "liveness");
+    st.router.get(
+        "/readyz", Access::anyone(),
+        [this](Request&, Reply& rp) {
+            Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+            bool dbOk = false;
+            try {
+                dbOk = s_->db->read([](db::Connection& c) {
+                    auto q = c.prepare("SELECT 1");
+                    return q.step();
+                });
+            } catch (const std::exception&) {
+            }
+            bool ready = dbOk && !s_->shuttingDown;
+            o->set("status", ready ? "ready" : "not_ready");
+            o->set("database", dbOk ? "ok" : "failed");
+            rp.status(ready ? 200 : 503);
+            rp.json(o);
+        },
+        "readiness");
+    st.router.get(
+        "/metrics", Access::anyone(),
+        [this](Request& rq, Reply& rp) {
+            // The portal's port faces the internet: metrics only for local scrapers or admins.
+            bool local = isLoopback(rq.clientAddress());
+            bool staff = rq.principal() && (rq.principal()->hasRole("admin") || rq.principal()->hasRole("auditor"));
+            if (!local && !staff)
+                throw AppError(Err::Forbidden, "metrics are served to loopback or to admin tokens only");
+            rp.content("text/plain; version=0.0.4", s_->metrics.render());
+        },
+        "Prometheus metrics");
+    st.router.get(
+        "/openapi.json", Access::anyone(),
+        [this](Request&, Reply& rp) {
+            const auto* r = resources::find(resources(), "web/openapi.json");
+            if (!r) throw AppError(Err::NotFound, "this service has no OpenAPI document");
+            rp.rawJson(std::string(r->bytes));
+            rp.header("Cache-Control", "public, max-age=300");
+        },
+        "OpenAPI document");
+    st.router.get(
+        "/api/v1/system/integrity", Access::staffOrService({"admin"}, {"console"}),
+        [this](Request&, Reply& rp) {
+            Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+            std::string check = s_->db->integrityCheck();
+            auto audit = s_->audit->verify(*s_->db);
+            o->set("database", check);
+            o->set("databaseOk", check == "ok");
+            o->set("schemaVersion", s_->db->schemaVersion());
+            Poco::JSON::Object::Ptr a = new Poco::JSON::Object;
+            a->set("ok", audit.ok);
+            a->set("rows", audit.rows);
+            if (!audit.ok) {
+                a->set("firstBadSeq", audit.firstBadSeq);
+                a->set("reason", audit.reason);
+            }
+            o->set("audit", a);
+            rp.json(o);
+        },
+        "database integrity_check and audit chain verification");
 }
 
 int ServiceApp::main(const std::vector<std::string>&) {
@@ -216,8 +245,9 @@ int ServiceApp::main(const std::vector<std::string>&) {
         if (!st.configFile.empty()) st.settings.loadFile(st.configFile);
         st.settings.loadEnvironment(environ);
         for (auto& [k, v] : st.overrides) st.settings.set(k, v);
-        log::setup(st.settings.choice("log.level", "information",
-                                      {"trace", "debug", "information", "notice", "warning", "error", "critical", "fatal"}));
+        log::setup(
+            st.settings.choice("log.level", "information",
+                               {"trace", "debug", "information", "notice", "warning", "error", "critical", "fatal"}));
         log = &Poco::Logger::get(name_);
 
         st.dataDir = Poco::Path(st.settings.str("data.dir", "./data")).absolute().toString(Poco::Path::PATH_UNIX);
@@ -237,7 +267,8 @@ int ServiceApp::main(const std::vector<std::string>&) {
         so.keepAliveSeconds = static_cast<int>(st.settings.integer("http.keepalive_seconds", 30, 1, 3600));
         so.ioTimeoutSeconds = static_cast<int>(st.settings.integer("http.io_timeout_seconds", 15, 1, 600));
         so.requestTimeoutSeconds = static_cast<int>(st.settings.integer("http.request_timeout_seconds", 30, 1, 600));
-        so.maxBodyBytes = static_cast<size_t>(st.settings.integer("http.max_body_bytes", 64 * 1024, 1024, 64 * 1024 * 1024));
+        so.maxBodyBytes = static_cast<size_t>(
+            st.settings.integer("http.max_body_bytes", 64 * 1024, 1024, 64 * 1024 * 1024));
         st.portFile = st.settings.str("http.port_file", st.dataDir + "/run/" + name_ + ".port");
         if (st.settings.flag("http.tls", true)) {
             std::string cert = st.settings.str("tls.cert_file", st.dataDir + "/tls/" + name_ + ".crt");
@@ -266,11 +297,14 @@ int ServiceApp::main(const std::vector<std::string>&) {
         ::chmod((st.trustDir + "/" + name_ + ".pub.pem").c_str(), 0644);
         st.issuer = std::make_unique<TokenIssuer>(keyFile, name_, st.clock);
         TokenLimits limits;
-        limits.serviceMaxSeconds = static_cast<int>(st.settings.integer("auth.service_token_max_seconds", 300, 60, 3600));
-        for (const auto& id : Poco::StringTokenizer(st.settings.str("auth.refused_token_ids", ""), ",",
-                                                    Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY))
+        limits.serviceMaxSeconds = static_cast<int>(
+            st.settings.integer("auth.service_token_max_seconds", 300, 60, 3600));
+        for (const auto& id :
+             Poco::StringTokenizer(st.settings.str("auth.refused_token_ids", ""), ",",
+                                   Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY))
             limits.refusedIds.push_back(id);
-        st.verifier = std::make_unique<TokenVerifier>(st.trustDir, st.clock, "medbox", &st.revocations, std::move(limits));
+        st.verifier = std::make_unique<TokenVerifier>(st.trustDir, st.clock, "medbox", &st.revocations,
+                                                      std::move(limits));
 
         db::Options dbo;
         dbo.path = st.settings.str("db.path", st.dataDir + "/" + name_ + ".db");
@@ -299,11 +333,12 @@ int ServiceApp::main(const std::vector<std::string>&) {
             rop.pollMs = st.settings.integer("auth.revocation_poll_ms", rop.pollMs, 100, 60'000);
             rop.trustDir = st.trustDir;
             if (rop.consoleUrl.empty()) {
-                log->warning("auth.console_url is not set: revoked staff tokens (logout, disabled account, changed "
-                             "password or roles) are not followed and stay valid until they expire");
+                log->warning(
+                    "auth.console_url is not set: revoked staff tokens (logout, disabled account, changed "
+                    "password or roles) are not followed and stay valid until they expire");
             } else {
                 st.revocationPoller = std::make_unique<RevocationPoller>(st.revocations, st.clock, rop, name_,
-                                                                          *st.issuer, &st.metrics);
+                                                                         *st.issuer, &st.metrics);
             }
         }
 

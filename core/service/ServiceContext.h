@@ -18,16 +18,16 @@ namespace medbox {
 class Dispatcher;
 
 struct ServiceContext {
-    std::string service;          // "booking"
+    std::string service;  // "booking"
     const Settings& settings;
     db::Database& db;
     const Clock& clock;
     AuditLog& audit;
     Metrics& metrics;
-    const TokenIssuer& issuer;    // this service's own key: service tokens (console: staff tokens too)
+    const TokenIssuer& issuer;  // this service's own key: service tokens (console: staff tokens too)
     const TokenVerifier& verifier;
-    RevocationSet& revocations;   // revoked staff tokens the verifier refuses (the console fills it)
-    Dispatcher* outbox;           // wake() after enqueueing; may be null in tests
+    RevocationSet& revocations;  // revoked staff tokens the verifier refuses (the console fills it)
+    Dispatcher* outbox;          // wake() after enqueueing; may be null in tests
     Poco::Logger& logger;
     std::string dataDir;
 };

@@ -101,8 +101,8 @@ using Properties = std::map<std::string, Value, std::less<>>;
 Properties getAll(sd_bus* bus, const std::string& path, const char* interface) {
     BusErrorHolder err;
     MessageHolder reply;
-    int r = sd_bus_call_method(bus, kDestination, path.c_str(), "org.freedesktop.DBus.Properties", "GetAll",
-                               &err.error, &reply.message, "s", interface);
+    int r = sd_bus_call_method(bus, kDestination, path.c_str(), "org.freedesktop.DBus.Properties", "GetAll", &err.error,
+                               &reply.message, "s", interface);
     if (r < 0) throwBusError(std::string("cannot read properties of ") + path, err.error, r);
 
     const std::string what = "cannot parse properties of " + path;
@@ -276,8 +276,8 @@ UnitControl UnitControl::adopt(sd_bus* bus, int openResult, const std::string& a
     std::free(version);
     if (r < 0) {
         std::string detail = (err.error.message != nullptr) ? err.error.message : errnoText(r);
-        throw Error(ErrorCode::NoBus, "connected to the system bus at " + address +
-                                          " but systemd does not answer on it: " + detail);
+        throw Error(ErrorCode::NoBus,
+                    "connected to the system bus at " + address + " but systemd does not answer on it: " + detail);
     }
     return control;
 }
@@ -448,7 +448,9 @@ void UnitControl::runJob(const char* method, std::string_view unit, std::chrono:
     }
 }
 
-void UnitControl::start(std::string_view unit, std::chrono::milliseconds timeout) { runJob("StartUnit", unit, timeout); }
+void UnitControl::start(std::string_view unit, std::chrono::milliseconds timeout) {
+    runJob("StartUnit", unit, timeout);
+}
 
 void UnitControl::stop(std::string_view unit, std::chrono::milliseconds timeout) { runJob("StopUnit", unit, timeout); }
 

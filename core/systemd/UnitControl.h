@@ -25,19 +25,19 @@ namespace medbox::systemd {
 using TimePoint = std::chrono::system_clock::time_point;
 
 struct UnitStatus {
-    std::string name;           // systemd's Id, e.g. "medbox-booking.service"
+    std::string name;  // systemd's Id, e.g. "medbox-booking.service"
     std::string description;
-    std::string loadState;      // loaded, not-found, masked, error, ...
-    std::string activeState;    // active, inactive, failed, activating, ...
-    std::string subState;       // running, dead, exited, waiting, ...
-    std::string unitFileState;  // enabled, disabled, static, ... (empty if unknown)
-    std::string fragmentPath;   // the unit file systemd loaded
-    std::optional<TimePoint> activeSince;        // ActiveEnterTimestamp
-    std::uint32_t mainPid = 0;                   // services only; 0 when none
-    std::optional<std::uint64_t> memoryBytes;    // MemoryCurrent, when accounted
-    std::optional<std::uint32_t> restarts;       // NRestarts (services)
-    std::optional<TimePoint> nextElapse;         // timers: next trigger
-    std::optional<TimePoint> lastTrigger;        // timers: last trigger
+    std::string loadState;                     // loaded, not-found, masked, error, ...
+    std::string activeState;                   // active, inactive, failed, activating, ...
+    std::string subState;                      // running, dead, exited, waiting, ...
+    std::string unitFileState;                 // enabled, disabled, static, ... (empty if unknown)
+    std::string fragmentPath;                  // the unit file systemd loaded
+    std::optional<TimePoint> activeSince;      // ActiveEnterTimestamp
+    std::uint32_t mainPid = 0;                 // services only; 0 when none
+    std::optional<std::uint64_t> memoryBytes;  // MemoryCurrent, when accounted
+    std::optional<std::uint32_t> restarts;     // NRestarts (services)
+    std::optional<TimePoint> nextElapse;       // timers: next trigger
+    std::optional<TimePoint> lastTrigger;      // timers: last trigger
 };
 
 // One symlink created or removed by enable/disable, as systemd reports it.

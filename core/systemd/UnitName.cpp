@@ -63,14 +63,13 @@ std::string whyNotMedboxUnit(std::string_view name) {
         prefix = stem.substr(0, at);
         instance = stem.substr(at + 1);
     }
-    if (prefix.empty() || !isLowerAlnum(prefix.front()) ||
-        !std::all_of(prefix.begin(), prefix.end(), isPrefixChar)) {
+    if (prefix.empty() || !isLowerAlnum(prefix.front()) || !std::all_of(prefix.begin(), prefix.end(), isPrefixChar)) {
         return notOurs(name, "after \"medbox-\" only a-z, 0-9 and '-' are allowed, starting with a letter or digit");
     }
     if (templated) {
         if (instance.empty()) return quoted(name) + " is a template; name an instance (medbox-NAME@INSTANCE)";
-        if (!std::all_of(instance.begin(), instance.end(), isInstanceChar) || instance.find("..") != std::string_view::npos ||
-            instance.front() == '.') {
+        if (!std::all_of(instance.begin(), instance.end(), isInstanceChar) ||
+            instance.find("..") != std::string_view::npos || instance.front() == '.') {
             return notOurs(name, "instance may only contain A-Z, a-z, 0-9, '-', '_', ':' and single '.'");
         }
     }
@@ -93,7 +92,8 @@ std::string resolveMedboxUnit(std::string_view input) {
     }
     if (auto why = whyNotMedboxUnit(name); !why.empty()) {
         // Show the user's own spelling too when we expanded it.
-        if (name != input && isPrintable(input) && input.size() <= 80) why += " (expanded from \"" + std::string(input) + "\")";
+        if (name != input && isPrintable(input) && input.size() <= 80)
+            why += " (expanded from \"" + std::string(input) + "\")";
         throw Error(ErrorCode::InvalidUnitName, why);
     }
     return name;

@@ -78,7 +78,8 @@ std::string checkResidentId(std::string_view id) {
     const year_month_day birth{year{y}, month{m}, day{d}};
     if (!birth.ok()) return "birth date " + std::string(id.substr(6, 8)) + " is not a real date";
     if (y < 1900) return "birth date " + std::string(id.substr(6, 8)) + " is before 1900";
-    if (sys_days(birth) > sys_days(todayInChina())) return "birth date " + std::string(id.substr(6, 8)) + " is in the future";
+    if (sys_days(birth) > sys_days(todayInChina()))
+        return "birth date " + std::string(id.substr(6, 8)) + " is in the future";
 
     int sum = 0;
     for (size_t i = 0; i < 17; ++i) sum += (id[i] - '0') * kWeights[i];

@@ -31,8 +31,7 @@ bool clearHostBits(Cidr& cidr) {
 
 std::string addressText(const Cidr& cidr) {
     char buf[INET6_ADDRSTRLEN] = {};
-    inet_ntop(cidr.family == Family::Ipv4 ? AF_INET : AF_INET6, cidr.bytes.data(), buf,
-              sizeof buf);
+    inet_ntop(cidr.family == Family::Ipv4 ? AF_INET : AF_INET6, cidr.bytes.data(), buf, sizeof buf);
     return buf;
 }
 
@@ -73,8 +72,8 @@ std::optional<Cidr> parseCidr(std::string_view text, std::string& error) {
         const std::string_view digits = text.substr(slash + 1);
         int prefix = -1;
         const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), prefix);
-        if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() ||
-            prefix < 0 || prefix > maxPrefix(cidr.family)) {
+        if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || prefix < 0 ||
+            prefix > maxPrefix(cidr.family)) {
             error = "prefix length must be 0-" + std::to_string(maxPrefix(cidr.family));
             return std::nullopt;
         }
@@ -93,8 +92,8 @@ std::optional<Cidr> parseCidr(std::string_view text, std::string& error) {
 bool isValidInterfaceName(std::string_view name) {
     if (name.empty() || name.size() > 15 || name == "." || name == "..") return false;
     for (const char c : name) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        c == '_' || c == '.' || c == '-';
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                        c == '.' || c == '-';
         if (!ok) return false;
     }
     return true;

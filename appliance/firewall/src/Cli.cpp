@@ -73,8 +73,8 @@ int cmdApply(const std::string& path, std::ostream& out, std::ostream& err) {
         err << path << ": applying failed, the previous ruleset is still in force:\n" << result.error;
         return kExitNftables;
     }
-    out << "applied " << path << " (model " << modelName(config->model) << ", sha256 "
-        << config->digest.substr(0, 16) << "); open vendor windows were closed\n";
+    out << "applied " << path << " (model " << modelName(config->model) << ", sha256 " << config->digest.substr(0, 16)
+        << "); open vendor windows were closed\n";
     return kExitOk;
 }
 
@@ -110,8 +110,8 @@ int cmdWindow(const std::vector<std::string>& args, std::ostream& out, std::ostr
             return kExitUsage;
         }
         if (!amount || *amount > kMaxWindowSeconds / unit) {
-            err << "window: " << args[3] << " must be a whole number from 1 up to "
-                << kMaxWindowSeconds / unit << " (" << formatDuration(kMaxWindowSeconds) << ")\n";
+            err << "window: " << args[3] << " must be a whole number from 1 up to " << kMaxWindowSeconds / unit << " ("
+                << formatDuration(kMaxWindowSeconds) << ")\n";
             return kExitRefused;
         }
         seconds = *amount * unit;

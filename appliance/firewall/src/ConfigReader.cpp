@@ -22,9 +22,7 @@ std::string formatErrors(const std::vector<ConfigError>& errors) {
     return out;
 }
 
-void ConfigReader::fail(const std::string& path, std::string message) {
-    errors_.push_back({path, std::move(message)});
-}
+void ConfigReader::fail(const std::string& path, std::string message) { errors_.push_back({path, std::move(message)}); }
 
 Poco::JSON::Object::Ptr ConfigReader::object(const Var& value, const std::string& path) {
     if (value.type() == typeid(Poco::JSON::Object::Ptr)) return value.extract<Poco::JSON::Object::Ptr>();
@@ -129,8 +127,8 @@ std::vector<Cidr> ConfigReader::cidrs(const Var& value, const std::string& path)
         bool overlaps = false;
         for (std::size_t j = 0; j < out.size(); ++j) {
             if (out[j].contains(*c) || c->contains(out[j])) {
-                fail(indexPath(path, i), c->text() + " overlaps " + indexPath(path, indexes[j]) +
-                                             " (" + out[j].text() + ")");
+                fail(indexPath(path, i),
+                     c->text() + " overlaps " + indexPath(path, indexes[j]) + " (" + out[j].text() + ")");
                 overlaps = true;
                 break;
             }

@@ -34,8 +34,7 @@ public:
     explicit ConfigParser(std::vector<ConfigError>& errors) : reader_(errors) {}
 
     FirewallConfig parse(const Object& root) {
-        reader_.rejectUnknownKeys(root, "",
-                                  {"model", "interfaces", "dmz", "lan", "gap", "management", "ha", "vendor"});
+        reader_.rejectUnknownKeys(root, "", {"model", "interfaces", "dmz", "lan", "gap", "management", "ha", "vendor"});
         parseModel(root);
         parseInterfaces(root);
         config_.dmz.portalFrom = anyAddress();
@@ -86,8 +85,8 @@ private:
             const auto name = o->getValue<std::string>(key);
             const auto [it, inserted] = seen.emplace(name, childPath("interfaces", key));
             if (!inserted)
-                reader_.fail(childPath("interfaces", key), "interface '" + name + "' is already used by " +
-                                                               it->second + "; each zone needs its own NIC");
+                reader_.fail(childPath("interfaces", key), "interface '" + name + "' is already used by " + it->second +
+                                                               "; each zone needs its own NIC");
         }
     }
 
@@ -127,11 +126,10 @@ private:
         const char* mine = frontend ? "lan" : "gap";
         const char* other = frontend ? "gap" : "lan";
         if (root.has(other))
-            reader_.fail(other, std::string("not allowed for model \"") + std::string(modelName(config_.model)) +
-                                    "\"");
+            reader_.fail(other, std::string("not allowed for model \"") + std::string(modelName(config_.model)) + "\"");
         if (!root.has(mine))
-            return reader_.fail(mine, std::string("required for model \"") +
-                                          std::string(modelName(config_.model)) + "\"");
+            return reader_.fail(mine,
+                                std::string("required for model \"") + std::string(modelName(config_.model)) + "\"");
         const auto o = reader_.object(root.get(mine), mine);
         if (!o) return;
         if (frontend)
@@ -195,9 +193,8 @@ private:
                     reader_.fail("vendor.endpoint", "must be \"dmz\" or \"management\", not '" + *e + "'");
             }
         }
-        vendor.endpointFrom = o->has("endpoint_from")
-                                  ? reader_.cidrs(o->get("endpoint_from"), "vendor.endpoint_from")
-                                  : anyAddress();
+        vendor.endpointFrom = o->has("endpoint_from") ? reader_.cidrs(o->get("endpoint_from"), "vendor.endpoint_from")
+                                                      : anyAddress();
         config_.vendor = std::move(vendor);
     }
 

@@ -29,9 +29,7 @@ std::string familyMatch(Family family, std::string_view direction, const std::ve
     return out + " }";
 }
 
-std::string commented(std::string ruleText, std::string_view name) {
-    return ruleText + " comment " + quoted(name);
-}
+std::string commented(std::string ruleText, std::string_view name) { return ruleText + " comment " + quoted(name); }
 
 }  // namespace
 

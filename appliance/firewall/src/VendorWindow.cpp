@@ -20,9 +20,7 @@ std::string element(const Cidr& network) {
            " { " + network.text();
 }
 
-Object::Ptr asObject(const Var& v) {
-    return v.type() == typeid(Object::Ptr) ? v.extract<Object::Ptr>() : nullptr;
-}
+Object::Ptr asObject(const Var& v) { return v.type() == typeid(Object::Ptr) ? v.extract<Object::Ptr>() : nullptr; }
 
 Array::Ptr asArray(const Var& v) { return v.type() == typeid(Array::Ptr) ? v.extract<Array::Ptr>() : nullptr; }
 

@@ -43,9 +43,9 @@ TEST(AddressTest, HostBitsAreRefusedWithTheNetworkToUse) {
 }
 
 TEST(AddressTest, RefusesMalformedText) {
-    for (const char* bad : {"", "10.10.1", "10.10.1.256", "10.0.0.0/33", "10.0.0.0/-1", "10.0.0.0/", "10.0.0.0/8x",
-                            "fd00::/129", "host.example", "10.0.0.0/8 ", " 10.0.0.1", "10.0.0.1;drop",
-                            "1.2.3.4/24\"; flush ruleset"}) {
+    for (const char* bad :
+         {"", "10.10.1", "10.10.1.256", "10.0.0.0/33", "10.0.0.0/-1", "10.0.0.0/", "10.0.0.0/8x", "fd00::/129",
+          "host.example", "10.0.0.0/8 ", " 10.0.0.1", "10.0.0.1;drop", "1.2.3.4/24\"; flush ruleset"}) {
         EXPECT_FALSE(parse(bad)) << bad;
     }
 }

@@ -78,8 +78,8 @@ TEST(FirewallConfigTest, BadCidrNamesTheKeyPath) {
 }
 
 TEST(FirewallConfigTest, MissingInterfaceNamesTheKeyPath) {
-    const auto errors =
-        errorsOf(editedExample("frontend.json", [](Object& o) { o.getObject("interfaces")->remove("lan"); }));
+    const auto errors = errorsOf(
+        editedExample("frontend.json", [](Object& o) { o.getObject("interfaces")->remove("lan"); }));
     EXPECT_TRUE(hasError(errors, "interfaces.lan", "missing interface"));
 }
 
@@ -92,9 +92,8 @@ TEST(FirewallConfigTest, PortOutOfRangeNamesTheKeyPath) {
 
 TEST(FirewallConfigTest, NonIntegerPortsAreRefused) {
     for (const auto& bad : {Poco::Dynamic::Var(true), Poco::Dynamic::Var("443"), Poco::Dynamic::Var(4.5)}) {
-        const auto errors = errorsOf(editedExample("gap.json", [&](Object& o) {
-            o.getObject("gap")->getArray("tcp")->set(1, bad);
-        }));
+        const auto errors = errorsOf(
+            editedExample("gap.json", [&](Object& o) { o.getObject("gap")->getArray("tcp")->set(1, bad); }));
         EXPECT_TRUE(hasError(errors, "gap.tcp[1]", "must be a port number")) << bad.toString();
     }
 }
@@ -125,8 +124,8 @@ TEST(FirewallConfigTest, ZonesOfTheOtherModelAreRefused) {
 TEST(FirewallConfigTest, OptionalZonesNeedTheirInterfaceAndViceVersa) {
     const auto noHaSection = errorsOf(editedExample("frontend.json", [](Object& o) { o.remove("ha"); }));
     EXPECT_TRUE(hasError(noHaSection, "interfaces.ha", "not used"));
-    const auto noVendorNic =
-        errorsOf(editedExample("frontend.json", [](Object& o) { o.getObject("interfaces")->remove("vendor"); }));
+    const auto noVendorNic = errorsOf(
+        editedExample("frontend.json", [](Object& o) { o.getObject("interfaces")->remove("vendor"); }));
     EXPECT_TRUE(hasError(noVendorNic, "interfaces.vendor", "missing interface"));
 
     const auto neither = parseFirewallConfig(editedExample("frontend.json", [](Object& o) {
@@ -141,15 +140,14 @@ TEST(FirewallConfigTest, OptionalZonesNeedTheirInterfaceAndViceVersa) {
 }
 
 TEST(FirewallConfigTest, EachZoneNeedsItsOwnInterface) {
-    const auto errors =
-        errorsOf(editedExample("frontend.json", [](Object& o) { o.getObject("interfaces")->set("lan", "enp1s0f0"); }));
+    const auto errors = errorsOf(
+        editedExample("frontend.json", [](Object& o) { o.getObject("interfaces")->set("lan", "enp1s0f0"); }));
     EXPECT_TRUE(hasError(errors, "interfaces.lan", "already used by interfaces.dmz"));
 }
 
 TEST(FirewallConfigTest, InterfaceNamesThatCouldNotExistAreRefused) {
-    const auto errors = errorsOf(editedExample("frontend.json", [](Object& o) {
-        o.getObject("interfaces")->set("dmz", "eth0\" accept #");
-    }));
+    const auto errors = errorsOf(
+        editedExample("frontend.json", [](Object& o) { o.getObject("interfaces")->set("dmz", "eth0\" accept #"); }));
     EXPECT_TRUE(hasError(errors, "interfaces.dmz", "not a valid interface name"));
 }
 

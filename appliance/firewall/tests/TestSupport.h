@@ -25,9 +25,7 @@ inline std::string readFile(const std::filesystem::path& path) {
     return s.str();
 }
 
-inline std::string examplePath(const std::string& name) {
-    return std::string(MEDBOX_FIREWALL_EXAMPLES) + "/" + name;
-}
+inline std::string examplePath(const std::string& name) { return std::string(MEDBOX_FIREWALL_EXAMPLES) + "/" + name; }
 
 // A file in a fresh temporary folder, removed with the object.
 class TempFile {

@@ -34,15 +34,15 @@ int code(ExitCode c) { return static_cast<int>(c); }
 
 ExitCode exitCodeFor(ErrorCode e) {
     switch (e) {
-    case ErrorCode::InvalidUnitName: return ExitCode::Refused;
-    case ErrorCode::InvalidArgument: return ExitCode::Usage;
-    case ErrorCode::NoBus: return ExitCode::NoBus;
-    case ErrorCode::NoSuchUnit: return ExitCode::NoSuchUnit;
-    case ErrorCode::AccessDenied:
-    case ErrorCode::JobFailed:
-    case ErrorCode::Timeout:
-    case ErrorCode::BusError:
-    case ErrorCode::JournalError: return ExitCode::Failed;
+        case ErrorCode::InvalidUnitName: return ExitCode::Refused;
+        case ErrorCode::InvalidArgument: return ExitCode::Usage;
+        case ErrorCode::NoBus: return ExitCode::NoBus;
+        case ErrorCode::NoSuchUnit: return ExitCode::NoSuchUnit;
+        case ErrorCode::AccessDenied:
+        case ErrorCode::JobFailed:
+        case ErrorCode::Timeout:
+        case ErrorCode::BusError:
+        case ErrorCode::JournalError: return ExitCode::Failed;
     }
     return ExitCode::Failed;
 }
@@ -146,7 +146,8 @@ int cmdStatus(const std::vector<std::string>& args, std::ostream& out, std::ostr
 void printChanges(const std::vector<systemd::FileChange>& changes, std::ostream& out) {
     for (const auto& c : changes) {
         if (c.type == "symlink") {
-            out << "Created symlink " << escapeForTerminal(c.path) << " -> " << escapeForTerminal(c.destination) << "\n";
+            out << "Created symlink " << escapeForTerminal(c.path) << " -> " << escapeForTerminal(c.destination)
+                << "\n";
         } else if (c.type == "unlink") {
             out << "Removed " << escapeForTerminal(c.path) << "\n";
         } else {
@@ -186,7 +187,8 @@ int cmdUnit(const std::string& verb, const std::vector<std::string>& args, std::
 }
 
 int cmdHw(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    if (args.size() < 2 || args[1] != "check") throw UsageError("the hw command is: hw check --profile NAME|FILE [--root DIR] [--json]");
+    if (args.size() < 2 || args[1] != "check")
+        throw UsageError("the hw command is: hw check --profile NAME|FILE [--root DIR] [--json]");
     Parsed p = parse(args, 2, {"--profile", "--root"}, {"--json"});
     if (!p.positional.empty()) throw UsageError("unexpected argument " + p.positional[0].substr(0, 40));
     auto profileName = option(p, {"--profile"});

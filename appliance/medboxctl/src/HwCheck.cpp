@@ -71,8 +71,10 @@ void checkDisks(const HwProfile& profile, const Inventory& inv, std::vector<Chec
         CheckResult& c = results[gi];
         c.id = "disks." + g.role;
         c.why = g.why;
-        c.expected = std::to_string(g.count) + " x " + join(g.transports, "/") + " disk >= " + number(g.minSizeGB) + " GB";
-        if (g.raidVolumeMinSizeGB) c.expected += " (or one hardware-RAID volume >= " + number(*g.raidVolumeMinSizeGB) + " GB)";
+        c.expected = std::to_string(g.count) + " x " + join(g.transports, "/") + " disk >= " + number(g.minSizeGB) +
+                     " GB";
+        if (g.raidVolumeMinSizeGB)
+            c.expected += " (or one hardware-RAID volume >= " + number(*g.raidVolumeMinSizeGB) + " GB)";
 
         std::vector<std::size_t> picked;
         for (auto di : bySize) {
@@ -84,7 +86,8 @@ void checkDisks(const HwProfile& profile, const Inventory& inv, std::vector<Chec
         if (static_cast<int>(picked.size()) < g.count && g.raidVolumeMinSizeGB) {
             for (auto di : bySize) {
                 const auto& d = inv.disks[di];
-                if (!used[di] && d.transport == "raid" && static_cast<double>(d.sizeBytes) >= *g.raidVolumeMinSizeGB * 1e9) {
+                if (!used[di] && d.transport == "raid" &&
+                    static_cast<double>(d.sizeBytes) >= *g.raidVolumeMinSizeGB * 1e9) {
                     picked = {di};
                     c.ok = true;
                     break;
@@ -113,7 +116,8 @@ void checkDisks(const HwProfile& profile, const Inventory& inv, std::vector<Chec
 }
 
 std::string describeNic(const NicInventory& n) {
-    return n.name + " (" + (n.speedMbps ? std::to_string(*n.speedMbps) + " Mb/s" : std::string("speed unknown, no link?")) + ")";
+    return n.name + " (" +
+           (n.speedMbps ? std::to_string(*n.speedMbps) + " Mb/s" : std::string("speed unknown, no link?")) + ")";
 }
 
 void checkNics(const HwProfile& profile, const Inventory& inv, std::vector<CheckResult>& out) {
@@ -123,8 +127,9 @@ void checkNics(const HwProfile& profile, const Inventory& inv, std::vector<Check
                      [&](auto a, auto b) { return profile.nics[a].minSpeedMbps > profile.nics[b].minSpeedMbps; });
     std::vector<std::size_t> bySpeed(inv.nics.size());
     for (std::size_t i = 0; i < bySpeed.size(); ++i) bySpeed[i] = i;
-    std::stable_sort(bySpeed.begin(), bySpeed.end(),
-                     [&](auto a, auto b) { return inv.nics[a].speedMbps.value_or(0) < inv.nics[b].speedMbps.value_or(0); });
+    std::stable_sort(bySpeed.begin(), bySpeed.end(), [&](auto a, auto b) {
+        return inv.nics[a].speedMbps.value_or(0) < inv.nics[b].speedMbps.value_or(0);
+    });
 
     std::vector<bool> used(inv.nics.size(), false);
     std::vector<CheckResult> results(profile.nics.size());
@@ -133,8 +138,8 @@ void checkNics(const HwProfile& profile, const Inventory& inv, std::vector<Check
         CheckResult& c = results[gi];
         c.id = "nics." + g.role;
         c.why = g.why;
-        c.expected = std::to_string(g.count) + " port" + (g.count > 1 ? "s" : "") + " >= " + std::to_string(g.minSpeedMbps) +
-                     " Mb/s with link";
+        c.expected = std::to_string(g.count) + " port" + (g.count > 1 ? "s" : "") +
+                     " >= " + std::to_string(g.minSpeedMbps) + " Mb/s with link";
         std::vector<std::size_t> picked;
         for (auto ni : bySpeed) {
             if (static_cast<int>(picked.size()) == g.count) break;
@@ -187,8 +192,8 @@ HwReport checkHardware(const HwProfile& profile, const Inventory& inv) {
                                       std::to_string(cpu.logicalCpus) + " logical CPUs"));
     }
     if (profile.cpuFrequencyMHz) {
-        checks.push_back(minimumCheck("cpu.frequencyMHz", *profile.cpuFrequencyMHz, cpu.frequencyMHz, " MHz",
-                                      cpu.frequencySource));
+        checks.push_back(
+            minimumCheck("cpu.frequencyMHz", *profile.cpuFrequencyMHz, cpu.frequencyMHz, " MHz", cpu.frequencySource));
     }
     if (profile.cpuCachePerSocketMiB) {
         checks.push_back(minimumCheck("cpu.cachePerSocketMiB", *profile.cpuCachePerSocketMiB, cpu.cachePerSocketMiB,
@@ -215,13 +220,14 @@ HwReport checkHardware(const HwProfile& profile, const Inventory& inv) {
         CheckResult c;
         c.id = "fcHbas";
         c.why = f.why;
-        c.expected = std::to_string(f.count) + " FC port" + (f.count == 1 ? "" : "s") + " supporting >= " +
-                     std::to_string(f.minSpeedGbit) + " Gbit";
+        c.expected = std::to_string(f.count) + " FC port" + (f.count == 1 ? "" : "s") +
+                     " supporting >= " + std::to_string(f.minSpeedGbit) + " Gbit";
         int suitable = 0;
         std::vector<std::string> hosts;
         for (const auto& h : inv.fcHosts) {
             if (h.maxSpeedGbit && *h.maxSpeedGbit >= f.minSpeedGbit) ++suitable;
-            hosts.push_back(h.name + " (" + (h.maxSpeedGbit ? std::to_string(*h.maxSpeedGbit) + " Gbit" : "speed unknown") +
+            hosts.push_back(h.name + " (" +
+                            (h.maxSpeedGbit ? std::to_string(*h.maxSpeedGbit) + " Gbit" : "speed unknown") +
                             (h.portState.empty() ? "" : ", " + h.portState) + ")");
         }
         c.ok = suitable >= f.count;
@@ -252,8 +258,8 @@ std::string formatReportText(const HwReport& r) {
     if (n == 0) {
         s << "result: the machine matches profile " << r.profile << "\n";
     } else {
-        s << "result: " << n << " mismatch" << (n == 1 ? "" : "es") << "; the machine does not match profile " << r.profile
-          << "\n";
+        s << "result: " << n << " mismatch" << (n == 1 ? "" : "es") << "; the machine does not match profile "
+          << r.profile << "\n";
     }
     return s.str();
 }

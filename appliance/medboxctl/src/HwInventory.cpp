@@ -21,8 +21,11 @@ namespace {
 constexpr std::size_t kMaxFileBytes = 8 * 1024 * 1024;
 
 std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r' || s.back() == '\0')) s.remove_suffix(1);
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r'))
+        s.remove_prefix(1);
+    while (!s.empty() &&
+           (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r' || s.back() == '\0'))
+        s.remove_suffix(1);
     return s;
 }
 
@@ -317,8 +320,8 @@ std::string classifyTransport(std::string_view devicePath, std::string_view scsi
     if (has("/usb")) return "usb";
     if (has("/nvme")) return "nvme";
     if (has("/end_device-")) return "sas";  // SAS transport class (mpt3sas, pm80xx, hisi_sas, ...)
-    static const std::set<std::string_view> raidDrivers = {"megaraid_sas", "hpsa", "smartpqi", "aacraid",
-                                                           "mpi3mr", "3w-9xxx", "arcmsr"};
+    static const std::set<std::string_view> raidDrivers = {"megaraid_sas", "hpsa",    "smartpqi", "aacraid",
+                                                           "mpi3mr",       "3w-9xxx", "arcmsr"};
     if (raidDrivers.count(scsiHostDriver)) return "raid";
     if (has("/ata")) return "sata";
     if (has("/virtio")) return "virtio";
@@ -328,7 +331,8 @@ std::string classifyTransport(std::string_view devicePath, std::string_view scsi
 std::optional<double> parseCacheSizeMiB(std::string_view text) {
     text = trim(text);
     std::size_t digits = 0;
-    while (digits < text.size() && (std::isdigit(static_cast<unsigned char>(text[digits])) || text[digits] == '.')) ++digits;
+    while (digits < text.size() && (std::isdigit(static_cast<unsigned char>(text[digits])) || text[digits] == '.'))
+        ++digits;
     auto number = toDouble(text.substr(0, digits));
     if (!number) return std::nullopt;
     auto unit = trim(text.substr(digits));

@@ -16,7 +16,7 @@ namespace medbox::ctl {
 struct CpuInventory {
     int logicalCpus = 0;
     int sockets = 0;
-    int minThreadsPerSocket = 0;        // the smallest socket decides
+    int minThreadsPerSocket = 0;         // the smallest socket decides
     std::optional<double> frequencyMHz;  // nominal clock when known
     std::string frequencySource;
     std::optional<double> cachePerSocketMiB;  // last-level cache per socket (smallest socket)
@@ -43,9 +43,9 @@ struct FcHostInventory {
 };
 
 struct PowerInventory {
-    int dmiRecords = 0;       // SMBIOS type 39 (System Power Supply) records
-    int dmiPresent = 0;       // ... that say "present" and are not unplugged
-    int mainsOnline = 0;      // /sys/class/power_supply of type Mains, online
+    int dmiRecords = 0;   // SMBIOS type 39 (System Power Supply) records
+    int dmiPresent = 0;   // ... that say "present" and are not unplugged
+    int mainsOnline = 0;  // /sys/class/power_supply of type Mains, online
     int working() const { return dmiPresent > mainsOnline ? dmiPresent : mainsOnline; }
 };
 
@@ -57,7 +57,7 @@ struct Inventory {
     std::vector<NicInventory> nics;    // ports backed by a device; no lo/bridges/veth/tun
     std::vector<FcHostInventory> fcHosts;
     PowerInventory power;
-    std::vector<std::string> notes;    // what could not be read
+    std::vector<std::string> notes;  // what could not be read
 };
 
 // Throws std::runtime_error when root is not a directory.

@@ -195,11 +195,13 @@ HwProfile parseProfile(const std::string& json, const std::string& origin) {
             Reader d = r.element(disks, "disks", i);
             DiskGroup g;
             g.role = d.text("role", true);
-            if (!validName(g.role) || !roles.insert(g.role).second) d.fail("role", "must be a unique word (a-z, 0-9, '-')");
+            if (!validName(g.role) || !roles.insert(g.role).second)
+                d.fail("role", "must be a unique word (a-z, 0-9, '-')");
             g.count = static_cast<int>(d.number("count", 1, 64, true));
             g.minSizeGB = d.number("minSizeGB", 0, 1e6, false);
             g.transports = d.words("transports", &transports());
-            if (g.transports.empty()) d.fail("transports", "list at least one of sas, sata, nvme, raid, virtio, usb, other");
+            if (g.transports.empty())
+                d.fail("transports", "list at least one of sas, sata, nvme, raid, virtio, usb, other");
             if (d.has("raidVolumeMinSizeGB")) g.raidVolumeMinSizeGB = d.number("raidVolumeMinSizeGB", 0, 1e6, false);
             g.why = d.text("why", false);
             d.rejectUnknown();
@@ -212,7 +214,8 @@ HwProfile parseProfile(const std::string& json, const std::string& origin) {
             Reader n = r.element(nics, "nics", i);
             NicGroup g;
             g.role = n.text("role", true);
-            if (!validName(g.role) || !roles.insert(g.role).second) n.fail("role", "must be a unique word (a-z, 0-9, '-')");
+            if (!validName(g.role) || !roles.insert(g.role).second)
+                n.fail("role", "must be a unique word (a-z, 0-9, '-')");
             g.count = static_cast<int>(n.number("count", 1, 64, true));
             g.minSpeedMbps = static_cast<int>(n.number("minSpeedMbps", 0, 1000000, true));
             g.carries = n.words("carries", nullptr);
@@ -239,7 +242,8 @@ HwProfile parseProfile(const std::string& json, const std::string& origin) {
                 Reader pr = layout.element(parts, "partitions", i);
                 Partition part;
                 part.mount = pr.text("mount", true);
-                if (!part.mount.starts_with("/") && part.mount != "swap") pr.fail("mount", "must be an absolute path or \"swap\"");
+                if (!part.mount.starts_with("/") && part.mount != "swap")
+                    pr.fail("mount", "must be an absolute path or \"swap\"");
                 part.minGiB = pr.number("minGiB", 0, 1e6, false);
                 part.why = pr.text("why", false);
                 pr.rejectUnknown();

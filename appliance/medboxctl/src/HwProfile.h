@@ -23,16 +23,16 @@ struct Minimum {
 };
 
 struct DiskGroup {
-    std::string role;                          // "system", "data", ...
+    std::string role;  // "system", "data", ...
     int count = 1;
-    double minSizeGB = 0;                      // decimal GB, as disks are sold
-    std::vector<std::string> transports;       // accepted: sas, sata, nvme, raid, virtio, usb, other
+    double minSizeGB = 0;                       // decimal GB, as disks are sold
+    std::vector<std::string> transports;        // accepted: sas, sata, nvme, raid, virtio, usb, other
     std::optional<double> raidVolumeMinSizeGB;  // one hardware-RAID volume of this size may stand in
     std::string why;
 };
 
 struct NicGroup {
-    std::string role;                 // dmz, lan, mgmt, ha, ...
+    std::string role;  // dmz, lan, mgmt, ha, ...
     int count = 1;
     int minSpeedMbps = 0;
     std::vector<std::string> carries;  // networks sharing the port(s), for the image's network config

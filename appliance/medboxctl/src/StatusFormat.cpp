@@ -44,7 +44,8 @@ std::string formatRelative(TimePoint then, TimePoint now) {
     std::string text;
     long long days = s / 86400, hours = (s / 3600) % 24, minutes = (s / 60) % 60, seconds = s % 60;
     if (days > 0) {
-        text = std::to_string(days) + " day" + (days == 1 ? "" : "s") + (hours ? " " + std::to_string(hours) + "h" : "");
+        text = std::to_string(days) + " day" + (days == 1 ? "" : "s") +
+               (hours ? " " + std::to_string(hours) + "h" : "");
     } else if (hours > 0) {
         text = std::to_string(hours) + "h" + (minutes ? " " + std::to_string(minutes) + "min" : "");
     } else if (minutes > 0) {
@@ -157,8 +158,8 @@ std::string formatUnitDetail(const systemd::UnitStatus& u, TimePoint now) {
     s << "\n";
     s << "  Loaded:   " << u.loadState;
     if (!u.fragmentPath.empty() || !u.unitFileState.empty()) {
-        s << " (" << escapeForTerminal(u.fragmentPath) << (u.fragmentPath.empty() || u.unitFileState.empty() ? "" : "; ")
-          << u.unitFileState << ")";
+        s << " (" << escapeForTerminal(u.fragmentPath)
+          << (u.fragmentPath.empty() || u.unitFileState.empty() ? "" : "; ") << u.unitFileState << ")";
     }
     s << "\n";
     s << "  Active:   " << u.activeState << " (" << u.subState << ")";
@@ -171,9 +172,11 @@ std::string formatUnitDetail(const systemd::UnitStatus& u, TimePoint now) {
     }
     if (u.name.ends_with(".timer")) {
         s << "  Next:     "
-          << (u.nextElapse ? formatTime(*u.nextElapse) + "; " + formatRelative(*u.nextElapse, now) : std::string("-")) << "\n";
+          << (u.nextElapse ? formatTime(*u.nextElapse) + "; " + formatRelative(*u.nextElapse, now) : std::string("-"))
+          << "\n";
         s << "  Last:     "
-          << (u.lastTrigger ? formatTime(*u.lastTrigger) + "; " + formatRelative(*u.lastTrigger, now) : std::string("-"))
+          << (u.lastTrigger ? formatTime(*u.lastTrigger) + "; " + formatRelative(*u.lastTrigger, now)
+                            : std::string("-"))
           << "\n";
     }
     return s.str();

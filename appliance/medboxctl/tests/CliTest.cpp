@@ -59,11 +59,22 @@ TEST_F(CliTest, HelpAndUsageErrors) {
     EXPECT_EQ(help.code, 0);
     EXPECT_NE(help.out.find("Exit codes:"), std::string::npos);
 
-    for (const auto& args : std::vector<std::vector<std::string>>{
-             {}, {"frobnicate"}, {"start"}, {"stop", "a", "b"}, {"status", "a", "b"}, {"status", "--lines", "x"},
-             {"status", "--lines", "10001"}, {"status", "--bogus"}, {"restart", "demo", "--timeout", "0"},
-             {"enable", "demo", "--timeout", "5"}, {"hw"}, {"hw", "show"}, {"hw", "check"}, {"hw", "check", "--profile"},
-             {"hw", "check", "--profile", "application", "extra"}}) {
+    for (const auto& args :
+         std::vector<std::vector<std::string>>{{},
+                                               {"frobnicate"},
+                                               {"start"},
+                                               {"stop", "a", "b"},
+                                               {"status", "a", "b"},
+                                               {"status", "--lines", "x"},
+                                               {"status", "--lines", "10001"},
+                                               {"status", "--bogus"},
+                                               {"restart", "demo", "--timeout", "0"},
+                                               {"enable", "demo", "--timeout", "5"},
+                                               {"hw"},
+                                               {"hw", "show"},
+                                               {"hw", "check"},
+                                               {"hw", "check", "--profile"},
+                                               {"hw", "check", "--profile", "application", "extra"}}) {
         auto r = runCli(args);
         EXPECT_EQ(r.code, 2) << ::testing::PrintToString(args) << r.err;
         EXPECT_NE(r.err.find("usage: medboxctl"), std::string::npos);
@@ -89,12 +100,17 @@ TEST_F(CliTest, HostileNamesAreNotEchoedRaw) {
 }
 
 TEST_F(CliTest, NoSystemBusIsExitFourWithAClearMessage) {
-    for (const auto& args : std::vector<std::vector<std::string>>{
-             {"status"}, {"status", "booking"}, {"start", "booking"}, {"stop", "medbox-booking.service"},
-             {"restart", "medbox-backup.timer"}, {"enable", "booking"}, {"disable", "booking"}}) {
+    for (const auto& args : std::vector<std::vector<std::string>>{{"status"},
+                                                                  {"status", "booking"},
+                                                                  {"start", "booking"},
+                                                                  {"stop", "medbox-booking.service"},
+                                                                  {"restart", "medbox-backup.timer"},
+                                                                  {"enable", "booking"},
+                                                                  {"disable", "booking"}}) {
         auto r = runCli(args);
         EXPECT_EQ(r.code, 4) << ::testing::PrintToString(args);
-        EXPECT_NE(r.err.find("medboxctl: cannot connect to the system bus at unix:path=/nonexistent/medboxctl-test/bus"),
+        EXPECT_NE(r.err.find(
+                      "medboxctl: cannot connect to the system bus at unix:path=/nonexistent/medboxctl-test/bus"),
                   std::string::npos)
             << r.err;
         EXPECT_TRUE(r.out.empty());
@@ -117,24 +133,32 @@ TEST_F(CliTest, HwCheckMatchingFixture) {
 TEST_F(CliTest, HwCheckMismatchingFixtureListsEveryMismatch) {
     auto r = runCli({"hw", "check", "--profile", "application", "--root", kFixtures + "/application-mismatch"});
     EXPECT_EQ(r.code, 1) << r.out << r.err;
-    EXPECT_EQ(mismatchIds(r.out), (std::set<std::string>{"cpu.sockets", "cpu.threadsPerSocket", "cpu.cachePerSocketMiB",
-                                                         "memory.totalMiB", "disks.system", "nics.lan", "fcHbas",
-                                                         "powerSupplies"}))
+    EXPECT_EQ(mismatchIds(r.out),
+              (std::set<std::string>{"cpu.sockets", "cpu.threadsPerSocket", "cpu.cachePerSocketMiB", "memory.totalMiB",
+                                     "disks.system", "nics.lan", "fcHbas", "powerSupplies"}))
         << r.out;
-    EXPECT_NE(r.out.find("ok       cpu.frequencyMHz: expected >= 2000 MHz, found 3100 MHz (model name)"), std::string::npos)
-        << r.out;
-    EXPECT_NE(r.out.find("MISMATCH memory.totalMiB: expected 8192 MiB installed (MemTotal >= 7782 MiB), found MemTotal 3871 MiB"),
+    EXPECT_NE(r.out.find("ok       cpu.frequencyMHz: expected >= 2000 MHz, found 3100 MHz (model name)"),
               std::string::npos)
         << r.out;
-    EXPECT_NE(r.out.find("MISMATCH disks.system: expected 1 x sas disk >= 100 GB (or one hardware-RAID volume >= 100 GB), "
-                         "found 0 suitable; disks: sda (sata, 500.1 GB, WDC WD5003ABYZ)"),
+    EXPECT_NE(
+        r.out.find(
+            "MISMATCH memory.totalMiB: expected 8192 MiB installed (MemTotal >= 7782 MiB), found MemTotal 3871 MiB"),
+        std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find(
+                  "MISMATCH disks.system: expected 1 x sas disk >= 100 GB (or one hardware-RAID volume >= 100 GB), "
+                  "found 0 suitable; disks: sda (sata, 500.1 GB, WDC WD5003ABYZ)"),
               std::string::npos)
         << r.out;
-    EXPECT_NE(r.out.find("MISMATCH nics.lan: expected 1 port >= 1000 Mb/s with link, found 0 suitable; ports: eth0 (100 Mb/s)"),
-              std::string::npos)
+    EXPECT_NE(
+        r.out.find(
+            "MISMATCH nics.lan: expected 1 port >= 1000 Mb/s with link, found 0 suitable; ports: eth0 (100 Mb/s)"),
+        std::string::npos)
         << r.out;
-    EXPECT_NE(r.out.find("MISMATCH fcHbas: expected 2 FC ports supporting >= 8 Gbit, found 0 suitable: host3 (4 Gbit, Online)"),
-              std::string::npos)
+    EXPECT_NE(
+        r.out.find(
+            "MISMATCH fcHbas: expected 2 FC ports supporting >= 8 Gbit, found 0 suitable: host3 (4 Gbit, Online)"),
+        std::string::npos)
         << r.out;
     EXPECT_NE(r.out.find("MISMATCH powerSupplies: expected >= 2, found 1 (SMBIOS power supply records 2, present 1"),
               std::string::npos)
@@ -156,8 +180,8 @@ TEST_F(CliTest, HwCheckOtherProfilesAgainstTheSameMachine) {
     // The matching application server is too small for the database role.
     auto r = runCli({"hw", "check", "--profile", "database", "--root", kFixtures + "/application-match"});
     EXPECT_EQ(r.code, 1);
-    EXPECT_EQ(mismatchIds(r.out),
-              (std::set<std::string>{"cpu.sockets", "cpu.threadsPerSocket", "cpu.cachePerSocketMiB", "memory.totalMiB"}))
+    EXPECT_EQ(mismatchIds(r.out), (std::set<std::string>{"cpu.sockets", "cpu.threadsPerSocket", "cpu.cachePerSocketMiB",
+                                                         "memory.totalMiB"}))
         << r.out;
 }
 

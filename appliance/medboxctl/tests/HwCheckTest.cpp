@@ -102,7 +102,7 @@ TEST(HwCheckTest, UnknownCpuFailsEveryCpuCheck) {
     inv.cpu = CpuInventory{};
     auto r = checkHardware(fullProfile(), inv);
     EXPECT_EQ(failing(r), (std::set<std::string>{"cpu.sockets", "cpu.threadsPerSocket", "cpu.frequencyMHz",
-                                                  "cpu.cachePerSocketMiB"}));
+                                                 "cpu.cachePerSocketMiB"}));
     EXPECT_EQ(check(r, "cpu.sockets").found, "unknown");
 }
 
@@ -152,9 +152,12 @@ TEST(HwCheckTest, TextReportListsExpectedFoundAndWhy) {
     Inventory inv = goodMachine();
     inv.cpu.sockets = 1;
     auto text = formatReportText(checkHardware(fullProfile(), inv));
-    EXPECT_NE(text.find("MISMATCH cpu.sockets: expected >= 2, found 1\n         why: two\n"), std::string::npos) << text;
-    EXPECT_NE(text.find("ok       memory.totalMiB: expected 8192 MiB installed (MemTotal >= 7782 MiB), found MemTotal 7782 MiB\n"),
-              std::string::npos)
+    EXPECT_NE(text.find("MISMATCH cpu.sockets: expected >= 2, found 1\n         why: two\n"), std::string::npos)
+        << text;
+    EXPECT_NE(
+        text.find(
+            "ok       memory.totalMiB: expected 8192 MiB installed (MemTotal >= 7782 MiB), found MemTotal 7782 MiB\n"),
+        std::string::npos)
         << text;
     EXPECT_NE(text.find("result: 1 mismatch; the machine does not match profile p\n"), std::string::npos) << text;
 }

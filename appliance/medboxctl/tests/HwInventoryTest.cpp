@@ -58,7 +58,8 @@ TEST(HwInventoryTest, CpuTopologyClockAndCache) {
     std::string cpuinfo;
     // Socket 0 has 3 threads, socket 1 has 2: the smaller one decides.
     int sockets[] = {0, 0, 0, 1, 1};
-    for (int i = 0; i < 5; ++i) cpuinfo += processor(i, sockets[i], "Intel(R) Xeon(R) CPU E5-2640 0 @ 2.50GHz", "1200.000");
+    for (int i = 0; i < 5; ++i)
+        cpuinfo += processor(i, sockets[i], "Intel(R) Xeon(R) CPU E5-2640 0 @ 2.50GHz", "1200.000");
     t.write("proc/cpuinfo", cpuinfo);
     for (int i = 0; i < 5; ++i) {
         std::string dir = "sys/devices/system/cpu/cpu" + std::to_string(i) + "/cache/";
@@ -145,8 +146,10 @@ TEST(HwInventoryTest, DisksSkipVirtualOpticalAndRemovable) {
 }
 
 TEST(HwInventoryTest, TransportClassification) {
-    EXPECT_EQ(classifyTransport("../devices/pci0000:00/0000:00:14.0/usb2/2-1/host6/target6:0:0/6:0:0:0/block/sdd", ""), "usb");
-    EXPECT_EQ(classifyTransport("../devices/x/host0/port-0:0/end_device-0:0/target0:0:0/0:0:0:0/block/sda", "mpt3sas"), "sas");
+    EXPECT_EQ(classifyTransport("../devices/pci0000:00/0000:00:14.0/usb2/2-1/host6/target6:0:0/6:0:0:0/block/sdd", ""),
+              "usb");
+    EXPECT_EQ(classifyTransport("../devices/x/host0/port-0:0/end_device-0:0/target0:0:0/0:0:0:0/block/sda", "mpt3sas"),
+              "sas");
     EXPECT_EQ(classifyTransport("../devices/x/host0/target0:2:0/0:2:0:0/block/sda", "hpsa"), "raid");
     EXPECT_EQ(classifyTransport("../devices/x/host0/target0:2:0/0:2:0:0/block/sda", "smartpqi"), "raid");
     EXPECT_EQ(classifyTransport("../devices/x/ata1/host0/target0:0:0/0:0:0:0/block/sda", "ahci"), "sata");
@@ -159,7 +162,7 @@ TEST(HwInventoryTest, NicsArePhysicalPortsWithSpeed) {
     t.write("sys/class/net/eth0/device/vendor", "0x8086\n");
     t.write("sys/class/net/eth0/speed", "1000\n");
     t.write("sys/class/net/eth1/device/vendor", "0x8086\n");
-    t.write("sys/class/net/eth1/speed", "-1\n");  // link down
+    t.write("sys/class/net/eth1/speed", "-1\n");              // link down
     t.write("sys/class/net/eth2/device/vendor", "0x8086\n");  // speed unreadable (EINVAL)
     t.write("sys/class/net/lo/speed", "0\n");
     t.write("sys/class/net/br0/speed", "10000\n");
@@ -196,11 +199,11 @@ TEST(HwInventoryTest, PowerSuppliesFromSmbiosAndPowerSupplyClass) {
         raw[0x0E] = static_cast<char>(characteristics);
         t.write("sys/firmware/dmi/entries/" + entry + "/raw", raw);
     };
-    psu("39-0", 0x03);  // present
-    psu("39-1", 0x07);  // present, unplugged
-    psu("39-2", 0x01);  // bay empty
+    psu("39-0", 0x03);                                                         // present
+    psu("39-1", 0x07);                                                         // present, unplugged
+    psu("39-2", 0x01);                                                         // bay empty
     t.write("sys/firmware/dmi/entries/39-3/raw", std::string("\x27\x16", 2));  // truncated
-    t.write("sys/firmware/dmi/entries/17-0/raw", std::string(24, '\x02'));      // not a PSU record
+    t.write("sys/firmware/dmi/entries/17-0/raw", std::string(24, '\x02'));     // not a PSU record
     auto inv = readInventory(t.root());
     EXPECT_EQ(inv.power.dmiRecords, 4);
     EXPECT_EQ(inv.power.dmiPresent, 1);

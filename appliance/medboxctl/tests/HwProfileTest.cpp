@@ -108,17 +108,22 @@ TEST(HwProfileTest, ErrorsNameTheFileAndKeyPath) {
                           {"role": "lan", "count": 1, "minSpeedMbps": 1000},
                           {"role": "lan", "count": 1, "minSpeedMbps": 1000}]})"),
               "test.json: nics[1].role: must be a unique word (a-z, 0-9, '-')");
-    EXPECT_EQ(errorOf(R"({"schema": "medbox.hwprofile/1", "name": "t", "layout": {"partitions": [{"mount": "var", "minGiB": 1}]}})"),
-              "test.json: layout.partitions[0].mount: must be an absolute path or \"swap\"");
+    EXPECT_EQ(
+        errorOf(
+            R"({"schema": "medbox.hwprofile/1", "name": "t", "layout": {"partitions": [{"mount": "var", "minGiB": 1}]}})"),
+        "test.json: layout.partitions[0].mount: must be an absolute path or \"swap\"");
 }
 
 TEST(HwProfileTest, RejectsWrongSchemaNamesAndJson) {
-    EXPECT_EQ(errorOf(R"({"schema": "medbox.hwprofile/2", "name": "t"})"), "test.json: schema: must be \"medbox.hwprofile/1\"");
+    EXPECT_EQ(errorOf(R"({"schema": "medbox.hwprofile/2", "name": "t"})"),
+              "test.json: schema: must be \"medbox.hwprofile/1\"");
     EXPECT_EQ(errorOf(R"({"schema": "medbox.hwprofile/1"})"), "test.json: name: missing");
-    EXPECT_EQ(errorOf(R"({"schema": "medbox.hwprofile/1", "name": "../x"})"), "test.json: name: only a-z, 0-9 and '-' (at most 64)");
+    EXPECT_EQ(errorOf(R"({"schema": "medbox.hwprofile/1", "name": "../x"})"),
+              "test.json: name: only a-z, 0-9 and '-' (at most 64)");
     EXPECT_NE(errorOf("{not json").find("test.json: not valid JSON"), std::string::npos);
     EXPECT_NE(errorOf("[1, 2]").find("test.json: not a JSON object"), std::string::npos);
-    EXPECT_EQ(errorOf(R"({"schema": "medbox.hwprofile/1", "name": "t", "colour": "red"})"), "test.json: colour: unknown key");
+    EXPECT_EQ(errorOf(R"({"schema": "medbox.hwprofile/1", "name": "t", "colour": "red"})"),
+              "test.json: colour: unknown key");
 }
 
 TEST(HwProfileTest, FindsProfilesByNameOrFile) {

@@ -63,7 +63,9 @@ TEST_F(StatusFormatTest, EscapesTerminalControlButKeepsChinese) {
     EXPECT_EQ(escapeForTerminal("a\rb\nc\td"), "a\\x0db\\x0ac\\x09d");
     EXPECT_EQ(escapeForTerminal("bad \xff utf8"), "bad \\xff utf8");
     EXPECT_EQ(escapeForTerminal("cut \xe6\x8c"), "cut \\xe6\\x8c");
-    EXPECT_EQ(escapeForTerminal("c1 \xc2\x9b" "31m"), "c1 \\xc2\\x9b31m");  // U+009B is CSI on some terminals
+    EXPECT_EQ(escapeForTerminal("c1 \xc2\x9b"
+                                "31m"),
+              "c1 \\xc2\\x9b31m");  // U+009B is CSI on some terminals
     EXPECT_EQ(escapeForTerminal("overlong \xc0\xaf"), "overlong \\xc0\\xaf");
     EXPECT_EQ(escapeForTerminal(std::string("nul\0x", 5)), "nul\\x00x");
 }

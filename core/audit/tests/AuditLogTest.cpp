@@ -27,8 +27,8 @@ struct Fixture {
     void append(int n) {
         for (int i = 0; i < n; ++i) {
             db.write([&](db::Tx& tx) {
-                audit.append(tx, AuditEntry{"staff:zhangsan", "booking.create", "appointment:" + std::to_string(i), "ok",
-                                            R"({"slot":)" + std::to_string(i) + "}"});
+                audit.append(tx, AuditEntry{"staff:zhangsan", "booking.create", "appointment:" + std::to_string(i),
+                                            "ok", R"({"slot":)" + std::to_string(i) + "}"});
             });
             clock.advanceMs(1000);
         }
@@ -190,8 +190,11 @@ TEST(AuditLogTest, AnchorCatchesUpWithABurstWithoutAWritePerCommit) {
     const uint64_t before = f.audit.anchorWrites();
     const auto start = std::chrono::steady_clock::now();
     for (int i = 0; i < 200; ++i)
-        f.db.write([&](db::Tx& tx) { f.audit.append(tx, AuditEntry{"anonymous", "x", std::to_string(i), "ok", "{}"}); });
-    const auto pauses = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count() / 100;
+        f.db.write([&](db::Tx& tx) {
+            f.audit.append(tx, AuditEntry{"anonymous", "x", std::to_string(i), "ok", "{}"});
+        });
+    const auto pauses =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count() / 100;
     EXPECT_LE(f.audit.anchorWrites() - before, static_cast<uint64_t>(pauses) + 2) << "written on nearly every commit";
     auto head = f.db.read([](db::Connection& c) {
         auto st = c.prepare("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");

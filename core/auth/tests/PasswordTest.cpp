@@ -67,13 +67,13 @@ TEST(PasswordTest, NeedsRehashWhenWeaker) {
 
 TEST(PasswordTest, Policy) {
     EXPECT_NE(password::checkPolicy("Ab1!"), "");
-    EXPECT_NE(password::checkPolicy("Abcdefgh1"), "");              // 9 characters
-    EXPECT_EQ(password::checkPolicy("Abcdefgh12"), "");             // lower, upper, digit
-    EXPECT_EQ(password::checkPolicy("abcdefgh1!"), "");             // lower, digit, other
-    EXPECT_NE(password::checkPolicy("abcdefghij"), "");             // one class
-    EXPECT_NE(password::checkPolicy("abcdefgh12"), "");             // two classes
+    EXPECT_NE(password::checkPolicy("Abcdefgh1"), "");   // 9 characters
+    EXPECT_EQ(password::checkPolicy("Abcdefgh12"), "");  // lower, upper, digit
+    EXPECT_EQ(password::checkPolicy("abcdefgh1!"), "");  // lower, digit, other
+    EXPECT_NE(password::checkPolicy("abcdefghij"), "");  // one class
+    EXPECT_NE(password::checkPolicy("abcdefgh12"), "");  // two classes
     EXPECT_NE(password::checkPolicy("aaaaaaaaaaaaaaaa"), "");
-    EXPECT_NE(password::checkPolicy("张三丰李四王五赵六"), "");      // 9 characters (27 bytes)
+    EXPECT_NE(password::checkPolicy("张三丰李四王五赵六"), "");  // 9 characters (27 bytes)
     EXPECT_EQ(password::checkPolicy("张三丰李四王五赵六Ab1"), "");
     EXPECT_NE(password::checkPolicy("短密码Ab1"), "");
 }

@@ -32,8 +32,8 @@ struct FakeConsole {
     std::mutex mutex;
     std::vector<Revocation> list;
     int page = 1000;
-    int status = 200;          // anything else: answered with an error body
-    std::string body;          // when set: answered as is
+    int status = 200;  // anything else: answered with an error body
+    std::string body;  // when set: answered as is
     std::vector<int64_t> afters;
     std::vector<std::string> tokens;
 
@@ -52,8 +52,11 @@ struct FakeConsole {
             if (r.seq <= after || n == page) continue;
             if (!entries.empty()) entries += ",";
             entries += "{\"seq\":" + std::to_string(r.seq) + ",\"expiresMs\":" + std::to_string(r.expiresMs);
-            if (r.kind == Revocation::Kind::Token) entries += ",\"kind\":\"token\",\"jti\":\"" + r.value + "\"}";
-            else entries += ",\"kind\":\"subject\",\"subject\":\"" + r.value + "\",\"cutoffMs\":" + std::to_string(r.cutoffMs) + "}";
+            if (r.kind == Revocation::Kind::Token)
+                entries += ",\"kind\":\"token\",\"jti\":\"" + r.value + "\"}";
+            else
+                entries += ",\"kind\":\"subject\",\"subject\":\"" + r.value +
+                           "\",\"cutoffMs\":" + std::to_string(r.cutoffMs) + "}";
             ++n;
             last = r.seq;
         }
@@ -117,7 +120,8 @@ protected:
     void SetUp() override {
         keys::ensureKeyPair(dir_.file("booking.key.pem"), dir_.file("trust/booking.pub.pem"));
         issuer_ = std::make_unique<TokenIssuer>(dir_.file("booking.key.pem"), "booking", clock_);
-        server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(console_), socket_, new Poco::Net::HTTPServerParams);
+        server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(console_), socket_,
+                                                          new Poco::Net::HTTPServerParams);
         server_->start();
     }
     void TearDown() override { server_->stopAll(true); }

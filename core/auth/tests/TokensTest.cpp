@@ -39,7 +39,11 @@ std::string unb64url(const std::string& in) {
     uint32_t acc = 0;
     int bits = 0;
     for (char c : in) {
-        int v = c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? c - 'a' + 26 : c >= '0' && c <= '9' ? c - '0' + 52 : c == '-' ? 62 : 63;
+        int v = c >= 'A' && c <= 'Z'   ? c - 'A'
+                : c >= 'a' && c <= 'z' ? c - 'a' + 26
+                : c >= '0' && c <= '9' ? c - '0' + 52
+                : c == '-'             ? 62
+                                       : 63;
         acc = (acc << 6) | static_cast<uint32_t>(v);
         bits += 6;
         if (bits >= 8) {
@@ -353,10 +357,11 @@ TEST(TokensTest, MalformedJtiOrIatIsRefused) {
     EXPECT_EQ(why, "malformed jti claim");
     EXPECT_FALSE(verifier.verify(consoleToken(k, clock, [](auto& t) { t.payload().set("jti", std::string()); }), &why));
     EXPECT_EQ(why, "malformed jti claim");
-    EXPECT_FALSE(verifier.verify(
-        consoleToken(k, clock, [](auto& t) { t.payload().set("jti", std::string(200, 'a')); }), &why));
+    EXPECT_FALSE(
+        verifier.verify(consoleToken(k, clock, [](auto& t) { t.payload().set("jti", std::string(200, 'a')); }), &why));
     EXPECT_EQ(why, "malformed jti claim");
-    EXPECT_FALSE(verifier.verify(consoleToken(k, clock, [](auto& t) { t.payload().set("iat", std::string("x")); }), &why));
+    EXPECT_FALSE(
+        verifier.verify(consoleToken(k, clock, [](auto& t) { t.payload().set("iat", std::string("x")); }), &why));
     EXPECT_EQ(why, "token has no valid iat");
 }
 
@@ -379,14 +384,16 @@ TEST(TokensTest, LifetimeIsBoundedAndIatJtiAreRequired) {
     };
     EXPECT_TRUE(verifier.verify(signedToken(k, "portal", clock, [](auto&) {})));
     EXPECT_TRUE(verifier.verify(signedToken(k, "portal", clock, set("exp", now + 300))));
-    EXPECT_EQ(refusal("portal", set("exp", now + 301)), "service token lives longer than auth.service_token_max_seconds");
+    EXPECT_EQ(refusal("portal", set("exp", now + 301)),
+              "service token lives longer than auth.service_token_max_seconds");
     EXPECT_EQ(refusal("portal", set("exp", now + 10 * 365 * 86'400)),
               "service token lives longer than auth.service_token_max_seconds");
     EXPECT_EQ(refusal("portal", [](auto& t) { t.payload().remove("iat"); }), "token has no valid iat");
-    EXPECT_EQ(refusal("portal", [&](auto& t) {
-                  t.payload().set("iat", static_cast<Poco::Int64>(now + 3600));
-                  t.payload().set("exp", static_cast<Poco::Int64>(now + 3700));
-              }),
+    EXPECT_EQ(refusal("portal",
+                      [&](auto& t) {
+                          t.payload().set("iat", static_cast<Poco::Int64>(now + 3600));
+                          t.payload().set("exp", static_cast<Poco::Int64>(now + 3700));
+                      }),
               "token issued in the future");
     EXPECT_TRUE(verifier.verify(signedToken(k, "portal", clock, set("iat", now + 20))));  // clock skew
     EXPECT_EQ(refusal("portal", [](auto& t) { t.payload().remove("jti"); }), "token has no jti");
@@ -396,7 +403,8 @@ TEST(TokensTest, LifetimeIsBoundedAndIatJtiAreRequired) {
     EXPECT_EQ(refusal("portal", set("exp", now - 1)), "token expires before it was issued");
     // Staff tokens: the console's own maximum.
     EXPECT_TRUE(verifier.verify(consoleToken(k, clock, set("exp", now + kLongestStaffTokenSeconds))));
-    EXPECT_EQ(refusal("console", set("exp", now + kLongestStaffTokenSeconds + 1)), "staff token lives longer than allowed");
+    EXPECT_EQ(refusal("console", set("exp", now + kLongestStaffTokenSeconds + 1)),
+              "staff token lives longer than allowed");
     // The limit is a setting.
     TokenLimits longer;
     longer.serviceMaxSeconds = 3600;

@@ -57,7 +57,9 @@ TEST(SettingsTest, LayersCommandLineOverEnvironmentOverFileOverDefault) {
 TEST(SettingsTest, LoadsIniAndJsonByExtension) {
     testutil::TempDir dir;
     writeFile(dir.file("s.ini"), "[http]\nport = 9000\n");
-    writeFile(dir.file("s.json"), R"({"outbox": {"destinations": {"portal": "http://p", "hisbridge": "http://h"}}, "log": {"level": "debug"}})");
+    writeFile(
+        dir.file("s.json"),
+        R"({"outbox": {"destinations": {"portal": "http://p", "hisbridge": "http://h"}}, "log": {"level": "debug"}})");
     Settings s;
     s.loadFile(dir.file("s.ini"));
     s.loadFile(dir.file("s.json"));
@@ -91,8 +93,11 @@ TEST(SettingsTest, UnknownKeyIsRejectedNamingItsOrigin) {
     s.set("db.readerz", "3");
     EXPECT_EQ(s.integer("http.port", 0, 0, 65535), 80);
     std::string msg = errorOf([&] { s.rejectUnknownKeys(); });
-    EXPECT_NE(msg.find("unknown configuration key 'http.prot' (from file " + dir.file("s.properties") + ")"), std::string::npos) << msg;
-    EXPECT_NE(msg.find("unknown configuration key 'log.levle' (from environment MEDBOX_LOG__LEVLE)"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("unknown configuration key 'http.prot' (from file " + dir.file("s.properties") + ")"),
+              std::string::npos)
+        << msg;
+    EXPECT_NE(msg.find("unknown configuration key 'log.levle' (from environment MEDBOX_LOG__LEVLE)"), std::string::npos)
+        << msg;
     EXPECT_NE(msg.find("unknown configuration key 'db.readerz' (from command line)"), std::string::npos) << msg;
     EXPECT_EQ(msg.find("'http.port'"), std::string::npos) << msg;
 }
@@ -121,7 +126,9 @@ TEST(SettingsTest, FlagChoiceAndRequiredValidate) {
     s.set("tls.enabled", "Yes");
     EXPECT_TRUE(s.flag("tls.enabled", false));
     EXPECT_FALSE(s.flag("other.flag", false));
-    EXPECT_EQ(errorOf([&] { s.choice("log.level", "info", {"debug", "info"}); }),
+    EXPECT_EQ(errorOf([&] {
+                  s.choice("log.level", "info", {"debug", "info"});
+              }),
               "log.level: expected one of debug, info, got 'verbose'");
     EXPECT_NE(errorOf([&] { s.required("empty"); }).find("empty: expected a non-empty value"), std::string::npos);
     EXPECT_NE(errorOf([&] { s.required("tls.cert"); }).find("MEDBOX_TLS__CERT"), std::string::npos);
@@ -137,7 +144,8 @@ TEST(SettingsTest, ValuesAreLiteralNotExpanded) {
 TEST(SettingsTest, FileErrorsNameTheFile) {
     testutil::TempDir dir;
     Settings s;
-    EXPECT_NE(errorOf([&] { s.loadFile(dir.file("missing.properties")); }).find(dir.file("missing.properties")), std::string::npos);
+    EXPECT_NE(errorOf([&] { s.loadFile(dir.file("missing.properties")); }).find(dir.file("missing.properties")),
+              std::string::npos);
     writeFile(dir.file("s.yaml"), "a: 1\n");
     std::string msg = errorOf([&] { s.loadFile(dir.file("s.yaml")); });
     EXPECT_NE(msg.find("s.yaml"), std::string::npos) << msg;

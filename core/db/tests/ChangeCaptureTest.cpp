@@ -48,8 +48,12 @@ std::string valueText(sqlite3_value* v) {
     switch (sqlite3_value_type(v)) {
         case SQLITE_INTEGER: return "i" + std::to_string(sqlite3_value_int64(v));
         case SQLITE_FLOAT: return "f" + std::to_string(sqlite3_value_double(v));
-        case SQLITE_TEXT: return "t" + std::string(reinterpret_cast<const char*>(sqlite3_value_text(v)), static_cast<size_t>(sqlite3_value_bytes(v)));
-        case SQLITE_BLOB: return "b" + std::string(static_cast<const char*>(sqlite3_value_blob(v)), static_cast<size_t>(sqlite3_value_bytes(v)));
+        case SQLITE_TEXT:
+            return "t" + std::string(reinterpret_cast<const char*>(sqlite3_value_text(v)),
+                                     static_cast<size_t>(sqlite3_value_bytes(v)));
+        case SQLITE_BLOB:
+            return "b" + std::string(static_cast<const char*>(sqlite3_value_blob(v)),
+                                     static_cast<size_t>(sqlite3_value_bytes(v)));
         default: return "null";
     }
 }
@@ -90,7 +94,8 @@ std::vector<std::string> changes(const std::string& cs) {
 
 std::string dump(sqlite3* db) {
     std::string out;
-    for (const char* q : {"SELECT id, name, score, hex(data), n FROM parent ORDER BY id", "SELECT id, parent_id, note FROM child ORDER BY id",
+    for (const char* q : {"SELECT id, name, score, hex(data), n FROM parent ORDER BY id",
+                          "SELECT id, parent_id, note FROM child ORDER BY id",
                           "SELECT k1, k2, v FROM pair ORDER BY k1, k2", "SELECT k, v FROM kv ORDER BY k"}) {
         sqlite3_stmt* st = nullptr;
         sqlite3_prepare_v2(db, q, -1, &st, nullptr);
@@ -115,18 +120,28 @@ std::string randomStatement(std::mt19937& rng) {
     const int id = r(30) + 1;
     const std::string name = "'n" + std::to_string(r(40)) + "'";
     switch (r(16)) {
-        case 0: return "INSERT INTO parent(id, name, score, data, n) VALUES(" + std::to_string(id) + ", " + name + ", " + std::to_string(r(100)) + ".5, x'0a0b" + std::to_string(r(10)) + "0', " + (r(3) ? std::to_string(r(9)) : "NULL") + ")";
+        case 0:
+            return "INSERT INTO parent(id, name, score, data, n) VALUES(" + std::to_string(id) + ", " + name + ", " +
+                   std::to_string(r(100)) + ".5, x'0a0b" + std::to_string(r(10)) + "0', " +
+                   (r(3) ? std::to_string(r(9)) : "NULL") + ")";
         case 1: return "INSERT INTO parent(name, n) VALUES(" + name + ", " + std::to_string(r(9)) + ")";
-        case 2: return "UPDATE parent SET n = coalesce(n, 0) + 1, score = score * 2 WHERE id % 3 = " + std::to_string(r(3));
+        case 2:
+            return "UPDATE parent SET n = coalesce(n, 0) + 1, score = score * 2 WHERE id % 3 = " + std::to_string(r(3));
         case 3: return "UPDATE parent SET name = " + name + " WHERE id = " + std::to_string(id);
         case 4: return "DELETE FROM parent WHERE id = " + std::to_string(id);
         case 5: return "UPDATE parent SET id = " + std::to_string(id + 40) + " WHERE id = " + std::to_string(id);
-        case 6: return "INSERT INTO child(parent_id, note) SELECT id, 'c' || id FROM parent WHERE id % 5 = " + std::to_string(r(5));
+        case 6:
+            return "INSERT INTO child(parent_id, note) SELECT id, 'c' || id FROM parent WHERE id % 5 = " +
+                   std::to_string(r(5));
         case 7: return "UPDATE child SET note = note || 'x' WHERE id % 4 = " + std::to_string(r(4));
-        case 8: return "INSERT OR REPLACE INTO pair(k1, k2, v) VALUES('a" + std::to_string(r(5)) + "', " + std::to_string(r(5)) + ", 'v" + std::to_string(r(9)) + "')";
+        case 8:
+            return "INSERT OR REPLACE INTO pair(k1, k2, v) VALUES('a" + std::to_string(r(5)) + "', " +
+                   std::to_string(r(5)) + ", 'v" + std::to_string(r(9)) + "')";
         case 9: return "DELETE FROM pair WHERE k2 = " + std::to_string(r(5));
         case 10: return "UPDATE pair SET v = NULL WHERE k1 = 'a" + std::to_string(r(5)) + "'";
-        case 11: return "INSERT INTO kv(k, v) VALUES('k" + std::to_string(r(12)) + "', " + std::to_string(r(100)) + ")";  // may break the key
+        case 11:
+            return "INSERT INTO kv(k, v) VALUES('k" + std::to_string(r(12)) + "', " + std::to_string(r(100)) +
+                   ")";  // may break the key
         case 12: return "UPDATE kv SET v = v + 1 WHERE k < 'k5'";
         case 13: return "DELETE FROM kv WHERE v % 2 = 1";
         case 14: return "INSERT INTO skipped(x) VALUES(1); INSERT INTO nokey(x) VALUES(2)";
@@ -138,8 +153,8 @@ std::string randomStatement(std::mt19937& rng) {
 
 TEST(ChangeCaptureTest, MatchesTheSessionExtension) {
     testutil::TempDir dir;
-    sqlite3* a = open(dir.file("a.db"));      // ChangeCapture
-    sqlite3* b = open(dir.file("b.db"));      // session extension
+    sqlite3* a = open(dir.file("a.db"));  // ChangeCapture
+    sqlite3* b = open(dir.file("b.db"));  // session extension
     sqlite3* replica = open(dir.file("r.db"));
     for (sqlite3* db : {a, b, replica}) exec(db, kSchema);
     // The changesets hold the rows a cascade deleted: the replica must not cascade again.
@@ -189,8 +204,9 @@ TEST(ChangeCaptureTest, MatchesTheSessionExtension) {
         EXPECT_EQ(changes(ours), changes(theirs)) << "write " << w;
         if (!ours.empty()) {
             ++nonEmpty;
-            int rc = sqlite3changeset_apply(replica, static_cast<int>(ours.size()), const_cast<char*>(ours.data()), nullptr,
-                                            [](void*, int, sqlite3_changeset_iter*) { return SQLITE_CHANGESET_ABORT; }, nullptr);
+            int rc = sqlite3changeset_apply(
+                replica, static_cast<int>(ours.size()), const_cast<char*>(ours.data()), nullptr,
+                [](void*, int, sqlite3_changeset_iter*) { return SQLITE_CHANGESET_ABORT; }, nullptr);
             ASSERT_EQ(rc, SQLITE_OK) << "write " << w << ": " << sqlite3_errmsg(replica);
         }
         ASSERT_EQ(dump(replica), dump(a)) << "the replica diverged at write " << w;

@@ -17,7 +17,8 @@ using namespace medbox::db;
 namespace {
 
 std::vector<Migration> schema() {
-    return {{1, "0001_create_items.sql", "CREATE TABLE item(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, qty INTEGER NOT NULL);"},
+    return {{1, "0001_create_items.sql",
+             "CREATE TABLE item(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, qty INTEGER NOT NULL);"},
             {2, "0002_add_note.sql", "ALTER TABLE item ADD COLUMN note TEXT;"}};
 }
 
@@ -88,7 +89,8 @@ TEST(DatabaseTest, FailedMigrationLeavesNothingBehind) {
     testutil::TempDir dir;
     Options o;
     o.path = dir.file("t.db");
-    std::vector<Migration> m = {{1, "0001_create_items.sql", "CREATE TABLE a(id INTEGER PRIMARY KEY); CREATE TABLE oops(;"}};
+    std::vector<Migration> m = {
+        {1, "0001_create_items.sql", "CREATE TABLE a(id INTEGER PRIMARY KEY); CREATE TABLE oops(;"}};
     EXPECT_THROW(Database(o, m), DbError);
     Database db(o, {});
     EXPECT_EQ(db.schemaVersion(), 0);
@@ -96,7 +98,8 @@ TEST(DatabaseTest, FailedMigrationLeavesNothingBehind) {
         auto st = c.prepare("SELECT count(*) FROM sqlite_schema WHERE name='a'");
         st.step();
         return st.i64(0);
-    }), 0);
+    }),
+              0);
 }
 
 TEST(DatabaseTest, ReplicationLogHoldsExactlyTheCommittedChanges) {
@@ -113,12 +116,14 @@ TEST(DatabaseTest, ReplicationLogHoldsExactlyTheCommittedChanges) {
     EXPECT_THROW(primary.write([](Tx& tx) {
         tx.prepare("UPDATE item SET qty = 99 WHERE name = 'apple'").run();
         throw std::runtime_error("business rule says no");
-    }), std::runtime_error);
+    }),
+                 std::runtime_error);
     // A constraint violation rolls back too.
     EXPECT_THROW(primary.write([](Tx& tx) {
         tx.prepare("UPDATE item SET qty = 42 WHERE name = 'pear'").run();
         tx.prepare("INSERT INTO item(name, qty) VALUES('apple', 1)").run();
-    }), DbError);
+    }),
+                 DbError);
     primary.write([](Tx& tx) {
         tx.prepare("UPDATE item SET qty = qty - 1 WHERE name = 'apple'").run();
         tx.prepare("DELETE FROM item WHERE name = 'pear'").run();
@@ -172,7 +177,8 @@ TEST(DatabaseTest, AfterCommitRunsOnlyOnCommit) {
     EXPECT_THROW(db.write([&](Tx& tx) {
         tx.afterCommit([&] { ++ran; });
         throw std::runtime_error("no");
-    }), std::runtime_error);
+    }),
+                 std::runtime_error);
     EXPECT_EQ(ran, 1);
 }
 
@@ -197,7 +203,9 @@ TEST(DatabaseTest, ConcurrentWritersNeverLoseAnIncrement) {
 }
 
 TEST(DatabaseTest, ReadOnlyFolderGivesAClearError) {
-    if (::geteuid() == 0) GTEST_SKIP() << "root ignores folder permissions; tests/api/storage_failures.test.mjs covers it with a read-only mount";
+    if (::geteuid() == 0)
+        GTEST_SKIP()
+            << "root ignores folder permissions; tests/api/storage_failures.test.mjs covers it with a read-only mount";
     testutil::TempDir dir;
     Poco::File(dir.path()).setWriteable(false);
     Options o;
@@ -211,7 +219,8 @@ TEST(DatabaseTest, ReadOnlyFolderGivesAClearError) {
 }
 
 TEST(MigrationsTest, ParsesNamesAndRejectsBadOnes) {
-    std::vector<resources::Resource> files = {{"migrations/0002_add_x.sql", "B"}, {"migrations/0001_create_x.sql", "A"},
+    std::vector<resources::Resource> files = {{"migrations/0002_add_x.sql", "B"},
+                                              {"migrations/0001_create_x.sql", "A"},
                                               {"web/index.html", "x"}};
     auto m = migrationsFrom(files);
     ASSERT_EQ(m.size(), 2u);
@@ -274,7 +283,9 @@ TEST(DatabaseTest, GroupCommitKeepsEachWriteAllOrNothing) {
                     db.write([&, k](Tx& tx) {
                         ranOn[k] = std::this_thread::get_id();
                         tx.prepare("UPDATE item SET qty = qty + 1 WHERE name = 'counter'").run();
-                        tx.prepare("INSERT INTO item(name, qty) VALUES(?, ?)").args("w" + std::to_string(attempt) + "-" + std::to_string(k), k).run();
+                        tx.prepare("INSERT INTO item(name, qty) VALUES(?, ?)")
+                            .args("w" + std::to_string(attempt) + "-" + std::to_string(k), k)
+                            .run();
                         tx.afterCommit([&afterRan, k] { ++afterRan[k]; });
                         if (k == 1) throw std::runtime_error("business rule says no");
                         // k == 2 breaks a constraint after changing a row: only its own changes go.
@@ -355,7 +366,9 @@ TEST(DatabaseTest, CheckpointsRunBesideTheWriterAndKeepTheWalSmall) {
     const std::string filler(3000, 'x');  // about a page a row
     for (int i = 0; i < 2000; ++i) {
         db.write([&](Tx& tx) {
-            tx.prepare("INSERT INTO item(name, qty, note) VALUES(?, ?, ?)").args("n" + std::to_string(i), int64_t{i}, filler).run();
+            tx.prepare("INSERT INTO item(name, qty, note) VALUES(?, ?, ?)")
+                .args("n" + std::to_string(i), int64_t{i}, filler)
+                .run();
         });
     }
     EXPECT_EQ(count(db, "item"), 2000);
@@ -379,7 +392,9 @@ TEST(DatabaseTest, APinnedWalMakesTheWriterCheckpointInline) {
     const std::string filler(3000, 'x');
     auto insert = [&](int i) {
         db.write([&](Tx& tx) {
-            tx.prepare("INSERT INTO item(name, qty, note) VALUES(?, ?, ?)").args("n" + std::to_string(i), int64_t{i}, filler).run();
+            tx.prepare("INSERT INTO item(name, qty, note) VALUES(?, ?, ?)")
+                .args("n" + std::to_string(i), int64_t{i}, filler)
+                .run();
         });
     };
     insert(0);

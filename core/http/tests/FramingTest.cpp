@@ -52,9 +52,8 @@ std::vector<Response> responses(const std::string& got) {
 class FramingTest : public ::testing::TestWithParam<bool> {
 protected:
     void SetUp() override {
-        router_.get("/hello/{name}", Access::anyone(), [](Request& rq, Reply& rp) {
-            rp.rawJson("{\"hello\":\"" + rq.param("name") + "\"}");
-        });
+        router_.get("/hello/{name}", Access::anyone(),
+                    [](Request& rq, Reply& rp) { rp.rawJson("{\"hello\":\"" + rq.param("name") + "\"}"); });
         router_.get("/openapi.json", Access::anyone(), [this](Request&, Reply& rp) {
             ++smuggled_;
             rp.rawJson("{}");
@@ -138,22 +137,26 @@ TEST_P(FramingTest, ABodyOnAGetIsReadNotRunAsTheNextRequest) {
 }
 
 TEST_P(FramingTest, TwoDifferentLengthsAreRefusedAndTheConnectionClosed) {
-    auto got = responses(exchange({"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nab" + kNext}));
+    auto got = responses(
+        exchange({"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nab" + kNext}));
     ASSERT_EQ(got.size(), 1u);
     expectRefusal(got[0], 400, "bad_request");
 }
 
 TEST_P(FramingTest, LengthAndChunkedTogetherAreRefused) {
     std::string chunk = "0\r\n\r\n" + kSmuggled;
-    auto got = responses(exchange({"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk}));
+    auto got = responses(exchange(
+        {"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk}));
     ASSERT_EQ(got.size(), 1u);
     expectRefusal(got[0], 400, "bad_request");
     EXPECT_EQ(smuggled_, 0);
 }
 
 TEST_P(FramingTest, AChunkedBodyIsDecodedAndTheNextRequestServed) {
-    auto got = responses(exchange({"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                                   "5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-T: 1\r\n\r\n" + kNext}));
+    auto got = responses(
+        exchange({"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                  "5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-T: 1\r\n\r\n" +
+                  kNext}));
     ASSERT_EQ(got.size(), 2u);
     EXPECT_EQ(got[0].status, 201);
     EXPECT_EQ(got[0].body, "hello world");
@@ -161,13 +164,15 @@ TEST_P(FramingTest, AChunkedBodyIsDecodedAndTheNextRequestServed) {
 }
 
 TEST_P(FramingTest, AMalformedChunkIsRefused) {
-    auto got = responses(exchange({"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nhello\r\n0\r\n\r\n" + kNext}));
+    auto got = responses(exchange(
+        {"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nhello\r\n0\r\n\r\n" + kNext}));
     ASSERT_EQ(got.size(), 1u);
     expectRefusal(got[0], 400, "bad_request");
 }
 
 TEST_P(FramingTest, HeadersTooLargeGet431WithTheWholeErrorBody) {
-    auto got = responses(exchange({"GET /hello/a HTTP/1.1\r\nHost: x\r\nX-Long: " + std::string(9000, 'a') + "\r\n\r\n"}));
+    auto got = responses(
+        exchange({"GET /hello/a HTTP/1.1\r\nHost: x\r\nX-Long: " + std::string(9000, 'a') + "\r\n\r\n"}));
     ASSERT_EQ(got.size(), 1u);
     expectRefusal(got[0], 431, "headers_too_large");
     EXPECT_EQ(got[0].head.rfind("HTTP/1.1 431 Request Header Fields Too Large\r\n", 0), 0u) << got[0].head;
@@ -182,8 +187,7 @@ TEST_P(FramingTest, ARequestLineWithoutVersionGets400WithTheWholeErrorBody) {
 
 TEST_P(FramingTest, ObsoleteFoldingAndBareLineFeedsAreRefused) {
     for (std::string bad : {"GET /hello/a HTTP/1.1\r\nHost: x\r\nX: 1\r\n 2\r\n\r\n",
-                            "GET /hello/a HTTP/1.1\nHost: x\n\n",
-                            "GET /hello/a HTTP/1.1\r\nHost : x\r\n\r\n"}) {
+                            "GET /hello/a HTTP/1.1\nHost: x\n\n", "GET /hello/a HTTP/1.1\r\nHost : x\r\n\r\n"}) {
         auto got = responses(exchange({bad}));
         ASSERT_EQ(got.size(), 1u) << bad;
         expectRefusal(got[0], 400, "bad_request");
@@ -193,7 +197,8 @@ TEST_P(FramingTest, ObsoleteFoldingAndBareLineFeedsAreRefused) {
 TEST_P(FramingTest, ExpectContinueIsAnsweredBeforeTheBody) {
     StreamSocket s = connect();
     s.setReceiveTimeout(Poco::Timespan(3, 0));
-    std::string head = "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\nConnection: close\r\n\r\n";
+    std::string head =
+        "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\nConnection: close\r\n\r\n";
     s.sendBytes(head.data(), static_cast<int>(head.size()));
     char buf[4096];
     int n = s.receiveBytes(buf, sizeof buf);

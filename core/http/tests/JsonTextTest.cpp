@@ -40,9 +40,8 @@ TEST(JsonTextTest, WritesEveryKindOfValueInKeyOrder) {
     arr->add(ordered());
     o->set("arr", arr);
     o->set("empty", Poco::JSON::Array::Ptr(new Poco::JSON::Array));
-    EXPECT_EQ(json::text(o),
-              R"({"z":1,"a":"张伟","neg":-42,"big":9223372036854775807,"unsigned":18446744073709551615,)"
-              R"("t":true,"f":false,"none":null,"obj":{"k":"v"},"arr":[1,"two",null,{}],"empty":[]})");
+    EXPECT_EQ(json::text(o), R"({"z":1,"a":"张伟","neg":-42,"big":9223372036854775807,"unsigned":18446744073709551615,)"
+                             R"("t":true,"f":false,"none":null,"obj":{"k":"v"},"arr":[1,"two",null,{}],"empty":[]})");
 }
 
 TEST(JsonTextTest, EscapesWhatJsonRequiresAndNothingElse) {

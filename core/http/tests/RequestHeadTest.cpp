@@ -16,7 +16,7 @@ namespace {
 struct HeadCase {
     const char* name;
     std::string bytes;
-    int status;            // 0: accepted
+    int status;  // 0: accepted
     Body body = Body::None;
     uint64_t length = 0;
 };
@@ -50,7 +50,10 @@ const HeadCase kHeads[] = {
     {"TE chunked twice", req("Transfer-Encoding: chunked, chunked\r\n"), 501},
     {"TE gzip then chunked", req("Transfer-Encoding: gzip, chunked\r\n"), 501},
     {"TE empty", req("Transfer-Encoding:\r\n"), 400},
-    {"TE with a vertical tab", req("Transfer-Encoding: \x0b" "chunked\r\n"), 400},
+    {"TE with a vertical tab",
+     req("Transfer-Encoding: \x0b"
+         "chunked\r\n"),
+     400},
     {"TE with space before the colon", req("Transfer-Encoding : chunked\r\n"), 400},
     {"TE with a tab before the colon", req("Transfer-Encoding\t: chunked\r\n"), 400},
     {"TE folded onto a second line", req("Transfer-Encoding:\r\n chunked\r\n"), 400},
@@ -90,12 +93,14 @@ const HeadCase kHeads[] = {
          std::string f;
          for (int i = 0; i < 30; ++i) f += "X-" + std::to_string(i) + ": " + std::string(600, 'b') + "\r\n";
          return f;
-     }()), 431},
+     }()),
+     431},
     {"too many fields", req([] {
          std::string f;
          for (int i = 0; i < 101; ++i) f += "X-" + std::to_string(i) + ": 1\r\n";
          return f;
-     }()), 431},
+     }()),
+     431},
     {"request line too long", "GET /" + std::string(9000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n", 414},
     {"Expect 100-continue", req("Expect: 100-continue\r\nContent-Length: 1\r\n"), 0, Body::Length, 1},
     {"another expectation", req("Expect: magic\r\n"), 417},
@@ -172,7 +177,7 @@ TEST(RequestHeadTest, ATooLongLineIsRefusedBeforeItEnds) {
 struct ChunkCase {
     const char* name;
     std::string bytes;
-    int status;           // 0: accepted
+    int status;  // 0: accepted
     std::string body = {};
 };
 

@@ -201,7 +201,8 @@ TEST_F(ServerTest, MalformedRequestGets400) {
 TEST_F(ServerTest, ClientThatDisconnectsMidBodyChangesNothing) {
     {
         StreamSocket s(SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(server_->port())));
-        std::string partial = "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"n\":";
+        std::string partial =
+            "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"n\":";
         s.sendBytes(partial.data(), static_cast<int>(partial.size()));
         s.close();
     }
@@ -253,8 +254,8 @@ TEST_F(ServerTest, WorkersRunAtTheirNiceValue) {
             const int nice = getpriority(PRIO_PROCESS, static_cast<id_t>(tid));
             if (errno == 0) niceOfWorker[tid] = nice;
         }
-        if (niceOfWorker.size() == 4 &&
-            std::all_of(niceOfWorker.begin(), niceOfWorker.end(), [&](auto& w) { return w.second == std::min(19, base + 5); }))
+        if (niceOfWorker.size() == 4 && std::all_of(niceOfWorker.begin(), niceOfWorker.end(),
+                                                    [&](auto& w) { return w.second == std::min(19, base + 5); }))
             break;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
@@ -268,7 +269,8 @@ TEST_F(ServerTest, MetricsCountRequestsPerRoute) {
     call(*s, "GET", "/hello/a");
     call(*s, "GET", "/nope");
     std::string text = metrics_.render();
-    EXPECT_NE(text.find("medbox_http_requests_total{route=\"GET /hello/{name}\",code=\"2xx\"} 1"), std::string::npos) << text;
+    EXPECT_NE(text.find("medbox_http_requests_total{route=\"GET /hello/{name}\",code=\"2xx\"} 1"), std::string::npos)
+        << text;
     EXPECT_NE(text.find("medbox_http_requests_total{route=\"unmatched\",code=\"4xx\"} 1"), std::string::npos) << text;
 }
 
@@ -308,7 +310,8 @@ TEST(ServerTlsTest, ServesHttpsVerifiedAgainstTheTrustFolder) {
 
     // A client that trusts nothing of ours must fail the handshake.
     testutil::TempDir empty;
-    HTTPSClientSession stranger("localhost", static_cast<Poco::UInt16>(server.port()), tls::clientContext(empty.path()));
+    HTTPSClientSession stranger("localhost", static_cast<Poco::UInt16>(server.port()),
+                                tls::clientContext(empty.path()));
     stranger.setTimeout(Poco::Timespan(5, 0));
     HTTPRequest rq("GET", "/ping", HTTPMessage::HTTP_1_1);
     EXPECT_ANY_THROW(stranger.sendRequest(rq));

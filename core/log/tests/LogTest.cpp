@@ -50,5 +50,7 @@ TEST(LogTest, LinesAreFormattedAndScrubbed) {
     EXPECT_NE(out.find("test.log: booked for 110***********1234 phone 138****5678"), std::string::npos) << out;
     EXPECT_EQ(out.find("110101199003071234"), std::string::npos) << out;
     EXPECT_EQ(out.find("not shown"), std::string::npos) << out;
-    EXPECT_TRUE(std::regex_search(out, std::regex(R"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z Information test\.log: )"))) << out;
+    EXPECT_TRUE(
+        std::regex_search(out, std::regex(R"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z Information test\.log: )")))
+        << out;
 }

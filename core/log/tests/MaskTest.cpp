@@ -37,8 +37,8 @@ TEST(MaskTest, ScrubLeavesOtherNumbersAlone) {
     EXPECT_EQ(mask::scrub("at 1767225600000 ok"), "at 1767225600000 ok");
     EXPECT_EQ(mask::scrub("n=1234567890123456789"), "n=1234567890123456789");
     EXPECT_EQ(mask::scrub("n=12012345678"), "n=12012345678");
-    EXPECT_EQ(mask::scrub("n=138123456789"), "n=138123456789");  // 12 digits
-    EXPECT_EQ(mask::scrub("n=1381234567"), "n=1381234567");      // 10 digits
+    EXPECT_EQ(mask::scrub("n=138123456789"), "n=138123456789");            // 12 digits
+    EXPECT_EQ(mask::scrub("n=1381234567"), "n=1381234567");                // 10 digits
     EXPECT_EQ(mask::scrub("12345678901234567X9"), "12345678901234567X9");  // X glued to more digits
     EXPECT_EQ(mask::scrub(""), "");
 }

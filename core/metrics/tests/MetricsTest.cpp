@@ -43,8 +43,7 @@ TEST(MetricsTest, HistogramBucketsAreCumulative) {
               "lat_seconds_bucket{route=\"/x\",le=\"+Inf\"} 4\n"
               "lat_seconds_sum{route=\"/x\"} 2.45\n"
               "lat_seconds_count{route=\"/x\"} 4\n");
-    EXPECT_EQ(Histogram({1}).render("h", ""),
-              "h_bucket{le=\"1\"} 0\nh_bucket{le=\"+Inf\"} 0\nh_sum 0\nh_count 0\n");
+    EXPECT_EQ(Histogram({1}).render("h", ""), "h_bucket{le=\"1\"} 0\nh_bucket{le=\"+Inf\"} 0\nh_sum 0\nh_count 0\n");
 }
 
 TEST(MetricsTest, RegistryHistogramAndGauge) {
@@ -63,7 +62,7 @@ TEST(MetricsTest, RegistryHistogramAndGauge) {
 
 TEST(MetricsTest, FailingGaugeDoesNotBreakTheScrape) {
     Metrics m;
-    m.gauge("a_gauge", "A.", [] () -> double { throw std::runtime_error("database is locked"); });
+    m.gauge("a_gauge", "A.", []() -> double { throw std::runtime_error("database is locked"); });
     m.counter("b_total", "B.").inc();
     std::string text = m.render();
     EXPECT_NE(text.find("# a_gauge unavailable: database is locked\n"), std::string::npos) << text;

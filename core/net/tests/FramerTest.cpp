@@ -12,7 +12,9 @@ using Kind = FrameScan::Kind;
 namespace {
 const std::string kMsg = "MSH|^~\\&|HIS|H|MEDBOX|H|20260101||ADT^A01|1|P|2.5\rPID|1||123\r";
 
-std::string payloadOf(const std::string& buf, const FrameScan& s) { return buf.substr(s.payloadOffset, s.payloadBytes); }
+std::string payloadOf(const std::string& buf, const FrameScan& s) {
+    return buf.substr(s.payloadOffset, s.payloadBytes);
+}
 }  // namespace
 
 TEST(MllpFramerTest, AWholeFrameIsFoundAndUnwrapped) {
@@ -58,10 +60,28 @@ TEST(MllpFramerTest, SeveralFramesInOneBufferComeOneAtATime) {
 TEST(MllpFramerTest, BytesThatBreakTheFramingAreErrors) {
     MllpFramer f;
     EXPECT_EQ(f.scan("GET / HTTP/1.1\r\n", 0, 1024).kind, Kind::Error);
-    EXPECT_EQ(f.scan("\r\x0B" "abc\x1C\x0D", 0, 1024).kind, Kind::Error);  // a byte before the frame
-    EXPECT_EQ(f.scan("\x0B" "abc\x0B" "def\x1C\x0D", 0, 1024).kind, Kind::Error);
-    EXPECT_EQ(f.scan("\x0B" "abc\x1C" "x", 0, 1024).kind, Kind::Error);
-    const auto s = f.scan("\x0B" "abc\x1C" "x", 0, 1024);
+    EXPECT_EQ(f.scan("\r\x0B"
+                     "abc\x1C\x0D",
+                     0, 1024)
+                  .kind,
+              Kind::Error);  // a byte before the frame
+    EXPECT_EQ(f.scan("\x0B"
+                     "abc\x0B"
+                     "def\x1C\x0D",
+                     0, 1024)
+                  .kind,
+              Kind::Error);
+    EXPECT_EQ(f.scan("\x0B"
+                     "abc\x1C"
+                     "x",
+                     0, 1024)
+                  .kind,
+              Kind::Error);
+    const auto s = f.scan(
+        "\x0B"
+        "abc\x1C"
+        "x",
+        0, 1024);
     EXPECT_FALSE(s.error.empty());
     EXPECT_EQ(s.error.find("abc"), std::string::npos) << "the reason must not quote the peer's bytes";
 }
@@ -77,8 +97,12 @@ TEST(MllpFramerTest, AFrameOverTheLimitIsAnErrorAsSoonAsItPassesIt) {
 
 TEST(MllpFramerTest, WrapRefusesAMessageHoldingTheFramingBytes) {
     MllpFramer f;
-    EXPECT_THROW(f.wrap("a\x1C" "b"), std::invalid_argument);
-    EXPECT_THROW(f.wrap("a\x0B" "b"), std::invalid_argument);
+    EXPECT_THROW(f.wrap("a\x1C"
+                        "b"),
+                 std::invalid_argument);
+    EXPECT_THROW(f.wrap("a\x0B"
+                        "b"),
+                 std::invalid_argument);
 }
 
 TEST(LengthPrefixFramerTest, BinaryHeaderRoundTripsAndNeedsTheWholeFrame) {

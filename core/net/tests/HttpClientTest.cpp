@@ -84,9 +84,9 @@ TEST(HttpClientTest, TransportErrorsAreReturnedNotThrown) {
     Poco::Net::ServerSocket closed(Poco::Net::SocketAddress("127.0.0.1", 0));
     const int port = closed.address().port();
     closed.close();
-    for (const std::string& url : {"http://127.0.0.1:" + std::to_string(port) + "/", std::string("not a url"),
-                                  std::string("ftp://127.0.0.1/x"), std::string("https://127.0.0.1:1/x"),
-                                  std::string("http://[::1")}) {
+    for (const std::string& url :
+         {"http://127.0.0.1:" + std::to_string(port) + "/", std::string("not a url"), std::string("ftp://127.0.0.1/x"),
+          std::string("https://127.0.0.1:1/x"), std::string("http://[::1")}) {
         HttpResult r;
         EXPECT_NO_THROW(r = client.postJson(url, "{}", "", ""));
         EXPECT_EQ(r.status, 0) << url;
@@ -100,7 +100,8 @@ TEST(HttpClientTest, GetsWithBearerAndNoBody) {
     Poco::Net::HTTPServer server(new Factory(seen), socket, new Poco::Net::HTTPServerParams);
     server.start();
     HttpClient client(nullptr, 5);
-    const std::string url = "http://127.0.0.1:" + std::to_string(socket.address().port()) + "/api/v1/auth/revocations?after=7";
+    const std::string url = "http://127.0.0.1:" + std::to_string(socket.address().port()) +
+                            "/api/v1/auth/revocations?after=7";
     HttpResult r = client.get(url, "tok.en.sig");
     server.stopAll(true);
     EXPECT_EQ(r.status, 202) << r.error;

@@ -89,14 +89,17 @@ protected:
     std::unique_ptr<TcpListener> listen(TcpListenerOptions o = {}, std::shared_ptr<const Framer> framer = nullptr) {
         o.name = "test";
         if (!framer) framer = mllp_;
-        auto l = std::make_unique<TcpListener>(o, framer, [this](std::string_view payload, const Peer&) -> std::optional<std::string> {
-            if (payload == "throw") throw std::runtime_error("handler failed on purpose");
-            if (payload == "silent") return std::nullopt;
-            if (payload == "huge") return std::string(32 << 20, 'h');
-            std::lock_guard lock(mutex_);
-            got_.emplace_back(payload);
-            return "ack:" + std::string(payload);
-        });
+        auto l = std::make_unique<TcpListener>(o, framer,
+                                               [this](std::string_view payload,
+                                                      const Peer&) -> std::optional<std::string> {
+                                                   if (payload == "throw")
+                                                       throw std::runtime_error("handler failed on purpose");
+                                                   if (payload == "silent") return std::nullopt;
+                                                   if (payload == "huge") return std::string(32 << 20, 'h');
+                                                   std::lock_guard lock(mutex_);
+                                                   got_.emplace_back(payload);
+                                                   return "ack:" + std::string(payload);
+                                               });
         l->start();
         return l;
     }
@@ -182,7 +185,9 @@ TEST_F(TcpListenerTest, APeerThatSendsHalfAFrameAndHangsDoesNotBlockAnotherAndIs
     o.readTimeoutMs = 1000;
     auto l = listen(o);
     Client hung(l->port());
-    hung.send("\x0B" "MSH|half");
+    hung.send(
+        "\x0B"
+        "MSH|half");
     const auto t0 = Clock::now();
     Client other(l->port());
     other.send(mllp_->wrap("MSH|whole"));
@@ -249,7 +254,9 @@ TEST_F(TcpListenerTest, AFailingHandlerClosesOnlyItsConnection) {
 TEST_F(TcpListenerTest, StopEndsHungAndIdleConnectionsAtOnceAndTheLoopBeatsUntilThen) {
     auto l = listen();
     Client idle(l->port()), half(l->port());
-    half.send("\x0B" "MSH|half");
+    half.send(
+        "\x0B"
+        "MSH|half");
     idle.send(mllp_->wrap("hello"));
     ASSERT_EQ(idle.frame(*mllp_), "ack:hello");
     // The accept loop turns while nothing happens: the watchdog sees it alive.

@@ -44,7 +44,9 @@ public:
 
 class OkFactory : public Poco::Net::HTTPRequestHandlerFactory {
 public:
-    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override { return new OkHandler; }
+    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+        return new OkHandler;
+    }
 };
 
 // An HTTPS server on 127.0.0.1 with a certificate made by ensureSelfSigned.
@@ -155,7 +157,8 @@ TEST(TlsTest, ServerIdentityPresentsTheRenewedCertificate) {
             } catch (const Poco::Exception&) {
             }
         });
-        Poco::Net::Context::Ptr client = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", Poco::Net::Context::VERIFY_NONE);
+        Poco::Net::Context::Ptr client = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "",
+                                                                Poco::Net::Context::VERIFY_NONE);
         Poco::Net::SecureStreamSocket c(listener.address(), client);
         c.completeHandshake();
         Poco::Crypto::X509Certificate peer = c.peerCertificate();
@@ -227,7 +230,8 @@ TEST(TlsTest, CertificateForAnotherHostIsRefused) {
 
 TEST(TlsTest, GarbageInTheCaFolderIsAnError) {
     testutil::TempDir dir;
-    std::ofstream(dir.file("bad.crt")) << "-----BEGIN CERTIFICATE-----\nnot base64 at all!\n-----END CERTIFICATE-----\n";
+    std::ofstream(dir.file("bad.crt"))
+        << "-----BEGIN CERTIFICATE-----\nnot base64 at all!\n-----END CERTIFICATE-----\n";
     EXPECT_THROW(tls::clientContext(dir.path()), std::exception);
 }
 

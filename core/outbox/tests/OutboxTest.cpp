@@ -139,7 +139,8 @@ struct Sender {
     };
     Row row(const std::string& messageId) {
         return db.read([&](db::Connection& c) {
-            auto st = c.prepare("SELECT attempts, next_attempt_ms, delivered_ms, last_error FROM outbox WHERE message_id = ?");
+            auto st = c.prepare(
+                "SELECT attempts, next_attempt_ms, delivered_ms, last_error FROM outbox WHERE message_id = ?");
             st.bind(1, messageId);
             if (!st.step()) throw std::runtime_error("no such message");
             return Row{st.i64(0), st.i64(1), st.optI64(2), st.optStr(3)};
@@ -278,7 +279,7 @@ TEST(OutboxTest, BackoffGrowsAndIsCapped) {
 }
 
 TEST(OutboxTest, KeepsOrderPerDestination) {
-    Receiver his(1);   // fails the first request only
+    Receiver his(1);  // fails the first request only
     Receiver portal(0);
     Sender s;
     auto d = s.dispatcher({{"hisbridge", his.url()}, {"portal", portal.url()}});
@@ -337,7 +338,8 @@ TEST(OutboxTest, AThousandMessagesBehindADownDestinationCostOneAttemptAPass) {
     EXPECT_TRUE(s.row(other).deliveredMs);
     EXPECT_EQ(s.row(head).attempts, 1);
     const auto attemptsOutsideHead = s.db.read([&](db::Connection& c) {
-        auto st = c.prepare("SELECT COUNT(*) FROM outbox WHERE destination = 'hisbridge' AND attempts > 0 AND message_id <> ?");
+        auto st = c.prepare(
+            "SELECT COUNT(*) FROM outbox WHERE destination = 'hisbridge' AND attempts > 0 AND message_id <> ?");
         st.bind(1, head);
         st.step();
         return st.i64(0);
@@ -410,8 +412,8 @@ TEST(OutboxTest, ADestinationWaitingForARetryIsNotPolledOnEveryCommit) {
     Sender s;
     DispatcherOptions o;
     o.urls = {{"hisbridge", peer.url()}, {"portal", peer.url()}};
-    o.pollMs = 60'000;           // only wake() can start a pass within the test's time
-    o.backoffBaseMs = 600'000;   // and the manual clock never reaches the retry
+    o.pollMs = 60'000;          // only wake() can start a pass within the test's time
+    o.backoffBaseMs = 600'000;  // and the manual clock never reaches the retry
     o.backoffMaxMs = 600'000;
     Dispatcher d(s.db, s.clock, o, "booking", s.issuer.get(), nullptr, nullptr);
     d.start();
@@ -499,8 +501,10 @@ TEST(OutboxTest, HousekeepingDeletesInBatches) {
     auto d = s.dispatcher({{"hisbridge", peer.url()}});
     s.db.write([&](db::Tx& tx) {
         for (int i = 0; i < 2500; ++i)
-            tx.prepare("INSERT INTO outbox(message_id, destination, topic, payload, created_ms, next_attempt_ms, delivered_ms) "
-                       "VALUES (?, 'hisbridge', 't', '{}', 0, 0, 1)")
+            tx.prepare(
+                  "INSERT INTO outbox(message_id, destination, topic, payload, created_ms, next_attempt_ms, "
+                  "delivered_ms) "
+                  "VALUES (?, 'hisbridge', 't', '{}', 0, 0, 1)")
                 .args("m" + std::to_string(i))
                 .run();
     });

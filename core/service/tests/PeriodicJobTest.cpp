@@ -35,7 +35,8 @@ bool waitForRuns(const PeriodicJob& job, uint64_t count) {
 TEST(PeriodicJobTest, RunsWhenDueThenAPeriodAfterTheLastRun) {
     ManualClock clock;
     int runs = 0;
-    PeriodicJob job("test job", clock, 60'000, [&] { ++runs; }, testLogger());
+    PeriodicJob job(
+        "test job", clock, 60'000, [&] { ++runs; }, testLogger());
     EXPECT_TRUE(job.runDue()) << "the first run is due at once";
     EXPECT_EQ(runs, 1);
     EXPECT_EQ(job.nextDueMs(), clock.nowMs() + 60'000);
@@ -50,7 +51,8 @@ TEST(PeriodicJobTest, RunsWhenDueThenAPeriodAfterTheLastRun) {
 
 TEST(PeriodicJobTest, TheNextPeriodCountsFromTheEndOfALongRun) {
     ManualClock clock;
-    PeriodicJob job("slow job", clock, 60'000, [&] { clock.advanceMs(10'000); }, testLogger());
+    PeriodicJob job(
+        "slow job", clock, 60'000, [&] { clock.advanceMs(10'000); }, testLogger());
     const int64_t started = clock.nowMs();
     ASSERT_TRUE(job.runDue());
     EXPECT_EQ(job.nextDueMs(), started + 10'000 + 60'000);
@@ -59,9 +61,12 @@ TEST(PeriodicJobTest, TheNextPeriodCountsFromTheEndOfALongRun) {
 TEST(PeriodicJobTest, AFailingRunIsCountedAndTheJobGoesOn) {
     ManualClock clock;
     int calls = 0;
-    PeriodicJob job("failing job", clock, 1000, [&] {
-        if (++calls == 1) throw std::runtime_error("database is locked");
-    }, testLogger());
+    PeriodicJob job(
+        "failing job", clock, 1000,
+        [&] {
+            if (++calls == 1) throw std::runtime_error("database is locked");
+        },
+        testLogger());
     EXPECT_TRUE(job.runDue());
     EXPECT_EQ(job.runs(), 1u);
     EXPECT_FALSE(job.runDue()) << "a failure does not make it retry at once";
@@ -73,7 +78,8 @@ TEST(PeriodicJobTest, AFailingRunIsCountedAndTheJobGoesOn) {
 TEST(PeriodicJobTest, TheThreadRunsAtStartFollowsTheClockAndStopsAtOnce) {
     ManualClock clock;
     std::atomic<int> calls{0};
-    PeriodicJob job("threaded job", clock, kHour, [&] { ++calls; }, testLogger());
+    PeriodicJob job(
+        "threaded job", clock, kHour, [&] { ++calls; }, testLogger());
     job.start();
     job.start();  // a second start does nothing
     ASSERT_TRUE(waitForRuns(job, 1)) << "no run at start";
@@ -99,12 +105,14 @@ TEST(PeriodicJobTest, TheThreadRunsAtStartFollowsTheClockAndStopsAtOnce) {
 TEST(PeriodicJobTest, StopWithoutStartAndTheDestructorStopTheThread) {
     ManualClock clock;
     {
-        PeriodicJob idle("idle job", clock, kHour, [] {}, testLogger());
+        PeriodicJob idle(
+            "idle job", clock, kHour, [] {}, testLogger());
         idle.stop();
     }
     std::atomic<int> calls{0};
     {
-        PeriodicJob job("destroyed job", clock, kHour, [&] { ++calls; }, testLogger());
+        PeriodicJob job(
+            "destroyed job", clock, kHour, [&] { ++calls; }, testLogger());
         job.start();
         ASSERT_TRUE(waitForRuns(job, 1));
     }  // joins here; a hang fails the test by its timeout

@@ -47,7 +47,8 @@ TEST(TxEffectsTest, SendQueuesInTheTransactionAndWakesAfterCommit) {
     EXPECT_EQ(f.woken, (std::vector<std::string>{"hisbridge", "portal"}));
     EXPECT_FALSE(id.empty());
     EXPECT_EQ(f.count("SELECT COUNT(*) FROM outbox WHERE destination = 'hisbridge' AND topic = 'booking.created' "
-                      "AND created_ms = " + std::to_string(f.clock.nowMs())),
+                      "AND created_ms = " +
+                      std::to_string(f.clock.nowMs())),
               1);
     EXPECT_EQ(f.count("SELECT COUNT(*) FROM outbox"), 2);
 }

@@ -56,7 +56,8 @@ TEST(JournalTest, LimitsTheLineCount) {
     EmptyJournalDir dir;
     auto journal = Journal::openDirectory(dir.path.string());
     EXPECT_NO_THROW(journal.lastLines("medbox-a.service", Journal::kMaxLines));
-    EXPECT_EQ(codeOf([&] { journal.lastLines("medbox-a.service", Journal::kMaxLines + 1); }), ErrorCode::InvalidArgument);
+    EXPECT_EQ(codeOf([&] { journal.lastLines("medbox-a.service", Journal::kMaxLines + 1); }),
+              ErrorCode::InvalidArgument);
 }
 
 TEST(JournalTest, MissingDirectoryIsAJournalError) {

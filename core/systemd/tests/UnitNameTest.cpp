@@ -13,22 +13,46 @@ using medbox::systemd::whyNotMedboxUnit;
 
 TEST(UnitNameTest, AcceptsMedboxServicesTimersAndInstances) {
     for (const char* name : {"medbox-booking.service", "medbox-backup.timer", "medbox-a.service", "medbox-9.timer",
-                             "medbox-his-bridge2.service", "medbox-backup@daily.service", "medbox-backup@san:lun_1.timer",
-                             "medbox-x@a.b-c.service"}) {
+                             "medbox-his-bridge2.service", "medbox-backup@daily.service",
+                             "medbox-backup@san:lun_1.timer", "medbox-x@a.b-c.service"}) {
         EXPECT_TRUE(isMedboxUnitName(name)) << name << ": " << whyNotMedboxUnit(name);
     }
 }
 
 TEST(UnitNameTest, RefusesOtherUnitsTypesAndPathTricks) {
     const std::string nul("medbox-a\0.service", 17);
-    for (const std::string& name : std::initializer_list<std::string>{
-             "", "ssh.service", "systemd-journald.service", "dbus.service", "medbox.service", "medboxbooking.service",
-             "Medbox-booking.service", "medbox-booking.socket", "medbox-booking.target", "medbox-booking",
-             "medbox-booking.service.d", "medbox-.service", "medbox--x.service", "medbox-Booking.service",
-             "medbox-a/b.service", "medbox-../ssh.service", "../medbox-a.service", "/etc/systemd/system/medbox-a.service",
-             "medbox-a b.service", "medbox-a\n.service", "medbox-*.service", "medbox-a?.service", "medbox-a.service ",
-             "medbox-x@.service", "medbox-@x.service", "medbox-x@a\\x2fb.service", "medbox-x@a/b.service",
-             "medbox-x@..service", "medbox-x@a..b.service", "medbox-x@.hidden.service", "medbox-x@a@b.service", nul}) {
+    for (const std::string& name : std::initializer_list<std::string>{"",
+                                                                      "ssh.service",
+                                                                      "systemd-journald.service",
+                                                                      "dbus.service",
+                                                                      "medbox.service",
+                                                                      "medboxbooking.service",
+                                                                      "Medbox-booking.service",
+                                                                      "medbox-booking.socket",
+                                                                      "medbox-booking.target",
+                                                                      "medbox-booking",
+                                                                      "medbox-booking.service.d",
+                                                                      "medbox-.service",
+                                                                      "medbox--x.service",
+                                                                      "medbox-Booking.service",
+                                                                      "medbox-a/b.service",
+                                                                      "medbox-../ssh.service",
+                                                                      "../medbox-a.service",
+                                                                      "/etc/systemd/system/medbox-a.service",
+                                                                      "medbox-a b.service",
+                                                                      "medbox-a\n.service",
+                                                                      "medbox-*.service",
+                                                                      "medbox-a?.service",
+                                                                      "medbox-a.service ",
+                                                                      "medbox-x@.service",
+                                                                      "medbox-@x.service",
+                                                                      "medbox-x@a\\x2fb.service",
+                                                                      "medbox-x@a/b.service",
+                                                                      "medbox-x@..service",
+                                                                      "medbox-x@a..b.service",
+                                                                      "medbox-x@.hidden.service",
+                                                                      "medbox-x@a@b.service",
+                                                                      nul}) {
         EXPECT_FALSE(isMedboxUnitName(name)) << name;
         EXPECT_FALSE(whyNotMedboxUnit(name).empty());
     }

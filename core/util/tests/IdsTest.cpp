@@ -52,11 +52,13 @@ TEST(IdsTest, ReasonsAreSpecific) {
     EXPECT_EQ(ids::checkResidentId("11010519491231002x"), "use upper-case X");
     EXPECT_NE(ids::checkResidentId("1101051949123100").find("18 characters"), std::string::npos);
     EXPECT_NE(ids::checkResidentId("1101051949123100A2").find("digits"), std::string::npos);
-    EXPECT_NE(ids::checkResidentId(withCheck("11010519490230002")).find("not a real date"), std::string::npos);  // 30 Feb
+    EXPECT_NE(ids::checkResidentId(withCheck("11010519490230002")).find("not a real date"),
+              std::string::npos);  // 30 Feb
     EXPECT_NE(ids::checkResidentId(withCheck("11010518991231002")).find("before 1900"), std::string::npos);
     EXPECT_NE(ids::checkResidentId(withCheck("11010530001231002")).find("future"), std::string::npos);
     EXPECT_NE(ids::checkResidentId("110105194912310021").find("check character"), std::string::npos);
-    EXPECT_NE(ids::checkResidentId(withCheck("11010519000229002")).find("not a real date"), std::string::npos);  // 1900 not leap
+    EXPECT_NE(ids::checkResidentId(withCheck("11010519000229002")).find("not a real date"),
+              std::string::npos);                                         // 1900 not leap
     EXPECT_EQ(ids::checkResidentId(withCheck("11010520000229002")), "");  // 2000 is
 }
 

@@ -116,9 +116,8 @@ TEST_F(BookingTest, SchemaRefusesOverbookingItself) {
     const auto s = schedule(doctor(department().id).id, "2026-01-08");
     const auto slot = slots(s.id)[0];
     try {
-        db->write([&](db::Tx& tx) {
-            tx.prepare("UPDATE slot SET booked = capacity + 1 WHERE id = ?").args(slot.id).run();
-        });
+        db->write(
+            [&](db::Tx& tx) { tx.prepare("UPDATE slot SET booked = capacity + 1 WHERE id = ?").args(slot.id).run(); });
         ADD_FAILURE() << "CHECK constraint did not fire";
     } catch (const db::DbError& e) {
         EXPECT_TRUE(e.isConstraint());
@@ -472,16 +471,18 @@ TEST(BookingMigrationsTest, AppointmentChecksAsComparisonsKeepRowsAndConstraints
     {
         db::Database before(o, {all[0]});
         before.write([&](db::Tx& tx) {
-            tx.exec("INSERT INTO department (id, code, name, created_at, updated_at) VALUES (1, 'CARD', '心内科', 0, 0);"
-                    "INSERT INTO doctor (id, department_id, name, title, created_at, updated_at) "
-                    "VALUES (1, 1, '王', 'chief', 0, 0);"
-                    "INSERT INTO schedule (id, doctor_id, clinic_date, session_code, start_time, end_time, "
-                    "slot_minutes, room, capacity, created_at, updated_at) "
-                    "VALUES (1, 1, '2026-01-08', 'morning', '08:00', '10:00', 60, 'A1', 4, 0, 0);"
-                    "INSERT INTO slot (id, schedule_id, seq, start_time, end_time, capacity, booked) "
-                    "VALUES (1, 1, 1, '08:00', '09:00', 4, 2);" +
-                    insert + "(1, 1, 'resident_id', 'A', '甲', '138', 'portal', 'booked', 'x', 5), "
-                    "(1, 1, 'passport', 'B', '乙', '139', 'desk', 'no_show', 'y', 6)");
+            tx.exec(
+                "INSERT INTO department (id, code, name, created_at, updated_at) VALUES (1, 'CARD', '心内科', 0, 0);"
+                "INSERT INTO doctor (id, department_id, name, title, created_at, updated_at) "
+                "VALUES (1, 1, '王', 'chief', 0, 0);"
+                "INSERT INTO schedule (id, doctor_id, clinic_date, session_code, start_time, end_time, "
+                "slot_minutes, room, capacity, created_at, updated_at) "
+                "VALUES (1, 1, '2026-01-08', 'morning', '08:00', '10:00', 60, 'A1', 4, 0, 0);"
+                "INSERT INTO slot (id, schedule_id, seq, start_time, end_time, capacity, booked) "
+                "VALUES (1, 1, 1, '08:00', '09:00', 4, 2);" +
+                insert +
+                "(1, 1, 'resident_id', 'A', '甲', '138', 'portal', 'booked', 'x', 5), "
+                "(1, 1, 'passport', 'B', '乙', '139', 'desk', 'no_show', 'y', 6)");
         });
     }
     db::Database after(o, all);
@@ -489,8 +490,9 @@ TEST(BookingMigrationsTest, AppointmentChecksAsComparisonsKeepRowsAndConstraints
     EXPECT_EQ(rowsOf(after, "SELECT id, document_number, status, channel FROM appointment ORDER BY id"),
               (std::vector<std::string>{"id=1|document_number=A|status=booked|channel=portal|",
                                         "id=2|document_number=B|status=no_show|channel=desk|"}));
-    EXPECT_EQ(rowsOf(after, "SELECT name FROM sqlite_schema WHERE tbl_name = 'appointment' AND type = 'index' "
-                            "ORDER BY name"),
+    EXPECT_EQ(rowsOf(after,
+                     "SELECT name FROM sqlite_schema WHERE tbl_name = 'appointment' AND type = 'index' "
+                     "ORDER BY name"),
               (std::vector<std::string>{"name=appointment_by_patient|", "name=appointment_by_schedule|",
                                         "name=appointment_by_slot|", "name=appointment_one_per_session|"}));
     auto fails = [&](const std::string& values) {

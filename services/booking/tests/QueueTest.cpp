@@ -133,13 +133,13 @@ TEST_F(QueueTest, CloseMarksNoShowsAndUnserved) {
     appts.checkIn(nurse, p[1]);
     appts.checkIn(nurse, p[2]);
     expectErr(Err::CancelTooLate, [&] { appts.cancel(desk, p[5], ""); });  // 11:00 slot, cutoff 09:00
-    queue.callNext(nurse, "A2-01");  // p[0] called
-    queue.callNext(nurse, "A2-01");  // p[0] completed, p[1] called
+    queue.callNext(nurse, "A2-01");                                        // p[0] called
+    queue.callNext(nurse, "A2-01");                                        // p[0] completed, p[1] called
     at("2026-01-05", "12:00");
     const CloseResult r = schedules.close(desk, s.id);
-    EXPECT_EQ(r.noShows, 3);     // p[3], p[4], p[5]
-    EXPECT_EQ(r.unserved, 1);    // p[2]
-    EXPECT_EQ(r.completed, 1);   // p[1]
+    EXPECT_EQ(r.noShows, 3);    // p[3], p[4], p[5]
+    EXPECT_EQ(r.unserved, 1);   // p[2]
+    EXPECT_EQ(r.completed, 1);  // p[1]
     EXPECT_EQ(appts.get(p[3]).status, "no_show");
     EXPECT_EQ(appts.get(p[2]).status, "unserved");
     EXPECT_EQ(appts.get(p[1]).status, "completed");

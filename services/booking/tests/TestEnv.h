@@ -157,4 +157,3 @@ private:
 };
 
 }  // namespace medbox::booking::testing
-

@@ -15,13 +15,9 @@ namespace medbox::console {
 ConsoleApp::ConsoleApp() : ServiceApp(kServiceName, kDefaultPort) {}
 ConsoleApp::~ConsoleApp() = default;
 
-const std::vector<resources::Resource>& ConsoleApp::resources() const {
-    return embeddedFiles();
-}
+const std::vector<resources::Resource>& ConsoleApp::resources() const { return embeddedFiles(); }
 
-void ConsoleApp::configure(const Settings& settings) {
-    config_ = readConsoleConfig(settings);
-}
+void ConsoleApp::configure(const Settings& settings) { config_ = readConsoleConfig(settings); }
 
 void ConsoleApp::registerRoutes(Router& router, ServiceContext& ctx) {
     env_ = std::make_unique<ConsoleEnv>(ctx.db, ctx.clock, ctx.audit, config_, TxEffects::wakeOf(ctx.outbox));
@@ -34,11 +30,13 @@ void ConsoleApp::registerRoutes(Router& router, ServiceContext& ctx) {
     // appliance that has no account yet.
     const auto boot = accounts_->bootstrap(ctx.dataDir);
     if (boot.created && boot.randomPassword) {
-        ctx.logger.notice("created the first admin account 'admin'; its one-time password is in %s (mode 0600); "
-                          "it must be changed at first login",
-                          boot.file);
+        ctx.logger.notice(
+            "created the first admin account 'admin'; its one-time password is in %s (mode 0600); "
+            "it must be changed at first login",
+            boot.file);
     } else if (boot.created) {
-        ctx.logger.notice("created the first admin account 'admin' with the password from console.bootstrap_admin_password");
+        ctx.logger.notice(
+            "created the first admin account 'admin' with the password from console.bootstrap_admin_password");
     }
     // The real systemd, over the system bus: connected per request, never at start.
     units_ = std::make_unique<Units>(*env_, systemBackend(), ::getpid());

@@ -44,13 +44,11 @@ void registerRoutes(Router& r, ConsoleEnv& env, Metrics& metrics, Accounts& acco
            "Exchange a valid staff token for a fresh one (roles re-read)");
     r.post("/api/v1/auth/password", anyStaff, bind(&Handlers::changePassword),
            "Change one's own password (the user's other tokens end)");
-    r.post("/api/v1/auth/logout", anyStaff, bind(&Handlers::logout),
-           "End the caller's own token, on every service");
+    r.post("/api/v1/auth/logout", anyStaff, bind(&Handlers::logout), "End the caller's own token, on every service");
     // Every service that verifies staff tokens copies the list; staff have no use for it.
     r.get("/api/v1/auth/revocations", Access::service(peerServices()), bind(&Handlers::listRevocations),
           "Revoked staff tokens after a sequence number, for the services' pollers");
-    r.post("/api/v1/auth/totp/enroll", signedIn, bind(&Handlers::enrollTotp),
-           "Start enrolling a TOTP second factor");
+    r.post("/api/v1/auth/totp/enroll", signedIn, bind(&Handlers::enrollTotp), "Start enrolling a TOTP second factor");
     r.post("/api/v1/auth/totp/confirm", signedIn, bind(&Handlers::confirmTotp),
            "Turn the second factor on with a first code");
     r.get("/api/v1/me", anyStaff, bind(&Handlers::me), "The caller's own account");
@@ -63,14 +61,12 @@ void registerRoutes(Router& r, ConsoleEnv& env, Metrics& metrics, Accounts& acco
             "Change display name, roles, enabled, or remove the second factor");
     r.post("/api/v1/users/{id}/password", admin, bind(&Handlers::resetPassword),
            "Set a new password the user must change at next login");
-    r.post("/api/v1/users/{id}/unlock", admin, bind(&Handlers::unlockUser),
-           "Lift a lockout after failed logins");
+    r.post("/api/v1/users/{id}/unlock", admin, bind(&Handlers::unlockUser), "Lift a lockout after failed logins");
 
     const auto auditors = Access::staff({"auditor", "admin"});
     r.get("/api/v1/audit", auditors, bind(&Handlers::listAudit),
           "The console's audit log, oldest first, after a sequence number");
-    r.get("/api/v1/audit/verify", auditors, bind(&Handlers::verifyAudit),
-          "Verify the audit log's hash chain");
+    r.get("/api/v1/audit/verify", auditors, bind(&Handlers::verifyAudit), "Verify the audit log's hash chain");
 
     // Appliance control: medbox's own systemd units (docs/console.md, "Units").
     // Reading is for auditors too; acting is admin only, and audited.

@@ -9,8 +9,8 @@ TEST(AccountRulesTest, UserNames) {
     for (const char* ok : {"abc", "zhang.san", "li_si-2", "a23", "abcdefghijklmnopqrstuvwxyz012345"}) {
         EXPECT_TRUE(rules::isValidUsername(ok)) << ok;
     }
-    for (const char* bad : {"", "ab", "1abc", "_abc", "Abc", "ab c", "abc/", "张三", "abcdefghijklmnopqrstuvwxyz0123456",
-                            "abc\n", "abc@x"}) {
+    for (const char* bad : {"", "ab", "1abc", "_abc", "Abc", "ab c", "abc/", "张三",
+                            "abcdefghijklmnopqrstuvwxyz0123456", "abc\n", "abc@x"}) {
         EXPECT_FALSE(rules::isValidUsername(bad)) << bad;
     }
     EXPECT_EQ(rules::asciiLower("Zhang.San"), "zhang.san");
@@ -42,8 +42,8 @@ TEST(AccountRulesTest, PasswordsMustNotContainTheUserName) {
 
 TEST(RoleCatalogTest, LeastPrivilegeCatalogue) {
     const auto names = RoleCatalog::names();
-    const std::vector<std::string> expected = {"admin",    "scheduler", "registrar",       "nurse",
-                                               "doctor",   "quality",   "auditor",         "it_agent",
+    const std::vector<std::string> expected = {"admin",       "scheduler",       "registrar", "nurse",
+                                               "doctor",      "quality",         "auditor",   "it_agent",
                                                "it_engineer", "backup_operator", "vendor"};
     EXPECT_EQ(names, expected);
     for (const auto& r : RoleCatalog::all()) {

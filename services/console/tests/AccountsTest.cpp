@@ -107,7 +107,8 @@ protected:
     std::string allAuditText() {
         return db_->read([&](db::Connection& c) {
             std::string all;
-            auto st = c.prepare("SELECT actor || ' ' || action || ' ' || target || ' ' || COALESCE(detail, '') FROM audit_log");
+            auto st = c.prepare(
+                "SELECT actor || ' ' || action || ' ' || target || ' ' || COALESCE(detail, '') FROM audit_log");
             while (st.step()) all += st.str(0) + "\n";
             return all;
         });

@@ -175,10 +175,10 @@ TEST_F(RevocationsTest, IssuedAtMovesPastACutOffOnlyForRolesReadAfterItInTheSame
     EXPECT_EQ(issuedAt(second + 400), second / 1000);  // no cut-off at all
     clock_.advanceMs(300);
     const int64_t cutoff = revokeUser("nurse.g");
-    EXPECT_EQ(issuedAt(second + 200), second / 1000);      // read before: revoked with the rest
-    EXPECT_EQ(issuedAt(cutoff), second / 1000);            // the same millisecond: revoked too
-    EXPECT_EQ(issuedAt(cutoff + 1), second / 1000 + 1);    // after, same second: the next second
-    EXPECT_EQ(issuedAt(second + 1500), second / 1000 + 1); // a later second needs nothing
+    EXPECT_EQ(issuedAt(second + 200), second / 1000);       // read before: revoked with the rest
+    EXPECT_EQ(issuedAt(cutoff), second / 1000);             // the same millisecond: revoked too
+    EXPECT_EQ(issuedAt(cutoff + 1), second / 1000 + 1);     // after, same second: the next second
+    EXPECT_EQ(issuedAt(second + 1500), second / 1000 + 1);  // a later second needs nothing
     // The rule in the set agrees: iat at or before the cut-off is revoked.
     Principal p = token("nurse.g", "x");
     p.issuedAtMs = (second / 1000) * 1000;

@@ -48,8 +48,18 @@ TEST(RoutesTest, EveryRouteIsInOpenApiWithItsAccess) {
         db::Database db(o, db::migrationsFrom(console::embeddedFiles()));
         AuditLog audit(clock, "");
         RevocationSet revoked;
-        ServiceContext ctx{"console", settings, db,      clock,   audit, metrics, issuer, verifier,
-                           revoked,   nullptr,  Poco::Logger::get("console"), dir.string()};
+        ServiceContext ctx{"console",
+                           settings,
+                           db,
+                           clock,
+                           audit,
+                           metrics,
+                           issuer,
+                           verifier,
+                           revoked,
+                           nullptr,
+                           Poco::Logger::get("console"),
+                           dir.string()};
         ConsoleConfig config;
         config.kdf = password::Params{1 << 10, 8, 1};
         Router router;
@@ -81,7 +91,8 @@ TEST(RoutesTest, EveryRouteIsInOpenApiWithItsAccess) {
         for (const auto& [path, item] : *paths) {
             for (const auto& [method, op] : *item.extract<Poco::JSON::Object::Ptr>()) {
                 const std::string key = method + " " + path;
-                EXPECT_TRUE(registered.count(key) || kCoreRoutes.count(key)) << key << " is documented but not registered";
+                EXPECT_TRUE(registered.count(key) || kCoreRoutes.count(key))
+                    << key << " is documented but not registered";
             }
         }
     }

@@ -229,8 +229,8 @@ TEST_F(UnitsTest, DetailScrubsJournalLinesAndSaysWhenTheJournalIsUnreadable) {
 
 TEST(DisplayTextTest, KeepsValidUtf8AndReplacesInvalidBytes) {
     EXPECT_EQ(displayText("挂号 ok"), "挂号 ok");
-    EXPECT_EQ(displayText("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");      // overlong '/'
+    EXPECT_EQ(displayText("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // overlong '/'
     EXPECT_EQ(displayText("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
-    EXPECT_EQ(displayText("\xE6\x8C"), "\xEF\xBF\xBD\xEF\xBF\xBD");      // truncated
-    EXPECT_EQ(displayText("\xF0\x9F\x98\x80"), "\xF0\x9F\x98\x80");      // U+1F600
+    EXPECT_EQ(displayText("\xE6\x8C"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // truncated
+    EXPECT_EQ(displayText("\xF0\x9F\x98\x80"), "\xF0\x9F\x98\x80");                  // U+1F600
 }

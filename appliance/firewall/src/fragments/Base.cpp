@@ -22,8 +22,7 @@ void renderBase(const FirewallConfig&, RulesetBuilder& b) {
     // ICMP errors are what path-MTU discovery and fast failure rely on;
     // dropping them breaks TLS over links with a smaller MTU.
     b.rule(Input, "icmp type { destination-unreachable, time-exceeded, parameter-problem } accept");
-    b.rule(Input,
-           "icmpv6 type { destination-unreachable, packet-too-big, time-exceeded, parameter-problem } accept");
+    b.rule(Input, "icmpv6 type { destination-unreachable, packet-too-big, time-exceeded, parameter-problem } accept");
     // Neighbour discovery is IPv6's ARP: without it no IPv6 address is
     // reachable. Hop limit 255 proves the sender is on the link.
     b.rule(Input,

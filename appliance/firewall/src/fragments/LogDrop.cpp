@@ -9,9 +9,7 @@ namespace {
 // for a flood to fill it.
 constexpr const char* kLogLimit = "limit rate 10/minute burst 20 packets";
 
-std::string logRule(const char* prefix) {
-    return std::string(kLogLimit) + " log prefix \"" + prefix + "\" level info";
-}
+std::string logRule(const char* prefix) { return std::string(kLogLimit) + " log prefix \"" + prefix + "\" level info"; }
 
 }  // namespace
 

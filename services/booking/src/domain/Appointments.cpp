@@ -112,14 +112,14 @@ BookingResult Appointments::book(const Caller& who, const BookingRequest& r) {
             if (auto until = noShowBlockedUntil(env_.rules, record.noShows, now))
                 throw AppError(Err::NoShowBlocked,
                                "online booking is suspended until " + env_.time.iso(*until) + " after " +
-                                   std::to_string(env_.rules.noShowLimit) + " missed appointments; please book at "
+                                   std::to_string(env_.rules.noShowLimit) +
+                                   " missed appointments; please book at "
                                    "the registration desk",
                                "patient.documentNumber");
         }
         if (!store::takePlace(c, slot.id))
             throw AppError(Err::SlotFull,
-                           "no place left in the " + slot.startTime + "-" + slot.endTime +
-                               " slot; choose another slot",
+                           "no place left in the " + slot.startTime + "-" + slot.endTime + " slot; choose another slot",
                            "slotId");
 
         Appointment a = newAppointment(slot, s);
@@ -148,11 +148,14 @@ BookingResult Appointments::book(const Caller& who, const BookingRequest& r) {
 }
 
 Appointment Appointments::get(int64_t id) const {
-    return orNotFound(env_.db.read([&](db::Connection& c) { return store::findAppointment(c, id); }), "appointment", id);
+    return orNotFound(env_.db.read([&](db::Connection& c) { return store::findAppointment(c, id); }), "appointment",
+                      id);
 }
 
 void Appointments::auditView(const Caller& who, int64_t id) {
-    env_.db.write([&](db::Tx& tx) { env_.effects.auditIn(tx, who.actor, "booking.appointment_view", "appointment:" + idText(id)); });
+    env_.db.write([&](db::Tx& tx) {
+        env_.effects.auditIn(tx, who.actor, "booking.appointment_view", "appointment:" + idText(id));
+    });
 }
 
 std::vector<Appointment> Appointments::ofPatient(const std::string& documentType,

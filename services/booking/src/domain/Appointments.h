@@ -15,13 +15,13 @@ namespace medbox::booking {
 
 struct BookingRequest {
     int64_t slotId = 0;
-    PatientIdentity patient;        // validated and normalised
-    std::string idempotencyKey;     // required
+    PatientIdentity patient;     // validated and normalised
+    std::string idempotencyKey;  // required
 };
 
 struct BookingResult {
     Appointment appointment;
-    int status = 201;               // the status of the first answer to this key
+    int status = 201;  // the status of the first answer to this key
     bool replayed = false;
 };
 

@@ -21,9 +21,9 @@ struct SlotAvailability {
 struct ScheduleAvailability {
     int64_t releaseAtMs = 0;
     bool released = false;
-    bool bookable = false;       // at least one slot bookable
-    int remaining = 0;           // free places over all slots
-    int bookableRemaining = 0;   // free places in slots still bookable
+    bool bookable = false;      // at least one slot bookable
+    int remaining = 0;          // free places over all slots
+    int bookableRemaining = 0;  // free places in slots still bookable
     std::vector<SlotAvailability> slots;
     int64_t validUntilMs = std::numeric_limits<int64_t>::max();
 };

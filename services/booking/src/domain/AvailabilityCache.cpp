@@ -16,8 +16,7 @@ std::optional<std::string> AvailabilityCache::get(const std::string& key, int64_
     return it->second.json;
 }
 
-void AvailabilityCache::put(const std::string& key, std::string json, int64_t validUntilMs,
-                            uint64_t generationAtRead) {
+void AvailabilityCache::put(const std::string& key, std::string json, int64_t validUntilMs, uint64_t generationAtRead) {
     std::unique_lock lock(mutex_);
     if (generationAtRead != generation_) return;  // a commit happened since the read
     // Keys are validated filters, so the set is bounded; still cap memory.

@@ -16,7 +16,9 @@
 #include <string>
 #include <unordered_map>
 
-namespace medbox::db { class Tx; }
+namespace medbox::db {
+class Tx;
+}
 
 namespace medbox::booking {
 

@@ -29,7 +29,10 @@ public:
     // wakeOutbox: TxEffects::wakeOf(the service's dispatcher); empty in tests.
     BookingEnv(db::Database& db, const Clock& clock, AuditLog& audit, BookingConfig config,
                TxEffects::Wake wakeOutbox = {})
-        : db(db), clock(clock), rules(std::move(config)), time(this->rules.utcOffsetMinutes),
+        : db(db),
+          clock(clock),
+          rules(std::move(config)),
+          time(this->rules.utcOffsetMinutes),
           effects(audit, clock, std::move(wakeOutbox)) {}
 
     db::Database& db;

@@ -18,7 +18,7 @@ struct BookingRules {
     int releaseMinute = 8 * 60;
     // Anti-scalping (防黄牛).
     int maxActivePerPatient = 3;
-    int noShowLimit = 3;          // 0 disables the no-show block
+    int noShowLimit = 3;  // 0 disables the no-show block
     int noShowWindowDays = 90;
     int noShowBlockDays = 30;
     // Cancellation and check-in windows, relative to the slot start.

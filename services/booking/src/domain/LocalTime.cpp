@@ -75,9 +75,7 @@ std::string formatTimeOfDay(int minutes) {
     return buf;
 }
 
-int64_t HospitalTime::day(int64_t utcMs) const {
-    return floorDiv(utcMs + offsetMinutes_ * kMsPerMinute, kMsPerDay);
-}
+int64_t HospitalTime::day(int64_t utcMs) const { return floorDiv(utcMs + offsetMinutes_ * kMsPerMinute, kMsPerDay); }
 
 int HospitalTime::minuteOfDay(int64_t utcMs) const {
     const int64_t local = utcMs + offsetMinutes_ * kMsPerMinute;

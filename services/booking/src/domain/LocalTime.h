@@ -13,7 +13,11 @@ namespace medbox::booking {
 
 // Days since 1970-01-01 of a proleptic Gregorian date.
 int64_t daysFromCivil(int year, int month, int day);
-struct CivilDate { int year; int month; int day; };
+struct CivilDate {
+    int year;
+    int month;
+    int day;
+};
 CivilDate civilFromDays(int64_t days);
 
 // "YYYY-MM-DD" <-> day number; nullopt for anything else or an impossible date.

@@ -11,13 +11,13 @@ namespace medbox::booking {
 
 struct PatientIdentity {
     std::string name;
-    std::string documentType;    // resident_id | passport | other
+    std::string documentType;  // resident_id | passport | other
     std::string documentNumber;
     std::string phone;
 };
 
 struct FieldProblem {
-    std::string field;    // "name", "documentNumber", ...
+    std::string field;  // "name", "documentNumber", ...
     std::string message;
 };
 

@@ -38,8 +38,8 @@ Window checkInWindow(const BookingRules& r, int64_t slotStartMs, int64_t session
 std::optional<int64_t> noShowBlockedUntil(const BookingRules& r, std::vector<int64_t> noShowsMs, int64_t nowMs);
 
 struct SlotPlan {
-    int seq;       // 1-based
-    int start;     // minutes after midnight
+    int seq;    // 1-based
+    int start;  // minutes after midnight
     int end;
     int capacity;
 };

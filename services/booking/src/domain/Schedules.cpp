@@ -80,7 +80,8 @@ Schedule Schedules::create(const Caller& who, const ScheduleInput& in) {
         auto& c = tx.conn();
         auto doctor = store::findDoctor(c, in.doctorId);
         if (!doctor) throw AppError(Err::InvalidField, "doctor " + idText(in.doctorId) + " does not exist", "doctorId");
-        if (!doctor->active) throw AppError(Err::InvalidField, "doctor " + idText(in.doctorId) + " is inactive", "doctorId");
+        if (!doctor->active)
+            throw AppError(Err::InvalidField, "doctor " + idText(in.doctorId) + " is inactive", "doctorId");
         if (store::findScheduleId(c, in.doctorId, in.date, in.session))
             throw AppError(Err::Conflict, "this doctor already has a " + in.session + " session on " + in.date,
                            "session");
@@ -108,22 +109,22 @@ Schedule Schedules::update(const Caller& who, int64_t id, const ScheduleInput& i
         auto s = orNotFound(store::findSchedule(c, id), "schedule", id);
         if (s.status == "stopped") throw AppError(Err::ScheduleStopped, "the session was stopped (停诊)");
         if (s.status == "closed") throw AppError(Err::Conflict, "the session is closed");
-        const bool timesChanged =
-            in.startTime != s.startTime || in.endTime != s.endTime || in.slotMinutes != s.slotMinutes;
+        const bool timesChanged = in.startTime != s.startTime || in.endTime != s.endTime ||
+                                  in.slotMinutes != s.slotMinutes;
         const int64_t day = parseDate(s.date).value_or(0);
         if (store::countAppointmentsOfSchedule(c, id) == 0) {
             // Nothing references the slots yet: lay them out afresh.
             checkTimes(in, day);
             store::deleteSlots(c, id);
-            insertPlan(c, id, planSlots(*parseTimeOfDay(in.startTime), *parseTimeOfDay(in.endTime), in.slotMinutes,
-                                        in.capacity));
+            insertPlan(c, id,
+                       planSlots(*parseTimeOfDay(in.startTime), *parseTimeOfDay(in.endTime), in.slotMinutes,
+                                 in.capacity));
         } else {
             if (timesChanged)
-                throw AppError(Err::Conflict,
-                               "times cannot change once patients have booked; stop the session instead",
+                throw AppError(Err::Conflict, "times cannot change once patients have booked; stop the session instead",
                                in.startTime != s.startTime ? "startTime"
                                : in.endTime != s.endTime   ? "endTime"
-                                                            : "slotMinutes");
+                                                           : "slotMinutes");
             auto slots = store::slotsOf(c, id);
             const auto caps = spreadCapacity(in.capacity, static_cast<int>(slots.size()));
             for (size_t i = 0; i < slots.size(); ++i) {

@@ -18,7 +18,7 @@ struct ScheduleInput {
     int64_t doctorId = 0;
     std::string date;
     std::string session;
-    std::string startTime;   // HH:MM
+    std::string startTime;  // HH:MM
     std::string endTime;
     int slotMinutes = 30;
     std::string room;
@@ -27,9 +27,9 @@ struct ScheduleInput {
 };
 
 struct CloseResult {
-    int noShows = 0;     // booked, never checked in
-    int unserved = 0;    // checked in, never seen (not counted as no-show)
-    int completed = 0;   // the patient being seen when the session closed
+    int noShows = 0;    // booked, never checked in
+    int unserved = 0;   // checked in, never seen (not counted as no-show)
+    int completed = 0;  // the patient being seen when the session closed
 };
 
 class Schedules {

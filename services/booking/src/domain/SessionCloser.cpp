@@ -7,7 +7,8 @@ SessionCloser::SessionCloser(BookingEnv& env, Poco::Logger& logger)
     : env_(env),
       logger_(logger),
       schedules_(env),
-      job_("auto-close of ended sessions", env.clock, kPeriodMs, [this] { closeOverdue(); }, logger) {}
+      job_(
+          "auto-close of ended sessions", env.clock, kPeriodMs, [this] { closeOverdue(); }, logger) {}
 
 void SessionCloser::start() {
     if (env_.rules.autoCloseAfterMinutes > 0) job_.start();

@@ -8,7 +8,9 @@
 #include "domain/Schedules.h"
 #include "core/service/PeriodicJob.h"
 
-namespace Poco { class Logger; }
+namespace Poco {
+class Logger;
+}
 
 namespace medbox::booking {
 

@@ -63,7 +63,9 @@ void Handlers::findAppointments(Request& rq, Reply& rp) {
     if (!number) throw AppError(Err::MissingField, "documentNumber is required", "documentNumber");
     if (auto bad = validateDocument(*type, *number)) throw AppError(Err::InvalidField, bad->message, bad->field);
     const auto rows = appointments_.ofPatient(*type, *number);
-    rp.rawJson(views::itemsText(rows, [&](const Appointment& a) { return views::appointment(a, views::Personal::Masked, env_); }));
+    rp.rawJson(views::itemsText(rows, [&](const Appointment& a) {
+        return views::appointment(a, views::Personal::Masked, env_);
+    }));
 }
 
 void Handlers::getAppointment(Request& rq, Reply& rp) {

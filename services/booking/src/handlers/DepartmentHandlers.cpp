@@ -9,8 +9,8 @@ namespace medbox::booking {
 
 namespace {
 
-const std::vector<std::string> kDepartmentFields{"code", "name", "nameEn", "location", "description", "sortOrder",
-                                                 "active"};
+const std::vector<std::string> kDepartmentFields{"code",        "name",      "nameEn", "location",
+                                                 "description", "sortOrder", "active"};
 
 Department parseDepartment(const JsonBody& b) {
     b.allowOnly(kDepartmentFields);
@@ -19,8 +19,8 @@ Department parseDepartment(const JsonBody& b) {
     for (char& c : d.code)
         if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
     const bool codeOk = d.code.size() >= 2 && std::all_of(d.code.begin(), d.code.end(), [](char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-    });
+                            return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+                        });
     if (!codeOk) throw AppError(Err::InvalidField, "code is 2-16 of A-Z 0-9 _ -", "code");
     d.name = input::requiredText(b, "name", 60);
     d.nameEn = input::text(b, "nameEn", 120);

@@ -15,7 +15,8 @@ const std::vector<std::string> kDoctorFields{"departmentId", "name",         "ti
 // A photo is an absolute http(s) URL or a path on the portal ("/media/...").
 bool isPhotoUrl(const std::string& u) {
     if (u.empty()) return true;
-    const bool schemeOk = u.rfind("https://", 0) == 0 || u.rfind("http://", 0) == 0 || (u[0] == '/' && u.rfind("//", 0) != 0);
+    const bool schemeOk = u.rfind("https://", 0) == 0 || u.rfind("http://", 0) == 0 ||
+                          (u[0] == '/' && u.rfind("//", 0) != 0);
     if (!schemeOk) return false;
     for (char ch : u) {
         const auto c = static_cast<unsigned char>(ch);
@@ -49,9 +50,7 @@ void Handlers::listDoctors(Request& rq, Reply& rp) {
     rp.json(views::items(catalogue_.doctors(department, all), views::doctor));
 }
 
-void Handlers::getDoctor(Request& rq, Reply& rp) {
-    rp.json(views::doctor(catalogue_.doctor(rq.idParam("id"))));
-}
+void Handlers::getDoctor(Request& rq, Reply& rp) { rp.json(views::doctor(catalogue_.doctor(rq.idParam("id")))); }
 
 void Handlers::createDoctor(Request& rq, Reply& rp) {
     const Doctor d = catalogue_.createDoctor(input::caller(rq), parseDoctor(rq.json()));

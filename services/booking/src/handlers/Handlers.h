@@ -14,8 +14,7 @@ namespace medbox::booking {
 
 class Handlers {
 public:
-    explicit Handlers(BookingEnv& env)
-        : env_(env), catalogue_(env), schedules_(env), appointments_(env), queue_(env) {}
+    explicit Handlers(BookingEnv& env) : env_(env), catalogue_(env), schedules_(env), appointments_(env), queue_(env) {}
 
     // departments
     void listDepartments(Request& rq, Reply& rp);

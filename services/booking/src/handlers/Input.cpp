@@ -50,9 +50,7 @@ std::optional<std::string> date(const Request& rq, const std::string& name) {
     return v;
 }
 
-std::optional<int64_t> id(const Request& rq, const std::string& name) {
-    return rq.queryInt(name, 1, INT64_MAX);
-}
+std::optional<int64_t> id(const Request& rq, const std::string& name) { return rq.queryInt(name, 1, INT64_MAX); }
 
 bool flag(const Request& rq, const std::string& name) {
     auto v = rq.query(name);

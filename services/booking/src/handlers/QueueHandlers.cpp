@@ -6,9 +6,7 @@
 
 namespace medbox::booking {
 
-void Handlers::getQueue(Request& rq, Reply& rp) {
-    rp.json(views::queue(queue_.state(input::room(rq)), env_.time));
-}
+void Handlers::getQueue(Request& rq, Reply& rp) { rp.json(views::queue(queue_.state(input::room(rq)), env_.time)); }
 
 void Handlers::callNext(Request& rq, Reply& rp) {
     const std::string room = input::room(rq);

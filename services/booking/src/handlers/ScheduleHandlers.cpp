@@ -78,7 +78,7 @@ void Handlers::listSchedules(Request& rq, Reply& rp) {
     f.toDate = date ? *date : formatDate(today + env_.rules.releaseDaysAhead + kListDaysBeyondRelease);
     f.departmentId = department;
     f.doctorId = doctor;
-    const uint64_t generation = env_.cache.generation();  // before the read: see AvailabilityCache
+    const uint64_t generation = env_.cache.generation();                   // before the read: see AvailabilityCache
     int64_t validUntil = date ? INT64_MAX : env_.time.toMs(today + 1, 0);  // the default range moves at midnight
     Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
     env_.db.read([&](db::Connection& c) {
@@ -174,7 +174,9 @@ void Handlers::closeSchedule(Request& rq, Reply& rp) {
 
 void Handlers::listScheduleAppointments(Request& rq, Reply& rp) {
     const auto rows = schedules_.appointments(rq.idParam("id"));
-    rp.rawJson(views::itemsText(rows, [&](const Appointment& a) { return views::appointment(a, views::Personal::Masked, env_); }));
+    rp.rawJson(views::itemsText(rows, [&](const Appointment& a) {
+        return views::appointment(a, views::Personal::Masked, env_);
+    }));
 }
 
 }  // namespace medbox::booking

@@ -105,10 +105,16 @@ std::string appointment(const Appointment& a, Personal personal, const BookingEn
     const bool full = personal == Personal::Full;
     json::ObjectWriter o;
     auto isoOrNull = [&](std::string_view key, const std::optional<int64_t>& ms) {
-        if (ms) o.string(key, t.iso(*ms)); else o.null(key);
+        if (ms)
+            o.string(key, t.iso(*ms));
+        else
+            o.null(key);
     };
     auto numberOrNull = [&](std::string_view key, const std::optional<int64_t>& v) {
-        if (v) o.number(key, *v); else o.null(key);
+        if (v)
+            o.number(key, *v);
+        else
+            o.null(key);
     };
     o.number("id", a.id)
         .string("status", a.status)

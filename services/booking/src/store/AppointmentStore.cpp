@@ -60,11 +60,12 @@ std::vector<Appointment> readAll(db::Statement& st) {
 }  // namespace
 
 int64_t insertAppointment(db::Connection& c, const Appointment& a) {
-    c.prepare("INSERT INTO appointment (schedule_id, slot_id, document_type, document_number, patient_name, phone, "
-              "channel, status, created_by, created_at, cancel_reason, call_count, pass_count) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, '', 0, 0)")
-        .args(a.scheduleId, a.slotId, a.documentType, a.documentNumber, a.patientName, a.phone, a.channel,
-              a.createdBy, a.createdAt)
+    c.prepare(
+         "INSERT INTO appointment (schedule_id, slot_id, document_type, document_number, patient_name, phone, "
+         "channel, status, created_by, created_at, cancel_reason, call_count, pass_count) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, '', 0, 0)")
+        .args(a.scheduleId, a.slotId, a.documentType, a.documentNumber, a.patientName, a.phone, a.channel, a.createdBy,
+              a.createdAt)
         .run();
     return c.lastInsertId();
 }
@@ -121,19 +122,20 @@ bool PatientRecord::activeIn(int64_t scheduleId) const {
 }
 
 int PatientRecord::activeFrom(const std::string& date) const {
-    return static_cast<int>(std::count_if(active.begin(), active.end(), [&](const Active& a) { return a.date >= date; }));
+    return static_cast<int>(
+        std::count_if(active.begin(), active.end(), [&](const Active& a) { return a.date >= date; }));
 }
 
-void markCancelled(db::Connection& c, int64_t id, const std::string& status, const std::string& reason,
-                   int64_t nowMs) {
+void markCancelled(db::Connection& c, int64_t id, const std::string& status, const std::string& reason, int64_t nowMs) {
     c.prepare("UPDATE appointment SET status = ?, cancel_reason = ?, cancelled_at = ? WHERE id = ?")
         .args(status, reason, nowMs, id)
         .run();
 }
 
 void markCheckedIn(db::Connection& c, int64_t id, int64_t queueNo, int64_t queuePos, int64_t nowMs) {
-    c.prepare("UPDATE appointment SET status = 'checked_in', checked_in_at = ?, queue_no = ?, queue_pos = ? "
-              "WHERE id = ?")
+    c.prepare(
+         "UPDATE appointment SET status = 'checked_in', checked_in_at = ?, queue_no = ?, queue_pos = ? "
+         "WHERE id = ?")
         .args(nowMs, queueNo, queuePos, id)
         .run();
 }
@@ -145,9 +147,7 @@ void markCalled(db::Connection& c, int64_t id, int64_t nowMs) {
 }
 
 void markPassed(db::Connection& c, int64_t id) {
-    c.prepare("UPDATE appointment SET status = 'checked_in', pass_count = pass_count + 1 WHERE id = ?")
-        .args(id)
-        .run();
+    c.prepare("UPDATE appointment SET status = 'checked_in', pass_count = pass_count + 1 WHERE id = ?").args(id).run();
 }
 
 void markFinished(db::Connection& c, int64_t id, const std::string& status, int64_t nowMs) {
@@ -185,15 +185,15 @@ std::vector<int64_t> waitingOfSchedule(db::Connection& c, int64_t scheduleId) {
 }
 
 int64_t nextQueuePos(db::Connection& c, int64_t scheduleId) {
-    auto st = c.prepare("SELECT COALESCE(MAX(queue_pos), 0) + 1 FROM appointment WHERE schedule_id = ? "
-                        "AND status = 'checked_in'");
+    auto st = c.prepare(
+        "SELECT COALESCE(MAX(queue_pos), 0) + 1 FROM appointment WHERE schedule_id = ? "
+        "AND status = 'checked_in'");
     st.args(scheduleId);
     st.step();
     return st.i64(0);
 }
 
-std::optional<IdempotencyRecord> findIdempotency(db::Connection& c, const std::string& caller,
-                                                 const std::string& key) {
+std::optional<IdempotencyRecord> findIdempotency(db::Connection& c, const std::string& caller, const std::string& key) {
     auto st = c.prepare(
         "SELECT request_hash, status, appointment_id FROM idempotency_key WHERE caller = ? AND idem_key = ?");
     st.args(caller, key);
@@ -201,10 +201,11 @@ std::optional<IdempotencyRecord> findIdempotency(db::Connection& c, const std::s
     return IdempotencyRecord{st.str(0), static_cast<int>(st.i64(1)), st.i64(2)};
 }
 
-void insertIdempotency(db::Connection& c, const std::string& caller, const std::string& key,
-                       const IdempotencyRecord& r, int64_t nowMs) {
-    c.prepare("INSERT INTO idempotency_key (caller, idem_key, request_hash, status, appointment_id, created_at) "
-              "VALUES (?, ?, ?, ?, ?, ?)")
+void insertIdempotency(db::Connection& c, const std::string& caller, const std::string& key, const IdempotencyRecord& r,
+                       int64_t nowMs) {
+    c.prepare(
+         "INSERT INTO idempotency_key (caller, idem_key, request_hash, status, appointment_id, created_at) "
+         "VALUES (?, ?, ?, ?, ?, ?)")
         .args(caller, key, r.requestHash, r.status, r.appointmentId, nowMs)
         .run();
 }

@@ -35,11 +35,10 @@ PatientRecord patientRecord(db::Connection& c, const std::string& documentType, 
                             int64_t noShowsSinceMs);
 
 // Ends an appointment as cancelled (by the patient or desk) or stopped (停诊).
-void markCancelled(db::Connection& c, int64_t id, const std::string& status, const std::string& reason,
-                   int64_t nowMs);
+void markCancelled(db::Connection& c, int64_t id, const std::string& status, const std::string& reason, int64_t nowMs);
 void markCheckedIn(db::Connection& c, int64_t id, int64_t queueNo, int64_t queuePos, int64_t nowMs);
-void markCalled(db::Connection& c, int64_t id, int64_t nowMs);   // called (again): call_count + 1
-void markPassed(db::Connection& c, int64_t id);                  // back to waiting, pass_count + 1
+void markCalled(db::Connection& c, int64_t id, int64_t nowMs);  // called (again): call_count + 1
+void markPassed(db::Connection& c, int64_t id);                 // back to waiting, pass_count + 1
 void markFinished(db::Connection& c, int64_t id, const std::string& status, int64_t nowMs);
 void setQueuePos(db::Connection& c, int64_t id, int64_t pos);
 
@@ -55,10 +54,9 @@ struct IdempotencyRecord {
     int status = 0;
     int64_t appointmentId = 0;
 };
-std::optional<IdempotencyRecord> findIdempotency(db::Connection& c, const std::string& caller,
-                                                 const std::string& key);
-void insertIdempotency(db::Connection& c, const std::string& caller, const std::string& key,
-                       const IdempotencyRecord& r, int64_t nowMs);
+std::optional<IdempotencyRecord> findIdempotency(db::Connection& c, const std::string& caller, const std::string& key);
+void insertIdempotency(db::Connection& c, const std::string& caller, const std::string& key, const IdempotencyRecord& r,
+                       int64_t nowMs);
 void purgeIdempotency(db::Connection& c, int64_t beforeMs);
 
 }  // namespace medbox::booking::store

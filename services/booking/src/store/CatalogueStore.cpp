@@ -63,16 +63,18 @@ std::optional<Department> findDepartmentByCode(db::Connection& c, const std::str
 }
 
 int64_t insertDepartment(db::Connection& c, const Department& d, int64_t nowMs) {
-    c.prepare("INSERT INTO department (code, name, name_en, location, description, sort_order, active, created_at, "
-              "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    c.prepare(
+         "INSERT INTO department (code, name, name_en, location, description, sort_order, active, created_at, "
+         "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .args(d.code, d.name, d.nameEn, d.location, d.description, d.sortOrder, d.active ? 1 : 0, nowMs, nowMs)
         .run();
     return c.lastInsertId();
 }
 
 void updateDepartment(db::Connection& c, const Department& d, int64_t nowMs) {
-    c.prepare("UPDATE department SET code = ?, name = ?, name_en = ?, location = ?, description = ?, "
-              "sort_order = ?, active = ?, updated_at = ? WHERE id = ?")
+    c.prepare(
+         "UPDATE department SET code = ?, name = ?, name_en = ?, location = ?, description = ?, "
+         "sort_order = ?, active = ?, updated_at = ? WHERE id = ?")
         .args(d.code, d.name, d.nameEn, d.location, d.description, d.sortOrder, d.active ? 1 : 0, nowMs, d.id)
         .run();
 }
@@ -104,17 +106,18 @@ std::optional<Doctor> findDoctor(db::Connection& c, int64_t id) {
 }
 
 int64_t insertDoctor(db::Connection& c, const Doctor& d, int64_t nowMs) {
-    c.prepare("INSERT INTO doctor (department_id, name, title, specialty, photo_url, introduction, active, "
-              "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        .args(d.departmentId, d.name, d.title, d.specialty, d.photoUrl, d.introduction, d.active ? 1 : 0, nowMs,
-              nowMs)
+    c.prepare(
+         "INSERT INTO doctor (department_id, name, title, specialty, photo_url, introduction, active, "
+         "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .args(d.departmentId, d.name, d.title, d.specialty, d.photoUrl, d.introduction, d.active ? 1 : 0, nowMs, nowMs)
         .run();
     return c.lastInsertId();
 }
 
 void updateDoctor(db::Connection& c, const Doctor& d, int64_t nowMs) {
-    c.prepare("UPDATE doctor SET department_id = ?, name = ?, title = ?, specialty = ?, photo_url = ?, "
-              "introduction = ?, active = ?, updated_at = ? WHERE id = ?")
+    c.prepare(
+         "UPDATE doctor SET department_id = ?, name = ?, title = ?, specialty = ?, photo_url = ?, "
+         "introduction = ?, active = ?, updated_at = ? WHERE id = ?")
         .args(d.departmentId, d.name, d.title, d.specialty, d.photoUrl, d.introduction, d.active ? 1 : 0, nowMs, d.id)
         .run();
 }

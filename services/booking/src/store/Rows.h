@@ -22,7 +22,7 @@ struct Doctor {
     int64_t id = 0;
     int64_t departmentId = 0;
     std::string name;
-    std::string title;        // chief | associate_chief | attending | resident
+    std::string title;  // chief | associate_chief | attending | resident
     std::string specialty;
     std::string photoUrl;
     std::string introduction;
@@ -35,9 +35,9 @@ struct Doctor {
 struct Schedule {
     int64_t id = 0;
     int64_t doctorId = 0;
-    std::string date;         // YYYY-MM-DD local
-    std::string session;      // morning | afternoon | evening
-    std::string startTime;    // HH:MM local
+    std::string date;       // YYYY-MM-DD local
+    std::string session;    // morning | afternoon | evening
+    std::string startTime;  // HH:MM local
     std::string endTime;
     int slotMinutes = 30;
     std::string room;
@@ -47,7 +47,7 @@ struct Schedule {
     std::string stopReason;
     int nextQueueNo = 1;
     // joined
-    int booked = 0;           // sum over slots
+    int booked = 0;  // sum over slots
     int64_t departmentId = 0;
     std::string departmentCode;
     std::string departmentName;
@@ -62,7 +62,7 @@ struct Slot {
     int64_t id = 0;
     int64_t scheduleId = 0;
     int seq = 0;
-    std::string startTime;    // HH:MM
+    std::string startTime;  // HH:MM
     std::string endTime;
     int capacity = 0;
     int booked = 0;
@@ -77,8 +77,8 @@ struct Appointment {
     std::string documentNumber;
     std::string patientName;
     std::string phone;
-    std::string channel;      // portal | desk
-    std::string status;       // see docs/booking.md, "Appointment states"
+    std::string channel;  // portal | desk
+    std::string status;   // see docs/booking.md, "Appointment states"
     std::string createdBy;
     int64_t createdAt = 0;
     std::optional<int64_t> cancelledAt;

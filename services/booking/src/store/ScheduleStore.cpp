@@ -22,7 +22,8 @@ const std::string kScheduleSelect =
 const std::string kSlotInScheduleSelect =
     "SELECT " + scheduleColumns("0") +
     ", t.id, t.schedule_id, t.seq, t.start_time, t.end_time, t.capacity, t.booked "
-    "FROM slot t JOIN schedule s ON s.id = t.schedule_id " + kScheduleJoins + "WHERE t.id = ?";
+    "FROM slot t JOIN schedule s ON s.id = t.schedule_id " +
+    kScheduleJoins + "WHERE t.id = ?";
 
 Schedule readSchedule(const db::Statement& st) {
     Schedule s;
@@ -113,9 +114,10 @@ bool roomInUseOn(db::Connection& c, const std::string& room, const std::string& 
 }
 
 int64_t insertSchedule(db::Connection& c, const Schedule& s, int64_t nowMs) {
-    c.prepare("INSERT INTO schedule (doctor_id, clinic_date, session_code, start_time, end_time, slot_minutes, room, "
-              "capacity, fee_cents, status, stop_reason, next_queue_no, created_at, updated_at) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', '', 1, ?, ?)")
+    c.prepare(
+         "INSERT INTO schedule (doctor_id, clinic_date, session_code, start_time, end_time, slot_minutes, room, "
+         "capacity, fee_cents, status, stop_reason, next_queue_no, created_at, updated_at) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', '', 1, ?, ?)")
         .args(s.doctorId, s.date, s.session, s.startTime, s.endTime, s.slotMinutes, s.room, s.capacity, s.feeCents,
               nowMs, nowMs)
         .run();
@@ -123,8 +125,9 @@ int64_t insertSchedule(db::Connection& c, const Schedule& s, int64_t nowMs) {
 }
 
 void updateSchedule(db::Connection& c, const Schedule& s, int64_t nowMs) {
-    c.prepare("UPDATE schedule SET start_time = ?, end_time = ?, slot_minutes = ?, room = ?, capacity = ?, "
-              "fee_cents = ?, updated_at = ? WHERE id = ?")
+    c.prepare(
+         "UPDATE schedule SET start_time = ?, end_time = ?, slot_minutes = ?, room = ?, capacity = ?, "
+         "fee_cents = ?, updated_at = ? WHERE id = ?")
         .args(s.startTime, s.endTime, s.slotMinutes, s.room, s.capacity, s.feeCents, nowMs, s.id)
         .run();
 }

@@ -10,8 +10,8 @@
 namespace medbox::booking::store {
 
 struct ScheduleFilter {
-    std::string fromDate;     // inclusive, YYYY-MM-DD
-    std::string toDate;       // inclusive
+    std::string fromDate;  // inclusive, YYYY-MM-DD
+    std::string toDate;    // inclusive
     std::optional<int64_t> departmentId;
     std::optional<int64_t> doctorId;
     bool includeInactive = false;  // schedules of inactive doctors/departments

@@ -94,8 +94,7 @@ public:
     Session refresh(const std::string& username);
     // POST /auth/password. Wrong old password counts toward the lockout. The
     // user's other tokens end; the answer's token is the one that stays.
-    Session changePassword(const std::string& username, const std::string& oldPassword,
-                           const std::string& newPassword);
+    Session changePassword(const std::string& username, const std::string& oldPassword, const std::string& newPassword);
     TotpEnrollment enrollTotp(const std::string& username);
     void confirmTotp(const std::string& username, const std::string& code);
     UserView me(const std::string& username);

@@ -36,15 +36,13 @@ std::vector<UserView> Accounts::list(int64_t afterId, int limit) {
 }
 
 UserView Accounts::get(int64_t id) {
-    return env_.db.read([&](db::Connection& c) {
-        return view(c, orNotFound(store::findUser(c, id), "user", id));
-    });
+    return env_.db.read([&](db::Connection& c) { return view(c, orNotFound(store::findUser(c, id), "user", id)); });
 }
 
 UserView Accounts::create(const std::string& actor, const NewUser& in) {
     if (!rules::isValidUsername(in.username)) {
         rules::require("3 to 32 characters: a lower-case letter, then lower-case letters, digits, '.', '_' or '-'",
-                     "username");
+                       "username");
     }
     rules::require(rules::checkDisplayName(in.displayName), "displayName");
     rules::require(rules::checkRoles(in.roles), "roles");
@@ -84,7 +82,8 @@ UserView Accounts::create(const std::string& actor, const NewUser& in) {
 }
 
 UserView Accounts::update(const std::string& actor, int64_t id, const UserPatch& patch) {
-    if (patch.empty()) throw AppError(Err::BadRequest, "nothing to change: give displayName, roles, enabled or totpEnabled");
+    if (patch.empty())
+        throw AppError(Err::BadRequest, "nothing to change: give displayName, roles, enabled or totpEnabled");
     if (patch.displayName) rules::require(rules::checkDisplayName(*patch.displayName), "displayName");
     if (patch.roles) rules::require(rules::checkRoles(*patch.roles), "roles");
     if (patch.totpEnabled && *patch.totpEnabled) {

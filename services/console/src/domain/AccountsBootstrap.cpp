@@ -50,8 +50,9 @@ BootstrapResult Accounts::bootstrap(const std::string& dataDir) {
         r.file = dataDir + "/console-initial-admin.txt";
         // Written before the account exists: if the commit then fails, the
         // next start makes a new password and overwrites the file.
-        files::writeAtomically(r.file, "user: admin\npassword: " + pw +
-                                    "\n# The password must be changed at first login. Delete this file afterwards.\n",
+        files::writeAtomically(r.file,
+                               "user: admin\npassword: " + pw +
+                                   "\n# The password must be changed at first login. Delete this file afterwards.\n",
                                0600);
     }
     const std::string hash = password::hash(pw, env_.config.kdf);

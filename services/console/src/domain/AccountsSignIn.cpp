@@ -99,8 +99,9 @@ Session Accounts::login(const std::string& usernameIn, const std::string& passwo
         }
     }
     const bool ok = reason.empty();
-    const std::string newHash =
-        ok && password::needsRehash(user->passwordHash, env_.config.kdf) ? password::hash(password, env_.config.kdf) : "";
+    const std::string newHash = ok && password::needsRehash(user->passwordHash, env_.config.kdf)
+                                    ? password::hash(password, env_.config.kdf)
+                                    : "";
 
     std::optional<int64_t> lockedUntil;
     UserRecord current;
@@ -110,7 +111,8 @@ Session Accounts::login(const std::string& usernameIn, const std::string& passwo
         if (!wellFormed) {
             // Not counted: no account can have this name, and a malformed
             // name must not create rows.
-            env_.effects.auditIn(tx, {"anonymous", "auth.login_failed", "user:?", "failed", detail({{"reason", reason}})});
+            env_.effects.auditIn(tx,
+                                 {"anonymous", "auth.login_failed", "user:?", "failed", detail({{"reason", reason}})});
             return;
         }
         // Another request may have locked the name while we ran the KDF.
@@ -161,8 +163,10 @@ Session Accounts::refresh(const std::string& username) {
         const bool ok = user && user->enabled;
         env_.effects.auditIn(tx, {staffActor(username), "auth.refresh", userTarget(username), ok ? "ok" : "denied",
                                   ok ? std::string{} : detail({{"reason", user ? "disabled" : "no_such_user"}})});
-        if (!ok) user.reset();
-        else iat = revocations_.issuedAt(tx.conn(), username, env_.clock.nowMs());
+        if (!ok)
+            user.reset();
+        else
+            iat = revocations_.issuedAt(tx.conn(), username, env_.clock.nowMs());
     });
     if (!user) throw AppError(Err::Unauthenticated, "the account is disabled or no longer exists");
     return issue(*user, iat);
@@ -288,7 +292,8 @@ void Accounts::confirmTotp(const std::string& username, const std::string& code)
         case Outcome::Ok: return;
         case Outcome::Missing: throw AppError(Err::Unauthenticated, "the account is disabled or no longer exists");
         case Outcome::NotPending:
-            throw AppError(Err::Conflict, "no second-factor enrolment is pending (POST /api/v1/auth/totp/enroll first)");
+            throw AppError(Err::Conflict,
+                           "no second-factor enrolment is pending (POST /api/v1/auth/totp/enroll first)");
         case Outcome::Wrong: throw AppError(Err::BadCredentials, "the code does not match", "code");
     }
 }

@@ -19,9 +19,9 @@ namespace medbox::console {
 inline constexpr int kLongestTokenTtlSeconds = kLongestStaffTokenSeconds;
 
 struct ConsoleConfig {
-    int lockoutThreshold = 5;        // console.lockout_threshold
-    int lockoutMinutes = 15;         // console.lockout_minutes
-    int tokenTtlSeconds = 900;       // console.token_ttl_seconds
+    int lockoutThreshold = 5;            // console.lockout_threshold
+    int lockoutMinutes = 15;             // console.lockout_minutes
+    int tokenTtlSeconds = 900;           // console.token_ttl_seconds
     std::string bootstrapAdminPassword;  // console.bootstrap_admin_password (tests, dev `up`)
     std::string totpIssuer = "medbox";   // console.totp_issuer: the label authenticator apps show
     // The KDF parameters for new hashes; not a configuration key (changing

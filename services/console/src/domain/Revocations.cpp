@@ -34,7 +34,8 @@ int64_t Revocations::revokeUser(db::Tx& tx, const std::string& username, const s
     auto& c = tx.conn();
     store::purgeRevocations(c, now);
     r.seq = store::insertRevocation(c, r, username);
-    env_.effects.auditIn(tx, {actor, "auth.revoke", "user:" + username, "ok", detail({{"reason", reason}, {"seq", r.seq}})});
+    env_.effects.auditIn(tx, {actor, "auth.revoke", "user:" + username, "ok",
+                              detail({{"reason", reason}, {"seq", r.seq}})});
     // Not before the commit: a change rolled back revokes nothing.
     tx.afterCommit([this, r] { set_.add({r}, env_.clock.nowMs()); });
     return now;
@@ -61,7 +62,8 @@ void Revocations::logout(const Principal& token) {
         store::purgeRevocations(c, now);
         r.seq = store::insertRevocation(c, r, token.subject);
         env_.effects.auditIn(tx, {"staff:" + token.subject, "auth.logout", "user:" + token.subject, "ok",
-                                  detail({{"kind", r.kind == Revocation::Kind::Token ? "token" : "subject"}, {"seq", r.seq}})});
+                                  detail({{"kind", r.kind == Revocation::Kind::Token ? "token" : "subject"},
+                                          {"seq", r.seq}})});
         tx.afterCommit([this, r] { set_.add({r}, env_.clock.nowMs()); });
     });
 }

@@ -8,11 +8,15 @@ const std::vector<RoleInfo>& RoleCatalog::all() {
     // Least privilege: no role implies another; admin manages accounts and the
     // appliance but sees no clinical data unless also given a clinical role.
     static const std::vector<RoleInfo> roles = {
-        {"admin", "Staff accounts, roles and appliance control (units, firewall profile, HA, vendor access windows)",
-         {"console"}, true},
+        {"admin",
+         "Staff accounts, roles and appliance control (units, firewall profile, HA, vendor access windows)",
+         {"console"},
+         true},
         {"scheduler", "Scheduling (排班): departments, doctors, schedules, stop-clinic notices", {"booking"}, true},
-        {"registrar", "Registration and triage desk (挂号/分诊): book on a patient's behalf, check-in, cancel, close a session",
-         {"booking"}, true},
+        {"registrar",
+         "Registration and triage desk (挂号/分诊): book on a patient's behalf, check-in, cancel, close a session",
+         {"booking"},
+         true},
         {"nurse", "Check-in and queue calling", {"booking"}, true},
         {"doctor", "Own queue; critical-value alerts (later)", {"booking", "alerting"}, true},
         {"quality", "Critical-value statistics (later)", {"alerting"}, false},
@@ -20,7 +24,9 @@ const std::vector<RoleInfo>& RoleCatalog::all() {
         {"it_agent", "Service desk agent (later)", {"servicedesk"}, false},
         {"it_engineer", "Service desk engineer (later)", {"servicedesk"}, false},
         {"backup_operator", "Backup and restore (later)", {"console"}, false},
-        {"vendor", "Vendor support in the console, only inside an access window an admin opened (later)", {"console"},
+        {"vendor",
+         "Vendor support in the console, only inside an access window an admin opened (later)",
+         {"console"},
          false},
     };
     return roles;

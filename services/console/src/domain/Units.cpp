@@ -92,9 +92,7 @@ AppError toAppError(const systemd::Error& e) {
     return AppError(Err::UnitFailed, what);
 }
 
-const char* outcomeOf(Err err) {
-    return (err == Err::Forbidden || err == Err::Conflict) ? "denied" : "failed";
-}
+const char* outcomeOf(Err err) { return (err == Err::Forbidden || err == Err::Conflict) ? "denied" : "failed"; }
 
 // Length of the valid UTF-8 sequence at s[i], or 0 if it is not one
 // (overlong forms, surrogates and code points above U+10FFFF are invalid).
@@ -194,8 +192,9 @@ UnitDetail Units::get(const std::string& requested, std::size_t lines) {
         }
         d.journal = std::move(journal.lines);
         if (!journal.readable) {
-            d.journalError = "no journal file is readable by the console (it needs group systemd-journal; "
-                             "see docs/console.md)";
+            d.journalError =
+                "no journal file is readable by the console (it needs group systemd-journal; "
+                "see docs/console.md)";
         }
     } catch (const systemd::Error& e) {
         d.journalError = e.what();
@@ -207,10 +206,9 @@ systemd::UnitStatus Units::act(const std::string& actor, UnitVerb verb, const st
     std::string unit;
     const bool harmsSelf = verb != UnitVerb::Start;
     const auto refuseSelf = [&] {
-        throw AppError(Err::Conflict, std::string("the console does not ") + verbName(verb) +
-                                          " its own unit (" + kOwnUnit +
-                                          "): it would cut this request off; use medboxctl " + verbName(verb) +
-                                          " console as root on the appliance");
+        throw AppError(Err::Conflict, std::string("the console does not ") + verbName(verb) + " its own unit (" +
+                                          kOwnUnit + "): it would cut this request off; use medboxctl " +
+                                          verbName(verb) + " console as root on the appliance");
     };
     try {
         unit = resolve(requested);
@@ -218,7 +216,8 @@ systemd::UnitStatus Units::act(const std::string& actor, UnitVerb verb, const st
         // By systemd's Id and main PID too: an alias of the console's unit
         // (medbox-x.service -> medbox-console.service) must not stop it either.
         const auto before = backend_->status(unit);
-        if (harmsSelf && (isSelf(before.name) || (before.mainPid != 0 && before.mainPid == static_cast<std::uint32_t>(ownPid_)))) {
+        if (harmsSelf &&
+            (isSelf(before.name) || (before.mainPid != 0 && before.mainPid == static_cast<std::uint32_t>(ownPid_)))) {
             refuseSelf();
         }
         backend_->run(verb, unit, kJobTimeout);

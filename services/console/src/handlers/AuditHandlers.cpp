@@ -27,7 +27,8 @@ Poco::Dynamic::Var detailValue(const std::string& text) {
 void Handlers::listAudit(Request& req, Reply& reply) {
     const int64_t after = req.queryInt("after", 0, INT64_MAX).value_or(0);
     const int64_t limit = req.queryInt("limit", 1, kMaxPage).value_or(100);
-    const auto rows = env_.db.read([&](db::Connection& c) { return store::auditRowsAfter(c, after, static_cast<int>(limit)); });
+    const auto rows = env_.db.read(
+        [&](db::Connection& c) { return store::auditRowsAfter(c, after, static_cast<int>(limit)); });
     Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
     for (const auto& r : rows) {
         Poco::JSON::Object::Ptr o = new Poco::JSON::Object;

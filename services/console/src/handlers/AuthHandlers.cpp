@@ -89,8 +89,6 @@ void Handlers::confirmTotp(Request& req, Reply& reply) {
     reply.json(o);
 }
 
-void Handlers::me(Request& req, Reply& reply) {
-    reply.json(views::user(accounts_.me(subject(req)), false));
-}
+void Handlers::me(Request& req, Reply& reply) { reply.json(views::user(accounts_.me(subject(req)), false)); }
 
 }  // namespace medbox::console

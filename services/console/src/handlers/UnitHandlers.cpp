@@ -26,9 +26,7 @@ Poco::Dynamic::Var opt(const std::optional<T>& v) {
     return v ? Poco::Dynamic::Var(*v) : Poco::Dynamic::Var();
 }
 
-Poco::Dynamic::Var orNull(const std::string& s) {
-    return s.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(s);
-}
+Poco::Dynamic::Var orNull(const std::string& s) { return s.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(s); }
 
 Poco::JSON::Object::Ptr unitJson(const systemd::UnitStatus& s) {
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object;

@@ -22,13 +22,11 @@ void Handlers::listUsers(Request& req, Reply& reply) {
     o->set("users", arr);
     // A full page may have more behind it: the client asks again with after=nextAfter.
     o->set("nextAfter", static_cast<int64_t>(users.size()) == limit ? Poco::Dynamic::Var(users.back().user.id)
-                                                                     : Poco::Dynamic::Var());
+                                                                    : Poco::Dynamic::Var());
     reply.json(o);
 }
 
-void Handlers::getUser(Request& req, Reply& reply) {
-    reply.json(views::user(accounts_.get(req.idParam("id")), false));
-}
+void Handlers::getUser(Request& req, Reply& reply) { reply.json(views::user(accounts_.get(req.idParam("id")), false)); }
 
 void Handlers::createUser(Request& req, Reply& reply) {
     auto body = req.json();

@@ -43,7 +43,7 @@ int64_t highestRevocationSeq(db::Connection& c) {
 }
 
 std::vector<Revocation> revocationsAfter(db::Connection& c, int64_t afterSeq, int64_t upToSeq, int64_t nowMs,
-                                               int limit) {
+                                         int limit) {
     auto st = c.prepare(std::string("SELECT ") + kColumns +
                         " FROM token_revocations WHERE seq > ? AND seq <= ? AND expires_ms > ? ORDER BY seq LIMIT ?");
     st.args(afterSeq, upToSeq, nowMs, int64_t{limit});
@@ -53,7 +53,8 @@ std::vector<Revocation> revocationsAfter(db::Connection& c, int64_t afterSeq, in
 }
 
 std::vector<Revocation> unexpiredRevocations(db::Connection& c, int64_t nowMs) {
-    auto st = c.prepare(std::string("SELECT ") + kColumns + " FROM token_revocations WHERE expires_ms > ? ORDER BY seq");
+    auto st = c.prepare(std::string("SELECT ") + kColumns +
+                        " FROM token_revocations WHERE expires_ms > ? ORDER BY seq");
     st.args(nowMs);
     std::vector<Revocation> out;
     while (st.step()) out.push_back(readRow(st));

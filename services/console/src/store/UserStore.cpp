@@ -5,9 +5,7 @@
 
 namespace medbox::console {
 
-bool UserRecord::hasRole(const std::string& r) const {
-    return std::find(roles.begin(), roles.end(), r) != roles.end();
-}
+bool UserRecord::hasRole(const std::string& r) const { return std::find(roles.begin(), roles.end(), r) != roles.end(); }
 
 namespace store {
 
@@ -153,7 +151,8 @@ std::optional<AttemptState> findAttempts(db::Connection& c, const std::string& u
 void saveAttempts(db::Connection& c, const std::string& username, const AttemptState& s) {
     // Delete-then-insert is portable (no UPSERT dialects) and cheap on a PK.
     c.prepare("DELETE FROM login_attempts WHERE username = ?").args(username).run();
-    c.prepare("INSERT INTO login_attempts (username, failures, last_failure_at_ms, locked_until_ms) VALUES (?, ?, ?, ?)")
+    c.prepare(
+         "INSERT INTO login_attempts (username, failures, last_failure_at_ms, locked_until_ms) VALUES (?, ?, ?, ?)")
         .args(username, int64_t{s.failures}, s.lastFailureMs, s.lockedUntilMs)
         .run();
 }
@@ -164,7 +163,8 @@ void clearAttempts(db::Connection& c, const std::string& username) {
 
 void pruneAttempts(db::Connection& c, int64_t nowMs, int64_t staleBeforeMs) {
     c.prepare(
-         "DELETE FROM login_attempts WHERE last_failure_at_ms < ? AND (locked_until_ms IS NULL OR locked_until_ms <= ?)")
+         "DELETE FROM login_attempts WHERE last_failure_at_ms < ? AND (locked_until_ms IS NULL OR locked_until_ms <= "
+         "?)")
         .args(staleBeforeMs, nowMs)
         .run();
 }
