@@ -7,7 +7,7 @@
 // access, the console's refusal to stop or restart itself (409), 503 instead
 // of a crash without systemd, and the audit rows of every start/stop/restart.
 // The same endpoints against a real systemd, polkit and journal are tested in
-// appliance/systemd/tests/units_nspawn_test.sh.
+// tests/nspawn/units_test.sh.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSuite } from '../lib/harness.mjs';

@@ -3,7 +3,7 @@
 // and asked the questions systemd asks (action org.freedesktop.systemd1.
 // manage-units with the details "unit" and "verb"). polkitd runs it in
 // duktape; the rule is plain ES5, which node runs the same way. The real
-// polkitd is asked in tests/units_nspawn_test.sh.
+// polkitd is asked in tests/nspawn/units_test.sh.
 //   node --test appliance/systemd/tests/polkit_rule.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,6 +1,6 @@
 // What can be tested without a systemd: connection failures must be a clear
 // Error(NoBus), never a crash or a hang. The operations themselves are tested
-// against a real systemd in tests/appliance/medboxctl_nspawn_test.sh.
+// against a real systemd in tests/nspawn/medboxctl_test.sh.
 #include "core/systemd/Error.h"
 #include "core/systemd/UnitControl.h"
 

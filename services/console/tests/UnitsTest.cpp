@@ -2,7 +2,7 @@
 // bus at all, the console's refusal to stop or restart itself (by name, by
 // alias Id and by main PID), the mapping of systemd errors to API errors, the
 // one audit row per action, and the scrubbing of journal lines. The real
-// systemd is tested in appliance/systemd/tests/units_nspawn_test.sh.
+// systemd is tested in tests/nspawn/units_test.sh.
 #include "domain/Units.h"
 #include "core/error/AppError.h"
 #include "console/EmbeddedFiles.h"
