@@ -7,7 +7,8 @@
 #
 # The caller sets $root (the root folder), $work (a scratch folder),
 # $BOOT_TIMEOUT (seconds for one boot, its checks and power-off) and defines
-# say MESSAGE and fail MESSAGE; it calls stop_container from its EXIT trap.
+# say MESSAGE and fail MESSAGE; it calls stop_container from its EXIT trap
+# (the nspawn tests get all of that from nspawn_test.sh).
 # The container runs under a throw-away overlay, with only its own loopback
 # (--private-network), not registered with machined (there is none here).
 # Globals: timeout_pid, init_pid, init_ns.

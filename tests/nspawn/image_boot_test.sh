@@ -49,10 +49,8 @@ BUILD_TIMEOUT=720     # images/build.sh --rootfs-only: about 2 min warm, 4 cold,
 BOOT_TIMEOUT=150      # one boot, its checks and power-off (normally 10-20 s)
 READY_TIMEOUT=90      # boot finished and every medbox unit ready
 
-start_time=$(date +%s.%N)
-elapsed() { awk -v s="$start_time" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e - s}'; }
-say() { echo "# $* ($(elapsed) s)"; }
-fail() { echo "FAIL: $*"; exit 1; }
+# shellcheck source=../lib/nspawn_test.sh
+. "$SRC/tests/lib/nspawn_test.sh"
 indent() { sed 's/^/#   /'; }
 
 [ "$(id -u)" = 0 ] || fail "needs root (systemd-nspawn, mmdebstrap)"
@@ -62,18 +60,7 @@ done
 [ -f "$BUILD/CPackConfig.cmake" ] || fail "$BUILD is not a configured build tree with cmake/packaging.cmake"
 
 work=$(mktemp -d /tmp/medbox-boottest.XXXXXX)
-# shellcheck source=../lib/nspawn_root.sh
-. "$SRC/tests/lib/nspawn_root.sh"
-# shellcheck source=../lib/container.sh
-. "$SRC/tests/lib/container.sh"
-cleanup() {
-    local status=$?
-    stop_container
-    rm -rf "$work"
-    exit $status
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+clean_up_on_exit
 
 # --- 1. the root file system --------------------------------------------------
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$SRC" log -1 --format=%ct 2>/dev/null || echo 0)}

@@ -25,17 +25,10 @@ RECIPE_VERSION=1            # bump to force a rebuild of cached roots
 BOOT_TIMEOUT=150            # boot + tests + power-off (normally a few seconds)
 SKIP=77
 
-start_time=$(date +%s.%N)
-elapsed() { awk -v s="$start_time" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e - s}'; }
-say() { echo "# $* ($(elapsed) s)"; }
-fail() { echo "FAIL: $*"; exit 1; }
-# shellcheck source=../lib/nspawn_root.sh
-. "$HERE/../lib/nspawn_root.sh"
-# shellcheck source=../lib/container.sh
-. "$HERE/../lib/container.sh"
+# shellcheck source=../lib/nspawn_test.sh
+. "$HERE/../lib/nspawn_test.sh"
 
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (systemd-nspawn)"; exit $SKIP; }
-command -v systemd-nspawn >/dev/null || { echo "SKIP: systemd-nspawn not installed (package systemd-container)"; exit $SKIP; }
+require_nspawn
 [ -x "$MEDBOXCTL" ] || { echo "FAIL: $MEDBOXCTL is not an executable"; exit 1; }
 
 # --- the root: systemd + D-Bus for a booted system bus, medboxctl's libraries ---
@@ -62,14 +55,7 @@ mkdir -p "$units" "$out"
 for unit in "$ASSETS"/*.service "$ASSETS"/*.timer; do install -m 0644 "$unit" "$units/"; done
 ln -s hospital-other.service "$units/medbox-alias.service"
 
-cleanup() {
-    local status=$?
-    stop_container
-    rm -rf "$work"
-    exit $status
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+clean_up_on_exit
 
 # systemd.wants= on PID 1's command line starts units without touching the
 # image: the non-medbox service and the test runner. medbox-demo is started

@@ -31,17 +31,10 @@ RECIPE_VERSION=1            # bump to force a rebuild of cached roots
 BOOT_TIMEOUT=400            # boot + tests (the watchdog check alone waits 30 s) + power-off
 SKIP=77
 
-start_time=$(date +%s.%N)
-elapsed() { awk -v s="$start_time" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e - s}'; }
-say() { echo "# $* ($(elapsed) s)"; }
-fail() { echo "FAIL: $*"; exit 1; }
-# shellcheck source=../lib/nspawn_root.sh
-. "$HERE/../lib/nspawn_root.sh"
-# shellcheck source=../lib/container.sh
-. "$HERE/../lib/container.sh"
+# shellcheck source=../lib/nspawn_test.sh
+. "$HERE/../lib/nspawn_test.sh"
 
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (systemd-nspawn)"; exit $SKIP; }
-command -v systemd-nspawn >/dev/null || { echo "SKIP: systemd-nspawn not installed (package systemd-container)"; exit $SKIP; }
+require_nspawn
 
 [ -n "$UNITS_DIR" ] && [ -d "$UNITS_DIR" ] || { echo "SKIP: no generated units (set MEDBOX_UNITS_DIR or MEDBOX_BUILD_DIR)"; exit $SKIP; }
 mapfile -t services < <(cd "$UNITS_DIR" && ls -1 medbox-*.service | sed 's/^medbox-\(.*\)\.service$/\1/')
@@ -90,14 +83,7 @@ binds+=("--bind-ro=$UNITS_DIR/sysusers.d/medbox.conf:/usr/lib/sysusers.d/medbox.
     "--bind=$work/out:/itest-out")
 [ -z "$medboxctl" ] || binds+=("--bind-ro=$medboxctl:/usr/sbin/medboxctl")
 
-cleanup() {
-    local status=$?
-    stop_container
-    rm -rf "$work"
-    exit $status
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+clean_up_on_exit
 
 # --private-network: the container has only its own loopback, so the fixed
 # ports 9443/8444 cannot clash with anything on the host.
