@@ -7,6 +7,7 @@
 
 using namespace medbox;
 using namespace medbox::booking;
+using booking::testing::BookingTest;
 
 TEST_F(BookingTest, EveryRouteIsInOpenApiWithItsAccess) {
     Router router;
