@@ -32,7 +32,8 @@
 #                                 for where the writer waits (docs/benchmarks.md)
 #   BENCH_PERF_TARGET ["-p PID"]  whom perf records; "-a" for the whole machine
 #   BENCH_BOOKING_SETTINGS="k=v ..."  settings for the booking service, for
-#                                 experiments (bench/driver.mjs); the recorded runs use none
+#                                 experiments (bench/driver.mjs); the recorded runs use none (the driver
+#                                 itself sets auth.service_token_max_seconds=3600 for its token)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
