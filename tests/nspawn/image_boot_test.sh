@@ -225,6 +225,16 @@ expect_ctl() { # expect_ctl EXIT-CODE DESCRIPTION ARGS...: runs medboxctl ARGS i
 expect_state() { # expect_state UNIT PROPERTY VALUE
     [ "$(show "$1" "$2")" = "$3" ] || { report_failure healthy; fail "$1: $2 is $(show "$1" "$2"), expected $3"; }
 }
+# hw check finds the profile the package installed, by name (it once looked in
+# /usr/local/share, compiled in from a build without the packaging prefix).
+rc=0
+out=$(in_ct medboxctl hw check --profile application 2>&1) || rc=$?
+if [ "$rc" -eq 0 ] || [ "$rc" -eq 1 ]; then
+    echo "ok - medboxctl hw check --profile application reads the installed profile (exit $rc: this container is not that server)"
+else
+    echo "$out"
+    fail "medboxctl hw check --profile application: exit $rc, expected 0 or 1"
+fi
 expect_ctl 0 "stopped" stop "$ctl_unit"
 expect_state "$ctl_unit" ActiveState inactive
 expect_ctl 0 "started" start "$ctl_unit"

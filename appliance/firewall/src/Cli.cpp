@@ -8,6 +8,7 @@
 #include "VendorWindow.h"
 
 #include <charconv>
+#include <net/if.h>
 #include <ostream>
 
 namespace medbox::firewall {
@@ -18,7 +19,9 @@ constexpr const char* kUsage =
     "usage: medbox-firewall COMMAND\n"
     "  check FILE                 validate FILE and dry-run its ruleset (like nft -c)\n"
     "  render FILE                print the nftables transaction generated from FILE\n"
-    "  apply FILE                 validate, dry-run, then replace table inet medbox in one transaction\n"
+    "  apply FILE [--force]       validate, dry-run, then replace table inet medbox in one transaction;\n"
+    "                             refused when FILE names a network interface this machine does not\n"
+    "                             have, unless --force\n"
     "  window open CIDR --hours N | --seconds N\n"
     "                             let vendor tunnel addresses CIDR reach the console for a while\n"
     "  window close CIDR          close that window now\n"
@@ -61,9 +64,31 @@ int cmdRender(const std::string& path, std::ostream& out, std::ostream& err) {
     return kExitOk;
 }
 
-int cmdApply(const std::string& path, std::ostream& out, std::ostream& err) {
+// The zones' interfaces that do not exist here. The vendor interface is left
+// out: WireGuard creates it when the tunnel comes up, after the firewall.
+std::vector<std::string> missingInterfaces(const Interfaces& nics) {
+    std::vector<std::string> missing;
+    for (const auto& [zone, name] : {std::pair{"dmz", &nics.dmz}, std::pair{"lan", &nics.lan}, std::pair{"gap", &nics.gap},
+                                     std::pair{"management", &nics.management}, std::pair{"ha", &nics.ha}}) {
+        if (!name->empty() && ::if_nametoindex(name->c_str()) == 0)
+            missing.push_back(std::string("interfaces.") + zone + ": no network interface \"" + *name + "\" on this machine");
+    }
+    return missing;
+}
+
+int cmdApply(const std::string& path, bool force, std::ostream& out, std::ostream& err) {
     const auto config = load(path, err);
     if (!config) return kExitRefused;
+    if (const auto missing = missingInterfaces(config->interfaces); !missing.empty()) {
+        for (const auto& m : missing) err << path << ": " << m << "\n";
+        if (!force) {
+            err << path << ": refused, nothing changed: rules for interfaces that do not exist would drop "
+                           "everything on the real ones, SSH included (check the names with `ip link`, or pass "
+                           "--force to apply anyway)\n";
+            return kExitRefused;
+        }
+        err << path << ": applying anyway (--force)\n";
+    }
     Nft nft;
     // The dry run gives a clean "nothing changed" answer before we touch
     // anything; the transaction would also roll back on its own.
@@ -164,7 +189,8 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     const auto& command = args[0];
     if (args.size() == 2 && command == "check") return cmdCheck(args[1], out, err);
     if (args.size() == 2 && command == "render") return cmdRender(args[1], out, err);
-    if (args.size() == 2 && command == "apply") return cmdApply(args[1], out, err);
+    if (args.size() == 2 && command == "apply") return cmdApply(args[1], false, out, err);
+    if (args.size() == 3 && command == "apply" && args[2] == "--force") return cmdApply(args[1], true, out, err);
     if (command == "window") return cmdWindow(args, out, err);
     if (args.size() == 1 && command == "status") return cmdStatus(out, err);
     if (command == "--help" || command == "help") {

@@ -53,6 +53,27 @@ TEST(CliTest, BadProfileIsRefusedWithItsKeyPath) {
     }
 }
 
+// Issue 11: a profile naming NICs the machine lacks (the shipped examples'
+// enp1s0f0, eno1, ...) was applied and then dropped everything, SSH
+// included. Refused before nftables is touched, so no privileges needed.
+TEST(CliTest, ApplyRefusesInterfacesThatDoNotExist) {
+    std::string profile = test::readFile(test::examplePath("frontend.json"));
+    for (const auto* nic : {"enp1s0f0", "enp1s0f1", "eno1", "eno2"}) {
+        const auto at = profile.find(nic);
+        ASSERT_NE(at, std::string::npos) << nic;
+        profile.replace(at, std::string(nic).size(), std::string("mbx-") + (nic + 1));
+    }
+    test::TempFile file(profile);
+    const auto run = cli({"apply", file.path()});
+    EXPECT_EQ(run.rc, kExitRefused) << run.err;
+    EXPECT_NE(run.err.find("interfaces.dmz: no network interface \"mbx-np1s0f0\""), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("interfaces.management: no network interface \"mbx-no1\""), std::string::npos) << run.err;
+    EXPECT_EQ(run.err.find("interfaces.vendor"), std::string::npos) << "WireGuard makes wg0 later: " << run.err;
+    EXPECT_NE(run.err.find("nothing changed"), std::string::npos) << run.err;
+    EXPECT_EQ(run.out, "");
+    EXPECT_EQ(cli({"apply", file.path(), "--forse"}).rc, kExitUsage);
+}
+
 TEST(CliTest, WindowLengthIsBounded) {
     for (const auto& hours : {"0", "73", "-1", "2x", ""}) {
         const auto run = cli({"window", "open", "10.8.0.0/24", "--hours", hours});
@@ -78,8 +99,10 @@ TEST_F(CliNftTest, StatusAndWindowsNeedARunningProfile) {
     EXPECT_EQ(cli({"window", "open", "10.8.0.0/24", "--hours", "2"}).rc, kExitNoProfile);
 }
 
+// The private namespace has none of the examples' NICs: --force (refused
+// without it, ApplyRefusesInterfacesThatDoNotExist).
 TEST_F(CliNftTest, ApplyThenWindowsThenStatus) {
-    const auto apply = cli({"apply", test::examplePath("frontend.json")});
+    const auto apply = cli({"apply", test::examplePath("frontend.json"), "--force"});
     ASSERT_EQ(apply.rc, kExitOk) << apply.err;
 
     auto status = cli({"status"});
@@ -106,7 +129,7 @@ TEST_F(CliNftTest, ApplyThenWindowsThenStatus) {
 }
 
 TEST_F(CliNftTest, RefusedApplyKeepsTheRunningProfile) {
-    ASSERT_EQ(cli({"apply", test::examplePath("gap.json")}).rc, kExitOk);
+    ASSERT_EQ(cli({"apply", test::examplePath("gap.json"), "--force"}).rc, kExitOk);
     const auto before = Nft().run("list ruleset").output;
     test::TempFile bad(kBadProfile);
     EXPECT_EQ(cli({"apply", bad.path()}).rc, kExitRefused);

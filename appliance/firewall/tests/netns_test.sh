@@ -221,6 +221,9 @@ EOF
     sed 's/"tcp": \[8080\]/"tcp": [80800]/' "$WORK/frontend.json" >"$WORK/bad-port.json"
     sed 's/"staff":/"stafff":/' "$WORK/frontend.json" >"$WORK/bad-key.json"
     sed 's/"lan": "lan0", //' "$WORK/frontend.json" >"$WORK/bad-iface.json"
+    # Valid, but names a NIC this machine does not have: applied, it would drop
+    # everything on the real NICs, SSH included.
+    sed 's/"lan": "lan0"/"lan": "enp1s0f0"/' "$WORK/frontend.json" >"$WORK/missing-iface.json"
 }
 
 # ------------------------------------------------------------------ phases
@@ -307,7 +310,7 @@ bad_configs() {
     local before after rc err file key
     before=$(ruleset_of_app)
     for file in bad-cidr:management.admin_subnets[0] bad-model:model bad-port:lan.peers[0].tcp[0] \
-        bad-key:lan.stafff bad-iface:interfaces.lan; do
+        bad-key:lan.stafff bad-iface:interfaces.lan missing-iface:interfaces.lan; do
         key=${file#*:}
         file=${file%%:*}
         err=$(in_ns "$APP" "$FW" apply "$WORK/$file.json" 2>&1)

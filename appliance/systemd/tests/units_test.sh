@@ -160,6 +160,8 @@ for s in "${services[@]}"; do
         want_vars=3
         check "$u: Environment=MEDBOX_AUTH__CONSOLE_URL=https://127.0.0.1:9443" \
             'grep -qx "Environment=MEDBOX_AUTH__CONSOLE_URL=https://127.0.0.1:9443" "$f"'
+        check "$u: starts after the console (its first revocation fetch finds it)" \
+            'grep -qx "After=network.target medbox-console.service" "$f"'
     fi
     check "$u: no other MEDBOX_ variable (the service rejects unknown keys)" \
         '[ "$(grep -c "^Environment=.*MEDBOX_" "$f")" = "$want_vars" ]'
