@@ -68,10 +68,12 @@ int cmdRender(const std::string& path, std::ostream& out, std::ostream& err) {
 // out: WireGuard creates it when the tunnel comes up, after the firewall.
 std::vector<std::string> missingInterfaces(const Interfaces& nics) {
     std::vector<std::string> missing;
-    for (const auto& [zone, name] : {std::pair{"dmz", &nics.dmz}, std::pair{"lan", &nics.lan}, std::pair{"gap", &nics.gap},
-                                     std::pair{"management", &nics.management}, std::pair{"ha", &nics.ha}}) {
+    for (const auto& [zone, name] :
+         {std::pair{"dmz", &nics.dmz}, std::pair{"lan", &nics.lan}, std::pair{"gap", &nics.gap},
+          std::pair{"management", &nics.management}, std::pair{"ha", &nics.ha}}) {
         if (!name->empty() && ::if_nametoindex(name->c_str()) == 0)
-            missing.push_back(std::string("interfaces.") + zone + ": no network interface \"" + *name + "\" on this machine");
+            missing.push_back(std::string("interfaces.") + zone + ": no network interface \"" + *name +
+                              "\" on this machine");
     }
     return missing;
 }
@@ -82,9 +84,10 @@ int cmdApply(const std::string& path, bool force, std::ostream& out, std::ostrea
     if (const auto missing = missingInterfaces(config->interfaces); !missing.empty()) {
         for (const auto& m : missing) err << path << ": " << m << "\n";
         if (!force) {
-            err << path << ": refused, nothing changed: rules for interfaces that do not exist would drop "
-                           "everything on the real ones, SSH included (check the names with `ip link`, or pass "
-                           "--force to apply anyway)\n";
+            err << path
+                << ": refused, nothing changed: rules for interfaces that do not exist would drop "
+                   "everything on the real ones, SSH included (check the names with `ip link`, or pass "
+                   "--force to apply anyway)\n";
             return kExitRefused;
         }
         err << path << ": applying anyway (--force)\n";
