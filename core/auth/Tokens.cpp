@@ -245,7 +245,7 @@ std::optional<Principal> TokenVerifier::verify(const std::string& jwt, std::stri
         const int64_t nowMs = clock_.nowMs();
         auto exp = numericClaim(payload, "exp");
         if (!exp) return fail("token has no valid expiry");
-        if (nowMs > *exp * 1000 + kTokenLeewayMs) return fail("token expired");
+        if (nowMs > *exp * 1000 + kTokenLeewayMs) return fail(std::string(kTokenExpired));
         p.expiresMs = *exp * 1000;
         // A token without iat or jti, or issued in the future, could be valid
         // for as long as its exp says: a signing key that leaks once would
@@ -315,7 +315,7 @@ std::optional<Principal> TokenVerifier::verify(const std::string& jwt, std::stri
             }
         }
         // Last: only a token that is otherwise good is worth the lookup.
-        if (revoked(p)) return fail("token was revoked");
+        if (revoked(p)) return fail(std::string(kTokenRevoked));
         return p;
     } catch (const Poco::Exception& e) {
         // Hostile input reaches Poco's JSON and JWT parsers: turn their

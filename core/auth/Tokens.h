@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace medbox {
@@ -23,6 +24,12 @@ class RevocationSet;
 // How far clocks of the services on one box may disagree: a token is
 // accepted this long after its exp (and before its nbf).
 inline constexpr int64_t kTokenLeewayMs = 30'000;
+
+// The two reasons for refusing a token that honest clients meet (a client
+// refreshes or signs in again); the server tells them, while every other
+// reason goes to the log only.
+inline constexpr std::string_view kTokenExpired = "token expired";
+inline constexpr std::string_view kTokenRevoked = "token was revoked";
 
 // The longest lifetime (exp - iat) of a staff token: the console refuses a
 // longer console.token_ttl_seconds, every verifier a longer token.

@@ -84,15 +84,17 @@ bool findLineEnd(std::string_view in, size_t pos, size_t* end) {
 }
 
 std::optional<Refusal> parseField(std::string_view line, Field* out) {
-    if (isWs(line.front())) return Refusal{400, "obsolete line folding is not accepted"};
+    if (isWs(line.front())) return Refusal{Err::BadRequest, "obsolete line folding is not accepted"};
     size_t colon = line.find(':');
-    if (colon == std::string_view::npos) return Refusal{400, "header line without a colon"};
+    if (colon == std::string_view::npos) return Refusal{Err::BadRequest, "header line without a colon"};
     std::string_view name = line.substr(0, colon);
-    if (!name.empty() && isWs(name.back())) return Refusal{400, "whitespace between a header name and its colon"};
-    if (!isToken(name)) return Refusal{400, "malformed header name"};
+    if (!name.empty() && isWs(name.back()))
+        return Refusal{Err::BadRequest, "whitespace between a header name and its colon"};
+    if (!isToken(name)) return Refusal{Err::BadRequest, "malformed header name"};
     std::string_view value = trim(line.substr(colon + 1));
     for (char c : value)
-        if (!isFieldChar(static_cast<unsigned char>(c))) return Refusal{400, "control character in a header value"};
+        if (!isFieldChar(static_cast<unsigned char>(c)))
+            return Refusal{Err::BadRequest, "control character in a header value"};
     out->name.assign(name);
     out->value.assign(value);
     return std::nullopt;
@@ -103,41 +105,42 @@ std::optional<Refusal> parseField(std::string_view line, Field* out) {
 std::optional<Refusal> normaliseTarget(const std::string& method, std::string* target) {
     for (char c : *target)
         if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7f)
-            return Refusal{400, "malformed request target"};
+            return Refusal{Err::BadRequest, "malformed request target"};
     if ((*target)[0] == '/') return std::nullopt;
     if (*target == "*") {
         if (method == "OPTIONS") return std::nullopt;
-        return Refusal{400, "'*' is a target for OPTIONS only"};
+        return Refusal{Err::BadRequest, "'*' is a target for OPTIONS only"};
     }
     for (std::string_view scheme : {"http://", "https://"}) {
         if (target->size() > scheme.size() && iequals(std::string_view(*target).substr(0, scheme.size()), scheme)) {
             size_t path = target->find_first_of("/?", scheme.size());
-            if (path == scheme.size()) return Refusal{400, "malformed request target"};
+            if (path == scheme.size()) return Refusal{Err::BadRequest, "malformed request target"};
             *target = path == std::string::npos ? "/"
                       : (*target)[path] == '?'  ? "/" + target->substr(path)
                                                 : target->substr(path);
             return std::nullopt;
         }
     }
-    return Refusal{400, "malformed request target"};
+    return Refusal{Err::BadRequest, "malformed request target"};
 }
 
 std::optional<Refusal> parseRequestLine(std::string_view line, RequestHead* h) {
     size_t sp1 = line.find(' ');
     size_t sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
     if (sp2 == std::string_view::npos || line.find(' ', sp2 + 1) != std::string_view::npos)
-        return Refusal{400, "malformed request line (expected: method, target and version separated by single spaces)"};
+        return Refusal{Err::BadRequest,
+                       "malformed request line (expected: method, target and version separated by single spaces)"};
     std::string_view method = line.substr(0, sp1);
     std::string_view target = line.substr(sp1 + 1, sp2 - sp1 - 1);
     std::string_view version = line.substr(sp2 + 1);
-    if (!isToken(method)) return Refusal{400, "malformed request method"};
-    if (target.empty()) return Refusal{400, "malformed request target"};
+    if (!isToken(method)) return Refusal{Err::BadRequest, "malformed request method"};
+    if (target.empty()) return Refusal{Err::BadRequest, "malformed request target"};
     if (version.size() != 8 || version.substr(0, 5) != "HTTP/" ||
         !std::isdigit(static_cast<unsigned char>(version[5])) || version[6] != '.' ||
         !std::isdigit(static_cast<unsigned char>(version[7])))
-        return Refusal{400, "malformed HTTP version"};
+        return Refusal{Err::BadRequest, "malformed HTTP version"};
     if (version[5] != '1' || (version[7] != '0' && version[7] != '1'))
-        return Refusal{505, "only HTTP/1.0 and HTTP/1.1 are served"};
+        return Refusal{Err::VersionNotSupported, "only HTTP/1.0 and HTTP/1.1 are served"};
     h->method.assign(method);
     h->target.assign(target);
     h->minorVersion = version[7] - '0';
@@ -152,16 +155,16 @@ std::optional<Refusal> addContentLength(std::string_view value, bool* seen, uint
         any = true;
         if (bad) return;
         if (e.size() > 15 || !std::all_of(e.begin(), e.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-            bad = Refusal{400, "malformed Content-Length"};
+            bad = Refusal{Err::BadRequest, "malformed Content-Length"};
             return;
         }
         uint64_t n = 0;
         for (char c : e) n = n * 10 + static_cast<uint64_t>(c - '0');
-        if (*seen && n != *length) bad = Refusal{400, "several different Content-Length values"};
+        if (*seen && n != *length) bad = Refusal{Err::BadRequest, "several different Content-Length values"};
         *seen = true;
         *length = n;
     });
-    if (!any && !bad) bad = Refusal{400, "malformed Content-Length"};
+    if (!any && !bad) bad = Refusal{Err::BadRequest, "malformed Content-Length"};
     return bad;
 }
 
@@ -185,18 +188,19 @@ std::optional<Refusal> frame(RequestHead* h) {
                 if (iequals(e, "keep-alive")) keepAliveToken = true;
             });
         } else if (iequals(f.name, "Expect")) {
-            if (!iequals(f.value, "100-continue")) return Refusal{417, "the only expectation served is 100-continue"};
+            if (!iequals(f.value, "100-continue"))
+                return Refusal{Err::ExpectationFailed, "the only expectation served is 100-continue"};
             h->expectContinue = h->minorVersion == 1;
         }
     }
-    if (hosts > 1) return Refusal{400, "more than one Host header"};
-    if (hosts == 0 && h->minorVersion == 1) return Refusal{400, "an HTTP/1.1 request needs a Host header"};
+    if (hosts > 1) return Refusal{Err::BadRequest, "more than one Host header"};
+    if (hosts == 0 && h->minorVersion == 1) return Refusal{Err::BadRequest, "an HTTP/1.1 request needs a Host header"};
     if (hasCoding) {
-        if (hasLength) return Refusal{400, "Transfer-Encoding and Content-Length together"};
-        if (h->minorVersion == 0) return Refusal{400, "Transfer-Encoding in an HTTP/1.0 request"};
+        if (hasLength) return Refusal{Err::BadRequest, "Transfer-Encoding and Content-Length together"};
+        if (h->minorVersion == 0) return Refusal{Err::BadRequest, "Transfer-Encoding in an HTTP/1.0 request"};
         if (codings.empty() || !iequals(codings.back(), "chunked"))
-            return Refusal{400, "chunked must be the final transfer coding"};
-        if (codings.size() > 1) return Refusal{501, "the only transfer coding served is chunked"};
+            return Refusal{Err::BadRequest, "chunked must be the final transfer coding"};
+        if (codings.size() > 1) return Refusal{Err::NotImplemented, "the only transfer coding served is chunked"};
         h->body = RequestHead::Body::Chunked;
     } else if (hasLength && h->contentLength > 0) {
         h->body = RequestHead::Body::Length;
@@ -215,42 +219,43 @@ const std::string* RequestHead::find(std::string_view name) const {
 
 HeadResult parseHead(std::string_view in, const Limits& limits) {
     HeadResult r;
-    auto refuse = [&r](int status, std::string message) {
+    auto refuse = [&r](Err err, std::string message) {
         r.state = HeadResult::State::Refused;
-        r.refusal = {status, std::move(message)};
+        r.refusal = {err, std::move(message)};
         return r;
     };
     size_t pos = 0;
     // A client may send an empty line before a request (RFC 9112, 2.2).
     while (in.substr(pos, 2) == "\r\n" && pos < limits.maxRequestLine) pos += 2;
     size_t end = 0;
-    if (!findLineEnd(in, pos, &end)) return refuse(400, "lines must end with CRLF");
+    if (!findLineEnd(in, pos, &end)) return refuse(Err::BadRequest, "lines must end with CRLF");
     if (end == std::string_view::npos) {
-        if (in.size() - pos > limits.maxRequestLine) return refuse(414, "request line too long");
+        if (in.size() - pos > limits.maxRequestLine) return refuse(Err::UriTooLong, "request line too long");
         return r;
     }
-    if (end - pos > limits.maxRequestLine) return refuse(414, "request line too long");
-    if (end == pos) return refuse(400, "empty request line");
-    if (auto bad = parseRequestLine(in.substr(pos, end - pos), &r.head)) return refuse(bad->status, bad->message);
+    if (end - pos > limits.maxRequestLine) return refuse(Err::UriTooLong, "request line too long");
+    if (end == pos) return refuse(Err::BadRequest, "empty request line");
+    if (auto bad = parseRequestLine(in.substr(pos, end - pos), &r.head)) return refuse(bad->err, bad->message);
     pos = end + 2;
     const size_t fieldsStart = pos;
     while (true) {
-        if (!findLineEnd(in, pos, &end)) return refuse(400, "lines must end with CRLF");
+        if (!findLineEnd(in, pos, &end)) return refuse(Err::BadRequest, "lines must end with CRLF");
         if (end == std::string_view::npos) {
             if (in.size() - fieldsStart > limits.maxHeaderBytes || in.size() - pos > limits.maxFieldBytes)
-                return refuse(431, "request header fields too large");
+                return refuse(Err::HeadersTooLarge, "request header fields too large");
             return r;
         }
         if (end - pos > limits.maxFieldBytes || end + 2 - fieldsStart > limits.maxHeaderBytes)
-            return refuse(431, "request header fields too large");
+            return refuse(Err::HeadersTooLarge, "request header fields too large");
         if (end == pos) break;
-        if (r.head.fields.size() == limits.maxFields) return refuse(431, "too many request header fields");
+        if (r.head.fields.size() == limits.maxFields)
+            return refuse(Err::HeadersTooLarge, "too many request header fields");
         Field f;
-        if (auto bad = parseField(in.substr(pos, end - pos), &f)) return refuse(bad->status, bad->message);
+        if (auto bad = parseField(in.substr(pos, end - pos), &f)) return refuse(bad->err, bad->message);
         r.head.fields.push_back(std::move(f));
         pos = end + 2;
     }
-    if (auto bad = frame(&r.head)) return refuse(bad->status, bad->message);
+    if (auto bad = frame(&r.head)) return refuse(bad->err, bad->message);
     r.state = HeadResult::State::Done;
     r.consumed = end + 2;
     return r;
@@ -310,8 +315,8 @@ bool validExtensions(std::string_view s) {
 
 }  // namespace
 
-ChunkedDecoder::State ChunkedDecoder::refuse(int status, std::string message) {
-    refusal_ = {status, std::move(message)};
+ChunkedDecoder::State ChunkedDecoder::refuse(Err err, std::string message) {
+    refusal_ = {err, std::move(message)};
     return state_ = State::Refused;
 }
 
@@ -330,19 +335,19 @@ ChunkedDecoder::State ChunkedDecoder::feed(std::string_view in, std::string& out
         const char c = in[i++];
         if (c != '\n') {
             if (!line_.empty() && line_.back() == '\r')
-                refuse(400, "lines must end with CRLF");
+                refuse(Err::BadRequest, "lines must end with CRLF");
             else if (step_ == Step::DataEnd && c != '\r')
-                refuse(400, "chunk data longer than its size");
+                refuse(Err::BadRequest, "chunk data longer than its size");
             else if (step_ == Step::Trailer && ++trailerBytes_ > kMaxTrailerBytes)
-                refuse(400, "chunked trailer too large");
+                refuse(Err::BadRequest, "chunked trailer too large");
             else if (step_ != Step::Trailer && line_.size() >= kMaxChunkLine)
-                refuse(400, "chunk line too long");
+                refuse(Err::BadRequest, "chunk line too long");
             else
                 line_ += c;
             continue;
         }
         if (line_.empty() || line_.back() != '\r') {
-            refuse(400, "lines must end with CRLF");
+            refuse(Err::BadRequest, "lines must end with CRLF");
             break;
         }
         line_.pop_back();
@@ -363,13 +368,13 @@ void ChunkedDecoder::endLine(const std::string& out) {
         while (digits < line_.size() && hexValue(line_[digits]) >= 0 && digits < 16)
             size = size * 16 + static_cast<uint64_t>(hexValue(line_[digits++]));
         if (digits == 0)
-            refuse(400, "malformed chunk size");
+            refuse(Err::BadRequest, "malformed chunk size");
         else if (digits < line_.size() && hexValue(line_[digits]) >= 0)
-            refuse(413, "chunk size too large");
+            refuse(Err::PayloadTooLarge, "chunk size too large");
         else if (!validExtensions(std::string_view(line_).substr(digits)))
-            refuse(400, "malformed chunk extension");
+            refuse(Err::BadRequest, "malformed chunk extension");
         else if (size > maxBody_ - std::min(maxBody_, out.size()))
-            refuse(413, "request body is larger than " + std::to_string(maxBody_) + " bytes");
+            refuse(Err::PayloadTooLarge, "request body is larger than " + std::to_string(maxBody_) + " bytes");
         else if (size == 0)
             step_ = Step::Trailer;
         else {
@@ -380,7 +385,7 @@ void ChunkedDecoder::endLine(const std::string& out) {
         state_ = State::Done;
     } else {
         Field ignored;
-        if (auto bad = parseField(line_, &ignored)) refuse(400, "malformed trailer: " + bad->message);
+        if (auto bad = parseField(line_, &ignored)) refuse(Err::BadRequest, "malformed trailer: " + bad->message);
     }
 }
 

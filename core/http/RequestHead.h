@@ -8,6 +8,7 @@
 // front of a service and the service cannot disagree on where a request ends
 // (request smuggling). Pure functions, no I/O: the server feeds them bytes;
 // fuzzed by core/http/fuzz/RequestParserFuzz.cpp.
+#include "core/error/ErrorCodes.h"
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -23,11 +24,13 @@ struct Limits {
     size_t maxFields = 100;             // more: 431
 };
 
-// Why a request was refused: the HTTP status and a message for the client.
-// The connection is always closed after such an answer.
+// Why a request was refused: a kind from the one table (its HTTP status is
+// the answer's) and a message for the client. The connection is always
+// closed after such an answer.
 struct Refusal {
-    int status = 400;
+    Err err = Err::BadRequest;
     std::string message;
+    int status() const { return errInfo(err).status; }
 };
 
 struct Field {
@@ -81,7 +84,7 @@ public:
 
 private:
     enum class Step { Size, Data, DataEnd, Trailer };
-    State refuse(int status, std::string message);
+    State refuse(Err err, std::string message);
     void endLine(const std::string& out);
     size_t maxBody_;
     Step step_ = Step::Size;

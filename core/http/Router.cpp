@@ -2,6 +2,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <algorithm>
 #include <sstream>
 
 namespace medbox {
@@ -24,16 +25,6 @@ std::vector<std::string> split(const std::string& path) {
 }
 bool isParam(const std::string& seg) { return seg.size() > 2 && seg.front() == '{' && seg.back() == '}'; }
 
-void addAllowed(std::string& allow, const std::string& method) {
-    for (size_t i = 0; i < allow.size();) {
-        size_t j = allow.find(", ", i);
-        if (allow.compare(i, (j == std::string::npos ? allow.size() : j) - i, method) == 0) return;
-        if (j == std::string::npos) break;
-        i = j + 2;
-    }
-    if (!allow.empty()) allow += ", ";
-    allow += method;
-}
 }  // namespace
 
 void Router::add(std::string method, std::string pattern, Access access, Handler handler, std::string summary) {
@@ -64,8 +55,9 @@ Router::Match Router::match(const std::string& method, const std::string& path,
         }
         if (!ok) continue;
         if (r.info.method != method && !(method == "HEAD" && r.info.method == "GET")) {
-            addAllowed(m.allow, r.info.method);
-            if (r.info.method == "GET") addAllowed(m.allow, "HEAD");
+            for (const std::string& other : {r.info.method, std::string(r.info.method == "GET" ? "HEAD" : "")})
+                if (!other.empty() && std::find(m.allowed.begin(), m.allowed.end(), other) == m.allowed.end())
+                    m.allowed.push_back(other);
             continue;
         }
         params = std::move(found);

@@ -7,6 +7,7 @@
 #include "core/error/ErrorCodes.h"
 #include "core/http/Request.h"
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -54,8 +55,8 @@ public:
         const RouteInfo* route = nullptr;
         const Handler* handler = nullptr;
         // No route for this method, but the path has some: the methods it
-        // has, for a 405's Allow header ("GET, HEAD, POST").
-        std::string allow;
+        // has, for a 405's Allow header (GET brings HEAD).
+        std::vector<std::string> allowed;
     };
     Match match(const std::string& method, const std::string& path, std::map<std::string, std::string>& params) const;
 
@@ -67,6 +68,17 @@ private:
     };
     std::vector<Route> routes_;
 };
+
+// Binds a service's one Handlers object to its routes (Routes.cpp):
+//   const auto bind = methodsOf(std::make_shared<Handlers>(env));
+//   r.get("/api/v1/notes", access, bind(&Handlers::listNotes), "List notes");
+// Every route holds a reference to the object, which lives as long as the router.
+template <class H>
+auto methodsOf(std::shared_ptr<H> handlers) {
+    return [handlers](void (H::*method)(Request&, Reply&)) -> Handler {
+        return [handlers, method](Request& rq, Reply& rp) { ((*handlers).*method)(rq, rp); };
+    };
+}
 
 // Renders the one error shape.
 std::string errorJson(Err err, const std::string& message, const std::string& field);

@@ -144,7 +144,7 @@ struct Server::Impl {
     bool readSome(Conn& c);
     void handle(Conn& c, const http1::RequestHead& head, std::string body, bool keepAlive);
     void refuse(Conn& c, const http1::Refusal& why);
-    void dispatch(Request& rq, Reply& rp, const RouteInfo** matched);
+    void dispatch(Request& rq, Reply& rp, const RouteInfo** matched, std::string* allow);
     void answer(Conn& c, const Reply& rp, const std::string& rid, int minorVersion, bool keepAlive, bool head);
 };
 
@@ -329,10 +329,11 @@ std::optional<http1::Refusal> Server::Impl::readRequest(Conn& c, http1::RequestH
             if (c.in.empty())
                 *closed = true;  // an idle keep-alive client
             else
-                return http1::Refusal{408, "the request did not arrive in time"};
+                return http1::Refusal{Err::RequestTimeout, "the request did not arrive in time"};
         }
         // A client that sends a byte now and then holds a worker at most this long.
-        if (!*closed && steadyMs() > deadline) return http1::Refusal{408, "the request did not arrive in time"};
+        if (!*closed && steadyMs() > deadline)
+            return http1::Refusal{Err::RequestTimeout, "the request did not arrive in time"};
         return std::nullopt;
     };
     while (true) {
@@ -348,7 +349,7 @@ std::optional<http1::Refusal> Server::Impl::readRequest(Conn& c, http1::RequestH
     }
     const std::string tooLarge = "request body is larger than " + std::to_string(opts.maxBodyBytes) + " bytes";
     if (head.body == http1::RequestHead::Body::Length && head.contentLength > opts.maxBodyBytes)
-        return http1::Refusal{413, tooLarge};
+        return http1::Refusal{Err::PayloadTooLarge, tooLarge};
     if (head.body != http1::RequestHead::Body::None && head.expectContinue && c.in.empty()) {
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
         c.socket.sendBytes(kContinue.data(), static_cast<int>(kContinue.size()));
@@ -411,30 +412,23 @@ void Server::Impl::serve(const std::shared_ptr<Conn>& c) {
 // security headers and a request id, then the connection is closed (what
 // follows on it cannot be trusted to start a request).
 void Server::Impl::refuse(Conn& c, const http1::Refusal& why) {
-    Err err = Err::BadRequest;
-    switch (why.status) {
-        case 408: err = Err::RequestTimeout; break;
-        case 413: err = Err::PayloadTooLarge; break;
-        case 414: err = Err::UriTooLong; break;
-        case 417: err = Err::ExpectationFailed; break;
-        case 431: err = Err::HeadersTooLarge; break;
-        case 501: err = Err::NotImplemented; break;
-        case 505: err = Err::VersionNotSupported; break;
-        default: break;
-    }
     Reply rp;
-    rp.status(errInfo(err).status);
-    rp.rawJson(errorJson(err, why.message, {}));
+    rp.status(why.status());
+    rp.rawJson(errorJson(why.err, why.message, {}));
     const std::string rid = idPrefix + std::to_string(++requestCounter);
-    log.debug("request refused [%s]: %d %s", rid, why.status, why.message);
+    log.debug("request refused [%s]: %d %s", rid, rp.status(), why.message);
     if (metrics) unmatched.byClass[std::clamp(rp.status() / 100, 1, 5)]->inc();
     answer(c, rp, rid, 1, false, false);
 }
 
-void Server::Impl::dispatch(Request& rq, Reply& rp, const RouteInfo** matched) {
+// *allow: set for a 405, the methods the path has.
+void Server::Impl::dispatch(Request& rq, Reply& rp, const RouteInfo** matched, std::string* allow) {
     auto m = router.match(rq.method(), rq.path(), rq.params());
     if (!m.route) {
-        if (!m.allow.empty()) throw AppError(Err::MethodNotAllowed, rq.method() + " is not allowed on " + rq.path());
+        if (!m.allowed.empty()) {
+            for (const auto& method : m.allowed) *allow += (allow->empty() ? "" : ", ") + method;
+            throw AppError(Err::MethodNotAllowed, rq.method() + " is not allowed on " + rq.path());
+        }
         throw AppError(Err::NotFound, "no such endpoint: " + rq.path());
     }
     *matched = m.route;
@@ -459,13 +453,13 @@ void Server::Impl::dispatch(Request& rq, Reply& rp, const RouteInfo** matched) {
                 // guide someone forging tokens. Expired and revoked tokens
                 // are what honest clients meet, so they are named.
                 log.information("token refused [%s]: %s", rq.requestId(), why);
-                const bool tellable = why == "token expired" || why == "token was revoked";
+                const bool tellable = why == kTokenExpired || why == kTokenRevoked;
                 throw AppError(Err::Unauthenticated, tellable ? "invalid token: " + why : "invalid token");
             }
             tokenCache.put(token, *p, now);
         } else if (verifier && verifier->revoked(*p)) {
             // Cached before it was revoked: the list is asked on every request.
-            throw AppError(Err::Unauthenticated, "invalid token: token was revoked");
+            throw AppError(Err::Unauthenticated, "invalid token: " + std::string(kTokenRevoked));
         }
         rq.setPrincipal(*p);
     }
@@ -492,53 +486,39 @@ void Server::Impl::handle(Conn& c, const http1::RequestHead& head, std::string b
     const RouteInfo* matched = nullptr;
     const std::string* givenId = head.find("X-Request-Id");
     std::string rid = givenId && sane(*givenId) ? *givenId : idPrefix + std::to_string(++requestCounter);
+    std::string allow;
+    // An error answer: the one shape, the status from the one table.
+    auto fail = [&rp](Err err, const std::string& message, const std::string& field = {}) {
+        rp = Reply();
+        rp.status(errInfo(err).status);
+        rp.rawJson(errorJson(err, message, field));
+    };
     try {
         Poco::URI::decode(rawPath, path);
         Request rq(head, std::move(body), path, q == std::string::npos ? std::string() : uri.substr(q + 1), c.peer);
         rq.setRequestId(rid);
-        try {
-            dispatch(rq, rp, &matched);
-        } catch (const AppError& e) {
-            rp = Reply();
-            rp.status(errInfo(e.err()).status);
-            rp.rawJson(errorJson(e.err(), e.what(), e.field()));
-            if (e.err() == Err::Unauthenticated) rp.header("WWW-Authenticate", "Bearer");
-            if (e.err() == Err::MethodNotAllowed) {
-                std::map<std::string, std::string> ignored;
-                rp.header("Allow", router.match(head.method, path, ignored).allow);
-            }
-        }
+        dispatch(rq, rp, &matched, &allow);
+    } catch (const AppError& e) {
+        fail(e.err(), e.what(), e.field());
+        if (e.err() == Err::Unauthenticated) rp.header("WWW-Authenticate", "Bearer");
+        if (e.err() == Err::MethodNotAllowed) rp.header("Allow", allow);
     } catch (const db::DbError& e) {
-        rp = Reply();
         if (e.isFull() || e.isReadOnly()) {
             log.error("storage problem [%s]: %s", rid, std::string(e.what()));
-            rp.status(503);
-            rp.rawJson(errorJson(Err::Unavailable,
-                                 e.isFull() ? "storage is full; nothing was changed"
-                                            : "storage is read-only; nothing was changed",
-                                 {}));
+            fail(Err::Unavailable,
+                 e.isFull() ? "storage is full; nothing was changed" : "storage is read-only; nothing was changed");
         } else if (e.isConstraint()) {
-            rp.status(409);
-            rp.rawJson(errorJson(Err::Conflict, "the change conflicts with existing data; nothing was changed", {}));
+            fail(Err::Conflict, "the change conflicts with existing data; nothing was changed");
         } else {
             log.error("database error [%s]: %s", rid, std::string(e.what()));
-            rp.status(500);
-            rp.rawJson(errorJson(Err::Internal, "internal error; nothing was changed (request " + rid + ")", {}));
+            fail(Err::Internal, "internal error; nothing was changed (request " + rid + ")");
         }
-    } catch (const AppError& e) {
-        rp = Reply();
-        rp.status(errInfo(e.err()).status);
-        rp.rawJson(errorJson(e.err(), e.what(), e.field()));
     } catch (const Poco::Exception& e) {
         log.error("unhandled error [%s]: %s", rid, e.displayText());
-        rp = Reply();
-        rp.status(500);
-        rp.rawJson(errorJson(Err::Internal, "internal error (request " + rid + ")", {}));
+        fail(Err::Internal, "internal error (request " + rid + ")");
     } catch (const std::exception& e) {
         log.error("unhandled error [%s]: %s", rid, std::string(e.what()));
-        rp = Reply();
-        rp.status(500);
-        rp.rawJson(errorJson(Err::Internal, "internal error (request " + rid + ")", {}));
+        fail(Err::Internal, "internal error (request " + rid + ")");
     }
     // Counted before the answer leaves, so a client that has its answer also sees it counted.
     if (metrics) {

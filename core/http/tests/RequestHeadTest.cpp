@@ -120,7 +120,7 @@ TEST_P(HeadCasesTest, AreFramedOneWayOrRefused) {
         }
     } else {
         ASSERT_EQ(r.state, HeadResult::State::Refused);
-        EXPECT_EQ(r.refusal.status, c.status) << r.refusal.message;
+        EXPECT_EQ(r.refusal.status(), c.status) << r.refusal.message;
         EXPECT_FALSE(r.refusal.message.empty());
     }
 }
@@ -168,8 +168,8 @@ TEST(RequestHeadTest, KeepAliveFollowsVersionAndConnection) {
 
 TEST(RequestHeadTest, ATooLongLineIsRefusedBeforeItEnds) {
     // A client that never sends CRLF must not make the server buffer forever.
-    EXPECT_EQ(parseHead("GET /" + std::string(9000, 'a')).refusal.status, 414);
-    EXPECT_EQ(parseHead("GET / HTTP/1.1\r\nX: " + std::string(9000, 'a')).refusal.status, 431);
+    EXPECT_EQ(parseHead("GET /" + std::string(9000, 'a')).refusal.status(), 414);
+    EXPECT_EQ(parseHead("GET / HTTP/1.1\r\nX: " + std::string(9000, 'a')).refusal.status(), 431);
 }
 
 // ---- chunked bodies ----
@@ -236,7 +236,7 @@ TEST_P(ChunkCasesTest, AreDecodedOrRefusedWhateverTheirPieces) {
             EXPECT_EQ(used, c.bytes.size()) << "the next request starts right after the body";
         } else {
             ASSERT_EQ(state, ChunkedDecoder::State::Refused) << "pieces of " << piece;
-            EXPECT_EQ(why.status, c.status) << why.message;
+            EXPECT_EQ(why.status(), c.status) << why.message;
         }
     }
 }

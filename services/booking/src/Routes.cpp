@@ -14,10 +14,7 @@
 namespace medbox::booking {
 
 void registerRoutes(Router& r, BookingEnv& env) {
-    auto h = std::make_shared<Handlers>(env);
-    auto bind = [h](void (Handlers::*m)(Request&, Reply&)) {
-        return [h, m](Request& rq, Reply& rp) { ((*h).*m)(rq, rp); };
-    };
+    const auto bind = methodsOf(std::make_shared<Handlers>(env));
 
     const Access catalogue = Access::staffOrService({"admin", "scheduler", "registrar", "nurse", "doctor"}, {"portal"});
     const Access scheduling = Access::staff({"admin", "scheduler"});

@@ -26,10 +26,7 @@ std::vector<std::string> peerServices() {
 
 void registerRoutes(Router& r, ConsoleEnv& env, Metrics& metrics, Accounts& accounts, Revocations& revocations,
                     Units& units) {
-    auto h = std::make_shared<Handlers>(env, metrics, accounts, revocations, units);
-    auto bind = [h](void (Handlers::*m)(Request&, Reply&)) {
-        return [h, m](Request& rq, Reply& rp) { ((*h).*m)(rq, rp); };
-    };
+    const auto bind = methodsOf(std::make_shared<Handlers>(env, metrics, accounts, revocations, units));
 
     // Any signed-in staff member, including one whose token only allows the
     // password change (kMustChangePasswordRole).

@@ -1,4 +1,5 @@
 #include "domain/ConsoleConfig.h"
+#include "core/auth/Tokens.h"
 
 #include "core/config/Settings.h"
 
@@ -10,7 +11,7 @@ ConsoleConfig readConsoleConfig(const Settings& s) {
     c.lockoutMinutes = static_cast<int>(s.integer("console.lockout_minutes", 15, 1, 24 * 60));
     // Below a minute clients would refresh constantly; above a day a stolen
     // token outlives any reasonable shift.
-    c.tokenTtlSeconds = static_cast<int>(s.integer("console.token_ttl_seconds", 900, 60, kLongestTokenTtlSeconds));
+    c.tokenTtlSeconds = static_cast<int>(s.integer("console.token_ttl_seconds", 900, 60, kLongestStaffTokenSeconds));
     c.bootstrapAdminPassword = s.str("console.bootstrap_admin_password", "");
     c.totpIssuer = s.str("console.totp_issuer", "medbox");
     if (c.totpIssuer.empty() || c.totpIssuer.size() > 64 || c.totpIssuer.find(':') != std::string::npos) {

@@ -3,7 +3,6 @@
 // (config/console.properties and docs/console.md document them), once at
 // start by ConsoleApp::configure(); immutable afterwards.
 #include "core/auth/Password.h"
-#include "core/auth/Tokens.h"
 #include <string>
 
 namespace medbox {
@@ -11,12 +10,6 @@ class Settings;
 }
 
 namespace medbox::console {
-
-// The longest staff token lifetime console.token_ttl_seconds allows (every
-// verifier refuses a longer one): a revocation of every token of a user is
-// kept this long, so it outlives every token it can match even if the
-// lifetime was longer before a restart.
-inline constexpr int kLongestTokenTtlSeconds = kLongestStaffTokenSeconds;
 
 struct ConsoleConfig {
     int lockoutThreshold = 5;            // console.lockout_threshold

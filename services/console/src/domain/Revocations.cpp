@@ -11,8 +11,9 @@ namespace medbox::console {
 namespace {
 
 // A user-wide entry must outlive every token it can match: the longest
-// lifetime the console may have given, plus the verifiers' clock leeway.
-constexpr int64_t kSubjectEntryMs = int64_t{kLongestTokenTtlSeconds} * 1000 + kTokenLeewayMs;
+// lifetime the console may have given (even before a restart with a
+// shorter console.token_ttl_seconds), plus the verifiers' clock leeway.
+constexpr int64_t kSubjectEntryMs = int64_t{kLongestStaffTokenSeconds} * 1000 + kTokenLeewayMs;
 
 }  // namespace
 

@@ -9,10 +9,7 @@
 namespace medbox::@name@ {
 
 void registerRoutes(Router& r, @Name@Env& env) {
-    auto h = std::make_shared<Handlers>(env);
-    auto bind = [h](void (Handlers::*m)(Request&, Reply&)) {
-        return [h, m](Request& rq, Reply& rp) { ((*h).*m)(rq, rp); };
-    };
+    const auto bind = methodsOf(std::make_shared<Handlers>(env));
 
     const Access admins = Access::staff({"admin"});
 
