@@ -7,6 +7,7 @@
 #include "core/net/TcpListener.h"
 #include "core/net/Tls.h"
 #include "core/outbox/Outbox.h"
+#include "core/service/PeriodicJob.h"
 #include "core/service/Watchdog.h"
 #include "core/util/Files.h"
 
@@ -94,9 +95,9 @@ struct ServiceApp::State {
     Router router;
     ServerOptions serverOptions;
     std::unique_ptr<Server> server;
-    std::unique_ptr<tls::ServerIdentity> identity;  // null without TLS
-    std::function<bool()> renewCertificate;         // true: a new self-signed pair was written
-    std::thread certificateRenewal;
+    std::unique_ptr<tls::ServerIdentity> identity;             // null without TLS
+    std::function<bool()> renewCertificate;                    // true: a new self-signed pair was written
+    std::unique_ptr<PeriodicJob> certificateRenewal;           // null without TLS
     std::vector<std::unique_ptr<net::TcpListener>> listeners;  // beside the server (addListener)
     std::string dataDir, trustDir, portFile;
     std::atomic<bool> shuttingDown{false};
@@ -409,21 +410,15 @@ int ServiceApp::main(const std::vector<std::string>&) {
     // A self-signed certificate is made anew 30 days before it expires and
     // served from the next handshake on; checked twice a day.
     if (st.identity) {
-        st.certificateRenewal = std::thread([&st, log] {
-            std::unique_lock lock(st.watchdogMutex);
-            while (!st.watchdogCv.wait_for(lock, std::chrono::hours(12), [&st] { return st.shuttingDown.load(); })) {
-                lock.unlock();
-                try {
-                    if (st.renewCertificate()) {
-                        st.identity->reload();
-                        log->notice("renewed the self-signed TLS certificate");
-                    }
-                } catch (const std::exception& e) {
-                    log->error("cannot renew the self-signed TLS certificate: %s", std::string(e.what()));
-                }
-                lock.lock();
-            }
-        });
+        st.certificateRenewal = std::make_unique<PeriodicJob>(
+            "renewal of the self-signed TLS certificate", st.clock, 12 * 3600 * 1000LL,
+            [&st, log] {
+                if (!st.renewCertificate()) return;
+                st.identity->reload();
+                log->notice("renewed the self-signed TLS certificate");
+            },
+            *log);
+        st.certificateRenewal->start();
     }
 
     // Pet the watchdog only while the event loop turns: a wedged server is restarted.
@@ -448,7 +443,7 @@ int ServiceApp::main(const std::vector<std::string>&) {
     }
     st.watchdogCv.notify_all();
     if (st.watchdog.joinable()) st.watchdog.join();
-    if (st.certificateRenewal.joinable()) st.certificateRenewal.join();
+    if (st.certificateRenewal) st.certificateRenewal->stop();
     for (auto& l : st.listeners) l->stop();
     stopping();
     st.dispatcher->stop();
