@@ -77,6 +77,12 @@ foreach(f IN LISTS mine)
   file(COPY "${stage}/${f}" DESTINATION "${root}/${dir}")
 endforeach()
 
+# Debian policy 12.5: every package carries /usr/share/doc/<package>/copyright
+# (the image's dpkg.cfg keeps these while it drops other documentation).
+configure_file("${MEDBOX_SOURCE_DIR}/cmake/debian-copyright.in"
+  "${root}/usr/share/doc/${MEDBOX_PACKAGE}/copyright" @ONLY)
+list(APPEND mine "usr/share/doc/${MEDBOX_PACKAGE}/copyright")
+
 # A service package ships its default configuration as /etc/medbox/<svc>.env,
 # the EnvironmentFile= its unit reads: services/<svc>/config/<svc>.properties
 # turned into MEDBOX_SECTION__KEY=value lines (docs/configuration.md), every

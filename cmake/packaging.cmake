@@ -83,6 +83,7 @@ foreach(pkg IN LISTS medbox_packages)
     set(MEDBOX_SOURCE_DIR \"${PROJECT_SOURCE_DIR}\")
     set(MEDBOX_DEB_DIR \"${medbox_deb_dir}\")
     set(MEDBOX_SERVICES \"${medbox_services}\")
+    set(MEDBOX_DEB_MAINTAINER \"${MEDBOX_DEB_MAINTAINER}\")
     include(\"${PROJECT_SOURCE_DIR}/cmake/packaging-route.cmake\")"
     COMPONENT ${pkg} EXCLUDE_FROM_ALL)
   set(CPACK_DEBIAN_${PKG}_PACKAGE_NAME ${pkg})

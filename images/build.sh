@@ -140,12 +140,28 @@ deb_path() {
 }
 
 # --- 2. one image per profile ------------------------------------------------------
+# The feature layers a hardware profile needs, one name a line (35-feature-*).
+profile_features() {
+    python3 -B -c '
+import json, sys
+p = json.load(open(sys.argv[1]))
+if p.get("fcHbas"): print("fc")
+if any("ha" in n.get("carries", []) for n in p.get("nics", [])): print("ha")
+' "$1"
+}
+
 build_profile() {
     local profile=$1 t0=$SECONDS
     local dir=$out/$profile
+    # Feature layers (35-feature-<name>) follow what the profile's hardware
+    # has: "fc" with FC HBAs, "ha" when a NIC carries the failover link.
+    local feature features=()
+    for feature in $(profile_features "$src/hwprofiles/$profile.json"); do
+        features+=("$here/fragments/35-feature-$feature")
+    done
     local layers=("$here"/fragments/[0-9][0-9]-base "$here"/fragments/[0-9][0-9]-hardening
-                  "$here"/fragments/[0-9][0-9]-medbox "$here/fragments/40-profile-$profile"
-                  "$dir/layer-generated")
+                  "$here"/fragments/[0-9][0-9]-medbox "${features[@]}"
+                  "$here/fragments/40-profile-$profile" "$dir/layer-generated")
     log "$profile: layers ${layers[*]##*/}"
     current_dir=$dir
     unmount_below "$dir"
@@ -205,9 +221,9 @@ build_profile() {
         --customize-hook="$here/lib/layers.sh extra \"\$1\"$layer_args" \
         --customize-hook="$here/lib/finish.sh \"\$1\" $profile $version" \
         "$suite" "$dir/rootfs" \
-        "deb $mirror $suite main" \
-        "deb $mirror $suite-updates main" \
-        "deb $security_mirror $suite-security main" \
+        "deb $mirror $suite main non-free-firmware" \
+        "deb $mirror $suite-updates main non-free-firmware" \
+        "deb $security_mirror $suite-security main non-free-firmware" \
         >"$dir/mmdebstrap.log" 2>&1; then
         tail -40 "$dir/mmdebstrap.log"
         die "$profile: mmdebstrap failed; see $dir/mmdebstrap.log"

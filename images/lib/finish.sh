@@ -40,6 +40,21 @@ cat >"$root/etc/resolv.conf" <<'EOF'
 # nameserver 10.10.2.53
 EOF
 
+# No package sources by default: a hospital network rarely reaches a public
+# mirror, and the appliance is updated as a whole by signed bundles
+# (docs/update.md), not package by package. A site with its own Debian mirror
+# adds it as a file in /etc/apt/sources.list.d/ (docs/install.md).
+rm -f "$root"/etc/apt/sources.list.d/*
+cat >"$root/etc/apt/sources.list" <<'EOF'
+# No package sources: medbox is updated by signed update bundles (medboxctl
+# update; /usr/share/doc/medbox). To reach the hospital's own Debian mirror,
+# add a deb822 file such as /etc/apt/sources.list.d/hospital.sources:
+#   Types: deb
+#   URIs: http://mirror.hospital.example/debian
+#   Suites: bookworm bookworm-updates
+#   Components: main non-free-firmware
+EOF
+
 # Backups of package databases, caches and logs of the build itself.
 rm -f "$root"/var/lib/dpkg/*-old "$root"/var/cache/debconf/*-old \
       "$root"/var/cache/ldconfig/aux-cache "$root"/var/log/apt/eipp.log.xz

@@ -235,6 +235,40 @@ else
     echo "$out"
     fail "medboxctl hw check --profile application: exit $rc, expected 0 or 1"
 fi
+
+# What the image holds besides our services (issue 11's list).
+check_image() { # check_image DESCRIPTION COMMAND...: the command runs in the container
+    local what=$1 out
+    shift
+    if out=$(in_ct sh -c "$*" 2>&1); then
+        echo "ok - $what"
+    else
+        indent <<<"$out"
+        fail "$what: $*"
+    fi
+}
+# Every Documentation= of a medbox unit names a file that is there (the
+# image's dpkg.cfg drops /usr/share/doc/* but keeps medbox's own).
+check_image "the medbox units' Documentation= files exist" \
+    'n=0; for u in $(systemctl list-unit-files --no-legend "medbox*" | cut -d" " -f1); do
+       for d in $(systemctl show -p Documentation --value "$u"); do
+         case $d in file:*) f=${d#file:}; [ -f "$f" ] || { echo "$u: $f missing"; exit 1; }; n=$((n+1)) ;; esac
+       done; done; [ "$n" -gt 0 ] || { echo "no Documentation= file:"; exit 1; }'
+check_image "every medbox package has /usr/share/doc/<package>/copyright (Debian policy 12.5)" \
+    'for p in $(dpkg-query -W -f "\${Package}\n" "medbox-*"); do
+       grep -q "^Files: \*" "/usr/share/doc/$p/copyright" || { echo "$p: no copyright file"; exit 1; }; done'
+# The application profile has FC HBAs and an "ha" NIC: both feature layers.
+check_image "FC multipath (multipath-tools, firmware-qlogic, find_multipaths yes), enabled" \
+    'dpkg-query -W multipath-tools firmware-qlogic >/dev/null && grep -q "find_multipaths yes" /etc/multipath.conf &&
+     [ "$(systemctl is-enabled multipathd.service)" = enabled ]'
+check_image "keepalived installed for the failover pair, off until HA is configured" \
+    'dpkg-query -W keepalived >/dev/null && [ "$(systemctl is-enabled keepalived.service)" = disabled ]'
+check_image "NIC firmware and CPU microcode from non-free-firmware" \
+    'dpkg-query -W firmware-bnx2 firmware-bnx2x intel-microcode amd64-microcode >/dev/null'
+check_image "no package source by default (a hospital network cannot reach a public mirror)" \
+    '! grep -hqsv "^[[:space:]]*\(#\|$\)" /etc/apt/sources.list /etc/apt/sources.list.d/*'
+check_image "the hardware watchdog is armed by PID 1 (RuntimeWatchdogSec=30s)" \
+    '[ "$(systemctl show -p RuntimeWatchdogUSec --value)" = 30s ]'
 expect_ctl 0 "stopped" stop "$ctl_unit"
 expect_state "$ctl_unit" ActiveState inactive
 expect_ctl 0 "started" start "$ctl_unit"
