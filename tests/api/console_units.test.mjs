@@ -94,6 +94,47 @@ describe('console unit control without systemd', () => {
     });
   });
 
+  describe('journal pages (GET .../units/{name}/journal)', () => {
+    const J = `${BASE}/booking/journal`;
+    it('is for admin and auditor only, and needs no system bus', async () => {
+      expectError(await api('GET', J), 401, 'unauthenticated');
+      for (const role of ALL_ROLES.filter((r) => !READERS.includes(r))) {
+        expectError(await api('GET', J, { token: await suite.staffToken([role]) }), 403, 'forbidden');
+      }
+      expectError(await api('GET', J, { token: suite.serviceToken('booking') }), 403, 'forbidden');
+      for (const role of READERS) {
+        const t = role === 'admin' ? admin : await suite.staffToken([role]);
+        const r = await api('GET', `${J}?priority=3&since=2026-12-03T08:00:00%2B08:00&q=error&limit=50`, { token: t });
+        assert.equal(r.status, 200, r.text);
+        assert.ok(Array.isArray(r.json.lines), r.text);
+        assert.equal(typeof r.json.more, 'boolean', r.text);
+        assert.equal(typeof r.json.scanLimited, 'boolean', r.text);
+      }
+    });
+
+    it('refuses bad filters and cursors with 400 naming the field, and other units with 403', async () => {
+      const bad = [
+        ['priority=8', 'priority'],
+        ['priority=x', 'priority'],
+        ['since=yesterday', 'since'],
+        ['until=2026-12-03T08:00:00', 'until'],
+        [`q=${'a'.repeat(201)}`, 'q'],
+        ['limit=0', 'limit'],
+        ['limit=201', 'limit'],
+      ];
+      for (const [query, field] of bad) {
+        const r = await api('GET', `${J}?${query}`, { token: admin });
+        expectError(r, 400, 'invalid_field');
+        assert.equal(r.json.error.field, field, r.text);
+      }
+      for (const query of ['before=garbage', 'after=s%3D1%0A_PID%3D1', 'before=s%3D1&after=s%3D1']) {
+        expectError(await api('GET', `${J}?${query}`, { token: admin }), 400, 'invalid_field');
+      }
+      expectError(await api('GET', `${BASE}/ssh.service/journal`, { token: admin }), 403, 'forbidden');
+      assert.ok(suite.running('console'));
+    });
+  });
+
   describe('without a system bus', () => {
     it('answers 503 "systemd is not reachable" with the reason, for every endpoint, and keeps running', async () => {
       const list = await api('GET', BASE, { token: admin });

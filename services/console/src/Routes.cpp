@@ -71,6 +71,8 @@ void registerRoutes(Router& r, ConsoleEnv& env, Metrics& metrics, Accounts& acco
           "Every medbox unit with its state, main PID, memory and restarts");
     r.get("/api/v1/appliance/units/{name}", auditors, bind(&Handlers::getUnit),
           "One medbox unit and its last journal lines");
+    r.get("/api/v1/appliance/units/{name}/journal", auditors, bind(&Handlers::unitJournal),
+          "A page of a medbox unit's journal: priority, time window and text filters; page back or follow by cursor");
     r.post("/api/v1/appliance/units/{name}/start", admin, bind(&Handlers::startUnit),
            "Start a medbox unit and wait for the job");
     r.post("/api/v1/appliance/units/{name}/stop", admin, bind(&Handlers::stopUnit),

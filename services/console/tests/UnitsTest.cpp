@@ -28,6 +28,8 @@ struct FakeState {
     std::optional<systemd::Error> failStatus;
     std::optional<systemd::Error> failRun;
     UnitBackend::JournalResult journal;
+    systemd::JournalQuery lastQuery;
+    std::optional<systemd::Error> failJournal;
 };
 
 class FakeBackend : public UnitBackend {
@@ -51,8 +53,10 @@ public:
         if (s_.failRun) throw *s_.failRun;
         s_.units[unit].mainPid += 1;
     }
-    JournalResult journal(const std::string& unit, std::size_t count) override {
-        s_.calls.push_back("journal " + unit + " " + std::to_string(count));
+    JournalResult journal(const systemd::JournalQuery& q) override {
+        s_.calls.push_back("journal " + q.unit + " " + std::to_string(q.limit));
+        s_.lastQuery = q;
+        if (s_.failJournal) throw *s_.failJournal;
         return s_.journal;
     }
 
@@ -210,7 +214,7 @@ TEST_F(UnitsTest, DetailScrubsJournalLinesAndSaysWhenTheJournalIsUnreadable) {
     systemd::JournalLine line;
     line.identifier = "medbox-booking";
     line.message = "patient 110101199003071234 phone 13812345678 bad \xff byte";
-    state_.journal.lines = {line};
+    state_.journal.page.lines = {line};
     auto d = units_->get("booking", 5);
     ASSERT_EQ(d.journal.size(), 1u);
     EXPECT_EQ(d.journal[0].message, "patient 110***********1234 phone 138****5678 bad \xEF\xBF\xBD byte");
@@ -225,6 +229,40 @@ TEST_F(UnitsTest, DetailScrubsJournalLinesAndSaysWhenTheJournalIsUnreadable) {
 
     EXPECT_EQ(errOf([&] { units_->get("booking", 0); }), Err::InvalidField);
     EXPECT_EQ(errOf([&] { units_->get("booking", Units::kMaxJournalLines + 1); }), Err::InvalidField);
+}
+
+TEST_F(UnitsTest, JournalPagesResolveTheUnitScrubAndPassTheFilters) {
+    systemd::JournalLine line;
+    line.message = "patient 110101199003071234";
+    line.cursor = "s=1;i=2";
+    state_.journal.page.lines = {line};
+    state_.journal.page.more = true;
+    systemd::JournalQuery q;
+    q.unit = "ssh.service";  // replaced by the resolved name, never trusted
+    q.maxPriority = 3;
+    q.text = "locked";
+    q.before = "s=1;i=3";
+    q.limit = 7;
+    const auto j = units_->journal("booking", q);
+    EXPECT_EQ(state_.lastQuery.unit, "medbox-booking.service");
+    EXPECT_EQ(state_.lastQuery.maxPriority, 3);
+    EXPECT_EQ(state_.lastQuery.text, "locked");
+    EXPECT_EQ(state_.lastQuery.before, "s=1;i=3");
+    EXPECT_EQ(state_.lastQuery.limit, 7u);
+    ASSERT_EQ(j.page.lines.size(), 1u);
+    EXPECT_EQ(j.page.lines[0].message, "patient 110***********1234");
+    EXPECT_TRUE(j.page.more);
+
+    // Not a medbox unit: 403 before the journal is opened.
+    const auto calls = state_.calls.size();
+    EXPECT_EQ(errOf([&] { units_->journal("ssh.service", q); }), Err::Forbidden);
+    EXPECT_EQ(state_.calls.size(), calls);
+    // A query the reader refuses (a forged cursor) is the caller's 400; a
+    // journal that cannot be opened is said in the answer.
+    state_.failJournal = systemd::Error(ErrorCode::InvalidArgument, "not a journal cursor");
+    EXPECT_EQ(errOf([&] { units_->journal("booking", q); }), Err::InvalidField);
+    state_.failJournal = systemd::Error(ErrorCode::JournalError, "cannot open the system journal");
+    EXPECT_EQ(units_->journal("booking", q).journalError, "cannot open the system journal");
 }
 
 TEST(DisplayTextTest, KeepsValidUtf8AndReplacesInvalidBytes) {

@@ -34,11 +34,11 @@ public:
         }
     }
 
-    JournalResult journal(const std::string& unit, std::size_t count) override {
+    JournalResult journal(const systemd::JournalQuery& query) override {
         auto journal = systemd::Journal::openSystem();
         JournalResult result;
-        result.lines = journal.lastLines(unit, count);
-        if (result.lines.empty()) result.readable = journal.usageBytes() > 0;
+        result.page = journal.read(query);
+        if (result.page.lines.empty()) result.readable = journal.usageBytes() > 0;
         return result;
     }
 };
@@ -184,22 +184,43 @@ UnitDetail Units::get(const std::string& requested, std::size_t lines) {
         throw toAppError(e);
     }
     // The status is worth showing without the journal (as medboxctl does).
+    systemd::JournalQuery query;
+    query.unit = d.status.name;
+    query.limit = lines;
     try {
-        auto journal = backend_->journal(d.status.name, lines);
-        for (auto& line : journal.lines) {
-            line.identifier = displayText(line.identifier);
-            line.message = displayText(line.message);
-        }
-        d.journal = std::move(journal.lines);
-        if (!journal.readable) {
-            d.journalError =
-                "no journal file is readable by the console (it needs group systemd-journal; "
-                "see docs/console.md)";
-        }
+        auto j = readJournal(query);
+        d.journal = std::move(j.page.lines);
+        d.journalError = std::move(j.journalError);
     } catch (const systemd::Error& e) {
         d.journalError = e.what();
     }
     return d;
+}
+
+UnitJournal Units::journal(const std::string& requested, systemd::JournalQuery query) {
+    query.unit = resolve(requested);
+    try {
+        return readJournal(query);
+    } catch (const systemd::Error& e) {
+        if (e.code() == ErrorCode::InvalidArgument) throw toAppError(e);
+        UnitJournal j;
+        j.journalError = e.what();
+        return j;
+    }
+}
+
+UnitJournal Units::readJournal(const systemd::JournalQuery& query) {
+    auto result = backend_->journal(query);
+    for (auto& line : result.page.lines) {
+        line.identifier = displayText(line.identifier);
+        line.message = displayText(line.message);
+    }
+    UnitJournal j{std::move(result.page), {}};
+    if (!result.readable) {
+        j.journalError =
+            "no journal file is readable by the console (it needs group systemd-journal; see docs/console.md)";
+    }
+    return j;
 }
 
 systemd::UnitStatus Units::act(const std::string& actor, UnitVerb verb, const std::string& requested) {

@@ -44,17 +44,23 @@ public:
     virtual std::vector<systemd::UnitStatus> list() = 0;
     virtual systemd::UnitStatus status(const std::string& unit) = 0;
     virtual void run(UnitVerb verb, const std::string& unit, std::chrono::milliseconds timeout) = 0;
-    // The last `count` lines of the unit; `readable` false when no journal
-    // file could be opened at all (permissions), so that "no lines" is not
+    // One page of the unit's journal; `readable` false when no journal file
+    // could be opened at all (permissions), so that "no lines" is not
     // mistaken for "nothing logged".
     struct JournalResult {
-        std::vector<systemd::JournalLine> lines;
+        systemd::JournalPage page;
         bool readable = true;
     };
-    virtual JournalResult journal(const std::string& unit, std::size_t count) = 0;
+    virtual JournalResult journal(const systemd::JournalQuery& query) = 0;
 };
 
 std::unique_ptr<UnitBackend> systemBackend();
+
+// A page of the log viewer: lines scrubbed, the page's flags as read.
+struct UnitJournal {
+    systemd::JournalPage page;  // lines oldest first, scrubbed
+    std::string journalError;   // empty when the journal was read
+};
 
 struct UnitDetail {
     systemd::UnitStatus status;
@@ -71,6 +77,9 @@ public:
     static constexpr std::chrono::seconds kJobTimeout{90};
     static constexpr std::size_t kMaxJournalLines = 200;
     static constexpr std::size_t kDefaultJournalLines = 20;
+    // The log viewer's default page and the longest text filter it takes.
+    static constexpr std::size_t kDefaultJournalPage = 100;
+    static constexpr std::size_t kMaxJournalText = 200;
 
     // ownPid: this process (the main PID of the console's unit).
     Units(ConsoleEnv& env, std::unique_ptr<UnitBackend> backend, pid_t ownPid);
@@ -79,6 +88,9 @@ public:
     std::vector<systemd::UnitStatus> list();
     // One unit and its last `lines` journal lines (1..kMaxJournalLines).
     UnitDetail get(const std::string& requested, std::size_t lines);
+    // The log viewer: a page of one unit's journal as `query` says (its
+    // `unit` is replaced by the resolved `requested`). 400 for a bad query.
+    UnitJournal journal(const std::string& requested, systemd::JournalQuery query);
     // start/stop/restart; returns the unit's status after the job.
     // `actor` is the audit actor ("staff:alice").
     systemd::UnitStatus act(const std::string& actor, UnitVerb verb, const std::string& requested);
@@ -89,6 +101,8 @@ public:
     static bool isSelf(const std::string& unit) { return unit == kOwnUnit; }
 
 private:
+    // One page from the backend, scrubbed; systemd::Error passes through.
+    UnitJournal readJournal(const systemd::JournalQuery& query);
     void record(const std::string& actor, UnitVerb verb, const std::string& unit, const std::string& requested,
                 const std::string& outcome, const std::string& reason, const std::string& error);
 

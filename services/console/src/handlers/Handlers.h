@@ -43,6 +43,7 @@ public:
     // medbox's systemd units
     void listUnits(Request& rq, Reply& rp);
     void getUnit(Request& rq, Reply& rp);
+    void unitJournal(Request& rq, Reply& rp);
     void startUnit(Request& rq, Reply& rp) { actOnUnit(rq, rp, UnitVerb::Start); }
     void stopUnit(Request& rq, Reply& rp) { actOnUnit(rq, rp, UnitVerb::Stop); }
     void restartUnit(Request& rq, Reply& rp) { actOnUnit(rq, rp, UnitVerb::Restart); }

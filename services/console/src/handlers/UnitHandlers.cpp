@@ -2,6 +2,7 @@
 // rules are in domain/Units.
 #include "handlers/Handlers.h"
 #include "handlers/Input.h"
+#include "core/error/AppError.h"
 #include "core/time/IsoTime.h"
 
 #include <Poco/JSON/Array.h>
@@ -49,6 +50,33 @@ Poco::JSON::Object::Ptr unitJson(const systemd::UnitStatus& s) {
     return o;
 }
 
+Poco::JSON::Array::Ptr linesJson(const std::vector<systemd::JournalLine>& lines) {
+    Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
+    for (const auto& l : lines) {
+        Poco::JSON::Object::Ptr j = new Poco::JSON::Object;
+        j->set("time", isoMicros(l.time));
+        j->set("priority", l.priority);
+        j->set("identifier", l.identifier);
+        j->set("pid", l.pid != 0 ? Poco::Dynamic::Var(static_cast<int64_t>(l.pid)) : Poco::Dynamic::Var());
+        j->set("message", l.message);
+        j->set("cursor", l.cursor);
+        out->add(j);
+    }
+    return out;
+}
+
+// An optional instant from the query string (ISO 8601 with Z or an offset).
+std::optional<TimePoint> queryTime(const Request& req, const std::string& name) {
+    const auto text = req.query(name);
+    if (!text) return std::nullopt;
+    const auto us = parseIsoMicros(*text);
+    if (!us) {
+        throw AppError(Err::InvalidField,
+                       name + ": an ISO 8601 time with Z or an offset, e.g. 2026-12-03T08:00:00+08:00", name);
+    }
+    return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::microseconds(*us)));
+}
+
 }  // namespace
 
 void Handlers::listUnits(Request&, Reply& reply) {
@@ -65,17 +93,31 @@ void Handlers::getUnit(Request& req, Reply& reply) {
     const auto d = units_.get(req.param("name"), static_cast<std::size_t>(lines));
     auto o = unitJson(d.status);
     o->set("fragmentPath", orNull(d.status.fragmentPath));
-    Poco::JSON::Array::Ptr journal = new Poco::JSON::Array;
-    for (const auto& l : d.journal) {
-        Poco::JSON::Object::Ptr j = new Poco::JSON::Object;
-        j->set("time", isoMicros(l.time));
-        j->set("identifier", l.identifier);
-        j->set("pid", l.pid != 0 ? Poco::Dynamic::Var(static_cast<int64_t>(l.pid)) : Poco::Dynamic::Var());
-        j->set("message", l.message);
-        journal->add(j);
-    }
-    o->set("journal", journal);
+    o->set("journal", linesJson(d.journal));
     o->set("journalError", orNull(d.journalError));
+    reply.json(o);
+}
+
+void Handlers::unitJournal(Request& req, Reply& reply) {
+    systemd::JournalQuery q;
+    q.maxPriority = static_cast<int>(req.queryInt("priority", 0, 7).value_or(7));
+    q.since = queryTime(req, "since");
+    q.until = queryTime(req, "until");
+    q.text = req.query("q").value_or("");
+    if (q.text.size() > Units::kMaxJournalText) {
+        throw AppError(Err::InvalidField, "q: at most " + std::to_string(Units::kMaxJournalText) + " bytes", "q");
+    }
+    q.limit = static_cast<std::size_t>(req.queryInt("limit", 1, static_cast<int64_t>(Units::kMaxJournalLines))
+                                           .value_or(static_cast<int64_t>(Units::kDefaultJournalPage)));
+    q.before = req.query("before").value_or("");
+    q.after = req.query("after").value_or("");
+    const auto j = units_.journal(req.param("name"), std::move(q));
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+    o->set("lines", linesJson(j.page.lines));
+    o->set("more", j.page.more);
+    o->set("scanLimited", j.page.scanLimited);
+    o->set("resumeCursor", orNull(j.page.resumeCursor));
+    o->set("journalError", orNull(j.journalError));
     reply.json(o);
 }
 
