@@ -135,6 +135,39 @@ describe('console unit control without systemd', () => {
     });
   });
 
+  describe('resource samples (GET /api/v1/appliance/samples)', () => {
+    const S = '/api/v1/appliance/samples';
+    it('has the host\'s memory and disk from the first sample on, for admin and auditor only', async () => {
+      let r;
+      for (let i = 0; i < 50; i++) {  // the first sample is taken as the console starts
+        r = await api('GET', S, { token: await suite.staffToken(['auditor']) });
+        if (r.json?.metrics?.['mem.used_bytes']) break;
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      assert.equal(r.status, 200, r.text);
+      const used = r.json.metrics['mem.used_bytes'];
+      const total = r.json.metrics['mem.total_bytes'];
+      assert.ok(used?.length >= 1 && total?.length >= 1, r.text);
+      assert.ok(used[0][1] > 0 && used[0][1] <= total[0][1], r.text);
+      assert.ok(r.json.metrics['disk.total_bytes:/']?.[0]?.[1] > 0, r.text);
+      const disk = await api('GET', `${S}?metric=disk.`, { token: admin });
+      assert.deepEqual(Object.keys(disk.json.metrics).filter((m) => !m.startsWith('disk.')), [], disk.text);
+      for (const role of ['nurse', 'vendor', 'backup_operator']) {
+        expectError(await api('GET', S, { token: await suite.staffToken([role]) }), 403, 'forbidden');
+      }
+    });
+
+    it('refuses bad windows with 400 naming the field', async () => {
+      for (const [query, field] of [['since=yesterday', 'since'], ['until=2026-12-03', 'until'],
+        ['since=2026-12-03T10:00:00Z&until=2026-12-03T09:00:00Z', 'since'],
+        ['since=2020-01-01T00:00:00Z', 'since']]) {
+        const r = await api('GET', `${S}?${query}`, { token: admin });
+        expectError(r, 400, 'invalid_field');
+        assert.equal(r.json.error.field, field, r.text);
+      }
+    });
+  });
+
   describe('without a system bus', () => {
     it('answers 503 "systemd is not reachable" with the reason, for every endpoint, and keeps running', async () => {
       const list = await api('GET', BASE, { token: admin });

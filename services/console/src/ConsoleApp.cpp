@@ -5,8 +5,11 @@
 #include "console/ServiceRow.h"
 #include "domain/Accounts.h"
 #include "domain/ConsoleEnv.h"
+#include "domain/ResourceSamples.h"
 #include "domain/Revocations.h"
 #include "domain/Units.h"
+
+#include <Poco/Logger.h>
 
 #include <unistd.h>
 
@@ -40,7 +43,21 @@ void ConsoleApp::registerRoutes(Router& router, ServiceContext& ctx) {
     }
     // The real systemd, over the system bus: connected per request, never at start.
     units_ = std::make_unique<Units>(*env_, systemBackend(), ::getpid());
-    console::registerRoutes(router, *env_, ctx.metrics, *accounts_, *revocations_, *units_);
+    samples_ = std::make_unique<ResourceSamples>(*env_, HostProbe("/proc", config_.sampleMounts), [this] {
+        std::vector<Reading> out;
+        for (const auto& unit : units_->list()) {
+            if (unit.memoryBytes)
+                out.push_back({"unit.memory_bytes:" + unit.name, static_cast<double>(*unit.memoryBytes)});
+        }
+        return out;
+    });
+    console::registerRoutes(router, *env_, ctx.metrics, *accounts_, *revocations_, *units_, *samples_);
+}
+
+void ConsoleApp::started(ServiceContext&) { samples_->start(Poco::Logger::get("console.samples")); }
+
+void ConsoleApp::stopping() {
+    if (samples_) samples_->stop();
 }
 
 }  // namespace medbox::console

@@ -13,6 +13,7 @@ class ConsoleEnv;
 class Accounts;
 class Revocations;
 class Units;
+class ResourceSamples;
 
 class ConsoleApp : public ServiceApp {
 public:
@@ -25,6 +26,9 @@ protected:
     void registerRoutes(Router& router, ServiceContext& ctx) override;
     // The console keeps the list of revoked staff tokens (domain/Revocations.h).
     bool ownsRevocations() const override { return true; }
+    // The overview's resource sampling runs while the server does.
+    void started(ServiceContext& ctx) override;
+    void stopping() override;
 
 private:
     ConsoleConfig config_;
@@ -33,6 +37,7 @@ private:
     std::unique_ptr<Revocations> revocations_;
     std::unique_ptr<Accounts> accounts_;
     std::unique_ptr<Units> units_;
+    std::unique_ptr<ResourceSamples> samples_;
 };
 
 }  // namespace medbox::console

@@ -13,10 +13,11 @@ class ConsoleEnv;
 class Accounts;
 class Revocations;
 class Units;
+class ResourceSamples;
 
 // Registers every console route with its Access. The arguments live until
 // exit (ConsoleApp owns them); the handlers are kept alive by the routes.
 void registerRoutes(Router& router, ConsoleEnv& env, Metrics& metrics, Accounts& accounts, Revocations& revocations,
-                    Units& units);
+                    Units& units, ResourceSamples& samples);
 
 }  // namespace medbox::console

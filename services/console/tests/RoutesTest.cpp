@@ -5,6 +5,7 @@
 #include "domain/Accounts.h"
 #include "domain/ConsoleEnv.h"
 #include "domain/Revocations.h"
+#include "domain/ResourceSamples.h"
 #include "domain/Units.h"
 #include "core/service/ServiceContext.h"
 #include "console/EmbeddedFiles.h"
@@ -53,7 +54,8 @@ TEST(RoutesTest, EveryRouteIsInOpenApiWithItsAccess) {
         Revocations revocations(env, revoked);
         Accounts accounts(env, issuer, revocations);
         Units units(env, systemBackend(), ::getpid());
-        registerRoutes(router, env, ctx.metrics, accounts, revocations, units);
+        ResourceSamples samples(env, HostProbe("/proc", {}), {});
+        registerRoutes(router, env, ctx.metrics, accounts, revocations, units, samples);
 
         testutil::expectRoutesMatchOpenApi(router, console::embeddedFiles());
     }

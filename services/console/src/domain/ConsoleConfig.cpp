@@ -17,6 +17,21 @@ ConsoleConfig readConsoleConfig(const Settings& s) {
     if (c.totpIssuer.empty() || c.totpIssuer.size() > 64 || c.totpIssuer.find(':') != std::string::npos) {
         throw ConfigError("console.totp_issuer: 1 to 64 characters, no ':'");
     }
+    c.sampleSeconds = static_cast<int>(s.integer("console.sample_seconds", 60, 5, 3600));
+    c.samplesKeepDays = static_cast<int>(s.integer("console.samples_keep_days", 7, 1, 366));
+    if (s.has("console.sample_mounts")) {
+        c.sampleMounts.clear();
+        std::string list = s.str("console.sample_mounts", "");
+        for (std::size_t start = 0; start <= list.size();) {
+            const auto comma = std::min(list.find(',', start), list.size());
+            const std::string mount = list.substr(start, comma - start);
+            if (mount.empty() || mount[0] != '/' || mount.size() > 200) {
+                throw ConfigError("console.sample_mounts: a comma-separated list of absolute paths");
+            }
+            c.sampleMounts.push_back(mount);
+            start = comma + 1;
+        }
+    }
     if (!c.bootstrapAdminPassword.empty()) {
         // Say why without echoing the value.
         const std::string why = password::checkPolicy(c.bootstrapAdminPassword);

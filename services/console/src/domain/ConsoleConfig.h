@@ -4,6 +4,7 @@
 // start by ConsoleApp::configure(); immutable afterwards.
 #include "core/auth/Password.h"
 #include <string>
+#include <vector>
 
 namespace medbox {
 class Settings;
@@ -17,6 +18,10 @@ struct ConsoleConfig {
     int tokenTtlSeconds = 900;           // console.token_ttl_seconds
     std::string bootstrapAdminPassword;  // console.bootstrap_admin_password (tests, dev `up`)
     std::string totpIssuer = "medbox";   // console.totp_issuer: the label authenticator apps show
+    int sampleSeconds = 60;              // console.sample_seconds: the overview's sampling period
+    int samplesKeepDays = 7;             // console.samples_keep_days
+    // console.sample_mounts: file systems whose use the overview charts.
+    std::vector<std::string> sampleMounts{"/", "/var/lib/medbox", "/var/log"};
     // The KDF parameters for new hashes; not a configuration key (changing
     // them is a code review decision) but lowered by unit tests for speed.
     password::Params kdf{};

@@ -6,11 +6,13 @@
 
 namespace medbox::console {
 
-Handlers::Handlers(ConsoleEnv& env, Metrics& metrics, Accounts& accounts, Revocations& revocations, Units& units)
+Handlers::Handlers(ConsoleEnv& env, Metrics& metrics, Accounts& accounts, Revocations& revocations, Units& units,
+                   ResourceSamples& samples)
     : env_(env),
       accounts_(accounts),
       revocations_(revocations),
       units_(units),
+      samples_(samples),
       loginOk_(metrics.counter("medbox_console_logins_total", "Login attempts by outcome", "outcome=\"ok\"")),
       loginFailed_(metrics.counter("medbox_console_logins_total", "Login attempts by outcome", "outcome=\"failed\"")),
       loginLocked_(metrics.counter("medbox_console_logins_total", "Login attempts by outcome", "outcome=\"locked\"")) {}

@@ -7,6 +7,7 @@
 // UserHandlers.cpp, AuditHandlers.cpp, UnitHandlers.cpp.
 #include "domain/Accounts.h"
 #include "domain/ConsoleEnv.h"
+#include "domain/ResourceSamples.h"
 #include "domain/Revocations.h"
 #include "domain/Units.h"
 #include "core/http/Request.h"
@@ -16,7 +17,8 @@ namespace medbox::console {
 
 class Handlers {
 public:
-    Handlers(ConsoleEnv& env, Metrics& metrics, Accounts& accounts, Revocations& revocations, Units& units);
+    Handlers(ConsoleEnv& env, Metrics& metrics, Accounts& accounts, Revocations& revocations, Units& units,
+             ResourceSamples& samples);
 
     // a staff member's own account and token
     void login(Request& rq, Reply& rp);
@@ -44,6 +46,8 @@ public:
     void listUnits(Request& rq, Reply& rp);
     void getUnit(Request& rq, Reply& rp);
     void unitJournal(Request& rq, Reply& rp);
+    // the overview's charts
+    void listSamples(Request& rq, Reply& rp);
     void startUnit(Request& rq, Reply& rp) { actOnUnit(rq, rp, UnitVerb::Start); }
     void stopUnit(Request& rq, Reply& rp) { actOnUnit(rq, rp, UnitVerb::Stop); }
     void restartUnit(Request& rq, Reply& rp) { actOnUnit(rq, rp, UnitVerb::Restart); }
@@ -57,6 +61,7 @@ private:
     Accounts& accounts_;
     Revocations& revocations_;
     Units& units_;
+    ResourceSamples& samples_;
     Counter& loginOk_;
     Counter& loginFailed_;
     Counter& loginLocked_;
