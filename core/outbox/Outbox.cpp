@@ -55,6 +55,25 @@ int64_t pendingCount(db::Database& db) {
 
 }  // namespace
 
+std::vector<OutboxBacklog> Outbox::backlog(db::Connection& c) {
+    std::vector<OutboxBacklog> out;
+    auto st = c.prepare(
+        "SELECT destination, COUNT(*), MIN(created_ms) FROM outbox WHERE delivered_ms IS NULL "
+        "GROUP BY destination ORDER BY destination");
+    while (st.step()) out.push_back({st.str(0), st.i64(1), st.i64(2), 0, {}});
+    for (auto& b : out) {
+        auto head = c.prepare(
+            "SELECT attempts, COALESCE(last_error, '') FROM outbox WHERE destination = ? AND delivered_ms IS NULL "
+            "ORDER BY id LIMIT 1");
+        head.args(b.destination);
+        if (head.step()) {
+            b.headAttempts = head.i64(0);
+            b.headError = head.str(1);
+        }
+    }
+    return out;
+}
+
 struct Dispatcher::Pending {
     int64_t id;
     std::string messageId;

@@ -24,8 +24,22 @@ namespace medbox {
 class TokenIssuer;
 class Metrics;
 
+// What waits in the outbox for one destination (the console's overview:
+// integration backlog per service).
+struct OutboxBacklog {
+    std::string destination;
+    int64_t pending = 0;          // messages not yet delivered
+    int64_t oldestCreatedMs = 0;  // when the oldest of them was queued
+    int64_t headAttempts = 0;     // failed attempts of the next one to go (it holds the rest back)
+    std::string headError;        // its last error, empty when none
+};
+
 class Outbox {
 public:
+    // Per destination with undelivered messages, sorted by name. Reads the
+    // pending index only: cheap however many messages were delivered.
+    static std::vector<OutboxBacklog> backlog(db::Connection& c);
+
     // Adds a message; returns its id (a UUIDv7: unique, time-ordered; also
     // the receiver's idempotency key).
     // destination: a configured peer name ("portal", "hisbridge", ...).

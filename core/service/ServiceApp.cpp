@@ -9,6 +9,7 @@
 #include "core/outbox/Outbox.h"
 #include "core/service/PeriodicJob.h"
 #include "core/service/Watchdog.h"
+#include "core/time/IsoTime.h"
 #include "core/util/Files.h"
 
 #include <Poco/File.h>
@@ -226,6 +227,26 @@ void ServiceApp::registerCoreRoutes() {
             rp.json(o);
         },
         "database integrity_check and audit chain verification");
+    st.router.get(
+        "/api/v1/system/backlog", Access::staffOrService({"admin"}, {"console"}),
+        [this](Request&, Reply& rp) {
+            const int64_t now = s_->clock.nowMs();
+            Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+            for (const auto& b : s_->db->read([](db::Connection& c) { return Outbox::backlog(c); })) {
+                Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+                o->set("destination", b.destination);
+                o->set("pending", b.pending);
+                o->set("oldestCreatedAt", isoUtc(b.oldestCreatedMs));
+                o->set("oldestAgeSeconds", std::max<int64_t>(0, (now - b.oldestCreatedMs) / 1000));
+                o->set("headAttempts", b.headAttempts);
+                o->set("headError", b.headError.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(b.headError));
+                list->add(o);
+            }
+            Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+            o->set("destinations", list);
+            rp.json(o);
+        },
+        "undelivered outbox messages per destination: how many, the oldest one's age, what holds the queue");
 }
 
 int ServiceApp::main(const std::vector<std::string>&) {

@@ -510,6 +510,21 @@ describe('booking API', { skip: !hasService('booking') || !hasService('console')
       assert.deepEqual(roster.json.items.map((x) => x.status), ['stopped', 'stopped']);
       assert.ok(roster.json.items.every((x) => x.patient.phone === '138****5678'));
     });
+
+    it('shows the messages waiting for the HIS bridge in its backlog (admin and the console only)', async () => {
+      // No bridge runs here: every booking.created waits in the outbox.
+      const r = await api('GET', '/api/v1/system/backlog', { token: suite.serviceToken('console') });
+      assert.equal(r.status, 200, r.text);
+      const his = r.json.destinations.find((d) => d.destination === 'hisbridge');
+      assert.ok(his && his.pending >= 3, r.text);
+      assert.ok(his.oldestAgeSeconds >= 0 && Date.parse(his.oldestCreatedAt) <= Date.now(), r.text);
+      assert.equal(typeof his.headAttempts, 'number', r.text);
+      const again = await api('GET', '/api/v1/system/backlog', { token: tok.admin });
+      assert.equal(again.status, 200, again.text);
+      for (const t of [tok.nurse, await suite.staffToken(['auditor']), tok.portal]) {
+        expectError(await api('GET', '/api/v1/system/backlog', { token: t }), 403, 'forbidden');
+      }
+    });
   });
 
   describe('check-in, queue calling and session close', () => {

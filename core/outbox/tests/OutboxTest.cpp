@@ -371,6 +371,38 @@ TEST(OutboxTest, MetricsCountDeliveriesFailuresAndPending) {
     EXPECT_NE(text.find("medbox_outbox_pending 1\n"), std::string::npos) << text;
 }
 
+TEST(OutboxTest, BacklogPerDestinationShowsTheOldestAndWhatHoldsTheQueue) {
+    Receiver peer(1);  // the first delivery fails, the next ones succeed
+    Sender s;
+    auto d = s.dispatcher({{"hisbridge", peer.url()}});
+    const int64_t t0 = s.clock.nowMs();
+    s.enqueue("hisbridge");
+    s.clock.advanceMs(1000);
+    s.enqueue("hisbridge");
+    s.enqueue("nowhere");
+    auto backlog = s.db.read([](db::Connection& c) { return Outbox::backlog(c); });
+    ASSERT_EQ(backlog.size(), 2u);
+    EXPECT_EQ(backlog[0].destination, "hisbridge");
+    EXPECT_EQ(backlog[0].pending, 2);
+    EXPECT_EQ(backlog[0].oldestCreatedMs, t0);
+    EXPECT_EQ(backlog[0].headAttempts, 0);
+    EXPECT_EQ(backlog[1].destination, "nowhere");
+
+    d->deliverDue();  // hisbridge answers 503 once; "nowhere" has no url
+    backlog = s.db.read([](db::Connection& c) { return Outbox::backlog(c); });
+    ASSERT_EQ(backlog.size(), 2u);
+    EXPECT_EQ(backlog[0].pending, 2);
+    EXPECT_EQ(backlog[0].headAttempts, 1);
+    EXPECT_FALSE(backlog[0].headError.empty());
+
+    s.clock.advanceMs(10'000);
+    d->deliverDue();
+    backlog = s.db.read([](db::Connection& c) { return Outbox::backlog(c); });
+    ASSERT_EQ(backlog.size(), 1u);  // delivered destinations drop out
+    EXPECT_EQ(backlog[0].destination, "nowhere");
+    EXPECT_EQ(backlog[0].headAttempts, 2);
+}
+
 TEST(OutboxTest, TransportErrorIsRecorded) {
     Sender s;
     Poco::Net::ServerSocket closed{Poco::Net::SocketAddress("127.0.0.1", 0)};

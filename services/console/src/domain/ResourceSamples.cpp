@@ -13,8 +13,8 @@ ResourceSamples::~ResourceSamples() { stop(); }
 
 void ResourceSamples::start(Poco::Logger& logger) {
     if (job_) return;
-    job_ = std::make_unique<PeriodicJob>("resource sampling", env_.clock, env_.config.sampleSeconds * 1000LL,
-                                         [this] { sampleOnce(); }, logger);
+    job_ = std::make_unique<PeriodicJob>(
+        "resource sampling", env_.clock, env_.config.sampleSeconds * 1000LL, [this] { sampleOnce(); }, logger);
     job_->start();
 }
 
@@ -40,8 +40,7 @@ void ResourceSamples::sampleOnce() {
     });
 }
 
-std::vector<store::Series> ResourceSamples::series(const std::string& prefix, int64_t sinceMs,
-                                                   int64_t untilMs) const {
+std::vector<store::Series> ResourceSamples::series(const std::string& prefix, int64_t sinceMs, int64_t untilMs) const {
     const int64_t keepMs = env_.config.samplesKeepDays * 86'400'000LL;
     if (untilMs <= sinceMs) throw AppError(Err::InvalidField, "since: must be before until", "since");
     if (untilMs - sinceMs > keepMs + 86'400'000LL) {
@@ -52,8 +51,7 @@ std::vector<store::Series> ResourceSamples::series(const std::string& prefix, in
     const int64_t span = untilMs - sinceMs;
     const int64_t byCount = (span + static_cast<int64_t>(kMaxPoints) - 1) / static_cast<int64_t>(kMaxPoints);
     const int64_t step = std::max<int64_t>(byCount, env_.config.sampleSeconds * 1000LL);
-    return env_.db.read(
-        [&](db::Connection& c) { return store::sampleSeries(c, prefix, sinceMs, untilMs, step); });
+    return env_.db.read([&](db::Connection& c) { return store::sampleSeries(c, prefix, sinceMs, untilMs, step); });
 }
 
 }  // namespace medbox::console

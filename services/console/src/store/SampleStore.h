@@ -13,7 +13,7 @@ void insertSamples(db::Connection& c, int64_t tMs, const std::vector<Reading>& r
 int64_t purgeSamples(db::Connection& c, int64_t beforeMs);
 
 struct SeriesPoint {
-    int64_t tMs = 0;  // start of the bucket
+    int64_t tMs = 0;   // start of the bucket
     double value = 0;  // mean of the bucket's samples
 };
 struct Series {
