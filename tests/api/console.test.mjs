@@ -611,6 +611,40 @@ describe('console API', () => {
     });
   });
 
+  describe('staff directory', () => {
+    it('admins set entries; every signed-in member of staff finds them; the vendor and services do not', async () => {
+      const eng = await staff(['it_engineer'], { displayName: '王工程师' });
+      const put = await api('PUT', `/api/v1/users/${eng.id}/directory`, {
+        token: admin, body: { department: '信息科', title: '网络工程师', skills: 'VPN, 交换机', extension: ' 8021 ' },
+      });
+      assert.equal(put.status, 200, put.text);
+      assert.equal(put.json.extension, '8021');
+      const nurse = await staff(['nurse']);
+      const found = await api('GET', `/api/v1/directory?q=${encodeURIComponent('交换机')}`, { token: nurse.token });
+      assert.equal(found.status, 200, found.text);
+      assert.deepEqual(found.json.entries.map((e) => [e.displayName, e.department, e.extension]), [['王工程师', '信息科', '8021']]);
+      assert.equal(found.json.nextOffset, null);
+      const deps = await api('GET', '/api/v1/directory/departments', { token: nurse.token });
+      assert.ok(deps.json.departments.includes('信息科'), deps.text);
+      const vendor = await staff(['vendor']);
+      for (const t of [vendor.token, suite.serviceToken('booking')]) {
+        expectError(await api('GET', '/api/v1/directory', { token: t }), 403, 'forbidden');
+      }
+      expectError(await api('GET', '/api/v1/directory'), 401, 'unauthenticated');
+      const auditor = await staff(['auditor']);
+      expectError(await api('PUT', `/api/v1/users/${eng.id}/directory`, { token: auditor.token, body: { title: 'x' } }), 403, 'forbidden');
+      expectError(await api('PUT', `/api/v1/users/${eng.id}/directory`, { token: admin, body: { extension: 'call me' } }), 400, 'invalid_field', 'extension');
+      expectError(await api('PUT', `/api/v1/users/${eng.id}/directory`, { token: admin, body: { phone: '13812345678' } }), 400, 'unknown_field');
+      expectError(await api('PUT', '/api/v1/users/999999/directory', { token: admin, body: {} }), 404, 'not_found');
+      // The refused changes changed nothing.
+      const after = await api('GET', `/api/v1/users/${eng.id}/directory`, { token: admin });
+      assert.deepEqual([after.json.title, after.json.extension], ['网络工程师', '8021']);
+      const rows = (await api('GET', '/api/v1/audit?limit=1000', { token: admin })).json.entries.filter((e) => e.action === 'user.directory');
+      assert.equal(rows.length, 1, JSON.stringify(rows));
+      assert.deepEqual(rows[0].detail.changed, ['department', 'title', 'skills', 'extension']);
+    });
+  });
+
   describe('OpenAPI', () => {
     it('GET /openapi.json documents every console route with its access', async () => {
       const r = await api('GET', '/openapi.json');

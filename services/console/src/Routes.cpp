@@ -60,6 +60,19 @@ void registerRoutes(Router& r, ConsoleEnv& env, Metrics& metrics, Accounts& acco
            "Set a new password the user must change at next login");
     r.post("/api/v1/users/{id}/unlock", admin, bind(&Handlers::unlockUser), "Lift a lockout after failed logins");
 
+    // The staff directory: every signed-in member of the hospital's staff;
+    // not the vendor (an outsider), not a must-change token.
+    std::vector<std::string> hospitalStaff = RoleCatalog::names();
+    std::erase(hospitalStaff, "vendor");
+    r.get("/api/v1/directory", Access::staff(hospitalStaff), bind(&Handlers::searchDirectory),
+          "Find colleagues by name, department, title, skill or extension (通讯录)");
+    r.get("/api/v1/directory/departments", Access::staff(hospitalStaff), bind(&Handlers::directoryDepartments),
+          "The departments in the staff directory, for its filter");
+    r.get("/api/v1/users/{id}/directory", admin, bind(&Handlers::getDirectoryEntry),
+          "One account's staff directory entry");
+    r.put("/api/v1/users/{id}/directory", admin, bind(&Handlers::updateDirectoryEntry),
+          "Set one account's staff directory entry (audited)");
+
     const auto auditors = Access::staff({"auditor", "admin"});
     r.get("/api/v1/audit", auditors, bind(&Handlers::listAudit),
           "The console's audit log, oldest first, after a sequence number");

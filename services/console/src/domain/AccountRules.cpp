@@ -26,7 +26,7 @@ std::string asciiLower(std::string_view s) {
     return out;
 }
 
-std::string checkDisplayName(std::string_view name) {
+std::string checkText(std::string_view name, size_t maxChars, bool mayBeEmpty) {
     size_t chars = 0;
     for (size_t i = 0; i < name.size();) {
         const auto b = static_cast<unsigned char>(name[i]);
@@ -59,10 +59,12 @@ std::string checkDisplayName(std::string_view name) {
         i += len;
         ++chars;
     }
-    if (chars == 0) return "must not be empty";
-    if (chars > 64) return "must be at most 64 characters";
+    if (chars == 0 && !mayBeEmpty) return "must not be empty";
+    if (chars > maxChars) return "must be at most " + std::to_string(maxChars) + " characters";
     return {};
 }
+
+std::string checkDisplayName(std::string_view name) { return checkText(name, 64, false); }
 
 std::string checkRoles(const std::vector<std::string>& roles) {
     if (roles.empty()) return "at least one role is required";

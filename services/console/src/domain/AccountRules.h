@@ -14,6 +14,9 @@ bool isValidUsername(std::string_view name);
 // ASCII lower-casing for the login form ("Admin" finds "admin"); other bytes unchanged.
 std::string asciiLower(std::string_view s);
 
+// Valid UTF-8 without control characters, at most maxChars characters (code
+// points), empty only when mayBeEmpty.
+std::string checkText(std::string_view text, size_t maxChars, bool mayBeEmpty);
 // 1..64 characters of valid UTF-8 without control characters.
 std::string checkDisplayName(std::string_view name);
 // At least one role, each in the catalogue; duplicates are not an error.

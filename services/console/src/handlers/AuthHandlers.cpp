@@ -13,6 +13,7 @@ Handlers::Handlers(ConsoleEnv& env, Metrics& metrics, Accounts& accounts, Revoca
       revocations_(revocations),
       units_(units),
       samples_(samples),
+      directory_(env),
       loginOk_(metrics.counter("medbox_console_logins_total", "Login attempts by outcome", "outcome=\"ok\"")),
       loginFailed_(metrics.counter("medbox_console_logins_total", "Login attempts by outcome", "outcome=\"failed\"")),
       loginLocked_(metrics.counter("medbox_console_logins_total", "Login attempts by outcome", "outcome=\"locked\"")) {}

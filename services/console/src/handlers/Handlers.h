@@ -7,6 +7,7 @@
 // UserHandlers.cpp, AuditHandlers.cpp, UnitHandlers.cpp.
 #include "domain/Accounts.h"
 #include "domain/ConsoleEnv.h"
+#include "domain/Directory.h"
 #include "domain/ResourceSamples.h"
 #include "domain/Revocations.h"
 #include "domain/Units.h"
@@ -39,6 +40,11 @@ public:
     void updateUser(Request& rq, Reply& rp);
     void resetPassword(Request& rq, Reply& rp);
     void unlockUser(Request& rq, Reply& rp);
+    // the staff directory
+    void searchDirectory(Request& rq, Reply& rp);
+    void directoryDepartments(Request& rq, Reply& rp);
+    void getDirectoryEntry(Request& rq, Reply& rp);
+    void updateDirectoryEntry(Request& rq, Reply& rp);
     // the audit log
     void listAudit(Request& rq, Reply& rp);
     void verifyAudit(Request& rq, Reply& rp);
@@ -62,6 +68,7 @@ private:
     Revocations& revocations_;
     Units& units_;
     ResourceSamples& samples_;
+    Directory directory_;
     Counter& loginOk_;
     Counter& loginFailed_;
     Counter& loginLocked_;
