@@ -1,16 +1,10 @@
 // The staff directory: search across every field (LIKE wildcards meaning
 // themselves), department filter, paging, disabled accounts left out, field
 // rules, and the audit row of each change.
+#include "ConsoleTestEnv.h"
 #include "domain/Directory.h"
-#include "console/EmbeddedFiles.h"
-#include "core/error/AppError.h"
-#include "core/testing/TempDir.h"
 #include "store/AuditStore.h"
 #include "store/UserStore.h"
-
-#include <gtest/gtest.h>
-
-#include <filesystem>
 
 using namespace medbox;
 using namespace medbox::console;
@@ -19,14 +13,7 @@ namespace {
 
 class DirectoryTest : public ::testing::Test {
 protected:
-    void SetUp() override {
-        db::Options o;
-        o.path = (std::filesystem::path(tmp_.path()) / "console.db").string();
-        db_ = std::make_unique<db::Database>(o, db::migrationsFrom(console::embeddedFiles()));
-        audit_ = std::make_unique<AuditLog>(clock_, "");
-        env_ = std::make_unique<ConsoleEnv>(*db_, clock_, *audit_, ConsoleConfig{});
-        dir_ = std::make_unique<Directory>(*env_);
-    }
+    void SetUp() override { dir_ = std::make_unique<Directory>(*t_.env); }
 
     int64_t user(const std::string& username, const std::string& name, bool enabled = true) {
         UserRecord u;
@@ -36,7 +23,7 @@ protected:
         u.roles = {"nurse"};
         u.enabled = enabled;
         int64_t id = 0;
-        db_->write([&](db::Tx& tx) { id = store::insertUser(tx.conn(), u); });
+        t_.db->write([&](db::Tx& tx) { id = store::insertUser(tx.conn(), u); });
         return id;
     }
 
@@ -46,22 +33,9 @@ protected:
         return out;
     }
 
-    Err errOf(auto&& f) {
-        try {
-            f();
-        } catch (const AppError& e) {
-            field_ = e.field();
-            return e.err();
-        }
-        ADD_FAILURE() << "no AppError";
-        return Err::Internal;
-    }
+    Err errOf(auto&& f) { return testenv::errOf(f, &field_); }
 
-    testutil::TempDir tmp_;
-    ManualClock clock_;
-    std::unique_ptr<db::Database> db_;
-    std::unique_ptr<AuditLog> audit_;
-    std::unique_ptr<ConsoleEnv> env_;
+    testenv::ConsoleTestEnv t_;
     std::unique_ptr<Directory> dir_;
     std::string field_;
 };
@@ -110,8 +84,7 @@ TEST_F(DirectoryTest, ChecksFieldsTrimsSpacesAndAuditsWhichFieldsChanged) {
     EXPECT_EQ(field_, "department");
     EXPECT_EQ(errOf([&] { dir_->update("staff:admin", id, {"", "a\nb", "", ""}); }), Err::InvalidField);
     EXPECT_EQ(field_, "title");
-    EXPECT_EQ(errOf([&] { dir_->update("staff:admin", id, {"", "", std::string(501, 'x'), ""}); }),
-              Err::InvalidField);
+    EXPECT_EQ(errOf([&] { dir_->update("staff:admin", id, {"", "", std::string(501, 'x'), ""}); }), Err::InvalidField);
     EXPECT_EQ(field_, "skills");
     EXPECT_EQ(errOf([&] { dir_->update("staff:admin", 999, {}); }), Err::NotFound);
     EXPECT_EQ(errOf([&] { dir_->search(std::string(65, 'q'), "", 0, 10); }), Err::InvalidField);
@@ -126,7 +99,7 @@ TEST_F(DirectoryTest, ChecksFieldsTrimsSpacesAndAuditsWhichFieldsChanged) {
     EXPECT_EQ(e.fields.extension, "8021");
     EXPECT_EQ(dir_->get(id).fields.title, "工程师");
 
-    const auto rows = db_->read([](db::Connection& c) { return store::auditRowsAfter(c, 0, 100); });
+    const auto rows = t_.db->read([](db::Connection& c) { return store::auditRowsAfter(c, 0, 100); });
     ASSERT_FALSE(rows.empty());
     const auto& last = rows.back();
     EXPECT_EQ(last.action, "user.directory");

@@ -1,13 +1,9 @@
 // The overview's host readings: /proc parsing (a fake /proc folder), mounts
 // counted once per file system, samples stored, averaged into buckets and
 // purged after the keep time; unit memory kept out when systemd is away.
+#include "ConsoleTestEnv.h"
 #include "domain/HostProbe.h"
 #include "domain/ResourceSamples.h"
-#include "console/EmbeddedFiles.h"
-#include "core/error/AppError.h"
-#include "core/testing/TempDir.h"
-
-#include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
@@ -66,29 +62,25 @@ TEST(HostProbeTest, ReadsCpuShareMemoryAndEachFileSystemOnce) {
 
 class ResourceSamplesTest : public ::testing::Test {
 protected:
+    static ConsoleConfig config() {
+        ConsoleConfig c;
+        c.sampleSeconds = 60;
+        c.samplesKeepDays = 1;
+        return c;
+    }
+
     void SetUp() override {
-        db::Options o;
-        o.path = (fs::path(tmp_.path()) / "console.db").string();
-        db_ = std::make_unique<db::Database>(o, db::migrationsFrom(console::embeddedFiles()));
-        audit_ = std::make_unique<AuditLog>(clock_, "");
-        ConsoleConfig config;
-        config.sampleSeconds = 60;
-        config.samplesKeepDays = 1;
-        env_ = std::make_unique<ConsoleEnv>(*db_, clock_, *audit_, config);
-        procDir_ = fs::path(tmp_.path()) / "proc";
+        procDir_ = fs::path(t_.tmp.path()) / "proc";
         fs::create_directory(procDir_);
         writeFile(procDir_ / "meminfo", "MemTotal: 1000 kB\nMemAvailable: 600 kB\n");
-        samples_ = std::make_unique<ResourceSamples>(*env_, HostProbe(procDir_.string(), {}), [this] {
+        samples_ = std::make_unique<ResourceSamples>(*t_.env, HostProbe(procDir_.string(), {}), [this] {
             if (!systemdUp_) throw std::runtime_error("no bus");
             return std::vector<Reading>{{"unit.memory_bytes:medbox-booking.service", unitMemory_}};
         });
     }
 
-    testutil::TempDir tmp_;
-    ManualClock clock_;
-    std::unique_ptr<db::Database> db_;
-    std::unique_ptr<AuditLog> audit_;
-    std::unique_ptr<ConsoleEnv> env_;
+    testenv::ConsoleTestEnv t_{config()};
+    ManualClock& clock_ = t_.clock;
     fs::path procDir_;
     bool systemdUp_ = true;
     double unitMemory_ = 0;

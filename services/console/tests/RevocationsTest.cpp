@@ -4,14 +4,12 @@
 // learning an entry only after its commit, and the iat rule for tokens read
 // in the second of a cut-off. The account use cases that revoke are in
 // AccountsTest.
+#include "ConsoleTestEnv.h"
 #include "domain/Revocations.h"
 #include "core/auth/Tokens.h"
-#include "console/EmbeddedFiles.h"
-#include "core/testing/TempDir.h"
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <stdexcept>
 
 using namespace medbox;
@@ -24,19 +22,8 @@ constexpr int64_t kDay = 86'400'000;
 
 class RevocationsTest : public ::testing::Test {
 protected:
-    void SetUp() override {
-        db::Options o;
-        o.path = (std::filesystem::path(tmp_.path()) / "console.db").string();
-        db_ = std::make_unique<db::Database>(o, db::migrationsFrom(console::embeddedFiles()));
-        audit_ = std::make_unique<AuditLog>(clock_, "");
-        env_ = std::make_unique<ConsoleEnv>(*db_, clock_, *audit_, ConsoleConfig{});
-        revocations_ = std::make_unique<Revocations>(*env_, set_);
-    }
-    void TearDown() override {
-        revocations_.reset();
-        env_.reset();
-        db_.reset();
-    }
+    void SetUp() override { revocations_ = std::make_unique<Revocations>(*t_.env, set_); }
+    void TearDown() override { revocations_.reset(); }
 
     // A verified staff token of `user`, issued now, living ttlMs.
     Principal token(const std::string& user, const std::string& jti, int64_t ttlMs = 15 * kMinute) {
@@ -61,12 +48,10 @@ protected:
         return cutoff;
     }
 
-    testutil::TempDir tmp_;
-    ManualClock clock_;
     RevocationSet set_;
-    std::unique_ptr<db::Database> db_;
-    std::unique_ptr<AuditLog> audit_;
-    std::unique_ptr<ConsoleEnv> env_;
+    testenv::ConsoleTestEnv t_;
+    ManualClock& clock_ = t_.clock;
+    std::unique_ptr<db::Database>& db_ = t_.db;
     std::unique_ptr<Revocations> revocations_;
 };
 

@@ -3,16 +3,13 @@
 // alias Id and by main PID), the mapping of systemd errors to API errors, the
 // one audit row per action, and the scrubbing of journal lines. The real
 // systemd is tested in tests/nspawn/units_test.sh.
+#include "ConsoleTestEnv.h"
 #include "domain/Units.h"
 #include "core/error/AppError.h"
-#include "console/EmbeddedFiles.h"
 #include "store/AuditStore.h"
 #include "core/systemd/Error.h"
-#include "core/testing/TempDir.h"
 
 #include <gtest/gtest.h>
-
-#include <filesystem>
 
 using namespace medbox;
 using namespace medbox::console;
@@ -77,36 +74,19 @@ systemd::UnitStatus unit(const std::string& name, std::uint32_t pid) {
 class UnitsTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        db::Options o;
-        o.path = (std::filesystem::path(tmp_.path()) / "console.db").string();
-        db_ = std::make_unique<db::Database>(o, db::migrationsFrom(console::embeddedFiles()));
-        audit_ = std::make_unique<AuditLog>(clock_, "");
         state_.units["medbox-booking.service"] = unit("medbox-booking.service", 100);
         state_.units["medbox-console.service"] = unit("medbox-console.service", kOwnPid);
-        env_ = std::make_unique<ConsoleEnv>(*db_, clock_, *audit_, ConsoleConfig{});
-        units_ = std::make_unique<Units>(*env_, std::make_unique<FakeBackend>(state_), kOwnPid);
+        units_ = std::make_unique<Units>(*t_.env, std::make_unique<FakeBackend>(state_), kOwnPid);
     }
 
     std::vector<AuditRow> auditRows() {
         return db_->read([](db::Connection& c) { return store::auditRowsAfter(c, 0, 100); });
     }
 
-    Err errOf(auto&& f) {
-        try {
-            f();
-        } catch (const AppError& e) {
-            lastMessage_ = e.what();
-            return e.err();
-        }
-        ADD_FAILURE() << "no AppError";
-        return Err::Internal;
-    }
+    Err errOf(auto&& f) { return testenv::errOf(f, nullptr, &lastMessage_); }
 
-    testutil::TempDir tmp_;
-    ManualClock clock_;
-    std::unique_ptr<db::Database> db_;
-    std::unique_ptr<AuditLog> audit_;
-    std::unique_ptr<ConsoleEnv> env_;
+    testenv::ConsoleTestEnv t_;
+    std::unique_ptr<db::Database>& db_ = t_.db;
     FakeState state_;
     std::unique_ptr<Units> units_;
     std::string lastMessage_;

@@ -32,15 +32,13 @@ void checkFields(const DirectoryFields& f) {
 
 }  // namespace
 
-Directory::Page Directory::search(const std::string& text, const std::string& department, int offset,
-                                  int limit) const {
+Directory::Page Directory::search(const std::string& text, const std::string& department, int offset, int limit) const {
     rules::require(rules::checkText(text, kMaxQueryChars, true), "q");
     rules::require(rules::checkText(department, 64, true), "department");
     Page page;
     // One more than asked says whether a next page exists.
-    page.entries = env_.db.read([&](db::Connection& c) {
-        return store::searchDirectory(c, trim(text), trim(department), offset, limit + 1);
-    });
+    page.entries = env_.db.read(
+        [&](db::Connection& c) { return store::searchDirectory(c, trim(text), trim(department), offset, limit + 1); });
     if (static_cast<int>(page.entries.size()) > limit) {
         page.entries.pop_back();
         page.more = true;

@@ -31,8 +31,8 @@ void Handlers::searchDirectory(Request& req, Reply& reply) {
     for (const auto& e : page.entries) entries->add(entryJson(e));
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
     o->set("entries", entries);
-    o->set("nextOffset", page.more ? Poco::Dynamic::Var(offset + static_cast<int>(page.entries.size()))
-                                   : Poco::Dynamic::Var());
+    o->set("nextOffset",
+           page.more ? Poco::Dynamic::Var(offset + static_cast<int>(page.entries.size())) : Poco::Dynamic::Var());
     reply.json(o);
 }
 

@@ -33,8 +33,8 @@ DirectoryFields directoryFields(db::Connection& c, int64_t userId) {
     return {st.str(0), st.str(1), st.str(2), st.str(3)};
 }
 
-std::vector<DirectoryEntry> searchDirectory(db::Connection& c, const std::string& text,
-                                            const std::string& department, int offset, int limit) {
+std::vector<DirectoryEntry> searchDirectory(db::Connection& c, const std::string& text, const std::string& department,
+                                            int offset, int limit) {
     auto st = c.prepare(
         "SELECT u.id, u.username, u.display_name, COALESCE(d.department, ''), COALESCE(d.title, ''), "
         "COALESCE(d.skills, ''), COALESCE(d.extension, '') "

@@ -26,8 +26,8 @@ DirectoryFields directoryFields(db::Connection& c, int64_t userId);
 // extension contain `text` (case-insensitive for ASCII; empty: all), and
 // whose department is `department` when it is not empty; ordered by
 // department, then display name, then id; `offset` rows skipped.
-std::vector<DirectoryEntry> searchDirectory(db::Connection& c, const std::string& text,
-                                            const std::string& department, int offset, int limit);
+std::vector<DirectoryEntry> searchDirectory(db::Connection& c, const std::string& text, const std::string& department,
+                                            int offset, int limit);
 // The departments in use, sorted, for the directory's filter.
 std::vector<std::string> directoryDepartments(db::Connection& c);
 
