@@ -183,6 +183,28 @@ bool ourCertificateExpiresWithin(const std::string& certFile, const std::string&
     return X509_cmp_time(X509_get0_notAfter(cert.get()), &limit) <= 0;
 }
 
+std::optional<CertificateInfo> readCertificate(const std::string& pemFile) {
+    BioPtr bio(BIO_new_file(pemFile.c_str(), "r"));
+    X509Ptr cert(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+    ERR_clear_error();
+    if (!cert) return std::nullopt;
+    CertificateInfo info;
+    struct tm notAfter {};
+    if (ASN1_TIME_to_tm(X509_get0_notAfter(cert.get()), &notAfter) != 1) return std::nullopt;
+    info.notAfterMs = static_cast<int64_t>(timegm(&notAfter)) * 1000;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (X509_digest(cert.get(), EVP_sha256(), md, &len) != 1) return std::nullopt;
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    for (unsigned int i = 0; i < len; ++i) {
+        if (i) info.sha256 += ':';
+        info.sha256 += kHex[md[i] >> 4];
+        info.sha256 += kHex[md[i] & 15];
+    }
+    info.selfSigned = X509_NAME_cmp(X509_get_subject_name(cert.get()), X509_get_issuer_name(cert.get())) == 0;
+    return info;
+}
+
 bool ensureSelfSigned(const std::string& certFile, const std::string& keyFile, const std::vector<std::string>& names,
                       const std::string& commonName, int64_t renewWithinSeconds) {
     if (Poco::File(certFile).exists() && !ourCertificateExpiresWithin(certFile, commonName, renewWithinSeconds))

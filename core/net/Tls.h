@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,17 @@ inline constexpr int64_t kRenewWithinSeconds = 30 * 86'400;
 // installed is never touched. Key file mode 0600. True: a new pair was written.
 bool ensureSelfSigned(const std::string& certFile, const std::string& keyFile, const std::vector<std::string>& names,
                       const std::string& commonName, int64_t renewWithinSeconds = kRenewWithinSeconds);
+
+// What an operator checks of a certificate: when it expires, its SHA-256
+// fingerprint (what a browser shows and the install guide compares), and
+// whether it is one we made ourselves.
+struct CertificateInfo {
+    int64_t notAfterMs = 0;
+    std::string sha256;  // "AB:CD:..." upper-case hex, colon-separated, of the DER bytes
+    bool selfSigned = false;
+};
+// The first certificate in a PEM file; nullopt when it cannot be read.
+std::optional<CertificateInfo> readCertificate(const std::string& pemFile);
 
 // The certificate (with its chain) and key a server presents, replaceable
 // while it serves: every handshake takes the current pair

@@ -366,7 +366,7 @@ int ServiceApp::main(const std::vector<std::string>&) {
 
         st.ctx.reset(new ServiceContext{name_, st.settings, *st.db, st.clock, *st.audit, st.metrics, *st.issuer,
                                         *st.verifier, st.revocations, st.dispatcher.get(), Poco::Logger::get(name_),
-                                        st.dataDir});
+                                        st.dataDir, st.trustDir});
         configure(st.settings);
         registerCoreRoutes();
         registerRoutes(st.router, *st.ctx);

@@ -30,6 +30,9 @@ struct ServiceContext {
     Dispatcher* outbox;          // wake() after enqueueing; may be null in tests
     Poco::Logger& logger;
     std::string dataDir;
+    // Every service's certificate and public key (auth.trust_dir): what a
+    // client context of this service trusts.
+    std::string trustDir{};
 };
 
 }  // namespace medbox

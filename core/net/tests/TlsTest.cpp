@@ -120,6 +120,32 @@ TEST(TlsTest, EachNameIsListedOnce) {
     X509_free(x);
 }
 
+TEST(TlsTest, ReadCertificateGivesExpiryAndTheFingerprintOpensslShows) {
+    testutil::TempDir dir;
+    const std::string cert = dir.file("c.pem");
+    tls::ensureSelfSigned(cert, dir.file("k.pem"), {"localhost"}, "t");
+    const auto info = tls::readCertificate(cert);
+    ASSERT_TRUE(info);
+    EXPECT_TRUE(info->selfSigned);
+    const int64_t days = (info->notAfterMs - ::time(nullptr) * 1000LL) / 86'400'000;
+    EXPECT_GE(days, 396);
+    EXPECT_LE(days, 397);
+    // The openssl command line as the independent oracle.
+    FILE* p = popen(("openssl x509 -noout -fingerprint -sha256 -in " + cert).c_str(), "r");
+    ASSERT_NE(p, nullptr);
+    char line[256] = {};
+    ASSERT_NE(fgets(line, sizeof line, p), nullptr);
+    pclose(p);
+    std::string shown(line);
+    shown = shown.substr(shown.find('=') + 1);
+    shown.erase(shown.find_last_not_of("\r\n") + 1);
+    EXPECT_EQ(info->sha256, shown);
+
+    std::ofstream(dir.file("garbage.pem")) << "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n";
+    EXPECT_FALSE(tls::readCertificate(dir.file("garbage.pem")));
+    EXPECT_FALSE(tls::readCertificate(dir.file("missing.pem")));
+}
+
 // Ours is made anew within its renewal window; a certificate the hospital
 // installed (another issuer or name) is never touched.
 TEST(TlsTest, OnlyOurOwnCertificateIsRenewedNearItsExpiry) {

@@ -5,6 +5,7 @@
 #include "console/ServiceRow.h"
 #include "domain/Accounts.h"
 #include "domain/ConsoleEnv.h"
+#include "domain/PeerStatus.h"
 #include "domain/ResourceSamples.h"
 #include "domain/Revocations.h"
 #include "domain/Units.h"
@@ -51,13 +52,18 @@ void ConsoleApp::registerRoutes(Router& router, ServiceContext& ctx) {
         }
         return out;
     });
-    console::registerRoutes(router, *env_, ctx.metrics, *accounts_, *revocations_, *units_, *samples_);
+    peers_ = std::make_unique<PeerStatus>(*env_, ctx.issuer, ctx.trustDir, kServiceName);
+    console::registerRoutes(router, *env_, ctx.metrics, *accounts_, *revocations_, *units_, *samples_, *peers_);
 }
 
-void ConsoleApp::started(ServiceContext&) { samples_->start(Poco::Logger::get("console.samples")); }
+void ConsoleApp::started(ServiceContext&) {
+    samples_->start(Poco::Logger::get("console.samples"));
+    peers_->start(Poco::Logger::get("console.peers"));
+}
 
 void ConsoleApp::stopping() {
     if (samples_) samples_->stop();
+    if (peers_) peers_->stop();
 }
 
 }  // namespace medbox::console

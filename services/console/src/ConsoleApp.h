@@ -14,6 +14,7 @@ class Accounts;
 class Revocations;
 class Units;
 class ResourceSamples;
+class PeerStatus;
 
 class ConsoleApp : public ServiceApp {
 public:
@@ -26,7 +27,7 @@ protected:
     void registerRoutes(Router& router, ServiceContext& ctx) override;
     // The console keeps the list of revoked staff tokens (domain/Revocations.h).
     bool ownsRevocations() const override { return true; }
-    // The overview's resource sampling runs while the server does.
+    // The overview's resource sampling and service checks run while the server does.
     void started(ServiceContext& ctx) override;
     void stopping() override;
 
@@ -38,6 +39,7 @@ private:
     std::unique_ptr<Accounts> accounts_;
     std::unique_ptr<Units> units_;
     std::unique_ptr<ResourceSamples> samples_;
+    std::unique_ptr<PeerStatus> peers_;
 };
 
 }  // namespace medbox::console

@@ -25,8 +25,8 @@ std::vector<std::string> peerServices() {
 }  // namespace
 
 void registerRoutes(Router& r, ConsoleEnv& env, Metrics& metrics, Accounts& accounts, Revocations& revocations,
-                    Units& units, ResourceSamples& samples) {
-    const auto bind = methodsOf(std::make_shared<Handlers>(env, metrics, accounts, revocations, units, samples));
+                    Units& units, ResourceSamples& samples, PeerStatus& peers) {
+    const auto bind = methodsOf(std::make_shared<Handlers>(env, metrics, accounts, revocations, units, samples, peers));
 
     // Any signed-in staff member, including one whose token only allows the
     // password change (kMustChangePasswordRole).
@@ -86,6 +86,8 @@ void registerRoutes(Router& r, ConsoleEnv& env, Metrics& metrics, Accounts& acco
           "One medbox unit and its last journal lines");
     r.get("/api/v1/appliance/units/{name}/journal", auditors, bind(&Handlers::unitJournal),
           "A page of a medbox unit's journal: priority, time window and text filters; page back or follow by cursor");
+    r.get("/api/v1/appliance/services", auditors, bind(&Handlers::listServices),
+          "Each medbox service's readiness, outbox backlog and certificate, as last checked");
     r.get("/api/v1/appliance/samples", auditors, bind(&Handlers::listSamples),
           "The overview's charts: CPU, memory, disk and each unit's memory over a time window");
     r.post("/api/v1/appliance/units/{name}/start", admin, bind(&Handlers::startUnit),

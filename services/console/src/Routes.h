@@ -14,10 +14,11 @@ class Accounts;
 class Revocations;
 class Units;
 class ResourceSamples;
+class PeerStatus;
 
 // Registers every console route with its Access. The arguments live until
 // exit (ConsoleApp owns them); the handlers are kept alive by the routes.
 void registerRoutes(Router& router, ConsoleEnv& env, Metrics& metrics, Accounts& accounts, Revocations& revocations,
-                    Units& units, ResourceSamples& samples);
+                    Units& units, ResourceSamples& samples, PeerStatus& peers);
 
 }  // namespace medbox::console

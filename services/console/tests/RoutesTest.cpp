@@ -5,6 +5,7 @@
 #include "domain/Accounts.h"
 #include "domain/ConsoleEnv.h"
 #include "domain/Revocations.h"
+#include "domain/PeerStatus.h"
 #include "domain/ResourceSamples.h"
 #include "domain/Units.h"
 #include "core/service/ServiceContext.h"
@@ -55,7 +56,8 @@ TEST(RoutesTest, EveryRouteIsInOpenApiWithItsAccess) {
         Accounts accounts(env, issuer, revocations);
         Units units(env, systemBackend(), ::getpid());
         ResourceSamples samples(env, HostProbe("/proc", {}), {});
-        registerRoutes(router, env, ctx.metrics, accounts, revocations, units, samples);
+        PeerStatus peers(env, issuer, dir.string(), "console");
+        registerRoutes(router, env, ctx.metrics, accounts, revocations, units, samples, peers);
 
         testutil::expectRoutesMatchOpenApi(router, console::embeddedFiles());
     }

@@ -2,6 +2,8 @@
 #include "core/auth/Tokens.h"
 
 #include "core/config/Settings.h"
+#include "console/ServiceRow.h"
+#include "medbox/ServiceTable.h"
 
 namespace medbox::console {
 
@@ -32,6 +34,16 @@ ConsoleConfig readConsoleConfig(const Settings& s) {
             start = comma + 1;
         }
     }
+    for (const auto& row : service_table::kRows) {
+        if (row.name == std::string_view(kServiceName)) continue;
+        const std::string key = "console.peers." + std::string(row.name) + ".url";
+        const std::string url = s.str(key, "https://127.0.0.1:" + std::to_string(row.port));
+        if (!url.starts_with("https://") || url.size() > 200 || url.find_first_of(" \t\r\n") != std::string::npos) {
+            throw ConfigError(key + ": expected https://HOST:PORT");
+        }
+        c.peerUrls.emplace_back(row.name, url);
+    }
+    c.peerCheckSeconds = static_cast<int>(s.integer("console.peer_check_seconds", 30, 5, 3600));
     if (!c.bootstrapAdminPassword.empty()) {
         // Say why without echoing the value.
         const std::string why = password::checkPolicy(c.bootstrapAdminPassword);

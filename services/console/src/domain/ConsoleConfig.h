@@ -3,6 +3,7 @@
 // (config/console.properties and docs/console.md document them), once at
 // start by ConsoleApp::configure(); immutable afterwards.
 #include "core/auth/Password.h"
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,11 @@ struct ConsoleConfig {
     int samplesKeepDays = 7;             // console.samples_keep_days
     // console.sample_mounts: file systems whose use the overview charts.
     std::vector<std::string> sampleMounts{"/", "/var/lib/medbox", "/var/log"};
+    // console.peers.<service>.url for every other service of the table:
+    // where the overview asks for readiness and backlog (default
+    // https://127.0.0.1:<its port>: every service runs on the appliance).
+    std::vector<std::pair<std::string, std::string>> peerUrls;  // table order
+    int peerCheckSeconds = 30;                                  // console.peer_check_seconds
     // The KDF parameters for new hashes; not a configuration key (changing
     // them is a code review decision) but lowered by unit tests for speed.
     password::Params kdf{};

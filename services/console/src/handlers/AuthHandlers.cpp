@@ -7,12 +7,13 @@
 namespace medbox::console {
 
 Handlers::Handlers(ConsoleEnv& env, Metrics& metrics, Accounts& accounts, Revocations& revocations, Units& units,
-                   ResourceSamples& samples)
+                   ResourceSamples& samples, PeerStatus& peers)
     : env_(env),
       accounts_(accounts),
       revocations_(revocations),
       units_(units),
       samples_(samples),
+      peers_(peers),
       directory_(env),
       loginOk_(metrics.counter("medbox_console_logins_total", "Login attempts by outcome", "outcome=\"ok\"")),
       loginFailed_(metrics.counter("medbox_console_logins_total", "Login attempts by outcome", "outcome=\"failed\"")),

@@ -8,6 +8,7 @@
 #include "domain/Accounts.h"
 #include "domain/ConsoleEnv.h"
 #include "domain/Directory.h"
+#include "domain/PeerStatus.h"
 #include "domain/ResourceSamples.h"
 #include "domain/Revocations.h"
 #include "domain/Units.h"
@@ -19,7 +20,7 @@ namespace medbox::console {
 class Handlers {
 public:
     Handlers(ConsoleEnv& env, Metrics& metrics, Accounts& accounts, Revocations& revocations, Units& units,
-             ResourceSamples& samples);
+             ResourceSamples& samples, PeerStatus& peers);
 
     // a staff member's own account and token
     void login(Request& rq, Reply& rp);
@@ -54,6 +55,7 @@ public:
     void unitJournal(Request& rq, Reply& rp);
     // the overview's charts
     void listSamples(Request& rq, Reply& rp);
+    void listServices(Request& rq, Reply& rp);
     void startUnit(Request& rq, Reply& rp) { actOnUnit(rq, rp, UnitVerb::Start); }
     void stopUnit(Request& rq, Reply& rp) { actOnUnit(rq, rp, UnitVerb::Stop); }
     void restartUnit(Request& rq, Reply& rp) { actOnUnit(rq, rp, UnitVerb::Restart); }
@@ -68,6 +70,7 @@ private:
     Revocations& revocations_;
     Units& units_;
     ResourceSamples& samples_;
+    PeerStatus& peers_;
     Directory directory_;
     Counter& loginOk_;
     Counter& loginFailed_;
