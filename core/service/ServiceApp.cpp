@@ -1,5 +1,6 @@
 #include "core/service/ServiceApp.h"
 
+#include "core/audit/AuditRows.h"
 #include "core/auth/RevocationPoller.h"
 #include "core/error/AppError.h"
 #include "core/http/Server.h"
@@ -228,6 +229,10 @@ void ServiceApp::registerCoreRoutes() {
         },
         "database integrity_check and audit chain verification");
     st.router.get(
+        "/api/v1/system/audit", Access::staffOrService({"auditor", "admin"}, {"console"}),
+        [this](Request& rq, Reply& rp) { serveAudit(rq, rp); },
+        "this service's audit log, filtered, oldest first, as JSON or CSV");
+    st.router.get(
         "/api/v1/system/backlog", Access::staffOrService({"admin"}, {"console"}),
         [this](Request&, Reply& rp) {
             const int64_t now = s_->clock.nowMs();
@@ -247,6 +252,49 @@ void ServiceApp::registerCoreRoutes() {
             rp.json(o);
         },
         "undelivered outbox messages per destination: how many, the oldest one's age, what holds the queue");
+}
+
+void ServiceApp::serveAudit(Request& rq, Reply& rp) {
+    auto time = [&rq](const std::string& name) -> std::optional<int64_t> {
+        const auto text = rq.query(name);
+        if (!text) return std::nullopt;
+        const auto us = parseIsoMicros(*text);
+        if (!us) throw AppError(Err::InvalidField, name + ": an ISO 8601 time with Z or an offset", name);
+        return *us / 1000;
+    };
+    auto text = [&rq](const std::string& name) {
+        std::string v = rq.query(name).value_or("");
+        if (v.size() > 200) throw AppError(Err::InvalidField, name + ": at most 200 bytes", name);
+        return v;
+    };
+    AuditFilter f;
+    f.afterSeq = rq.queryInt("after", 0, INT64_MAX).value_or(0);
+    f.limit = static_cast<int>(rq.queryInt("limit", 1, 1000).value_or(100));
+    f.actor = text("actor");
+    f.actionPrefix = text("action");
+    f.target = text("target");
+    f.outcome = text("outcome");
+    if (!f.outcome.empty() && f.outcome != "ok" && f.outcome != "denied" && f.outcome != "failed")
+        throw AppError(Err::InvalidField, "outcome: ok, denied or failed", "outcome");
+    f.sinceMs = time("since");
+    f.untilMs = time("until");
+    const std::string format = rq.query("format").value_or("json");
+    if (format != "json" && format != "csv") throw AppError(Err::InvalidField, "format: json or csv", "format");
+    const auto rows = s_->db->read([&](db::Connection& c) { return auditRows(c, f); });
+    if (format == "csv") {
+        rp.header("Content-Disposition", "attachment; filename=\"" + name_ + "-audit.csv\"");
+        rp.content("text/csv; charset=utf-8", auditCsv(rows));
+        return;
+    }
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    for (const auto& r : rows) list->add(auditRowJson(r));
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+    o->set("service", name_);
+    o->set("entries", list);
+    // A full page may have more behind it: ask again with after=nextAfter.
+    o->set("nextAfter",
+           static_cast<int>(rows.size()) == f.limit ? Poco::Dynamic::Var(rows.back().seq) : Poco::Dynamic::Var());
+    rp.json(o);
 }
 
 int ServiceApp::main(const std::vector<std::string>&) {

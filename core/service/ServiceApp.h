@@ -6,7 +6,8 @@
 // READY=1 to systemd (no-op without NOTIFY_SOCKET), feeds the watchdog while
 // the server loop is alive, and waits for SIGTERM/SIGINT.
 //
-// Every service gets GET /healthz, /readyz, /metrics and /openapi.json.
+// Every service gets GET /healthz, /readyz, /metrics, /openapi.json and the
+// /api/v1/system/ routes (integrity, audit, backlog).
 // Configuration keys common to all services are listed in docs/configuration.md.
 #include "core/http/Router.h"
 #include "core/util/Resources.h"
@@ -61,6 +62,8 @@ private:
     void handleConfig(const std::string& name, const std::string& value);
     void handleHelp(const std::string& name, const std::string& value);
     void registerCoreRoutes();
+    // GET /api/v1/system/audit: this service's audit rows, filtered (docs/audit.md).
+    void serveAudit(Request& rq, Reply& rp);
 
     struct State;
     std::string name_;

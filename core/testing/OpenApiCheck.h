@@ -26,6 +26,7 @@ inline void expectRoutesMatchOpenApi(const Router& router, const std::vector<res
                                         "get /metrics",
                                         "get /openapi.json",
                                         "get /api/v1/system/integrity",
+                                        "get /api/v1/system/audit",
                                         "get /api/v1/system/backlog"};
     const auto* doc = resources::find(embedded, "web/openapi.json");
     ASSERT_NE(doc, nullptr) << "web/openapi.json is not embedded";

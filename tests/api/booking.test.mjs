@@ -527,6 +527,35 @@ describe('booking API', { skip: !hasService('booking') || !hasService('console')
     });
   });
 
+  describe('audit log through the core route (GET /api/v1/system/audit)', () => {
+    const A = '/api/v1/system/audit';
+    it('filters, pages, exports CSV, and is for auditors, admins and the console only', async () => {
+      const auditor = await suite.staffToken(['auditor']);
+      const all = await api('GET', `${A}?limit=1000`, { token: auditor });
+      assert.equal(all.status, 200, all.text);
+      assert.equal(all.json.service, 'booking');
+      assert.ok(all.json.entries.length > 0, all.text);
+      const created = await api('GET', `${A}?action=booking.create&outcome=ok&limit=1000`, { token: auditor });
+      assert.ok(created.json.entries.length > 0 && created.json.entries.every((e) => e.action === 'booking.create' && e.outcome === 'ok'), created.text);
+      assert.ok(created.json.entries.length < all.json.entries.length, 'the filter left rows out');
+      const page = await api('GET', `${A}?limit=2`, { token: suite.serviceToken('console') });
+      assert.equal(page.json.entries.length, 2, page.text);
+      const next = await api('GET', `${A}?limit=2&after=${page.json.nextAfter}`, { token: auditor });
+      assert.equal(next.json.entries[0].seq, page.json.entries[1].seq + 1, next.text);
+      const csv = await api('GET', `${A}?format=csv&limit=5`, { token: auditor });
+      assert.equal(csv.status, 200);
+      assert.match(csv.headers['content-type'], /^text\/csv/);
+      assert.match(csv.headers['content-disposition'], /booking-audit\.csv/);
+      assert.equal(csv.text.split('\r\n')[0], 'seq,at,actor,action,target,outcome,detail,hash');
+      assert.equal(csv.text.trim().split('\r\n').length, 6);
+      for (const [q, field] of [['outcome=maybe', 'outcome'], ['since=today', 'since'], ['format=xml', 'format'], [`actor=${'a'.repeat(201)}`, 'actor']]) {
+        const r = await api('GET', `${A}?${q}`, { token: auditor });
+        expectError(r, 400, 'invalid_field', field);
+      }
+      for (const t of [tok.nurse, tok.scheduler, tok.portal]) expectError(await api('GET', A, { token: t }), 403, 'forbidden');
+    });
+  });
+
   describe('check-in, queue calling and session close', () => {
     it('checks in, calls, recalls, passes, and closes with no-show marking', async (t) => {
       const w = todayWindow();

@@ -3,7 +3,7 @@
 // rules, and the audit row of each change.
 #include "ConsoleTestEnv.h"
 #include "domain/Directory.h"
-#include "store/AuditStore.h"
+#include "core/audit/AuditRows.h"
 #include "store/UserStore.h"
 
 using namespace medbox;
@@ -99,7 +99,7 @@ TEST_F(DirectoryTest, ChecksFieldsTrimsSpacesAndAuditsWhichFieldsChanged) {
     EXPECT_EQ(e.fields.extension, "8021");
     EXPECT_EQ(dir_->get(id).fields.title, "工程师");
 
-    const auto rows = t_.db->read([](db::Connection& c) { return store::auditRowsAfter(c, 0, 100); });
+    const auto rows = t_.db->read([](db::Connection& c) { return auditRowsAfter(c, 0, 100); });
     ASSERT_FALSE(rows.empty());
     const auto& last = rows.back();
     EXPECT_EQ(last.action, "user.directory");

@@ -6,7 +6,7 @@
 #include "ConsoleTestEnv.h"
 #include "domain/Units.h"
 #include "core/error/AppError.h"
-#include "store/AuditStore.h"
+#include "core/audit/AuditRows.h"
 #include "core/systemd/Error.h"
 
 #include <gtest/gtest.h>
@@ -80,7 +80,7 @@ protected:
     }
 
     std::vector<AuditRow> auditRows() {
-        return db_->read([](db::Connection& c) { return store::auditRowsAfter(c, 0, 100); });
+        return db_->read([](db::Connection& c) { return auditRowsAfter(c, 0, 100); });
     }
 
     Err errOf(auto&& f) { return testenv::errOf(f, nullptr, &lastMessage_); }

@@ -40,8 +40,8 @@ PeerStatus::~PeerStatus() { stop(); }
 
 void PeerStatus::start(Poco::Logger& logger) {
     if (job_) return;
-    job_ = std::make_unique<PeriodicJob>("service status", env_.clock, env_.config.peerCheckSeconds * 1000LL,
-                                         [this] { checkOnce(); }, logger);
+    job_ = std::make_unique<PeriodicJob>(
+        "service status", env_.clock, env_.config.peerCheckSeconds * 1000LL, [this] { checkOnce(); }, logger);
     job_->start();
 }
 

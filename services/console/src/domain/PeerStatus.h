@@ -32,12 +32,12 @@ struct BacklogView {
 
 struct ServiceState {
     std::string name;
-    std::string url;               // empty for the console itself
-    int64_t checkedMs = 0;         // 0: not checked yet
-    bool ready = false;            // /readyz answered 200
-    std::string error;             // why it is not ready or its backlog is unknown
+    std::string url;        // empty for the console itself
+    int64_t checkedMs = 0;  // 0: not checked yet
+    bool ready = false;     // /readyz answered 200
+    std::string error;      // why it is not ready or its backlog is unknown
     bool backlogKnown = false;
-    std::vector<BacklogView> backlog;  // destinations with undelivered messages
+    std::vector<BacklogView> backlog;                 // destinations with undelivered messages
     std::optional<tls::CertificateInfo> certificate;  // trust/<name>.crt
 };
 
