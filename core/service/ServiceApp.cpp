@@ -3,12 +3,15 @@
 #include "core/auth/RevocationPoller.h"
 #include "core/error/AppError.h"
 #include "core/http/Server.h"
+#include "core/http/StaffSession.h"
+#include "core/http/StaticFiles.h"
 #include "core/log/Log.h"
 #include "core/net/TcpListener.h"
 #include "core/net/Tls.h"
 #include "core/outbox/Outbox.h"
 #include "core/service/PeriodicJob.h"
 #include "core/service/Watchdog.h"
+#include "core/time/IsoTime.h"
 #include "core/util/Files.h"
 
 #include <Poco/File.h>
@@ -22,6 +25,7 @@
 #include <malloc.h>
 #include <sys/stat.h>
 
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -93,6 +97,8 @@ struct ServiceApp::State {
     std::unique_ptr<RevocationPoller> revocationPoller;  // null in the console and without auth.console_url
     std::unique_ptr<ServiceContext> ctx;
     Router router;
+    std::unique_ptr<StaticFiles> pages;  // web/ of the embedded files (docs/web.md)
+    std::string timeZone;                // web.time_zone: the hospital's, for dates on pages
     ServerOptions serverOptions;
     std::unique_ptr<Server> server;
     std::unique_ptr<tls::ServerIdentity> identity;             // null without TLS
@@ -105,6 +111,21 @@ struct ServiceApp::State {
     std::mutex watchdogMutex;
     std::condition_variable watchdogCv;
 };
+
+namespace {
+// "Asia/Shanghai", "UTC", "America/Argentina/Buenos_Aires": the shape of an
+// IANA zone name (the browser's Intl checks the name itself).
+bool validTimeZone(const std::string& z) {
+    if (z.empty() || z.size() > 64 || z.front() == '/' || z.back() == '/') return false;
+    for (size_t i = 0; i < z.size(); ++i) {
+        const char c = z[i];
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' || c == '+'))
+            return false;
+        if (c == '/' && z[i + 1] == '/') return false;
+    }
+    return true;
+}
+}  // namespace
 
 ServiceApp::ServiceApp(std::string name, int defaultPort)
     : name_(std::move(name)), defaultPort_(defaultPort), s_(std::make_unique<State>()) {
@@ -206,6 +227,41 @@ void ServiceApp::registerCoreRoutes() {
             rp.header("Cache-Control", "public, max-age=300");
         },
         "OpenAPI document");
+    // Who the staff cookie (or bearer token) signs in, and the CSRF value a
+    // page sends with its changes (core/http/StaffSession.h). Served by every
+    // service, so a page of any service learns it from its own origin.
+    st.router.get(
+        "/api/v1/session", Access::anyStaff(),
+        [](Request& rq, Reply& rp) {
+            const Principal& p = *rq.principal();
+            Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+            o->set("username", p.subject);
+            Poco::JSON::Array::Ptr roles = new Poco::JSON::Array;
+            for (const auto& r : p.roles) roles->add(r);
+            o->set("roles", roles);
+            o->set("mustChangePassword", p.hasRole(kMustChangePasswordRole));
+            o->set("expiresAt", isoUtc(p.expiresMs));
+            if (p.authTimeMs > 0) o->set("signedInAt", isoUtc(p.authTimeMs));
+            o->set("csrfToken", staff_session::csrfToken(p));
+            o->set("cookie", rq.viaCookie());
+            rp.json(o);
+        },
+        "The caller's staff session and its CSRF token");
+    // What every page needs before anyone signs in: the hospital's time zone
+    // (web.time_zone, an IANA name), in which pages show dates and times.
+    st.router.get(
+        "/api/v1/web/settings", Access::anyone(),
+        [this](Request&, Reply& rp) {
+            Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+            o->set("timeZone", s_->timeZone);
+            o->set("service", name_);
+            rp.json(o);
+            rp.header("Cache-Control", "no-cache");
+        },
+        "Settings the pages need: the hospital's time zone");
+    // Every GET no route has: the service's pages.
+    st.pages = std::make_unique<StaticFiles>(resources());
+    st.router.fallback(Access::anyone(), [this](Request& rq, Reply& rp) { s_->pages->serve(rq, rp); });
     st.router.get(
         "/api/v1/system/integrity", Access::staffOrService({"admin"}, {"console"}),
         [this](Request&, Reply& rp) {
@@ -270,6 +326,7 @@ int ServiceApp::main(const std::vector<std::string>&) {
         so.requestTimeoutSeconds = static_cast<int>(st.settings.integer("http.request_timeout_seconds", 30, 1, 600));
         so.maxBodyBytes = static_cast<size_t>(
             st.settings.integer("http.max_body_bytes", 64 * 1024, 1024, 64 * 1024 * 1024));
+        so.staffCookie = st.settings.flag("http.staff_cookie", true);
         st.portFile = st.settings.str("http.port_file", st.dataDir + "/run/" + name_ + ".port");
         if (st.settings.flag("http.tls", true)) {
             std::string cert = st.settings.str("tls.cert_file", st.dataDir + "/tls/" + name_ + ".crt");
@@ -346,6 +403,9 @@ int ServiceApp::main(const std::vector<std::string>&) {
         st.ctx.reset(new ServiceContext{name_, st.settings, *st.db, st.clock, *st.audit, st.metrics, *st.issuer,
                                         *st.verifier, st.revocations, st.dispatcher.get(), Poco::Logger::get(name_),
                                         st.dataDir});
+        st.timeZone = st.settings.str("web.time_zone", "Asia/Shanghai");
+        if (!validTimeZone(st.timeZone))
+            throw ConfigError("web.time_zone: an IANA time zone name such as Asia/Shanghai, got '" + st.timeZone + "'");
         configure(st.settings);
         registerCoreRoutes();
         registerRoutes(st.router, *st.ctx);

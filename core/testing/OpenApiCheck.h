@@ -21,7 +21,12 @@ inline void expectRoutesMatchOpenApi(const Router& router, const std::vector<res
         return s;
     };
     // Registered by ServiceApp for every service; documented by each.
-    const std::set<std::string> core = {"get /healthz", "get /readyz", "get /metrics", "get /openapi.json",
+    const std::set<std::string> core = {"get /healthz",
+                                        "get /readyz",
+                                        "get /metrics",
+                                        "get /openapi.json",
+                                        "get /api/v1/session",
+                                        "get /api/v1/web/settings",
                                         "get /api/v1/system/integrity"};
     const auto* doc = resources::find(embedded, "web/openapi.json");
     ASSERT_NE(doc, nullptr) << "web/openapi.json is not embedded";
