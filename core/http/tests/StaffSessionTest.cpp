@@ -22,8 +22,7 @@ TEST(StaffSessionTest, CsrfValueIsFixedPerTokenAndDiffersBetweenTokens) {
     EXPECT_EQ(ss::csrfToken(a), ss::csrfToken(a));
     EXPECT_NE(ss::csrfToken(a), ss::csrfToken(b));
     EXPECT_EQ(ss::csrfToken(a).size(), 43u);  // 256 bits, base64url without padding
-    EXPECT_EQ(ss::csrfToken(a).find_first_not_of(
-                  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+    EXPECT_EQ(ss::csrfToken(a).find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
               std::string::npos);
     EXPECT_TRUE(ss::csrfMatches(a, ss::csrfToken(a)));
     EXPECT_FALSE(ss::csrfMatches(a, ss::csrfToken(b)));

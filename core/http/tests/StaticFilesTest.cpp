@@ -15,7 +15,7 @@ TEST(StaticFilesTest, KeysOfHonestPaths) {
 TEST(StaticFilesTest, HostilePathsNameNoFile) {
     // The server decodes %xx before the lookup: these are decoded forms.
     const std::string nul("/index.html\0.css", 16);
-    for (const std::string p :
+    for (const std::string& p :
          {std::string("/../etc/passwd"), std::string("/shared/../../etc/passwd"), std::string("/./index.html"),
           std::string("/shared/./ui.css"), std::string("//etc/passwd"), std::string("/.git/config"),
           std::string("/shared\\..\\..\\etc\\passwd"), nul, std::string("/a\x01"), std::string("/a\x7f"),

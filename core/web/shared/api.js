@@ -34,10 +34,11 @@ function csrf() {
 }
 
 // api('POST', '/api/v1/auth/logout'), api('GET', '/api/v1/me') -> parsed JSON (null for 204).
-export async function api(method, path, body) {
+// { anonymous: true }: a public call (the sign-in itself) that needs no CSRF value.
+export async function api(method, path, body, { anonymous = false } = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET' && method !== 'HEAD') {
+  if (!anonymous && method !== 'GET' && method !== 'HEAD') {
     let token = csrf();
     if (!token) {
       // A page of another service, opened after the sign-in: its own

@@ -36,12 +36,12 @@ async function loadJson(url) {
   return r.json();
 }
 
+// A service's page (<html data-service="...">) has texts of its own; the
+// shared pages (the gallery) only the shared ones.
 async function loadTexts(which) {
-  const [shared, own] = await Promise.all([
-    loadJson(`/shared/i18n/${which}.json`),
-    loadJson(`/i18n/${which}.json`).catch(() => ({})),
-  ]);
-  return { ...shared, ...own };
+  const own = document.documentElement.dataset.service ? loadJson(`/i18n/${which}.json`) : Promise.resolve({});
+  const [shared, mine] = await Promise.all([loadJson(`/shared/i18n/${which}.json`), own]);
+  return { ...shared, ...mine };
 }
 
 // Loads the texts and the hospital's settings, then fills the page.

@@ -48,7 +48,7 @@ form.addEventListener('submit', async (ev) => {
   if (!stepTotp.hidden && v.totp) body.totp = v.totp.trim();
   submit.disabled = true;
   try {
-    const s = await api('POST', '/api/v1/auth/login', body);
+    const s = await api('POST', '/api/v1/auth/login', body, { anonymous: true });
     setCsrf(s.csrfToken);
     window.location.assign(s.mustChangePassword ? '/password.html?forced=1' : '/overview.html');
   } catch (err) {
