@@ -280,7 +280,7 @@ TEST_F(AccountsTest, RefreshesKeepTheSignInTimeAndStopAtTheMaximumAge) {
     EXPECT_EQ(verify(last.token).authTimeMs, p.authTimeMs);
     // The last token of the session ends with it, not a full lifetime later.
     clock_.advanceMs(1'500'000);  // 11 h 55 min after the sign-in
-    last = accounts_->refresh("sched.m", verify(last.token).authTimeMs);
+    last = accounts_->refresh("sched.m", p.authTimeMs);
     EXPECT_EQ(last.expiresAtMs, first.sessionEndsAtMs);
     clock_.advanceMs(300'000);  // 12 h
     expectError(Err::Unauthenticated, [&] { accounts_->refresh("sched.m", p.authTimeMs); });
