@@ -6,6 +6,7 @@
 #include "core/http/StaffSession.h"
 #include "core/http/StaticFiles.h"
 #include "core/log/Log.h"
+#include "core/net/HttpClient.h"
 #include "core/net/TcpListener.h"
 #include "core/net/Tls.h"
 #include "core/outbox/Outbox.h"
@@ -15,6 +16,7 @@
 #include "core/util/Files.h"
 
 #include <Poco/File.h>
+#include <Poco/JSON/Parser.h>
 #include <Poco/Path.h>
 #include <Poco/StringTokenizer.h>
 #include <Poco/URI.h>
@@ -98,6 +100,7 @@ struct ServiceApp::State {
     std::unique_ptr<ServiceContext> ctx;
     Router router;
     std::unique_ptr<StaticFiles> pages;  // web/ of the embedded files (docs/web.md)
+    std::string consoleUrl;              // auth.console_url (not in the console): session refresh
     std::string timeZone;                // web.time_zone: the hospital's, for dates on pages
     ServerOptions serverOptions;
     std::unique_ptr<Server> server;
@@ -247,6 +250,47 @@ void ServiceApp::registerCoreRoutes() {
             rp.json(o);
         },
         "The caller's staff session and its CSRF token");
+    // A browser session's idle refresh from a page of this service: the
+    // console alone signs staff tokens, and a page cannot call another origin
+    // without CORS, so the service asks the console with the cookie's token
+    // (server to server, auth.console_url) and renews the cookie here.
+    if (!ownsRevocations()) {
+        st.router.post(
+            "/api/v1/session/refresh", Access::anyStaff(),
+            [this](Request& rq, Reply& rp) {
+                if (!rq.viaCookie())
+                    throw AppError(Err::BadRequest,
+                                   "for browser sessions (the staff cookie); API clients refresh at the console");
+                const std::string& url = s_->consoleUrl;
+                if (url.empty()) throw AppError(Err::Unavailable, "auth.console_url is not set: no refresh here");
+                const auto token = staff_session::cookieIn(rq.header("Cookie")).value_or("");
+                HttpClient client(url.rfind("https:", 0) == 0 ? tls::clientContext(s_->trustDir) : nullptr, 10);
+                const HttpResult r = client.postJson(url + "/api/v1/auth/refresh", "", token);
+                if (r.status == 0) throw AppError(Err::Unavailable, "the console cannot be reached: " + r.error);
+                Poco::JSON::Object::Ptr answer;
+                try {
+                    answer = Poco::JSON::Parser().parse(r.body).extract<Poco::JSON::Object::Ptr>();
+                } catch (const Poco::Exception&) {
+                }
+                if (r.status != 200) {
+                    // The console's refusal (expired, revoked, the session's maximum age) as it said it.
+                    auto e = answer ? answer->getObject("error") : nullptr;
+                    throw AppError(r.status == 401 ? Err::Unauthenticated : Err::Unavailable,
+                                   e ? e->optValue<std::string>("message", "refused") : "the console refused");
+                }
+                const std::string next = answer ? answer->optValue<std::string>("token", "") : "";
+                std::string why;
+                const auto p = s_->verifier->verify(next, &why);
+                if (!p) throw AppError(Err::Unavailable, "the console's new token was refused here: " + why);
+                rp.header("Set-Cookie", staff_session::setCookie(next));
+                Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+                o->set("csrfToken", staff_session::csrfToken(*p));
+                o->set("expiresAt", answer->optValue<std::string>("expiresAt", ""));
+                o->set("sessionEndsAt", answer->optValue<std::string>("sessionEndsAt", ""));
+                rp.json(o);
+            },
+            "Renew the staff cookie of a browser session through the console (idle limit)");
+    }
     // What every page needs before anyone signs in: the hospital's time zone
     // (web.time_zone, an IANA name), in which pages show dates and times.
     st.router.get(
@@ -388,6 +432,7 @@ int ServiceApp::main(const std::vector<std::string>&) {
         if (!ownsRevocations()) {
             RevocationPollerOptions rop;
             rop.consoleUrl = consoleUrl(st.settings);
+            st.consoleUrl = rop.consoleUrl;
             rop.pollMs = st.settings.integer("auth.revocation_poll_ms", rop.pollMs, 100, 60'000);
             rop.trustDir = st.trustDir;
             if (rop.consoleUrl.empty()) {

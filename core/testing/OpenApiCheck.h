@@ -27,6 +27,7 @@ inline void expectRoutesMatchOpenApi(const Router& router, const std::vector<res
                                         "get /openapi.json",
                                         "get /api/v1/session",
                                         "get /api/v1/web/settings",
+                                        "post /api/v1/session/refresh",
                                         "get /api/v1/system/integrity"};
     const auto* doc = resources::find(embedded, "web/openapi.json");
     ASSERT_NE(doc, nullptr) << "web/openapi.json is not embedded";

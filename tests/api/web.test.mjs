@@ -215,7 +215,10 @@ describe('web foundation', { skip: !hasService('booking') && 'booking is not bui
     });
 
     it('leaves bearer clients alone: no CSRF header needed, a cookie beside it ignored', async () => {
-      const r = await suite.api('console', 'POST', '/api/v1/auth/refresh', { token: staff.token });
+      const r = await suite.api('console', 'POST', '/api/v1/auth/refresh', {
+        token: staff.token,
+        headers: { cookie: `${COOKIE}=not.a.token` },
+      });
       assert.equal(r.status, 200, r.text);
       assert.ok(r.json.token);
       assert.equal(r.headers['set-cookie'], undefined);
@@ -242,6 +245,24 @@ describe('web foundation', { skip: !hasService('booking') && 'booking is not bui
       assert.notEqual(c.value, browser.cookie.split('=')[1]);
       assert.equal(r.json.sessionEndsAt, browser.json.sessionEndsAt, 'a refresh does not extend the maximum age');
       const s = await suite.api('console', 'GET', '/api/v1/session', { headers: { cookie: `${COOKIE}=${c.value}` } });
+      assert.equal(s.json.csrfToken, r.json.csrfToken);
+      browser = { ...browser, cookie: `${COOKIE}=${c.value}`, csrf: r.json.csrfToken };
+    });
+
+    it('renews the cookie from a page of another service, through the console (idle limit)', async () => {
+      const none = await suite.api('booking', 'POST', '/api/v1/session/refresh', { headers: { cookie: browser.cookie } });
+      assert.equal(none.status, 403, 'a change: the CSRF header is required');
+      const bearer = await suite.api('booking', 'POST', '/api/v1/session/refresh', { token: staff.token });
+      assert.equal(bearer.status, 400, 'API clients refresh at the console');
+      const r = await suite.api('booking', 'POST', '/api/v1/session/refresh', {
+        headers: { cookie: browser.cookie, 'x-csrf-token': browser.csrf },
+      });
+      assert.equal(r.status, 200, r.text);
+      const c = cookieOf(r);
+      assert.match(c.line, /; HttpOnly; SameSite=Strict/);
+      assert.equal(r.json.sessionEndsAt, browser.json.sessionEndsAt);
+      const s = await suite.api('console', 'GET', '/api/v1/session', { headers: { cookie: `${COOKIE}=${c.value}` } });
+      assert.equal(s.status, 200, s.text);
       assert.equal(s.json.csrfToken, r.json.csrfToken);
       browser = { ...browser, cookie: `${COOKIE}=${c.value}`, csrf: r.json.csrfToken };
     });

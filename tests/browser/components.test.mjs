@@ -2,7 +2,8 @@
 // every service serves (/shared/gallery.html), in headless Chromium: table
 // sort and paging, the API's field error on a form, the confirm dialog
 // (confirm, cancel, Esc), toast, badges, the uPlot chart; served by booking,
-// so the shared files reach a service with no pages of its own.
+// so the shared files reach a service with no pages of its own. Desktop,
+// tablet and phone.
 //   MEDBOX_BUILD_DIR=build node --test tests/browser/components.test.mjs
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,7 +22,7 @@ describe('shared components', () => {
     await suite?.stop();
   });
 
-  for (const viewport of ['desktop', 'phone']) {
+  for (const viewport of ['desktop', 'tablet', 'phone']) {
     it(`work on the gallery page (${viewport})`, async () => {
       const { page, watch } = await openPage(browser, { viewport });
       await page.goto(`${suite.url('booking')}/shared/gallery.html`);

@@ -44,8 +44,10 @@ export async function requireSession({ allowMustChange = false } = {}) {
 // works (a key or a click) the console's page refreshes it once it is half
 // spent. Left alone, it expires and the next call asks for a sign-in. The
 // absolute limit (console.session_max_seconds) stops refreshes for good.
+// Pages of other services renew through their own service
+// (POST /api/v1/session/refresh), which asks the console server to server.
 export function keepAlive(session) {
-  if (document.documentElement.dataset.service !== 'console') return;
+  const path = document.documentElement.dataset.service === 'console' ? '/api/v1/auth/refresh' : '/api/v1/session/refresh';
   let expires = Date.parse(session.expiresAt);
   let issued = Date.now();
   let busy = false;
@@ -54,7 +56,7 @@ export function keepAlive(session) {
     if (busy || now < issued + (expires - issued) / 2 || now >= expires) return;
     busy = true;
     try {
-      const r = await api('POST', '/api/v1/auth/refresh');
+      const r = await api('POST', path);
       setCsrf(r.csrfToken);
       expires = Date.parse(r.expiresAt);
       issued = now;
