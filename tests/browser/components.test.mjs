@@ -60,7 +60,7 @@ describe('shared components', () => {
       const dialog = page.locator('dialog.confirm');
       await dialog.waitFor();
       assert.equal(await page.evaluate(() => document.activeElement.textContent), '取消');
-      if (viewport === 'desktop') await screenshot(page, 'components-dialog-desktop-zh');
+      if (viewport === 'desktop') await screenshot(page, 'components-dialog-desktop-zh', { fullPage: false });
       await page.keyboard.press('Escape');
       await page.locator('#result', { hasText: '已取消' }).waitFor();
       await page.click('#restart');

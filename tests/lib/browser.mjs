@@ -126,13 +126,14 @@ export function screenshotDir() {
     : path.join(buildDir(), 'screenshots');
 }
 
-// Saves <dir>/<name>.png of the whole page; returns the file.
-export async function screenshot(page, name) {
+// Saves <dir>/<name>.png of the whole page (fullPage: false, the viewport
+// only: a modal dialog's backdrop covers the viewport); returns the file.
+export async function screenshot(page, name, { fullPage = true } = {}) {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new Error(`screenshot name ${name}: use a-z, 0-9 and -`);
   const dir = screenshotDir();
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage });
   return file;
 }
 
