@@ -31,3 +31,13 @@ if ((${#missing[@]})); then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# npm packages (package.json, pinned in package-lock.json): uPlot, vendored
+# into the binaries at build time, and playwright-core for the browser tests
+# (it drives Debian's chromium and never downloads a browser). Again only
+# when the lock file changed since the last install.
+if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.medbox-installed-lock; then
+  echo "deps: npm ci"
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json node_modules/.medbox-installed-lock
+fi

@@ -27,10 +27,10 @@ struct AuditRow {
 struct AuditFilter {
     int64_t afterSeq = 0;  // rows with a greater seq, oldest first
     int limit = 100;
-    std::string actor;         // exactly this actor ("staff:alice"), when not empty
-    std::string actionPrefix;  // actions starting with this ("user." finds user.create, ...)
-    std::string target;        // exactly this target ("user:alice")
-    std::string outcome;       // ok, denied or failed
+    std::string actor;                        // exactly this actor ("staff:alice"), when not empty
+    std::string actionPrefix;                 // actions starting with this ("user." finds user.create, ...)
+    std::string target;                       // exactly this target ("user:alice")
+    std::string outcome;                      // ok, denied or failed
     std::optional<int64_t> sinceMs, untilMs;  // at_ms in [since, until)
 };
 

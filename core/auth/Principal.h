@@ -21,6 +21,7 @@ struct Principal {
     int64_t expiresMs = 0;   // token expiry (0: unknown); bounds the verified-token cache
     int64_t issuedAtMs = 0;  // iat (whole seconds, in ms): subject revocations cut by it
     std::string tokenId{};   // jti: what a logout revokes
+    int64_t authTimeMs = 0;  // auth_time: when the user signed in (staff; 0: unknown); bounds the session's age
     bool hasRole(std::string_view r) const { return std::find(roles.begin(), roles.end(), r) != roles.end(); }
 };
 

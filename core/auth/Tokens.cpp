@@ -119,7 +119,7 @@ TokenIssuer::TokenIssuer(const std::string& privateKeyFile, std::string kid, con
     if (!isP256(*key_)) throw std::runtime_error("signing key '" + privateKeyFile + "' is not an EC P-256 key");
 }
 
-std::string TokenIssuer::issue(const Principal& p, int ttlSeconds, int64_t issuedAt) const {
+std::string TokenIssuer::issue(const Principal& p, int ttlSeconds, int64_t issuedAt, std::string* jti) const {
     const int64_t iat = issuedAt > 0 ? issuedAt : clock_.nowSeconds();
     Poco::JWT::Token token;
     token.setType("JWT");
@@ -130,8 +130,13 @@ std::string TokenIssuer::issue(const Principal& p, int ttlSeconds, int64_t issue
     token.payload().set("iat", static_cast<Poco::Int64>(iat));
     token.payload().set("exp", static_cast<Poco::Int64>(iat + ttlSeconds));
     // Names this one token, so that a logout can end it alone.
-    token.payload().set("jti", ids::random128());
+    const std::string id = ids::random128();
+    token.payload().set("jti", id);
+    if (jti) *jti = id;
     token.payload().set("typ", std::string(p.kind == Principal::Kind::Staff ? "staff" : "service"));
+    // When the session began (the password was typed): refreshes carry it on,
+    // so the console can end a session at its maximum age.
+    if (p.authTimeMs > 0) token.payload().set("auth_time", static_cast<Poco::Int64>(p.authTimeMs / 1000));
     Poco::JSON::Array::Ptr roles = new Poco::JSON::Array;
     for (const auto& r : p.roles) roles->add(r);
     token.payload().set("roles", roles);
@@ -255,6 +260,11 @@ std::optional<Principal> TokenVerifier::verify(const std::string& jwt, std::stri
         if (*iat * 1000 > nowMs + kTokenLeewayMs) return fail("token issued in the future");
         if (*exp < *iat) return fail("token expires before it was issued");
         p.issuedAtMs = *iat * 1000;
+        if (payload.has("auth_time")) {
+            auto at = numericClaim(payload, "auth_time");
+            if (!at || *at > *iat) return fail("malformed auth_time claim");
+            p.authTimeMs = *at * 1000;
+        }
         if (!payload.has("jti")) return fail("token has no jti");
         if (!payload.get("jti").isString()) return fail("malformed jti claim");
         p.tokenId = payload.getValue<std::string>("jti");

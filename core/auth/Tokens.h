@@ -58,7 +58,8 @@ public:
     // Every token gets a random jti. issuedAt: the iat in seconds (0: now);
     // the console sets it so that a revocation cut-off made in the same
     // second does not catch a token whose roles were read after it.
-    std::string issue(const Principal& p, int ttlSeconds, int64_t issuedAt = 0) const;
+    // *jti (if given) receives the token's id.
+    std::string issue(const Principal& p, int ttlSeconds, int64_t issuedAt = 0, std::string* jti = nullptr) const;
     const std::string& kid() const { return kid_; }
 
 private:

@@ -7,7 +7,7 @@ bool Access::admits(const Principal& p) const {
     if (p.kind == Principal::Kind::Service)
         return std::find(services_.begin(), services_.end(), p.subject) != services_.end();
     for (const auto& r : roles_)
-        if (p.hasRole(r)) return true;
+        if (r == "*" || p.hasRole(r)) return true;
     return false;
 }
 

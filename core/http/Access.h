@@ -11,6 +11,9 @@ class Access {
 public:
     // Anyone, no token (health probes, public content, login).
     static Access anyone() { return Access(true, {}, {}); }
+    // Any signed-in staff member, whatever the roles (also a sign-in that
+    // only allows the password change): the core's /api/v1/session.
+    static Access anyStaff() { return Access(false, {"*"}, {}); }
     // Staff holding at least one of these roles.
     static Access staff(std::vector<std::string> roles) { return Access(false, std::move(roles), {}); }
     // These peer services (by name).

@@ -44,7 +44,13 @@ public:
 
     // Set by the router.
     std::map<std::string, std::string>& params() { return params_; }
-    void setPrincipal(Principal p) { principal_ = std::move(p); }
+    void setPrincipal(Principal p, bool viaCookie = false) {
+        principal_ = std::move(p);
+        viaCookie_ = viaCookie;
+    }
+    // The principal came from the staff cookie (a browser), not a bearer
+    // header: sign-in answers then set the cookie rather than return the token.
+    bool viaCookie() const { return viaCookie_; }
     void setRequestId(std::string id) { requestId_ = std::move(id); }
     const std::string& routePattern() const { return routePattern_; }
     void setRoutePattern(std::string p) { routePattern_ = std::move(p); }
@@ -58,6 +64,7 @@ private:
     std::map<std::string, std::string> params_;
     mutable std::optional<std::map<std::string, std::string>> queryMap_;
     std::optional<Principal> principal_;
+    bool viaCookie_ = false;
     std::string requestId_;
     std::string routePattern_;
 };

@@ -33,6 +33,10 @@ void Router::add(std::string method, std::string pattern, Access access, Handler
     routes_.push_back(std::move(r));
 }
 
+void Router::fallback(Access access, Handler handler) {
+    fallback_ = Route{RouteInfo{"GET", "/{page...}", std::move(access), "pages"}, {}, std::move(handler)};
+}
+
 std::vector<RouteInfo> Router::routes() const {
     std::vector<RouteInfo> out;
     for (const auto& r : routes_) out.push_back(r.info);
@@ -64,6 +68,10 @@ Router::Match Router::match(const std::string& method, const std::string& path,
         m.route = &r.info;
         m.handler = &r.handler;
         return m;
+    }
+    if (fallback_ && m.allowed.empty() && (method == "GET" || method == "HEAD")) {
+        m.route = &fallback_->info;
+        m.handler = &fallback_->handler;
     }
     return m;
 }

@@ -8,6 +8,7 @@
 #include "core/http/Request.h"
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,10 @@ public:
         add("DELETE", std::move(p), std::move(a), std::move(h), std::move(s));
     }
 
+    // GET and HEAD of a path no route has: the service's pages
+    // (core/http/StaticFiles.h). Not listed by routes(): it is no API.
+    void fallback(Access access, Handler handler);
+
     std::vector<RouteInfo> routes() const;
     // Visits the router's own route records (stable addresses: match() returns them).
     template <class F>
@@ -67,6 +72,7 @@ private:
         Handler handler;
     };
     std::vector<Route> routes_;
+    std::optional<Route> fallback_;
 };
 
 // Binds a service's one Handlers object to its routes (Routes.cpp):

@@ -1,4 +1,6 @@
 #include "core/http/Server.h"
+#include "core/http/StaffSession.h"
+#include "core/http/StaticFiles.h"
 
 #include "core/auth/Tokens.h"
 #include "core/db/Statement.h"
@@ -433,11 +435,23 @@ void Server::Impl::dispatch(Request& rq, Reply& rp, const RouteInfo** matched, s
     }
     *matched = m.route;
     rq.setRoutePattern(m.route->pattern);
+    // A bearer token, or else (staff pages in a browser) the staff cookie.
+    std::string token;
+    bool viaCookie = false;
     std::string auth = rq.header("Authorization");
     if (!auth.empty()) {
         if (auth.rfind("Bearer ", 0) != 0)
             throw AppError(Err::Unauthenticated, "Authorization must be 'Bearer <token>'");
-        std::string token = auth.substr(7);
+        token = auth.substr(7);
+    } else if (opts.staffCookie && !m.route->access.isPublic()) {
+        // Public routes (pages, the sign-in itself) ignore the cookie: a
+        // stale one must not stand between a user and the sign-in page.
+        if (auto v = staff_session::cookieIn(rq.header("Cookie")); v && !v->empty()) {
+            token = *v;
+            viaCookie = true;
+        }
+    }
+    if (!token.empty()) {
         int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
@@ -461,7 +475,16 @@ void Server::Impl::dispatch(Request& rq, Reply& rp, const RouteInfo** matched, s
             // Cached before it was revoked: the list is asked on every request.
             throw AppError(Err::Unauthenticated, "invalid token: " + std::string(kTokenRevoked));
         }
-        rq.setPrincipal(*p);
+        if (viaCookie) {
+            // Only the console's staff tokens ride in the cookie, and a change
+            // made with it needs the CSRF header: the browser sends cookies
+            // with requests other pages start, never this header.
+            if (p->kind != Principal::Kind::Staff) throw AppError(Err::Unauthenticated, "invalid token");
+            if (staff_session::changesState(rq.method()) &&
+                !staff_session::csrfMatches(*p, rq.header(std::string(staff_session::kCsrfHeader))))
+                throw AppError(Err::Forbidden, "missing or wrong X-CSRF-Token: reload the page");
+        }
+        rq.setPrincipal(*p, viaCookie);
     }
     if (!m.route->access.isPublic()) {
         if (!rq.principal()) throw AppError(Err::Unauthenticated, "this endpoint needs a token");
@@ -494,7 +517,11 @@ void Server::Impl::handle(Conn& c, const http1::RequestHead& head, std::string b
         rp.rawJson(errorJson(err, message, field));
     };
     try {
-        Poco::URI::decode(rawPath, path);
+        try {
+            Poco::URI::decode(rawPath, path);
+        } catch (const Poco::Exception&) {
+            throw AppError(Err::BadRequest, "malformed percent-encoding in the path");
+        }
         Request rq(head, std::move(body), path, q == std::string::npos ? std::string() : uri.substr(q + 1), c.peer);
         rq.setRequestId(rid);
         dispatch(rq, rp, &matched, &allow);
@@ -551,7 +578,7 @@ void Server::Impl::answer(Conn& c, const Reply& rp, const std::string& rid, int 
     fields[nf++] = {"X-Content-Type-Options", "nosniff"};
     fields[nf++] = {"X-Frame-Options", "DENY"};
     fields[nf++] = {"Referrer-Policy", "no-referrer"};
-    fields[nf++] = {"Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"};
+    fields[nf++] = {"Content-Security-Policy", kContentSecurityPolicy};
     if (opts.tls) fields[nf++] = {"Strict-Transport-Security", "max-age=31536000"};
     fields[nf++] = {"Cache-Control", "no-store"};
     std::vector<Field> extra;
@@ -582,10 +609,12 @@ void Server::Impl::answer(Conn& c, const Reply& rp, const std::string& rid, int 
     field("Connection", keepAlive ? "Keep-Alive" : "Close");
     for (size_t i = 0; i < nf; ++i) field(fields[i].name, fields[i].value);
     for (const auto& f : extra) field(f.name, f.value);
-    // 204 has no body and must not say it has one (RFC 9110, 8.6).
-    if (status != 204) field("Content-Length", std::to_string(body.size()));
+    // 204 and 304 have no body; 204 must not say it has one (RFC 9110, 8.6)
+    // and a 304's length would be the full answer's, which it does not carry.
+    const bool bodyless = status == 204 || status == 304;
+    if (!bodyless) field("Content-Length", std::to_string(body.size()));
     out += "\r\n";
-    if (!head && status != 204) out += body;
+    if (!head && !bodyless) out += body;
     for (size_t sent = 0; sent < out.size();) {
         int n = c.socket.sendBytes(out.data() + sent, static_cast<int>(out.size() - sent));
         if (n <= 0) throw Poco::Net::NetException("connection closed while sending the answer");

@@ -33,7 +33,10 @@ struct ServerOptions {
     int maxKeepAliveRequests = 10'000;
     size_t maxBodyBytes = 64 * 1024;  // longer bodies: 413, whatever the method
     Poco::Net::Context::Ptr tls;      // null: plain HTTP
-    std::string serviceName;          // Server header is not sent; used in logs
+    // http.staff_cookie: accept the staff sign-in cookie (staff pages,
+    // docs/web.md); off where no staff page is served (the portal).
+    bool staffCookie = true;
+    std::string serviceName;  // Server header is not sent; used in logs
 };
 
 class Server {

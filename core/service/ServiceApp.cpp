@@ -4,7 +4,10 @@
 #include "core/auth/RevocationPoller.h"
 #include "core/error/AppError.h"
 #include "core/http/Server.h"
+#include "core/http/StaffSession.h"
+#include "core/http/StaticFiles.h"
 #include "core/log/Log.h"
+#include "core/net/HttpClient.h"
 #include "core/net/TcpListener.h"
 #include "core/net/Tls.h"
 #include "core/outbox/Outbox.h"
@@ -14,6 +17,7 @@
 #include "core/util/Files.h"
 
 #include <Poco/File.h>
+#include <Poco/JSON/Parser.h>
 #include <Poco/Path.h>
 #include <Poco/StringTokenizer.h>
 #include <Poco/URI.h>
@@ -24,6 +28,7 @@
 #include <malloc.h>
 #include <sys/stat.h>
 
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -95,6 +100,9 @@ struct ServiceApp::State {
     std::unique_ptr<RevocationPoller> revocationPoller;  // null in the console and without auth.console_url
     std::unique_ptr<ServiceContext> ctx;
     Router router;
+    std::unique_ptr<StaticFiles> pages;  // web/ of the embedded files (docs/web.md)
+    std::string consoleUrl;              // auth.console_url (not in the console): session refresh
+    std::string timeZone;                // web.time_zone: the hospital's, for dates on pages
     ServerOptions serverOptions;
     std::unique_ptr<Server> server;
     std::unique_ptr<tls::ServerIdentity> identity;             // null without TLS
@@ -107,6 +115,21 @@ struct ServiceApp::State {
     std::mutex watchdogMutex;
     std::condition_variable watchdogCv;
 };
+
+namespace {
+// "Asia/Shanghai", "UTC", "America/Argentina/Buenos_Aires": the shape of an
+// IANA zone name (the browser's Intl checks the name itself).
+bool validTimeZone(const std::string& z) {
+    if (z.empty() || z.size() > 64 || z.front() == '/' || z.back() == '/') return false;
+    for (size_t i = 0; i < z.size(); ++i) {
+        const char c = z[i];
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' || c == '+'))
+            return false;
+        if (c == '/' && z[i + 1] == '/') return false;
+    }
+    return true;
+}
+}  // namespace
 
 ServiceApp::ServiceApp(std::string name, int defaultPort)
     : name_(std::move(name)), defaultPort_(defaultPort), s_(std::make_unique<State>()) {
@@ -208,6 +231,82 @@ void ServiceApp::registerCoreRoutes() {
             rp.header("Cache-Control", "public, max-age=300");
         },
         "OpenAPI document");
+    // Who the staff cookie (or bearer token) signs in, and the CSRF value a
+    // page sends with its changes (core/http/StaffSession.h). Served by every
+    // service, so a page of any service learns it from its own origin.
+    st.router.get(
+        "/api/v1/session", Access::anyStaff(),
+        [](Request& rq, Reply& rp) {
+            const Principal& p = *rq.principal();
+            Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+            o->set("username", p.subject);
+            Poco::JSON::Array::Ptr roles = new Poco::JSON::Array;
+            for (const auto& r : p.roles) roles->add(r);
+            o->set("roles", roles);
+            o->set("mustChangePassword", p.hasRole(kMustChangePasswordRole));
+            o->set("expiresAt", isoUtc(p.expiresMs));
+            if (p.authTimeMs > 0) o->set("signedInAt", isoUtc(p.authTimeMs));
+            o->set("csrfToken", staff_session::csrfToken(p));
+            o->set("cookie", rq.viaCookie());
+            rp.json(o);
+        },
+        "The caller's staff session and its CSRF token");
+    // A browser session's idle refresh from a page of this service: the
+    // console alone signs staff tokens, and a page cannot call another origin
+    // without CORS, so the service asks the console with the cookie's token
+    // (server to server, auth.console_url) and renews the cookie here.
+    if (!ownsRevocations()) {
+        st.router.post(
+            "/api/v1/session/refresh", Access::anyStaff(),
+            [this](Request& rq, Reply& rp) {
+                if (!rq.viaCookie())
+                    throw AppError(Err::BadRequest,
+                                   "for browser sessions (the staff cookie); API clients refresh at the console");
+                const std::string& url = s_->consoleUrl;
+                if (url.empty()) throw AppError(Err::Unavailable, "auth.console_url is not set: no refresh here");
+                const auto token = staff_session::cookieIn(rq.header("Cookie")).value_or("");
+                HttpClient client(url.rfind("https:", 0) == 0 ? tls::clientContext(s_->trustDir) : nullptr, 10);
+                const HttpResult r = client.postJson(url + "/api/v1/auth/refresh", "", token);
+                if (r.status == 0) throw AppError(Err::Unavailable, "the console cannot be reached: " + r.error);
+                Poco::JSON::Object::Ptr answer;
+                try {
+                    answer = Poco::JSON::Parser().parse(r.body).extract<Poco::JSON::Object::Ptr>();
+                } catch (const Poco::Exception&) {
+                }
+                if (r.status != 200) {
+                    // The console's refusal (expired, revoked, the session's maximum age) as it said it.
+                    auto e = answer ? answer->getObject("error") : nullptr;
+                    throw AppError(r.status == 401 ? Err::Unauthenticated : Err::Unavailable,
+                                   e ? e->optValue<std::string>("message", "refused") : "the console refused");
+                }
+                const std::string next = answer ? answer->optValue<std::string>("token", "") : "";
+                std::string why;
+                const auto p = s_->verifier->verify(next, &why);
+                if (!p) throw AppError(Err::Unavailable, "the console's new token was refused here: " + why);
+                rp.header("Set-Cookie", staff_session::setCookie(next));
+                Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+                o->set("csrfToken", staff_session::csrfToken(*p));
+                o->set("expiresAt", answer->optValue<std::string>("expiresAt", ""));
+                o->set("sessionEndsAt", answer->optValue<std::string>("sessionEndsAt", ""));
+                rp.json(o);
+            },
+            "Renew the staff cookie of a browser session through the console (idle limit)");
+    }
+    // What every page needs before anyone signs in: the hospital's time zone
+    // (web.time_zone, an IANA name), in which pages show dates and times.
+    st.router.get(
+        "/api/v1/web/settings", Access::anyone(),
+        [this](Request&, Reply& rp) {
+            Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+            o->set("timeZone", s_->timeZone);
+            o->set("service", name_);
+            rp.json(o);
+            rp.header("Cache-Control", "no-cache");
+        },
+        "Settings the pages need: the hospital's time zone");
+    // Every GET no route has: the service's pages.
+    st.pages = std::make_unique<StaticFiles>(resources());
+    st.router.fallback(Access::anyone(), [this](Request& rq, Reply& rp) { s_->pages->serve(rq, rp); });
     st.router.get(
         "/api/v1/system/integrity", Access::staffOrService({"admin"}, {"console"}),
         [this](Request&, Reply& rp) {
@@ -339,6 +438,7 @@ int ServiceApp::main(const std::vector<std::string>&) {
         so.requestTimeoutSeconds = static_cast<int>(st.settings.integer("http.request_timeout_seconds", 30, 1, 600));
         so.maxBodyBytes = static_cast<size_t>(
             st.settings.integer("http.max_body_bytes", 64 * 1024, 1024, 64 * 1024 * 1024));
+        so.staffCookie = st.settings.flag("http.staff_cookie", true);
         st.portFile = st.settings.str("http.port_file", st.dataDir + "/run/" + name_ + ".port");
         if (st.settings.flag("http.tls", true)) {
             std::string cert = st.settings.str("tls.cert_file", st.dataDir + "/tls/" + name_ + ".crt");
@@ -400,6 +500,7 @@ int ServiceApp::main(const std::vector<std::string>&) {
         if (!ownsRevocations()) {
             RevocationPollerOptions rop;
             rop.consoleUrl = consoleUrl(st.settings);
+            st.consoleUrl = rop.consoleUrl;
             rop.pollMs = st.settings.integer("auth.revocation_poll_ms", rop.pollMs, 100, 60'000);
             rop.trustDir = st.trustDir;
             if (rop.consoleUrl.empty()) {
@@ -415,6 +516,9 @@ int ServiceApp::main(const std::vector<std::string>&) {
         st.ctx.reset(new ServiceContext{name_, st.settings, *st.db, st.clock, *st.audit, st.metrics, *st.issuer,
                                         *st.verifier, st.revocations, st.dispatcher.get(), Poco::Logger::get(name_),
                                         st.dataDir, st.trustDir});
+        st.timeZone = st.settings.str("web.time_zone", "Asia/Shanghai");
+        if (!validTimeZone(st.timeZone))
+            throw ConfigError("web.time_zone: an IANA time zone name such as Asia/Shanghai, got '" + st.timeZone + "'");
         configure(st.settings);
         registerCoreRoutes();
         registerRoutes(st.router, *st.ctx);

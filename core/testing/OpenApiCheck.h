@@ -25,6 +25,9 @@ inline void expectRoutesMatchOpenApi(const Router& router, const std::vector<res
                                         "get /readyz",
                                         "get /metrics",
                                         "get /openapi.json",
+                                        "get /api/v1/session",
+                                        "get /api/v1/web/settings",
+                                        "post /api/v1/session/refresh",
                                         "get /api/v1/system/integrity",
                                         "get /api/v1/system/audit",
                                         "get /api/v1/system/backlog"};

@@ -12,6 +12,9 @@ namespace medbox::resources {
 struct Resource {
     std::string_view name;
     std::string_view bytes;
+    // The bytes gzipped at build time (gzip -9 -n), empty when it did not
+    // pay (small or already compressed files): web pages are served from it.
+    std::string_view gzip{};
 };
 
 // Looks a name up in a list; nullptr when absent.

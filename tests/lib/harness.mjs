@@ -332,7 +332,7 @@ class Service {
             } catch {
               json = undefined;
             }
-            resolve({ status: res.statusCode, json, text, headers: res.headers });
+            resolve({ status: res.statusCode, json, text, headers: res.headers, raw: Buffer.concat(chunks) });
           });
         },
       );

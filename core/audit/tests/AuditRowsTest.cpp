@@ -22,8 +22,8 @@ struct Log {
                     {}};
     AuditLog audit{clock, ""};
 
-    void add(const std::string& actor, const std::string& action, const std::string& target,
-             const std::string& outcome, const std::string& detail = "{}") {
+    void add(const std::string& actor, const std::string& action, const std::string& target, const std::string& outcome,
+             const std::string& detail = "{}") {
         db.write([&](db::Tx& tx) { audit.append(tx, AuditEntry{actor, action, target, outcome, detail}); });
         clock.advanceMs(60'000);
     }
@@ -39,11 +39,11 @@ struct Log {
 TEST(AuditRowsTest, FiltersByActorActionTargetOutcomeAndTime) {
     Log log;
     const int64_t t0 = log.clock.nowMs();
-    log.add("staff:alice", "user.create", "user:bob", "ok");           // 1
-    log.add("staff:alice", "user.update", "user:bob", "denied");       // 2
+    log.add("staff:alice", "user.create", "user:bob", "ok");                  // 1
+    log.add("staff:alice", "user.update", "user:bob", "denied");              // 2
     log.add("staff:carol", "unit.restart", "unit:medbox-booking", "failed");  // 3
-    log.add("staff:alice", "users.export", "user:*", "ok");            // 4: not "user." by prefix
-    log.add("service:portal", "booking.create", "appointment:9", "ok");  // 5
+    log.add("staff:alice", "users.export", "user:*", "ok");                   // 4: not "user." by prefix
+    log.add("service:portal", "booking.create", "appointment:9", "ok");       // 5
 
     AuditFilter f;
     EXPECT_EQ(log.seqs(f), (std::vector<int64_t>{1, 2, 3, 4, 5}));

@@ -242,7 +242,7 @@ TEST_F(AccountsTest, DisabledUserCannotLogInOrRefresh) {
     p.enabled = false;
     accounts_->update("staff:admin", id, p);
     expectError(Err::BadCredentials, [&] { accounts_->login("old.staff", "Good-Pass-123", std::nullopt); });
-    expectError(Err::Unauthenticated, [&] { accounts_->refresh("old.staff"); });
+    expectError(Err::Unauthenticated, [&] { accounts_->refresh("old.staff", clock_.nowMs()); });
     EXPECT_EQ(auditCount("auth.refresh", "denied"), 1);
 }
 
@@ -254,8 +254,40 @@ TEST_F(AccountsTest, RefreshRereadsRoles) {
     // Later than the change: at the same millisecond the order would be
     // open, and the new token would be revoked with the old ones to be safe.
     clock_.advanceMs(1);
-    const auto s = accounts_->refresh("sched.b");
+    const auto s = accounts_->refresh("sched.b", clock_.nowMs());
     EXPECT_EQ(verify(s.token).roles, (std::vector<std::string>{"registrar", "scheduler"}));
+}
+
+// Idle and absolute session limits (docs/security.md, "Sessions"): a token
+// lives token_ttl_seconds; refreshes carry the sign-in time on and stop at
+// console.session_max_seconds after it.
+TEST_F(AccountsTest, RefreshesKeepTheSignInTimeAndStopAtTheMaximumAge) {
+    createUser("sched.m", {"scheduler"});
+    const int64_t signedIn = clock_.nowMs();
+    const auto first = accounts_->login("sched.m", "Good-Pass-123", std::nullopt);
+    const auto p = verify(first.token);
+    EXPECT_EQ(p.authTimeMs, signedIn / 1000 * 1000);
+    EXPECT_EQ(first.sessionEndsAtMs, signedIn / 1000 * 1000 + 43'200'000);
+    EXPECT_FALSE(first.tokenId.empty());
+    EXPECT_EQ(first.tokenId, p.tokenId);
+
+    // Eleven and a half hours of refreshes every ten minutes: the session goes on.
+    auto last = first;
+    for (int i = 0; i < 69; ++i) {
+        clock_.advanceMs(600'000);
+        last = accounts_->refresh("sched.m", verify(last.token).authTimeMs);
+    }
+    EXPECT_EQ(verify(last.token).authTimeMs, p.authTimeMs);
+    // The last token of the session ends with it, not a full lifetime later.
+    clock_.advanceMs(1'500'000);  // 11 h 55 min after the sign-in
+    last = accounts_->refresh("sched.m", p.authTimeMs);
+    EXPECT_EQ(last.expiresAtMs, first.sessionEndsAtMs);
+    clock_.advanceMs(300'000);  // 12 h
+    expectError(Err::Unauthenticated, [&] { accounts_->refresh("sched.m", p.authTimeMs); });
+    EXPECT_EQ(auditCount("auth.refresh", "denied"), 1);
+    // A new sign-in starts a new session.
+    const auto again = accounts_->login("sched.m", "Good-Pass-123", std::nullopt);
+    EXPECT_EQ(verify(again.token).authTimeMs, clock_.nowMs() / 1000 * 1000);
 }
 
 TEST_F(AccountsTest, RehashOnLoginWhenParametersWereWeaker) {
@@ -527,10 +559,10 @@ TEST_F(AccountsTest, RoleChangeRevokesAndATokenReadAfterItInTheSameSecondStays) 
     EXPECT_EQ(refusal(old), "token was revoked");
     // Read at the very millisecond of the change: the order is open, so it
     // is revoked with the others rather than risk the old roles.
-    EXPECT_EQ(refusal(accounts_->refresh("sched.c").token), "token was revoked");
+    EXPECT_EQ(refusal(accounts_->refresh("sched.c", clock_.nowMs()).token), "token was revoked");
     // Read after it, still in the same second: iat moves to the next one.
     clock_.advanceMs(1);
-    const auto s = accounts_->refresh("sched.c");
+    const auto s = accounts_->refresh("sched.c", clock_.nowMs());
     EXPECT_EQ(refusal(s.token), "");
     const auto fresh = verify(s.token);
     EXPECT_EQ(fresh.roles, std::vector<std::string>{"registrar"});

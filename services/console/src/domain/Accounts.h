@@ -35,7 +35,9 @@ private:
 
 struct Session {
     std::string token;
+    std::string tokenId;  // its jti (the CSRF value of a browser session derives from it)
     int64_t expiresAtMs = 0;
+    int64_t sessionEndsAtMs = 0;     // sign-in + console.session_max_seconds: no refresh beyond
     std::vector<std::string> roles;  // the user's roles (the token holds only the marker while mustChangePassword)
     bool mustChangePassword = false;
 };
@@ -90,8 +92,10 @@ public:
     // POST /auth/login. Throws BadCredentials (field "totp" when only the
     // second factor is missing or wrong) or LockedError.
     Session login(const std::string& username, const std::string& password, const std::optional<std::string>& totp);
-    // POST /auth/refresh for a verified staff token's subject.
-    Session refresh(const std::string& username);
+    // POST /auth/refresh for a verified staff token's subject; authTimeMs:
+    // when its session began (the token's auth_time, else its iat). Refused
+    // once the session is console.session_max_seconds old.
+    Session refresh(const std::string& username, int64_t authTimeMs);
     // POST /auth/password. Wrong old password counts toward the lockout. The
     // user's other tokens end; the answer's token is the one that stays.
     Session changePassword(const std::string& username, const std::string& oldPassword, const std::string& newPassword);
@@ -115,7 +119,8 @@ public:
 
 private:
     // iat: from Revocations::issuedAt, inside the transaction that read u.
-    Session issue(const UserRecord& u, int64_t iat) const;
+    // authTimeMs: when the session began (0: now, at iat).
+    Session issue(const UserRecord& u, int64_t iat, int64_t authTimeMs = 0) const;
     UserView view(db::Connection& c, UserRecord u) const;
     // Records a failed credential check for a user name and returns the lock
     // it caused, if any. Inside a write transaction.

@@ -9,16 +9,25 @@
 #include "domain/Totp.h"
 #include "core/time/IsoTime.h"
 
+#include <algorithm>
+
 namespace medbox::console {
 
-Session Accounts::issue(const UserRecord& u, int64_t iat) const {
+Session Accounts::issue(const UserRecord& u, int64_t iat, int64_t authTimeMs) const {
     Principal p;
     p.kind = Principal::Kind::Staff;
     p.subject = u.username;
     p.roles = u.mustChangePassword ? std::vector<std::string>{std::string(kMustChangePasswordRole)} : u.roles;
+    p.authTimeMs = authTimeMs > 0 ? authTimeMs : iat * 1000;
+    // The token lives token_ttl_seconds (the idle limit: a page that is used
+    // refreshes it), but never past the session's maximum age.
+    const int64_t sessionEnd = p.authTimeMs / 1000 + env_.config.sessionMaxSeconds;
+    const int64_t ttl = std::min<int64_t>(env_.config.tokenTtlSeconds, sessionEnd - iat);
+    if (ttl < 1) throw AppError(Err::Unauthenticated, "the session reached its maximum age: sign in again");
     Session s;
-    s.token = issuer_.issue(p, env_.config.tokenTtlSeconds, iat);
-    s.expiresAtMs = (iat + env_.config.tokenTtlSeconds) * 1000;
+    s.token = issuer_.issue(p, static_cast<int>(ttl), iat, &s.tokenId);
+    s.expiresAtMs = (iat + ttl) * 1000;
+    s.sessionEndsAtMs = sessionEnd * 1000;
     s.roles = u.roles;
     s.mustChangePassword = u.mustChangePassword;
     return s;
@@ -155,21 +164,24 @@ Session Accounts::login(const std::string& usernameIn, const std::string& passwo
     return issue(current, iat);
 }
 
-Session Accounts::refresh(const std::string& username) {
+Session Accounts::refresh(const std::string& username, int64_t authTimeMs) {
     std::optional<UserRecord> user;
     int64_t iat = 0;
+    const bool tooOld = env_.clock.nowMs() >= authTimeMs + int64_t{env_.config.sessionMaxSeconds} * 1000;
     env_.db.write([&](db::Tx& tx) {
         user = store::findUserByName(tx.conn(), username);
-        const bool ok = user && user->enabled;
+        const bool ok = user && user->enabled && !tooOld;
+        const char* why = !user ? "no_such_user" : !user->enabled ? "disabled" : "session_max_age";
         env_.effects.auditIn(tx, {staffActor(username), "auth.refresh", userTarget(username), ok ? "ok" : "denied",
-                                  ok ? std::string{} : detail({{"reason", user ? "disabled" : "no_such_user"}})});
+                                  ok ? std::string{} : detail({{"reason", why}})});
         if (!ok)
             user.reset();
         else
             iat = revocations_.issuedAt(tx.conn(), username, env_.clock.nowMs());
     });
+    if (tooOld) throw AppError(Err::Unauthenticated, "the session reached its maximum age: sign in again");
     if (!user) throw AppError(Err::Unauthenticated, "the account is disabled or no longer exists");
-    return issue(*user, iat);
+    return issue(*user, iat, authTimeMs);
 }
 
 Session Accounts::changePassword(const std::string& username, const std::string& oldPassword,

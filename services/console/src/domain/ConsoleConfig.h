@@ -16,7 +16,8 @@ namespace medbox::console {
 struct ConsoleConfig {
     int lockoutThreshold = 5;            // console.lockout_threshold
     int lockoutMinutes = 15;             // console.lockout_minutes
-    int tokenTtlSeconds = 900;           // console.token_ttl_seconds
+    int tokenTtlSeconds = 900;           // console.token_ttl_seconds (also the idle limit of a page's session)
+    int sessionMaxSeconds = 43'200;      // console.session_max_seconds: a sign-in's absolute age limit
     std::string bootstrapAdminPassword;  // console.bootstrap_admin_password (tests, dev `up`)
     std::string totpIssuer = "medbox";   // console.totp_issuer: the label authenticator apps show
     int sampleSeconds = 60;              // console.sample_seconds: the overview's sampling period

@@ -3,6 +3,7 @@
 #include "handlers/Input.h"
 #include "handlers/Views.h"
 #include "core/error/AppError.h"
+#include "core/http/StaffSession.h"
 
 namespace medbox::console {
 
@@ -26,16 +27,30 @@ const std::string& Handlers::subject(const Request& req) const {
     return p->subject;
 }
 
+namespace {
+
+// A browser session gets its token in the staff cookie (core/http/StaffSession.h).
+void answerSession(Reply& reply, const Session& s, bool cookie) {
+    if (cookie) reply.header("Set-Cookie", staff_session::setCookie(s.token));
+    reply.json(views::session(s, cookie));
+}
+
+}  // namespace
+
 void Handlers::login(Request& req, Reply& reply) {
     auto body = req.json();
-    body.allowOnly({"username", "password", "totp"});
+    body.allowOnly({"username", "password", "totp", "session"});
     const auto username = body.str("username", 64);
     const auto password = body.str("password", input::kMaxPasswordBytes);
     const auto code = body.optStr("totp", 16);
+    // "session": "cookie" from the sign-in page; "token" (default) for API clients.
+    const auto kind = body.optStr("session", 16).value_or("token");
+    if (kind != "token" && kind != "cookie")
+        throw AppError(Err::InvalidField, "must be \"token\" or \"cookie\"", "session");
     try {
         const auto s = accounts_.login(username, password, code);
         loginOk_.inc();
-        reply.json(views::session(s));
+        answerSession(reply, s, kind == "cookie");
     } catch (const LockedError& e) {
         loginLocked_.inc();
         views::locked(reply, e, env_.now());
@@ -47,7 +62,9 @@ void Handlers::login(Request& req, Reply& reply) {
 
 void Handlers::refresh(Request& req, Reply& reply) {
     input::noBody(req);
-    reply.json(views::session(accounts_.refresh(subject(req))));
+    const auto& p = *req.principal();
+    const auto& name = subject(req);
+    answerSession(reply, accounts_.refresh(name, p.authTimeMs > 0 ? p.authTimeMs : p.issuedAtMs), req.viaCookie());
 }
 
 void Handlers::changePassword(Request& req, Reply& reply) {
@@ -56,7 +73,7 @@ void Handlers::changePassword(Request& req, Reply& reply) {
     const auto oldPassword = body.str("oldPassword", input::kMaxPasswordBytes);
     const auto newPassword = body.str("newPassword", input::kMaxPasswordBytes);
     try {
-        reply.json(views::session(accounts_.changePassword(subject(req), oldPassword, newPassword)));
+        answerSession(reply, accounts_.changePassword(subject(req), oldPassword, newPassword), req.viaCookie());
     } catch (const LockedError& e) {
         views::locked(reply, e, env_.now());
     }
@@ -66,6 +83,7 @@ void Handlers::logout(Request& req, Reply& reply) {
     input::noBody(req);
     subject(req);  // staff only
     revocations_.logout(*req.principal());
+    if (req.viaCookie()) reply.header("Set-Cookie", staff_session::clearCookie());
     reply.status(204);
     reply.content("application/json", "");
 }

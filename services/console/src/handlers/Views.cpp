@@ -1,5 +1,7 @@
 #include "handlers/Views.h"
 
+#include "core/http/StaffSession.h"
+
 #include "core/error/AppError.h"
 #include "core/http/Router.h"
 #include "core/log/Mask.h"
@@ -41,11 +43,20 @@ Poco::JSON::Object::Ptr user(const UserView& v, bool maskName) {
     return o;
 }
 
-Poco::JSON::Object::Ptr session(const Session& s) {
+Poco::JSON::Object::Ptr session(const Session& s, bool cookie) {
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
-    o->set("token", s.token);
-    o->set("tokenType", "Bearer");
+    if (cookie) {
+        // The token went into the HttpOnly cookie: a page's script never
+        // holds it, only the CSRF value its changes must carry.
+        Principal p;
+        p.tokenId = s.tokenId;
+        o->set("csrfToken", staff_session::csrfToken(p));
+    } else {
+        o->set("token", s.token);
+        o->set("tokenType", "Bearer");
+    }
     o->set("expiresAt", isoUtc(s.expiresAtMs));
+    o->set("sessionEndsAt", isoUtc(s.sessionEndsAtMs));
     o->set("roles", array(s.roles));
     o->set("mustChangePassword", s.mustChangePassword);
     return o;

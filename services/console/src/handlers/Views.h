@@ -10,7 +10,9 @@ namespace medbox::console::views {
 // A user as the API shows it. maskName: list views mask the display name
 // (personal data), single-user views show it.
 Poco::JSON::Object::Ptr user(const UserView& v, bool maskName);
-Poco::JSON::Object::Ptr session(const Session& s);
+// cookie: a browser sign-in (the token goes into the staff cookie, the
+// answer carries the CSRF value instead).
+Poco::JSON::Object::Ptr session(const Session& s, bool cookie = false);
 // The one error shape for 423 plus "lockedUntil", and Retry-After.
 void locked(Reply& reply, const LockedError& e, int64_t nowMs);
 

@@ -33,6 +33,21 @@ describe('@name@ API', { skip: SKIP }, () => {
     assert.equal(r.status, 200, r.text);
   });
 
+  it('has the web foundation without code of its own: shared pages, the session, the cookie (docs/web.md)', async () => {
+    const css = await api('GET', '/shared/ui.css');
+    assert.equal(css.status, 200, css.text);
+    assert.equal(css.headers['content-type'], 'text/css; charset=utf-8');
+    assert.ok(css.headers.etag);
+    const s = await api('GET', '/api/v1/session', { token: tok.doctor });
+    assert.equal(s.status, 200, s.text);
+    assert.deepEqual(s.json.roles, ['doctor']);
+    assert.ok(s.json.csrfToken);
+    // The same token as the staff cookie (set by the console's sign-in page).
+    const c = await api('GET', '/api/v1/session', { headers: { cookie: `__Host-medbox-staff=${tok.doctor}` } });
+    assert.equal(c.status, 200, c.text);
+    assert.equal(c.json.cookie, true);
+  });
+
   it('documents every route in GET /openapi.json', async () => {
     const r = await api('GET', '/openapi.json');
     assert.equal(r.status, 200, r.text);

@@ -1,0 +1,69 @@
+// The staff sign-in (the one front door of every staff page, docs/web.md):
+// user name and password, then the one-time code when the account has a
+// second factor; the lockout told with the time it ends. The console sets
+// the session cookie; this page keeps only the CSRF value.
+import { initI18n, languageButton, formatDateTime, onLangChange, t } from '/shared/i18n.js';
+import { api, ApiError, setCsrf } from '/shared/api.js';
+import { clearErrors, showError } from '/shared/components/form.js';
+
+await initI18n();
+document.getElementById('lang-row').append(languageButton());
+if (new URLSearchParams(window.location.search).has('signedOut')) document.getElementById('signed-out').hidden = false;
+
+const form = document.getElementById('signin');
+const stepTotp = document.getElementById('step-totp');
+const totp = document.getElementById('totp');
+const submit = document.getElementById('submit');
+let lastError = null; // re-shown in the new language after a switch
+
+function show(err) {
+  lastError = err;
+  clearErrors(form);
+  if (err instanceof ApiError && err.status === 423) {
+    const until = err.details.lockedUntil;
+    showError(form, { code: 'locked' }, until ? t('signin.lockedUntil', { time: formatDateTime(until) }) : t('signin.locked'));
+  } else if (err instanceof ApiError && err.code === 'bad_credentials' && err.field === 'totp') {
+    showError(form, err, t('signin.totpWrong'));
+  } else if (err instanceof ApiError && err.code === 'bad_credentials') {
+    showError(form, { code: err.code }, t('signin.bad'));
+  } else if (err instanceof ApiError) {
+    showError(form, err);
+  } else {
+    showError(form, { code: 'network' }, t('error.network'));
+  }
+}
+onLangChange(() => {
+  if (lastError) show(lastError);
+});
+
+form.addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const v = Object.fromEntries(new FormData(form).entries());
+  const body = { username: v.username.trim(), password: v.password, session: 'cookie' };
+  if (!body.username || !body.password) {
+    show(new ApiError(400, { error: { code: 'missing_field', field: body.username ? 'password' : 'username' } }));
+    return;
+  }
+  // The code only once its step is shown: an empty one would count as a wrong code.
+  if (!stepTotp.hidden && v.totp) body.totp = v.totp.trim();
+  submit.disabled = true;
+  try {
+    const s = await api('POST', '/api/v1/auth/login', body, { anonymous: true });
+    setCsrf(s.csrfToken);
+    window.location.assign(s.mustChangePassword ? '/password.html?forced=1' : '/overview.html');
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'bad_credentials' && err.field === 'totp' && stepTotp.hidden) {
+      // Password right, second factor needed: the second step, not an error.
+      lastError = null;
+      clearErrors(form);
+      stepTotp.hidden = false;
+      totp.disabled = false;
+      totp.focus();
+    } else {
+      show(err);
+    }
+  } finally {
+    submit.disabled = false;
+  }
+});
+document.getElementById('username').focus();
