@@ -5,11 +5,13 @@
 #include "Nft.h"
 #include "RulesetGenerator.h"
 
+#include <cerrno>
 #include <chrono>
 #include <climits>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fcntl.h>
 #include <ostream>
 #include <sstream>

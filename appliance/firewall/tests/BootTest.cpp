@@ -65,13 +65,14 @@ TEST_F(BootTest, WithoutASavedProfileTheDefaultBootProfileLoads) {
     EXPECT_TRUE(contains(comment(), "iifname \"lan0\" jump management_in"));
 }
 
-// Dummy NICs stand in for the profile's; apply saves it, boot loads it.
+// veth NICs stand in for the profile's; apply saves it, boot loads it.
 TEST_F(BootTest, AppliedProfileIsSavedAndLoadedAtBoot) {
     const std::string profile = R"({"model": "gap", "interfaces": {"dmz": "t-dmz0", "gap": "t-gap0",
         "management": "t-mgmt0"}, "gap": {"device": "10.20.0.5", "tcp": [2575]},
         "management": {"admin_subnets": ["10.10.9.0/24"]}})";
     for (const auto* nic : {"t-dmz0", "t-gap0", "t-mgmt0"})
-        ASSERT_EQ(std::system(("ip link add " + std::string(nic) + " type dummy").c_str()), 0) << nic;
+        ASSERT_EQ(std::system(("ip link add " + std::string(nic) + " type veth peer name " + nic + "p").c_str()), 0)
+            << nic;
     test::TempFile file(profile);
     const auto apply = cli({"apply", file.path()});
     ASSERT_EQ(apply.rc, kExitOk) << apply.err;
@@ -91,7 +92,7 @@ TEST_F(BootTest, AppliedProfileIsSavedAndLoadedAtBoot) {
     EXPECT_TRUE(contains(boot.err, "interfaces.gap: no network interface \"t-gap0\"")) << boot.err;
     EXPECT_TRUE(contains(boot.err, "loading the default boot profile")) << boot.err;
     EXPECT_TRUE(contains(comment(), "medbox model=boot management=t-mgmt0"));
-    std::system("ip link del t-dmz0; ip link del t-mgmt0");
+    EXPECT_EQ(std::system("ip link del t-dmz0 && ip link del t-mgmt0"), 0);
 }
 
 TEST_F(BootTest, ADamagedSavedProfileFallsBackToTheDefaultAndSaysWhy) {
