@@ -106,9 +106,13 @@ int cmdApply(const std::vector<std::string>& args, std::ostream& out, std::ostre
             << "(medbox-firewall confirm, or medbox-firewall revert)\n";
         return kExitRefused;
     }
-    const auto profile = readSmallFile(path, kMaxConfigBytes);
+    const auto profile = readSmallFile(path, kMaxConfigBytes);  // the bytes to save, read before anything changes
+    if (!profile) {
+        err << path << ": cannot read it again to save it, nothing changed\n";
+        return kExitRefused;
+    }
     Nft nft;
-    if (!profile || !replaceRuleset(nft, transactionBuffer(*config), path, err)) return kExitNftables;
+    if (!replaceRuleset(nft, transactionBuffer(*config), path, err)) return kExitNftables;
     out << "applied " << path << " (model " << modelName(config->model) << ", sha256 " << config->digest.substr(0, 16)
         << "); open vendor windows were closed\n";
     if (const auto problem = writeFileAtomically(paths.active(), *profile, 0600); !problem.empty()) {
