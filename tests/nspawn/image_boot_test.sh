@@ -250,7 +250,9 @@ else
     indent <<<"$table"
     fail "the running ruleset is not the default boot profile for lan0"
 fi
-in_ct journalctl -b -u medbox-firewall.service --no-pager -o cat | grep -q "loaded the default boot profile" ||
+# (Output captured first: with pipefail, grep -q quitting early would fail the
+# writer with SIGPIPE and so the whole pipeline.)
+[[ $(in_ct journalctl -b -u medbox-firewall.service --no-pager -o cat) == *"loaded the default boot profile"* ]] ||
     fail "medbox-firewall.service did not log which profile it loaded"
 
 # --- first access ---------------------------------------------------------------------------
@@ -258,8 +260,9 @@ in_ct journalctl -b -u medbox-firewall.service --no-pager -o cat | grep -q "load
 in_ct ip addr add 10.77.2.10/24 dev dmz0
 in_ct ip link set dmz0 up
 deadline=$((SECONDS + 20))
-until in_ct ip -4 -o addr show dev lan0 | grep -q 10.77.1.10 || ((SECONDS >= deadline)); do sleep 0.3; done
-in_ct ip -4 -o addr show dev lan0 | grep -q 10.77.1.10 || fail "lan0 did not get the static address of /etc/systemd/network/50-medbox-management.network"
+lan0_has_address() { [[ $(in_ct ip -4 -o addr show dev lan0) == *10.77.1.10/24* ]]; }
+until lan0_has_address || ((SECONDS >= deadline)); do sleep 0.3; done
+lan0_has_address || fail "lan0 did not get the static address of /etc/systemd/network/50-medbox-management.network"
 echo "ok - lan0 has 10.77.1.10/24 from the static .network file that replaces the image's DHCP one"
 listening=$(in_ct ss -Hltn)
 if grep -qE '0\.0\.0\.0:9443 ' <<<"$listening" && grep -qE '(0\.0\.0\.0|\*|\[::\]):22 ' <<<"$listening"; then
@@ -471,8 +474,9 @@ out=$(in_ct medbox-firewall apply /run/lockout.json --force --confirm-within 3 2
 grep -q "systemd timer medbox-firewall-revert-" <<<"$out" || { indent <<<"$out"; fail "the revert is not a systemd timer"; }
 expect_probe 10.77.1.10 22 dropped "SSH after applying a profile that locks the admin out"
 deadline=$((SECONDS + 15))
-until in_ct nft list table inet medbox | grep -q 'model=boot' || ((SECONDS >= deadline)); do sleep 0.3; done
-if ! in_ct nft list table inet medbox | grep -q 'model=boot'; then
+boot_profile_runs() { [[ $(in_ct nft list table inet medbox 2>&1) == *'comment "medbox model=boot'* ]]; }
+until boot_profile_runs || ((SECONDS >= deadline)); do sleep 0.3; done
+if ! boot_profile_runs; then
     in_ct journalctl -b --no-pager -o short-monotonic -u 'medbox-firewall-revert-*' 2>&1 | indent
     in_ct ls -la /run/medbox-firewall 2>&1 | indent
     fail "the unconfirmed profile was not reverted by the timer"
