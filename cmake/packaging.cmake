@@ -50,7 +50,12 @@ list(APPEND medbox_packages medbox-tools medbox-common)
 set(medbox_route_medbox-tools
   "^usr/s?bin/medbox"
   "^usr/share/medbox/(firewall|hwprofiles)/"
-  "^usr/share/doc/medbox-tools/")
+  "^usr/share/doc/medbox-tools/"
+  # The firewall at boot and first access (docs/firewall.md, docs/install.md).
+  "^usr/lib/systemd/system/medbox-(firewall|issue|ssh-keys)\\.(service|path)$"
+  "^usr/lib/systemd/system/systemd-networkd\\.service\\.d/50-medbox-firewall\\.conf$"
+  "^usr/libexec/medbox/medbox-(issue|ssh-keys)$"
+  "^usr/lib/tmpfiles\\.d/medbox-first-access\\.conf$")
 set(medbox_summary_medbox-tools "medbox appliance tools: medboxctl, medbox-firewall")
 set(medbox_route_medbox-common
   "^usr/lib/systemd/system/medbox\\.target$"

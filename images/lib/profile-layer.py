@@ -11,6 +11,13 @@ OUTDIR/extra/ (copied after):
         one per NIC the profile lists, naming it after its role (lan0, dmz0,
         mgmt0, ha0, ...) so firewall profiles and .network files can use
         stable role names on any server of the profile.
+    usr/lib/systemd/network/50-medbox-management.network
+        DHCP on the management NIC (the one of role "mgmt", else the first
+        that carries "mgmt"); a site sets a static address with a file of
+        the same name in /etc/systemd/network/ (docs/install.md).
+    usr/share/medbox/management.env
+        MEDBOX_MANAGEMENT_NIC=<name>, for the default boot firewall and the
+        first-access screen (docs/firewall.md, docs/install.md).
 
 Which physical port is which role: the profile lists NIC roles in the order
 of the server's onboard ports (firmware names eno1, eno2, ...), so role n
@@ -95,6 +102,49 @@ def main():
                   "# The firmware and path names stay as alternative names (ip link show).\n"
                   "AlternativeNamesPolicy=database onboard slot path\n"
                   "MACAddressPolicy=persistent\n")
+
+    write_management(out, name, src, nics)
+
+
+def management_nic(nics):
+    """The NIC administrators reach: role "mgmt", else the first carrying "mgmt"."""
+    for nic in nics:
+        if nic["role"] == "mgmt":
+            return f"{nic['role']}0"
+    for nic in nics:
+        if "mgmt" in nic.get("carries", []):
+            return f"{nic['role']}0"
+    return None
+
+
+def write_management(out: Path, name: str, src: Path, nics):
+    ifname = management_nic(nics)
+    if ifname is None:
+        fail(f"{src}: nics: no NIC of role 'mgmt' and none that carries 'mgmt'")
+    write(out / "extra/usr/share/medbox/management.env",
+          f"# The management NIC of the {name} server (from hwprofiles/{src.name}),\n"
+          "# written by images/build.sh: the default boot firewall opens SSH and the\n"
+          "# console on it only, and the local screen shows the console's address on it.\n"
+          f"MEDBOX_MANAGEMENT_NIC={ifname}\n")
+    write(out / "extra/usr/lib/systemd/network/50-medbox-management.network",
+          f"# {ifname}: the management NIC of the {name} server (systemd.network(5)).\n"
+          "# Written by images/build.sh. DHCP until the site sets a static address:\n"
+          "# a file of this same name in /etc/systemd/network/ replaces this one\n"
+          "# (docs/install.md, \"First access\"), e.g.\n"
+          "#   [Match]\n"
+          f"#   Name={ifname}\n"
+          "#   [Network]\n"
+          "#   Address=10.10.9.20/24\n"
+          "#   Gateway=10.10.9.1\n"
+          "#   DNS=10.10.2.53\n"
+          "# The firewall at boot opens only SSH and the console (9443) on this NIC.\n"
+          f"[Match]\nName={ifname}\n\n"
+          "[Network]\nDHCP=yes\n"
+          "# No IPv6 router advertisements from a network nobody configured yet;\n"
+          "# a site that uses IPv6 on management says so in its own file.\n"
+          "IPv6AcceptRA=no\nLinkLocalAddressing=ipv4-fallback\n\n"
+          "[DHCPv4]\n# The appliance's host name, not the DHCP server's idea of one.\n"
+          "UseHostname=no\n")
 
 
 if __name__ == "__main__":

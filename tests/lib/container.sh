@@ -45,13 +45,18 @@ stop_container() {
     init_pid=""
 }
 
+# The container's network: its own loopback only, unless the caller sets
+# this, e.g. (--network-namespace-path=/run/netns/NAME) for a namespace it
+# prepared with NICs of the profile's names (image_boot_test.sh).
+NSPAWN_NETWORK=(--private-network)
+
 # boot NAME [nspawn options...]: starts the container in the background.
 boot() {
     local name=$1
     shift
     say "booting the container ($name)"
     timeout --kill-after=10 "$BOOT_TIMEOUT" systemd-nspawn -q -b -D "$root" --register=no --keep-unit \
-        --volatile=overlay --private-network "$@" \
+        --volatile=overlay "${NSPAWN_NETWORK[@]}" "$@" \
         </dev/null >"$work/console-$name.log" 2>&1 &
     timeout_pid=$!
     local own_ns nspawn child ns

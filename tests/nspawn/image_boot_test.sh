@@ -24,6 +24,23 @@
 #      checks that step 2 fails and shows booking's journal lines
 #      ("configuration error").
 #
+# Safe at first boot and first access (issue 11; docs/install.md), in the
+# healthy boot: the container runs in a network namespace prepared here
+# with NICs named like the profile's -- lan0, the application profile's
+# management NIC, with the documented static .network file, and dmz0
+# standing in for a non-management NIC -- each a veth to an "outside"
+# namespace the probes run from. It checks that medbox-firewall.service
+# loaded the default boot profile before network-pre.target and
+# systemd-networkd; that from outside only SSH and the console answer, and
+# only on lan0 (everything dropped on dmz0, and other ports on lan0); that
+# the console listens on every address and presents, on the management
+# address, the certificate whose fingerprint the login screen shows
+# (agetty --show-issue) beside the URL and the one-time password, which
+# goes from the screen once changed; that the SSH key put on the "ESP"
+# (a folder bound at /boot/efi) logs in as root on lan0 and a password
+# cannot; and that apply --confirm-within under the image's systemd locks
+# the admin out, then reverts by itself (transient timer).
+#
 # On any failure it prints the journal lines of the medbox units from inside
 # the container (journalctl -u 'medbox-*'), the failed units and the console.
 #
@@ -123,11 +140,21 @@ wait_ready() {
     # systemctl answers once PID 1 has its private socket; --wait returns when
     # the boot job queue is empty.
     until state=$(in_ct timeout $((deadline > SECONDS ? deadline - SECONDS : 1)) systemctl is-system-running --wait 2>/dev/null); do
-        case $state in running|degraded|maintenance|stopping|offline) break ;; esac
+        # Not "offline": that is what systemctl says before the container's
+        # systemd has made /run/systemd/system, early in its boot.
+        case $state in running|degraded|maintenance|stopping) break ;; esac
         ((SECONDS < deadline)) || break
         sleep 0.5
     done
     mapfile -t units < <(in_ct systemctl list-unit-files --no-legend --no-pager --state=enabled 'medbox-*.service' | awk '{print $1}')
+    # The services (Type=notify, by their unit file: the bus may still be
+    # settling); the oneshots of the firewall and first access
+    # (medbox-firewall, medbox-issue, medbox-ssh-keys) are checked below.
+    local u services=()
+    for u in "${units[@]}"; do
+        in_ct grep -qx 'Type=oneshot' "/usr/lib/systemd/system/$u" || services+=("$u")
+    done
+    units=("${services[@]}")
     if ((${#units[@]} == 0)); then
         echo "not ok - no medbox service is enabled in the image"
         return 1
@@ -157,8 +184,34 @@ wait_ready() {
     return $bad
 }
 
+# --- network and ESP of the first-access checks ------------------------------------
+# Namespaces of our own (no interface ever appears on the host): the
+# container's, with lan0 and dmz0, and the outside one with their peers.
+ct_ns=mbx-ct-$$
+out_ns=mbx-out-$$
+remove_namespaces() { ip netns del "$ct_ns" 2>/dev/null; ip netns del "$out_ns" 2>/dev/null; true; }
+trap 'rc=$?; remove_namespaces; (exit $rc); cleanup' EXIT
+ip netns add "$ct_ns" && ip netns add "$out_ns" || fail "cannot create network namespaces"
+ip link add lan0 netns "$ct_ns" type veth peer name to-lan0 netns "$out_ns"
+ip link add dmz0 netns "$ct_ns" type veth peer name to-dmz0 netns "$out_ns"
+ip -n "$out_ns" addr add 10.77.1.1/24 dev to-lan0
+ip -n "$out_ns" addr add 10.77.2.1/24 dev to-dmz0
+for l in lo to-lan0 to-dmz0; do ip -n "$out_ns" link set "$l" up; done
+# nftables and networkd inside need CAP_NET_ADMIN, which nspawn keeps only
+# with --private-network (not combinable with a namespace path).
+NSPAWN_NETWORK=(--network-namespace-path="/run/netns/$ct_ns" --capability=CAP_NET_ADMIN)
+# The documented static address (docs/install.md): a file of the same name
+# as the image's DHCP one, in /etc/systemd/network/.
+printf '[Match]\nName=lan0\n[Network]\nAddress=10.77.1.10/24\n' >"$work/static.network"
+# The installer's SSH key on the ESP (medbox/authorized_keys).
+mkdir -p "$work/esp/medbox"
+ssh-keygen -q -t ed25519 -N '' -C boot-test -f "$work/id_boottest"
+cp "$work/id_boottest.pub" "$work/esp/medbox/authorized_keys"
+first_access_binds=(--bind-ro="$work/static.network:/etc/systemd/network/50-medbox-management.network"
+                    --bind="$work/esp:/boot/efi")
+
 # --- 2.-5. a healthy boot ------------------------------------------------------------
-boot healthy
+boot healthy "${first_access_binds[@]}"
 if ! wait_ready; then
     report_failure healthy
     fail "the image did not boot to a running system with every medbox service ready"
@@ -176,7 +229,98 @@ for unit in "${units[@]}"; do
     fi
 done
 
+# --- safe at first boot: the firewall before the network ------------------------------------
+fw_t=$(show medbox-firewall.service ActiveEnterTimestampMonotonic)
+pre_t=$(show network-pre.target ActiveEnterTimestampMonotonic)
+nd_t=$(show systemd-networkd.service ExecMainStartTimestampMonotonic)
+if [ "$(show medbox-firewall.service Result)" = success ] && ((fw_t > 0 && fw_t <= pre_t && fw_t <= nd_t)); then
+    echo "ok - medbox-firewall.service done at ${fw_t} us, before network-pre.target (${pre_t}) and systemd-networkd (${nd_t})"
+else
+    report_failure healthy
+    fail "medbox-firewall.service: result $(show medbox-firewall.service Result), at $fw_t; network-pre.target at $pre_t, networkd at $nd_t"
+fi
+[[ " $(show medbox-firewall.service Before) " == *" network-pre.target "* ]] || fail "medbox-firewall.service is not ordered before network-pre.target"
+[[ " $(show systemd-networkd.service Requires) " == *" medbox-firewall.service "* ]] || fail "systemd-networkd does not require medbox-firewall.service"
+echo "ok - ordering: medbox-firewall.service Before=network-pre.target; systemd-networkd requires it"
+table=$(in_ct nft list table inet medbox 2>&1) || fail "no table inet medbox in the booted image: $table"
+if grep -q 'comment "medbox model=boot management=lan0"' <<<"$table" &&
+   grep -q 'iifname "lan0" jump management_in' <<<"$table"; then
+    echo "ok - the default boot profile is loaded for the management NIC lan0"
+else
+    indent <<<"$table"
+    fail "the running ruleset is not the default boot profile for lan0"
+fi
+# (Output captured first: with pipefail, grep -q quitting early would fail the
+# writer with SIGPIPE and so the whole pipeline.)
+[[ $(in_ct journalctl -b -u medbox-firewall.service --no-pager -o cat) == *"loaded the default boot profile"* ]] ||
+    fail "medbox-firewall.service did not log which profile it loaded"
+
+# --- first access ---------------------------------------------------------------------------
+# dmz0 gets an address as a configured DMZ NIC would (the probes need one).
+in_ct ip addr add 10.77.2.10/24 dev dmz0
+in_ct ip link set dmz0 up
+deadline=$((SECONDS + 20))
+lan0_has_address() { [[ $(in_ct ip -4 -o addr show dev lan0) == *10.77.1.10/24* ]]; }
+until lan0_has_address || ((SECONDS >= deadline)); do sleep 0.3; done
+lan0_has_address || fail "lan0 did not get the static address of /etc/systemd/network/50-medbox-management.network"
+echo "ok - lan0 has 10.77.1.10/24 from the static .network file that replaces the image's DHCP one"
+listening=$(in_ct ss -Hltn)
+if grep -qE '0\.0\.0\.0:9443 ' <<<"$listening" && grep -qE '(0\.0\.0\.0|\*|\[::\]):22 ' <<<"$listening"; then
+    echo "ok - the console (9443) and sshd (22) listen on every address: only the firewall decides who reaches them"
+else
+    indent <<<"$listening"
+    fail "the console or sshd does not listen on every address"
+fi
+# probe HOST PORT: open, dropped (no answer in 2 s) or refused, from outside.
+probe() {
+    local rc=0
+    ip netns exec "$out_ns" timeout 2 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null || rc=$?
+    case $rc in 0) echo open ;; 124) echo dropped ;; *) echo refused ;; esac
+}
+expect_probe() { # expect_probe HOST PORT WANT WHAT
+    local got
+    got=$(probe "$1" "$2")
+    [ "$got" = "$3" ] || { report_failure healthy; fail "$4: $1:$2 is $got, expected $3"; }
+    echo "ok - $4: $1:$2 $got"
+}
+expect_probe 10.77.1.10 22 open "SSH on the management NIC"
+expect_probe 10.77.1.10 9443 open "the console on the management NIC"
+expect_probe 10.77.1.10 8444 dropped "booking's port on the management NIC"
+expect_probe 10.77.2.10 22 dropped "SSH on the non-management NIC"
+expect_probe 10.77.2.10 9443 dropped "the console on the non-management NIC"
+health=$(ip netns exec "$out_ns" curl -sSk --max-time 10 https://10.77.1.10:9443/healthz 2>&1) ||
+    fail "console /healthz on the management address: $health"
+[[ $health == *'"status":"ok"'* ]] || fail "console /healthz on the management address answered: $health"
+echo "ok - the console answers on the management address: $health"
+presented=$(ip netns exec "$out_ns" openssl s_client -connect 10.77.1.10:9443 </dev/null 2>/dev/null |
+    openssl x509 -noout -fingerprint -sha256 | sed 's/.*=//')
+screen=$(in_ct script -qec "agetty --show-issue" /dev/null </dev/null | tr -d '\r')
+initial_pw=$(in_ct sed -n 's/^password: //p' /var/lib/medbox/console/console-initial-admin.txt)
+if [ -n "$presented" ] && [ -n "$initial_pw" ] && grep -qF "https://10.77.1.10:9443/" <<<"$screen" &&
+   grep -qF "SHA-256 $presented" <<<"$screen" && grep -qF "admin / $initial_pw" <<<"$screen"; then
+    echo "ok - the login screen shows the URL https://10.77.1.10:9443/, the fingerprint of the certificate the console presents there ($presented) and the one-time password"
+else
+    indent <<<"$screen"
+    fail "the login screen lacks the URL, the presented certificate's fingerprint ($presented) or the one-time password"
+fi
+in_ct grep -qxF "$(cat "$work/id_boottest.pub")" /root/.ssh/authorized_keys || fail "the key from the ESP is not in root's authorized_keys"
+[ -f "$work/esp/medbox/authorized_keys.imported" ] && [ ! -e "$work/esp/medbox/authorized_keys" ] ||
+    fail "the ESP's medbox/authorized_keys was not renamed after the import"
+ssh_opts=(-F /dev/null -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ConnectTimeout=5)
+who=$(ip netns exec "$out_ns" ssh "${ssh_opts[@]}" -i "$work/id_boottest" root@10.77.1.10 'id -un; cat /etc/hostname' 2>&1) ||
+    fail "SSH as root with the key from the ESP: $who"
+[[ $who == *root*medbox-application* ]] || fail "SSH as root answered: $who"
+echo "ok - SSH as root on the management address with the key from the ESP (the file was renamed .imported)"
+if out=$(ip netns exec "$out_ns" ssh "${ssh_opts[@]}" -o PubkeyAuthentication=no root@10.77.1.10 true 2>&1); then
+    fail "SSH as root without a key succeeded"
+fi
+grep -q "Permission denied (publickey)" <<<"$out" || fail "SSH without a key: $out"
+shadow=$(in_ct getent shadow root | cut -d: -f2)
+[[ $shadow == [\!\*]* ]] || fail "root has a usable password hash"
+echo "ok - no password login for root: sshd offers public keys only, and root's password field is '${shadow:0:1}'"
+
 # A crash: SIGKILL of the main process; Restart=on-failure brings it back.
+
 victim=${units[-1]}
 svc=${victim#medbox-}
 svc=${svc%.service}
@@ -340,8 +484,42 @@ if [[ " ${units[*]} " == *" medbox-console.service "* ]]; then
     else
         fail "the console's audit log does not name the restart: $r"
     fi
+    # The password was changed above: the console removed its file and
+    # medbox-issue.path redrew the screen without it.
+    deadline=$((SECONDS + 10))
+    until ! in_ct grep -q "admin / " /run/medbox-issue/medbox.issue || ((SECONDS >= deadline)); do sleep 0.3; done
+    screen=$(in_ct script -qec "agetty --show-issue" /dev/null </dev/null | tr -d '\r')
+    if ! grep -qF "$initial" <<<"$screen" && grep -q "has been changed" <<<"$screen" &&
+       ! in_ct test -e /var/lib/medbox/console/console-initial-admin.txt; then
+        echo "ok - after the password change the one-time password is gone from the login screen and the disk"
+    else
+        indent <<<"$screen"
+        fail "the one-time password is still on the login screen after it was changed"
+    fi
 fi
+
+# --- apply --confirm-within under the image's systemd: a lock-out reverts by itself ---------
+# Admins only from 10.99.0.0/24: the outside namespace (10.77.1.1) is locked out.
+printf '%s\n' '{ "model": "gap", "interfaces": { "dmz": "dmz0", "gap": "gap0", "management": "lan0" },' \
+    '  "gap": { "device": "10.77.3.5", "tcp": [2575] }, "management": { "admin_subnets": ["10.99.0.0/24"] } }' \
+    >"$work/lockout.json"
+in_ct sh -c 'cat >/run/lockout.json' <"$work/lockout.json"
+out=$(in_ct medbox-firewall apply /run/lockout.json --force --confirm-within 3 2>&1) || fail "apply --confirm-within 3: $out"
+grep -q "systemd timer medbox-firewall-revert-" <<<"$out" || { indent <<<"$out"; fail "the revert is not a systemd timer"; }
+expect_probe 10.77.1.10 22 dropped "SSH after applying a profile that locks the admin out"
+deadline=$((SECONDS + 15))
+boot_profile_runs() { [[ $(in_ct nft list table inet medbox 2>&1) == *'comment "medbox model=boot'* ]]; }
+until boot_profile_runs || ((SECONDS >= deadline)); do sleep 0.3; done
+if ! boot_profile_runs; then
+    in_ct journalctl -b --no-pager -o short-monotonic -u 'medbox-firewall-revert-*' 2>&1 | indent
+    in_ct ls -la /run/medbox-firewall 2>&1 | indent
+    fail "the unconfirmed profile was not reverted by the timer"
+fi
+expect_probe 10.77.1.10 22 open "SSH after the timer reverted the unconfirmed change"
+in_ct test ! -e /etc/medbox/firewall/active.json || fail "an unconfirmed profile was saved for the next boot"
+echo "ok - apply --confirm-within 3 without confirm: reverted by a transient systemd timer, nothing saved"
 power_off healthy
+
 
 # --- 6. a service that cannot start fails the boot check, with its journal ------------------
 broken_unit=medbox-booking.service

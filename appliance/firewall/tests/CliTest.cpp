@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <sstream>
 
 namespace medbox::firewall {
@@ -91,7 +93,17 @@ protected:
     void SetUp() override {
         if (!test::enterPrivateNetns()) GTEST_SKIP() << "needs root to create a private network namespace";
         ASSERT_TRUE(Nft().run("flush ruleset").ok);
+        // apply saves the profile: never into this machine's /etc.
+        std::string pattern = (std::filesystem::temp_directory_path() / "medbox-fw-state-XXXXXX").string();
+        dir_ = ::mkdtemp(pattern.data());
+        ::setenv("MEDBOX_FIREWALL_STATE_DIR", (dir_ / "etc").c_str(), 1);
+        ::setenv("MEDBOX_FIREWALL_RUN_DIR", (dir_ / "run").c_str(), 1);
     }
+    void TearDown() override {
+        if (!dir_.empty()) std::filesystem::remove_all(dir_);
+    }
+
+    std::filesystem::path dir_;
 };
 
 TEST_F(CliNftTest, StatusAndWindowsNeedARunningProfile) {

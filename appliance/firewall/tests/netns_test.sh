@@ -38,6 +38,9 @@ P="mfw$$"
 APP=$P-app INET=$P-inet LAN=$P-lan HIS=$P-his ADM=$P-adm HA=$P-ha VPN=$P-vpn
 ALL_NS=("$APP" "$INET" "$LAN" "$HIS" "$ADM" "$HA" "$VPN")
 WORK=$(mktemp -d /tmp/medbox-fw-netns.XXXXXX)
+# apply saves the profile it loaded, and confirm-or-revert keeps its state:
+# here, never in the host's /etc/medbox/firewall or /run.
+export MEDBOX_FIREWALL_STATE_DIR=$WORK/etc MEDBOX_FIREWALL_RUN_DIR=$WORK/run
 PASSED=0
 FAILED=0
 
@@ -342,6 +345,66 @@ gap_model() {
     expect_out "gap" 10.99.2.50 8080 blocked
 }
 
+profile_of_app() { in_ns "$APP" "$FW" status 2>/dev/null | sed -n 's/^profile: medbox model=\([a-z]*\).*/\1/p'; }
+
+confirm_or_revert() {
+    echo "== apply --confirm-within: reverted unless confirmed (2-second window)"
+    local out rc
+    check "the gap profile is running and saved" test "$(profile_of_app)" = gap -a -f "$WORK/etc/active.json"
+    # A profile that locks the admins out (their subnet is no longer listed),
+    # applied from a session of its own that is then killed outright: an SSH
+    # session dropped by the new ruleset.
+    sed 's/"10.99.3.0\/25"/"10.99.3.128\/25"/' "$WORK/frontend.json" >"$WORK/lockout.json"
+    out=$(in_ns "$APP" setsid -w "$FW" apply "$WORK/lockout.json" --confirm-within 2 2>&1)
+    rc=$?
+    check "apply --confirm-within 2 (exit $rc): $(head -1 <<<"$out")" test $rc -eq 0
+    check "it says how to confirm" grep -q "medbox-firewall confirm" <<<"$out"
+    check "the new profile is in force" test "$(profile_of_app)" = frontend
+    expect_tcp "admin locked out by the new profile" "$ADM" 10.99.3.2 10.99.3.1 "" "22 9443"
+    out=$(in_ns "$APP" "$FW" apply "$WORK/frontend.json" 2>&1)
+    check "another apply is refused while one waits (exit $?)" grep -q "waits for its confirmation" <<<"$out"
+    sleep 2.5
+    check "not confirmed: the previous (gap) profile is back by itself" test "$(profile_of_app)" = gap
+    expect_tcp "admin back in after the revert" "$ADM" 10.99.3.2 10.99.3.1 "22 9443" "22 9443"
+    check "the revert is logged" grep -q "not confirmed in time; the previous ruleset is back" "$WORK/run/revert.log"
+    check "the saved profile is still the gap one" cmp -s "$WORK/etc/active.json" "$WORK/gap.json"
+    check "nothing pending any more" test ! -e "$WORK/run/pending.id"
+
+    echo "== apply --confirm-within then confirm: the new profile stays"
+    out=$(in_ns "$APP" "$FW" apply "$WORK/frontend.json" --confirm-within 2 2>&1)
+    check "apply --confirm-within 2 (exit $?)" test "$(profile_of_app)" = frontend
+    out=$(in_ns "$APP" "$FW" confirm 2>&1)
+    check "confirm (exit $?): $out" grep -q "confirmed" <<<"$out"
+    sleep 2.5
+    check "confirmed: still the new profile after the window" test "$(profile_of_app)" = frontend
+    check "confirmed: saved for the next boot" cmp -s "$WORK/etc/active.json" "$WORK/frontend.json"
+    out=$(in_ns "$APP" "$FW" confirm 2>&1)
+    check "a second confirm has nothing to confirm (exit $?)" grep -q "no change waits" <<<"$out"
+}
+
+boot_phase() {
+    echo "== boot: the saved profile, or the default boot profile"
+    local out
+    in_ns "$APP" nft flush ruleset
+    out=$(in_ns "$APP" "$FW" boot --management mgmt0 2>&1)
+    check "boot loads the saved profile ($out)" test "$(profile_of_app)" = frontend
+    echo '{"model": "frontend",' >"$WORK/etc/active.json"
+    out=$(in_ns "$APP" "$FW" boot --management mgmt0 2>&1)
+    check "a damaged saved profile: boot still exits 0" test $? -eq 0
+    check "and says why" grep -q "loading the default boot profile" <<<"$out"
+    check "the default boot profile is running" test "$(profile_of_app)" = boot
+    # No admin subnet is known yet: the whole management network may connect.
+    expect_tcp "boot profile, management NIC" "$ADM" 10.99.3.200 10.99.3.1 "22 9443"
+    expect_tcp "boot profile, DMZ NIC" "$INET" - 10.99.1.1 "" "22 8443 9443"
+    expect_tcp "boot profile, LAN NIC" "$LAN" - 10.99.2.1 "" "22 2575 9443"
+    expect_tcp "boot profile, HA NIC" "$HA" 10.99.4.2 10.99.4.1 "" "22 9443 9444"
+    expect_out "boot profile" 10.99.3.2 8080 open
+    expect_out "boot profile" 10.99.2.10 8080 blocked
+    rm -f "$WORK/etc/active.json"
+    out=$(in_ns "$APP" "$FW" boot --management mgmt0 2>&1)
+    check "no saved profile: the default boot profile ($out)" test "$(profile_of_app)" = boot
+}
+
 main() {
     write_profiles
     setup || { fail "namespace setup"; return; }
@@ -351,6 +414,8 @@ main() {
     vendor_window
     bad_configs
     gap_model
+    confirm_or_revert
+    boot_phase
     echo "== host"
     check "host ruleset untouched" test "$(nft list ruleset 2>&1 | sha256sum)" == "$HOST_RULESET_BEFORE"
     check "no medbox table on the host" bash -c "! nft list tables 2>/dev/null | grep -q 'inet medbox'"

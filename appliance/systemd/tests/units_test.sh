@@ -153,9 +153,12 @@ for s in "${services[@]}"; do
     # Every service but the console follows the console's revoked tokens
     # (docs/security.md, "Revocation"); the console would refuse the key.
     if [ "$s" = console ]; then
-        want_vars=2
+        want_vars=3
         check "$u: no MEDBOX_AUTH__CONSOLE_URL (the console keeps the list itself)" \
             '! grep -q "MEDBOX_AUTH__CONSOLE_URL" "$f"'
+        # Reached on the management NIC; the firewall decides who gets there
+        # (docs/install.md, "First access").
+        check "$u: Environment=MEDBOX_HTTP__HOST=0.0.0.0" 'grep -qx "Environment=MEDBOX_HTTP__HOST=0.0.0.0" "$f"'
     else
         want_vars=3
         check "$u: Environment=MEDBOX_AUTH__CONSOLE_URL=https://127.0.0.1:9443" \

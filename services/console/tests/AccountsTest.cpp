@@ -520,6 +520,10 @@ TEST_F(AccountsTest, BootstrapWithARandomPasswordWritesAPrivateFile) {
     EXPECT_TRUE(s.mustChangePassword);
     // Second start: nothing happens.
     EXPECT_FALSE(accounts_->bootstrap(dir_.string()).created);
+    // The first password change removes the file (and so the password from
+    // the local screen, which shows it while the file exists).
+    accounts_->changePassword("admin", pw, "Changed-Pass-4567");
+    EXPECT_FALSE(std::filesystem::exists(r.file));
 }
 
 // ---- revocation: the verifier here consults the set the console fills ----

@@ -134,6 +134,10 @@ private:
     const TokenIssuer& issuer_;
     Revocations& revocations_;
     RandomBytes random_;
+    // <data.dir>/console-initial-admin.txt, known once bootstrap() ran: the
+    // bootstrap admin's first password change removes it, so the one-time
+    // password leaves the local screen (medbox-issue, docs/install.md).
+    std::string initialPasswordFile_;
     LoginPolicy policy_;
     // A hash of a random password, verified against for unknown user names so
     // that they cost the same KDF time as real ones.

@@ -41,18 +41,19 @@ std::string Accounts::randomPassword() const {
 
 BootstrapResult Accounts::bootstrap(const std::string& dataDir) {
     BootstrapResult r;
+    initialPasswordFile_ = dataDir + "/console-initial-admin.txt";
     const bool empty = env_.db.read([&](db::Connection& c) { return store::countUsers(c) == 0; });
     if (!empty) return r;
     std::string pw = env_.config.bootstrapAdminPassword;
     r.randomPassword = pw.empty();
     if (r.randomPassword) {
         pw = randomPassword();
-        r.file = dataDir + "/console-initial-admin.txt";
+        r.file = initialPasswordFile_;
         // Written before the account exists: if the commit then fails, the
         // next start makes a new password and overwrites the file.
         files::writeAtomically(r.file,
                                "user: admin\npassword: " + pw +
-                                   "\n# The password must be changed at first login. Delete this file afterwards.\n",
+                                   "\n# The password must be changed at first login; this file goes away then.\n",
                                0600);
     }
     const std::string hash = password::hash(pw, env_.config.kdf);

@@ -10,6 +10,7 @@
 #include "core/time/IsoTime.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace medbox::console {
 
@@ -239,6 +240,9 @@ Session Accounts::changePassword(const std::string& username, const std::string&
         user = *fresh;
     });
     if (gone) throw AppError(Err::Unauthenticated, "the account is disabled or no longer exists");
+    // The one-time password is no secret worth keeping once changed, and the
+    // local screen shows it as long as the file exists.
+    if (username == "admin" && !initialPasswordFile_.empty()) std::remove(initialPasswordFile_.c_str());
     return issue(*user, iat);
 }
 
