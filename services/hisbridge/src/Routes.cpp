@@ -11,11 +11,14 @@ namespace medbox::hisbridge {
 void registerRoutes(Router& r, HisbridgeEnv& env) {
     const auto bind = methodsOf(std::make_shared<Handlers>(env));
 
-    const Access admins = Access::staff({"admin"});
+    // Interface troubleshooting: the messages hold patient data, so only
+    // admins and auditors.
+    const Access inspectors = Access::staff({"admin", "auditor"});
 
-    r.get("/api/v1/notes", admins, bind(&Handlers::listNotes), "List notes, newest first");
-    r.post("/api/v1/notes", admins, bind(&Handlers::createNote), "Add a note");
-    r.get("/api/v1/notes/{id}", admins, bind(&Handlers::getNote), "Get a note");
+    r.get("/api/v1/messages", inspectors, bind(&Handlers::listMessages),
+          "Search HL7 messages received (patient id, control id, type, state, time)");
+    r.get("/api/v1/messages/{id}", inspectors, bind(&Handlers::getMessage),
+          "One HL7 message with its body and what applying it produced");
 }
 
 }  // namespace medbox::hisbridge

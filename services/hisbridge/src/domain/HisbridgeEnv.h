@@ -17,7 +17,7 @@ class HisbridgeEnv {
 public:
     // wakeOutbox: TxEffects::wakeOf(the service's dispatcher); empty in tests.
     HisbridgeEnv(db::Database& db, const Clock& clock, AuditLog& audit, HisbridgeConfig config,
-              TxEffects::Wake wakeOutbox = {})
+                 TxEffects::Wake wakeOutbox = {})
         : db(db), clock(clock), audit(audit), config(config), effects(audit, clock, std::move(wakeOutbox)) {}
 
     db::Database& db;
