@@ -31,3 +31,19 @@ if ((${#missing[@]})); then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# npm packages of the API tests (tests/api/package.json, pinned by its
+# package-lock.json; today the HL7 client simple-hl7): npm ci when the lock
+# changed since the last install. npm comes with nodejs, or Debian's npm.
+lock=tests/api/package-lock.json
+stamp=tests/api/node_modules/.medbox-lock.sha256
+if [ -f "$lock" ]; then
+  sum=$(sha256sum "$lock" | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
+    command -v npm >/dev/null ||
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null
+    echo "deps: npm ci in tests/api"
+    npm ci --prefix tests/api --no-audit --no-fund --loglevel=error >/dev/null
+    echo "$sum" >"$stamp"
+  fi
+fi

@@ -66,10 +66,10 @@ TEST(Hl7CharsetTest, WithoutMsh18ThePartnersCharsetApplies) {
 TEST(Hl7CharsetTest, InvalidBytesAndUnknownCharsetsAreRefused) {
     const std::string head = "MSH|^~\\&|HIS|H1|||20261203||ADT^A04|C1|P|2.5.1";
     EXPECT_EQ(errOf(head + "||||||UNICODE UTF-8\rPID|1||\xC3\x28\r"), Err::BadRequest);  // bad UTF-8
-    EXPECT_EQ(errOf(head + "\rPID|1||\xED\xA0\x80\r"), Err::BadRequest);                  // a surrogate
-    EXPECT_EQ(errOf(head + "\rPID|1||\xC0\xAF\r"), Err::BadRequest);                      // overlong
-    EXPECT_EQ(errOf(head + "\rPID|1||\xE5\xBC\r"), Err::BadRequest);                      // cut short
-    EXPECT_EQ(errOf(head + "||||||GB 18030-2000\rPID|1||\x81\r"), Err::BadRequest);       // half a character
+    EXPECT_EQ(errOf(head + "\rPID|1||\xED\xA0\x80\r"), Err::BadRequest);                 // a surrogate
+    EXPECT_EQ(errOf(head + "\rPID|1||\xC0\xAF\r"), Err::BadRequest);                     // overlong
+    EXPECT_EQ(errOf(head + "\rPID|1||\xE5\xBC\r"), Err::BadRequest);                     // cut short
+    EXPECT_EQ(errOf(head + "||||||GB 18030-2000\rPID|1||\x81\r"), Err::BadRequest);      // half a character
     EXPECT_EQ(errOf(head + "||||||EBCDIC\r"), Err::BadRequest);
     try {
         decodeMessage(head + "||||||EBCDIC\r", Charset::Utf8);

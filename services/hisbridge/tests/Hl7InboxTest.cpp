@@ -75,8 +75,8 @@ TEST_F(Hl7InboxTest, OruKeepsResultsAndQueuesThemToPortalAndCriticalOnesToAlerti
     EXPECT_EQ(count("SELECT count(*) FROM outbox WHERE destination = 'portal' AND topic = 'result.available'"), 1);
     EXPECT_EQ(count("SELECT count(*) FROM outbox WHERE destination = 'alerting' AND topic = 'result.critical'"), 1);
     Poco::JSON::Parser parser;
-    const auto alert =
-        parser.parse(one("SELECT payload FROM outbox WHERE destination = 'alerting'")).extract<Poco::JSON::Object::Ptr>();
+    const auto alert = parser.parse(one("SELECT payload FROM outbox WHERE destination = 'alerting'"))
+                           .extract<Poco::JSON::Object::Ptr>();
     EXPECT_EQ(alert->getValue<std::string>("reportId"), "FL200");
     EXPECT_EQ(alert->getObject("patient")->getValue<std::string>("cardNumber"), "C0098");
     EXPECT_EQ(alert->getObject("patient")->getValue<std::string>("documentNumber"), kResidentId);
@@ -170,17 +170,17 @@ TEST_P(Hl7InboxRejectTest, IsNakedARWithAnErrSegmentAndNothingIsStored) {
 
 INSTANTIATE_TEST_SUITE_P(
     Unreadable, Hl7InboxRejectTest,
-    ::testing::Values(
-        RejectCase{"Garbage", "this is not HL7", "102", "bad_request"},
-        RejectCase{"BadDelimiters", "MSH|^^\\&|HIS\r", "102", "bad_request"},
-        RejectCase{"NoControlId", msh("ADT^A04", "") + kPid + "\r", "101", "bad_request"},
-        RejectCase{"NoSender", "MSH|^~\\&|||MB|H|t||ADT^A04|C1|P|2.5.1\r", "102", "bad_request"},
-        RejectCase{"NotVersion2", "MSH|^~\\&|HIS|H|MB|H|t||ADT^A04|C1|P|3.0\r", "203", "bad_request"},
-        RejectCase{"UnsupportedType", msh("MDM^T02", "C1") + kPid + "\r", "200", "method_not_allowed"},
-        RejectCase{"UnsupportedEvent", msh("ADT^A01", "C1") + kPid + "\r", "201", "method_not_allowed"},
-        RejectCase{"UnknownCharset", msh("ADT^A04", "C1", "HIS", "EBCDIC") + kPid + "\r", "102", "bad_request"},
-        RejectCase{"NotUtf8", msh("ADT^A04", "C1") + "PID|1||P1||\xD5\xC5\r", "102", "bad_request"},
-        RejectCase{"SegmentNameBroken", msh("ADT^A04", "C1") + "pid|1\r", "100", "bad_request"}),
+    ::testing::Values(RejectCase{"Garbage", "this is not HL7", "102", "bad_request"},
+                      RejectCase{"BadDelimiters", "MSH|^^\\&|HIS\r", "102", "bad_request"},
+                      RejectCase{"NoControlId", msh("ADT^A04", "") + kPid + "\r", "101", "bad_request"},
+                      RejectCase{"NoSender", "MSH|^~\\&|||MB|H|t||ADT^A04|C1|P|2.5.1\r", "102", "bad_request"},
+                      RejectCase{"NotVersion2", "MSH|^~\\&|HIS|H|MB|H|t||ADT^A04|C1|P|3.0\r", "203", "bad_request"},
+                      RejectCase{"UnsupportedType", msh("MDM^T02", "C1") + kPid + "\r", "200", "method_not_allowed"},
+                      RejectCase{"UnsupportedEvent", msh("ADT^A01", "C1") + kPid + "\r", "201", "method_not_allowed"},
+                      RejectCase{"UnknownCharset", msh("ADT^A04", "C1", "HIS", "EBCDIC") + kPid + "\r", "102",
+                                 "bad_request"},
+                      RejectCase{"NotUtf8", msh("ADT^A04", "C1") + "PID|1||P1||\xD5\xC5\r", "102", "bad_request"},
+                      RejectCase{"SegmentNameBroken", msh("ADT^A04", "C1") + "pid|1\r", "100", "bad_request"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST_F(Hl7InboxTest, AnUnreadableMessageStillGetsItsControlIdEchoedWhenTheHeaderParsed) {

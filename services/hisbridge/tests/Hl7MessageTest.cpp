@@ -92,21 +92,21 @@ TEST_P(Hl7EscapeTest, Decodes) {
     EXPECT_EQ(unescape(GetParam().raw, d), GetParam().decoded) << GetParam().raw;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Sequences, Hl7EscapeTest,
-    ::testing::Values(EscapeCase{"a\\F\\b", "a|b"}, EscapeCase{"a\\S\\b", "a^b"}, EscapeCase{"a\\T\\b", "a&b"},
-                      EscapeCase{"a\\R\\b", "a~b"}, EscapeCase{"a\\E\\b", "a\\b"},
-                      EscapeCase{"\\X0D0A\\", "\r\n"}, EscapeCase{"\\XE5BCA0\\", "\xE5\xBC\xA0"},  // 张 in UTF-8
-                      EscapeCase{"\\xe5\\", "\\xe5\\"},   // lower-case x: not \X\, kept
-                      EscapeCase{"\\X0\\", "\\X0\\"},     // odd digits: kept
-                      EscapeCase{"\\XZZ\\", "\\XZZ\\"},   // not hex: kept
-                      EscapeCase{"\\X\\", "\\X\\"},       // no digits: kept
-                      EscapeCase{"a\\H\\b\\N\\", "a\\H\\b\\N\\"},  // formatting: kept
-                      EscapeCase{"x\\.br\\y", "x\\.br\\y"}, EscapeCase{"\\Zlocal\\", "\\Zlocal\\"},
-                      EscapeCase{"\\C2842\\", "\\C2842\\"},      // charset switch: kept
-                      EscapeCase{"tail\\F", "tail\\F"},          // never closed: kept
-                      EscapeCase{"\\\\", "\\\\"},                // empty sequence: kept
-                      EscapeCase{"plain", "plain"}, EscapeCase{"", ""}));
+INSTANTIATE_TEST_SUITE_P(Sequences, Hl7EscapeTest,
+                         ::testing::Values(EscapeCase{"a\\F\\b", "a|b"}, EscapeCase{"a\\S\\b", "a^b"},
+                                           EscapeCase{"a\\T\\b", "a&b"}, EscapeCase{"a\\R\\b", "a~b"},
+                                           EscapeCase{"a\\E\\b", "a\\b"}, EscapeCase{"\\X0D0A\\", "\r\n"},
+                                           EscapeCase{"\\XE5BCA0\\", "\xE5\xBC\xA0"},   // 张 in UTF-8
+                                           EscapeCase{"\\xe5\\", "\\xe5\\"},            // lower-case x: not \X\, kept
+                                           EscapeCase{"\\X0\\", "\\X0\\"},              // odd digits: kept
+                                           EscapeCase{"\\XZZ\\", "\\XZZ\\"},            // not hex: kept
+                                           EscapeCase{"\\X\\", "\\X\\"},                // no digits: kept
+                                           EscapeCase{"a\\H\\b\\N\\", "a\\H\\b\\N\\"},  // formatting: kept
+                                           EscapeCase{"x\\.br\\y", "x\\.br\\y"}, EscapeCase{"\\Zlocal\\", "\\Zlocal\\"},
+                                           EscapeCase{"\\C2842\\", "\\C2842\\"},  // charset switch: kept
+                                           EscapeCase{"tail\\F", "tail\\F"},      // never closed: kept
+                                           EscapeCase{"\\\\", "\\\\"},            // empty sequence: kept
+                                           EscapeCase{"plain", "plain"}, EscapeCase{"", ""}));
 
 TEST(Hl7MessageTest, EscapeThenUnescapeGivesTheTextBack) {
     const Delimiters d;

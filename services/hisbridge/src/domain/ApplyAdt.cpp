@@ -16,8 +16,10 @@ const std::vector<std::string> kOwnIdTypes = {"PI", "MR", "PT"};
 
 // Stored value after a message: Empty keeps, Null clears, Text replaces.
 void merge(std::optional<std::string>& stored, const hl7::Value& v) {
-    if (v.null()) stored.reset();
-    else if (v.has()) stored = v.text;
+    if (v.null())
+        stored.reset();
+    else if (v.has())
+        stored = v.text;
 }
 
 void merge(std::optional<std::string>& stored, const std::optional<std::string>& v) {
@@ -38,7 +40,8 @@ PatientIds patientIds(const hl7::Message& m) {
         if (!first) first = id.text;
         if (!ids.patientId && std::find(kOwnIdTypes.begin(), kOwnIdTypes.end(), type) != kOwnIdTypes.end())
             ids.patientId = id.text;
-        else if (type == "CARD" && !ids.cardNumber) ids.cardNumber = id.text;
+        else if (type == "CARD" && !ids.cardNumber)
+            ids.cardNumber = id.text;
         else if ((type == "NNCHN" || type == "NI") && !ids.documentNumber) {
             ids.documentType = "resident_id";
             ids.documentNumber = id.text;
@@ -62,8 +65,9 @@ ApplyState applyAdt(ApplyContext& c) {
         if (!problem.empty()) throw AppError(Err::InvalidField, "PID-3 resident ID: " + problem, "PID-3");
     }
     const hl7::Value birth = m.value(*pid, 7);
-    if (birth.has() && (birth.text.size() < 8 || !std::all_of(birth.text.begin(), birth.text.begin() + 8,
-                                                             [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); })))
+    if (birth.has() && (birth.text.size() < 8 || !std::all_of(birth.text.begin(), birth.text.begin() + 8, [](char ch) {
+                            return std::isdigit(static_cast<unsigned char>(ch));
+                        })))
         throw AppError(Err::InvalidField, "PID-7 is not a date YYYYMMDD", "PID-7");
 
     store::Patient p = store::findPatient(c.tx.conn(), *ids.patientId).value_or(store::Patient{});
@@ -72,11 +76,15 @@ ApplyState applyAdt(ApplyContext& c) {
     merge(p.idNumber, ids.documentNumber);
     // XPN: family name and given name; a Chinese name is written family first, without a space.
     const hl7::Value family = m.value(*pid, 5, 1, 1), given = m.value(*pid, 5, 1, 2);
-    if (family.null()) p.name.reset();
-    else if (family.has() || given.has()) p.name = family.text + given.text;
+    if (family.null())
+        p.name.reset();
+    else if (family.has() || given.has())
+        p.name = family.text + given.text;
     merge(p.sex, m.value(*pid, 8));
-    if (birth.null()) p.birthDate.reset();
-    else if (birth.has()) p.birthDate = birth.text.substr(0, 8);
+    if (birth.null())
+        p.birthDate.reset();
+    else if (birth.has())
+        p.birthDate = birth.text.substr(0, 8);
     // XTN: the number is component 1 (v2.3 style) or 12 (unformatted, v2.5).
     hl7::Value phone = m.value(*pid, 13, 1, 12);
     if (phone.empty()) phone = m.value(*pid, 13, 1, 1);

@@ -25,8 +25,7 @@ store::Observation observation(const hl7::Message& m, const hl7::Segment& obx, s
     o.code = m.value(obx, 3, 1, 1).text;
     o.name = m.value(obx, 3, 1, 2).text;
     if (o.code.empty() && o.name.empty())
-        throw AppError(Err::MissingField, "OBX " + std::to_string(index) + " names no observation (OBX-3)",
-                       "OBX-3");
+        throw AppError(Err::MissingField, "OBX " + std::to_string(index) + " names no observation (OBX-3)", "OBX-3");
     if (o.code.empty()) o.code = o.name;
     // Coded values (CE, CWE) read as their text, else their code; repetitions one per line.
     const bool coded = o.valueType == "CE" || o.valueType == "CWE";
@@ -66,8 +65,7 @@ Object::Ptr payload(const store::Report& r, const ApplyContext& c, bool critical
     patient->set("patientId", ids.patientId ? Poco::Dynamic::Var(*ids.patientId) : Poco::Dynamic::Var());
     patient->set("cardNumber", ids.cardNumber ? Poco::Dynamic::Var(*ids.cardNumber) : Poco::Dynamic::Var());
     patient->set("documentType", ids.documentType ? Poco::Dynamic::Var(*ids.documentType) : Poco::Dynamic::Var());
-    patient->set("documentNumber",
-                 ids.documentNumber ? Poco::Dynamic::Var(*ids.documentNumber) : Poco::Dynamic::Var());
+    patient->set("documentNumber", ids.documentNumber ? Poco::Dynamic::Var(*ids.documentNumber) : Poco::Dynamic::Var());
     p->set("patient", patient);
     p->set("critical", r.critical);
     Array::Ptr obs = new Array;
@@ -130,8 +128,7 @@ ApplyState applyOru(ApplyContext& c) {
     }
     if (reports.empty()) throw AppError(Err::MissingField, "ORU^R01 needs an OBR segment", "OBR");
     for (auto& r : reports) {
-        if (r.observations.empty())
-            throw AppError(Err::MissingField, "report " + r.reportId + " has no OBX", "OBX");
+        if (r.observations.empty()) throw AppError(Err::MissingField, "report " + r.reportId + " has no OBX", "OBX");
         r.id = store::insertReport(c.tx, r);
         c.env.effects.sendIn(c.tx, "portal", "result.available", payload(r, c, false));
         if (r.critical) c.env.effects.sendIn(c.tx, "alerting", "result.critical", payload(r, c, true));

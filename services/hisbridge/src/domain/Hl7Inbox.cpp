@@ -19,19 +19,18 @@ Header checkHeader(const hl7::Message& m) {
     Header h;
     const std::string app = m.text("MSH", 3), facility = m.text("MSH", 4);
     h.sender = app + "/" + facility;
-    if (app.empty() && facility.empty())
-        throw AppError(Err::BadRequest, "MSH-3 and MSH-4 name no sender", "MSH-3");
+    if (app.empty() && facility.empty()) throw AppError(Err::BadRequest, "MSH-3 and MSH-4 name no sender", "MSH-3");
     h.controlId = m.text("MSH", 10);
     if (h.controlId.empty()) throw AppError(Err::BadRequest, "MSH-10 (message control id) is empty", "MSH-10");
     if (h.controlId.size() > 199) throw AppError(Err::BadRequest, "MSH-10 is longer than 199 characters", "MSH-10");
     const std::string version = m.text("MSH", 12);
-    if (version.rfind("2.", 0) != 0)
-        throw AppError(Err::BadRequest, "MSH-12 is not an HL7 v2 version", "MSH-12");
+    if (version.rfind("2.", 0) != 0) throw AppError(Err::BadRequest, "MSH-12 is not an HL7 v2 version", "MSH-12");
     h.type = m.text("MSH", 9, 1, 1);
     h.event = m.text("MSH", 9, 1, 2);
     if (h.type.empty()) throw AppError(Err::BadRequest, "MSH-9 (message type) is empty", "MSH-9");
     if (!supportedType(h.type, h.event))
-        throw AppError(Err::MethodNotAllowed, "message type not taken here", h.type == "ADT" || h.type == "ORU" || h.type == "SIU" ? "MSH-9.2" : "MSH-9");
+        throw AppError(Err::MethodNotAllowed, "message type not taken here",
+                       h.type == "ADT" || h.type == "ORU" || h.type == "SIU" ? "MSH-9.2" : "MSH-9");
     return h;
 }
 
@@ -40,8 +39,7 @@ Header checkHeader(const hl7::Message& m) {
 bool supportedType(const std::string& type, const std::string& event) {
     if (type == "ADT") return event == "A04" || event == "A08";
     if (type == "ORU") return event == "R01";
-    if (type == "SIU")
-        return event == "S12" || event == "S13" || event == "S14" || event == "S15" || event == "S26";
+    if (type == "SIU") return event == "S12" || event == "S13" || event == "S14" || event == "S15" || event == "S26";
     return false;
 }
 
@@ -106,9 +104,12 @@ Hl7Inbox::Outcome Hl7Inbox::receive(std::string_view payload, const std::string&
             ApplyContext ctx{tx, env_, *msg, row.id, h.sender, h.controlId, now};
             tx.exec("SAVEPOINT hl7_apply");
             try {
-                if (h.type == "ADT") row.state = applyAdt(ctx);
-                else if (h.type == "ORU") row.state = applyOru(ctx);
-                else row.state = applySiu(ctx);
+                if (h.type == "ADT")
+                    row.state = applyAdt(ctx);
+                else if (h.type == "ORU")
+                    row.state = applyOru(ctx);
+                else
+                    row.state = applySiu(ctx);
                 tx.exec("RELEASE hl7_apply");
                 row.ackCode = "AA";
                 row.errorCode = row.errorLocation = row.errorText = std::nullopt;
@@ -128,7 +129,8 @@ Hl7Inbox::Outcome Hl7Inbox::receive(std::string_view payload, const std::string&
     } catch (const std::exception& e) {
         // Nothing was committed: the sender must send it again (AR, 207).
         log_.error("HL7 message %s from %s not stored: %s", h.controlId, peer, std::string(e.what()));
-        const hl7::ErrorDetail d = hl7::errorDetail(AppError(Err::Unavailable, "the message could not be stored now; send it again"));
+        const hl7::ErrorDetail d = hl7::errorDetail(
+            AppError(Err::Unavailable, "the message could not be stored now; send it again"));
         out.ackCode = d.ackCode;
         out.messageId.reset();
         out.ack = hl7::buildAck(&*msg, d, now, nextAckId());
@@ -137,8 +139,8 @@ Hl7Inbox::Outcome Hl7Inbox::receive(std::string_view payload, const std::string&
     out.ackCode = failure ? failure->ackCode : "AA";
     out.ack = hl7::buildAck(&*msg, failure, now, nextAckId());
     if (failure)
-        log_.warning("HL7 %s %s from %s failed (%s at %s)", h.type + "^" + h.event, h.controlId, peer,
-                     failure->appCode, failure->location);
+        log_.warning("HL7 %s %s from %s failed (%s at %s)", h.type + "^" + h.event, h.controlId, peer, failure->appCode,
+                     failure->location);
     else
         log_.information("HL7 %s %s from %s %s", h.type + "^" + h.event, h.controlId, peer,
                          std::string(out.duplicate ? "acknowledged again (duplicate)" : "stored"));

@@ -30,7 +30,7 @@ public:
     explicit Hl7Inbox(HisbridgeEnv& env);
 
     struct Outcome {
-        std::string ackCode;  // AA, AE, AR
+        std::string ackCode;               // AA, AE, AR
         std::optional<int64_t> messageId;  // the stored row, when stored
         bool duplicate = false;
         std::string ack;  // the ACK message in UTF-8 (CR-separated segments)

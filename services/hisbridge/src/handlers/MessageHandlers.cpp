@@ -17,7 +17,9 @@ constexpr int kDefaultLimit = 50;
 constexpr int kMaxLimit = 500;
 constexpr size_t kMaxFilterChars = 200;
 
-Poco::Dynamic::Var orNull(const std::optional<std::string>& v) { return v ? Poco::Dynamic::Var(*v) : Poco::Dynamic::Var(); }
+Poco::Dynamic::Var orNull(const std::optional<std::string>& v) {
+    return v ? Poco::Dynamic::Var(*v) : Poco::Dynamic::Var();
+}
 
 Object::Ptr view(const store::StoredMessage& m) {
     Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);

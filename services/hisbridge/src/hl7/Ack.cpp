@@ -7,19 +7,19 @@ namespace medbox::hisbridge::hl7 {
 
 std::string_view hl7ErrorText(int code) {
     switch (code) {
-    case 0: return "Message accepted";
-    case 100: return "Segment sequence error";
-    case 101: return "Required field missing";
-    case 102: return "Data type error";
-    case 103: return "Table value not found";
-    case 200: return "Unsupported message type";
-    case 201: return "Unsupported event code";
-    case 202: return "Unsupported processing id";
-    case 203: return "Unsupported version id";
-    case 204: return "Unknown key identifier";
-    case 205: return "Duplicate key identifier";
-    case 206: return "Application record locked";
-    default: return "Application internal error";
+        case 0: return "Message accepted";
+        case 100: return "Segment sequence error";
+        case 101: return "Required field missing";
+        case 102: return "Data type error";
+        case 103: return "Table value not found";
+        case 200: return "Unsupported message type";
+        case 201: return "Unsupported event code";
+        case 202: return "Unsupported processing id";
+        case 203: return "Unsupported version id";
+        case 204: return "Unknown key identifier";
+        case 205: return "Duplicate key identifier";
+        case 206: return "Application record locked";
+        default: return "Application internal error";
     }
 }
 
@@ -32,16 +32,16 @@ ErrorDetail errorDetail(const AppError& e) {
     d.location = e.field();
     const std::string& f = e.field();
     switch (e.err()) {
-    case Err::MissingField: d.hl7Code = 101; break;
-    case Err::InvalidField: d.hl7Code = 102; break;
-    case Err::MethodNotAllowed: d.hl7Code = f == "MSH-9.2" ? 201 : 200; break;
-    case Err::NotFound: d.hl7Code = 204; break;
-    case Err::BadRequest:
-    case Err::PayloadTooLarge:
-        // The header checks name the field; the parser names the segment it stopped at.
-        d.hl7Code = f == "MSH-10" ? 101 : f == "MSH-12" ? 203 : f.rfind("segment", 0) == 0 ? 100 : 102;
-        break;
-    default: d.hl7Code = 207;
+        case Err::MissingField: d.hl7Code = 101; break;
+        case Err::InvalidField: d.hl7Code = 102; break;
+        case Err::MethodNotAllowed: d.hl7Code = f == "MSH-9.2" ? 201 : 200; break;
+        case Err::NotFound: d.hl7Code = 204; break;
+        case Err::BadRequest:
+        case Err::PayloadTooLarge:
+            // The header checks name the field; the parser names the segment it stopped at.
+            d.hl7Code = f == "MSH-10" ? 101 : f == "MSH-12" ? 203 : f.rfind("segment", 0) == 0 ? 100 : 102;
+            break;
+        default: d.hl7Code = 207;
     }
     return d;
 }

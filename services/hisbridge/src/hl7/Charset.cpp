@@ -14,15 +14,16 @@ namespace {
 std::string normal(std::string_view s) {
     std::string out;
     for (char c : s)
-        if (c != ' ' && c != '-' && c != '_') out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+        if (c != ' ' && c != '-' && c != '_')
+            out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
     return out;
 }
 
 const char* iconvName(Charset cs) {
     switch (cs) {
-    case Charset::Utf8: return "UTF-8";
-    case Charset::Gb18030: return "GB18030";
-    case Charset::Gbk: return "GBK";
+        case Charset::Utf8: return "UTF-8";
+        case Charset::Gb18030: return "GB18030";
+        case Charset::Gbk: return "GBK";
     }
     return "UTF-8";
 }
@@ -89,9 +90,9 @@ std::optional<Charset> charsetNamed(std::string_view name) {
 
 std::string_view msh18Name(Charset cs) {
     switch (cs) {
-    case Charset::Utf8: return "UNICODE UTF-8";
-    case Charset::Gb18030: return "GB 18030-2000";
-    case Charset::Gbk: return "GBK";
+        case Charset::Utf8: return "UNICODE UTF-8";
+        case Charset::Gb18030: return "GB 18030-2000";
+        case Charset::Gbk: return "GBK";
     }
     return "UNICODE UTF-8";
 }
@@ -124,7 +125,8 @@ RawHeader readRawHeader(std::string_view bytes) {
     size_t field = 2, from = 4;
     for (;;) {
         const auto sep = msh.find(d.field, from);
-        const std::string_view raw = msh.substr(from, sep == std::string_view::npos ? std::string_view::npos : sep - from);
+        const std::string_view raw = msh.substr(from,
+                                                sep == std::string_view::npos ? std::string_view::npos : sep - from);
         auto first = [&](std::string_view v) {
             v = v.substr(0, v.find(d.repetition));
             return std::string(v.substr(0, v.find(d.component)));

@@ -44,13 +44,20 @@ std::string unescape(std::string_view raw, const Delimiters& d) {
         }
         const std::string_view code = raw.substr(i + 1, close - i - 1);
         bool known = true;
-        if (code == "F") out.push_back(d.field);
-        else if (code == "S") out.push_back(d.component);
-        else if (code == "T") out.push_back(d.subcomponent);
-        else if (code == "R") out.push_back(d.repetition);
-        else if (code == "E") out.push_back(d.escape);
-        else if (!code.empty() && code[0] == 'X') known = decodeHex(code.substr(1), out);
-        else known = false;
+        if (code == "F")
+            out.push_back(d.field);
+        else if (code == "S")
+            out.push_back(d.component);
+        else if (code == "T")
+            out.push_back(d.subcomponent);
+        else if (code == "R")
+            out.push_back(d.repetition);
+        else if (code == "E")
+            out.push_back(d.escape);
+        else if (!code.empty() && code[0] == 'X')
+            known = decodeHex(code.substr(1), out);
+        else
+            known = false;
         if (!known) out.append(raw.substr(i, close - i + 1));  // kept as received
         i = close + 1;
     }
@@ -61,14 +68,22 @@ std::string escape(std::string_view text, const Delimiters& d) {
     std::string out;
     out.reserve(text.size());
     for (char c : text) {
-        if (c == d.escape) out += std::string{d.escape, 'E', d.escape};
-        else if (c == d.field) out += std::string{d.escape, 'F', d.escape};
-        else if (c == d.component) out += std::string{d.escape, 'S', d.escape};
-        else if (c == d.subcomponent) out += std::string{d.escape, 'T', d.escape};
-        else if (c == d.repetition) out += std::string{d.escape, 'R', d.escape};
-        else if (c == '\r') out += std::string{d.escape} + "X0D" + d.escape;
-        else if (c == '\n') out += std::string{d.escape} + "X0A" + d.escape;
-        else out.push_back(c);
+        if (c == d.escape)
+            out += std::string{d.escape, 'E', d.escape};
+        else if (c == d.field)
+            out += std::string{d.escape, 'F', d.escape};
+        else if (c == d.component)
+            out += std::string{d.escape, 'S', d.escape};
+        else if (c == d.subcomponent)
+            out += std::string{d.escape, 'T', d.escape};
+        else if (c == d.repetition)
+            out += std::string{d.escape, 'R', d.escape};
+        else if (c == '\r')
+            out += std::string{d.escape} + "X0D" + d.escape;
+        else if (c == '\n')
+            out += std::string{d.escape} + "X0A" + d.escape;
+        else
+            out.push_back(c);
     }
     return out;
 }

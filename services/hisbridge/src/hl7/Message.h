@@ -27,9 +27,9 @@ struct ParseLimits {
     size_t maxBytes = 1 << 20;  // the whole message (the MLLP listener's frame limit too)
     size_t maxSegments = 5000;
     size_t maxFieldsPerSegment = 300;
-    size_t maxRepetitions = 500;         // per field
-    size_t maxComponents = 100;          // per repetition
-    size_t maxSubcomponents = 100;       // per component
+    size_t maxRepetitions = 500;    // per field
+    size_t maxComponents = 100;     // per repetition
+    size_t maxSubcomponents = 100;  // per component
 };
 
 // A leaf value: absent or empty (nothing was sent: "keep what you have"),

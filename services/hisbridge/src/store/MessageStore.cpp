@@ -50,8 +50,8 @@ int64_t insertMessage(db::Tx& tx, const StoredMessage& m) {
           "INSERT INTO hl7_message (sender, control_id, type, patient_id, state, ack_code, error_code, "
           "error_location, error_text, charset, peer, attempts, received_ms, updated_ms, body) "
           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        .args(m.sender, m.controlId, m.type, m.patientId, m.state, m.ackCode, m.errorCode, m.errorLocation,
-              m.errorText, m.charset, m.peer, m.attempts, m.receivedMs, m.updatedMs, m.body)
+        .args(m.sender, m.controlId, m.type, m.patientId, m.state, m.ackCode, m.errorCode, m.errorLocation, m.errorText,
+              m.charset, m.peer, m.attempts, m.receivedMs, m.updatedMs, m.body)
         .run();
     return tx.lastInsertId();
 }
