@@ -86,11 +86,11 @@ protected:
         InboxFixture::SetUp();
         net::TcpListenerOptions o;
         o.readTimeoutMs = 300;  // a half frame is given up quickly here
-        listener_ = std::make_unique<net::TcpListener>(
-            o, std::make_shared<net::MllpFramer>(),
-            [this](std::string_view payload, const net::Peer& peer) -> std::optional<std::string> {
-                return inbox_->answer(payload, peer.address);
-            });
+        listener_ = std::make_unique<net::TcpListener>(o, std::make_shared<net::MllpFramer>(),
+                                                       [this](std::string_view payload,
+                                                              const net::Peer& peer) -> std::optional<std::string> {
+                                                           return inbox_->answer(payload, peer.address);
+                                                       });
         listener_->start();
     }
     void TearDown() override { listener_->stop(); }
