@@ -186,7 +186,9 @@ INSTANTIATE_TEST_SUITE_P(
 TEST_F(Hl7InboxTest, AnUnreadableMessageStillGetsItsControlIdEchoedWhenTheHeaderParsed) {
     const auto o = send(msh("ADT^A01", "C77") + kPid + "\r");
     EXPECT_EQ(ackOf(o).text("MSA", 2), "C77");
-    EXPECT_EQ(ackOf(send("garbage")).text("MSA", 2), "");
+    const hl7::Message nak = ackOf(send("garbage"));
+    EXPECT_EQ(nak.text("MSA", 2), "");
+    EXPECT_EQ(nak.text("MSH", 3), "MEDBOX");  // nobody to echo: we name ourselves
 }
 
 TEST_F(Hl7InboxTest, SiuIsKeptAsReceived) {

@@ -70,7 +70,8 @@ std::string buildAck(const Message* in, const std::optional<ErrorDetail>& error,
     auto esc = [&](const std::string& s) { return escape(s, d); };
     auto get = [&](size_t field, size_t comp = 1) { return in ? in->text("MSH", field, 1, comp) : std::string{}; };
     // Sender and receiver swap; the trigger event is echoed (ACK^A04^ACK).
-    std::string msh = "MSH|^~\\&|" + esc(get(5)) + "|" + esc(get(6)) + "|" + esc(get(3)) + "|" + esc(get(4)) + "|" +
+    const std::string us = get(5).empty() ? "MEDBOX" : get(5);  // the application the sender addressed, or ours
+    std::string msh = "MSH|^~\\&|" + esc(us) + "|" + esc(get(6)) + "|" + esc(get(3)) + "|" + esc(get(4)) + "|" +
                       hl7Time(nowMs) + "||ACK^" + esc(get(9, 2)) + "^ACK|" + esc(controlId) + "|" +
                       esc(in && !get(11).empty() ? get(11) : "P") + "|2.5.1";
     const std::string charset = get(18);
