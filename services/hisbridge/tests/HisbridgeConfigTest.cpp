@@ -27,7 +27,7 @@ TEST(HisbridgeConfigTest, PartnersHaveTheirOwnCharset) {
     s.set("hisbridge.mllp.max_frame_bytes", "65536");
     const HisbridgeConfig c = readHisbridgeConfig(s);
     EXPECT_EQ(c.charsetFor("HIS"), hl7::Charset::Gb18030);
-    EXPECT_EQ(c.charsetFor("LIS"), hl7::Charset::Utf8);  // a partner without .charset: UTF-8
+    EXPECT_EQ(c.charsetFor("LIS"), hl7::Charset::Utf8);   // a partner without .charset: UTF-8
     EXPECT_EQ(c.charsetFor("QUEUE"), hl7::Charset::Gbk);  // nobody's: hisbridge.hl7.charset
     EXPECT_EQ(c.limits.maxBytes, 65536u);
 }

@@ -89,4 +89,6 @@ TEST(Hl7CharsetTest, RawHeaderReadsMsh3AndMsh18) {
     EXPECT_EQ(h.sendingApplication, "LIS");
     EXPECT_EQ(h.charset, "GBK");
     EXPECT_EQ(readRawHeader("MSH|^~\\&|LIS\r").charset, "");
+    EXPECT_EQ(readRawHeader("\r\nMSH|^~\\&|LIS\r").sendingApplication, "LIS");  // leading line ends, as parse()
+    EXPECT_THROW(readRawHeader("\r\n"), AppError);
 }

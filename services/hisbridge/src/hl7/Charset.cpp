@@ -117,6 +117,8 @@ std::string fromUtf8(std::string_view utf8, Charset cs) {
 }
 
 RawHeader readRawHeader(std::string_view bytes) {
+    // Leading line ends are skipped, as Message::parse does.
+    bytes.remove_prefix(std::min(bytes.size(), bytes.find_first_not_of("\r\n")));
     const Delimiters d = readDelimiters(bytes);
     const auto end = bytes.find_first_of("\r\n");
     const std::string_view msh = bytes.substr(0, end);
