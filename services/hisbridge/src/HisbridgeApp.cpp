@@ -19,7 +19,7 @@ void HisbridgeApp::configure(const Settings& settings) { config_ = readHisbridge
 void HisbridgeApp::registerRoutes(Router& router, ServiceContext& ctx) {
     env_ = std::make_unique<HisbridgeEnv>(ctx.db, ctx.clock, ctx.audit, config_, TxEffects::wakeOf(ctx.outbox));
     hisbridge::registerRoutes(router, *env_);
-    inbox_ = std::make_unique<Hl7Inbox>(*env_);
+    inbox_ = std::make_unique<Hl7Inbox>(*env_, &ctx.metrics);
     if (config_.mllpEnabled) {
         // The listener is stopped before the App (and so the inbox) goes away.
         addListener(std::make_unique<net::TcpListener>(

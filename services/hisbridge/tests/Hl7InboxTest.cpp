@@ -227,3 +227,25 @@ TEST_F(Hl7InboxPartnerCharsetTest, APartnersCharsetAppliesWithoutMsh18) {
     // Another sender's GBK bytes without MSH-18 are not UTF-8: refused, not stored as mojibake.
     EXPECT_EQ(send(msh("ADT^A04", "K2", "HIS") + "PID|1||P8^^^HIS^PI||" + name + "\r").ackCode, "AR");
 }
+
+class Hl7InboxMetricsTest : public InboxFixture {
+protected:
+    void SetUp() override {
+        InboxFixture::SetUp();
+        inbox_ = std::make_unique<Hl7Inbox>(*env_, &metrics_);
+    }
+    Metrics metrics_;
+};
+
+TEST_F(Hl7InboxMetricsTest, AnswersAreCountedByAckCode) {
+    send(adt("A04", "M1", kPid));
+    send(adt("A04", "M1", kPid));                // duplicate: AA again
+    send(oru("M2", "PID|1||P1^^^HIS^PI", "N"));  // AE
+    send("garbage");                             // AR
+    const std::string text = metrics_.render();
+    EXPECT_NE(text.find("medbox_hl7_messages_total{ack=\"AA\"} 2"), std::string::npos) << text;
+    EXPECT_NE(text.find("medbox_hl7_messages_total{ack=\"AE\"} 1"), std::string::npos) << text;
+    EXPECT_NE(text.find("medbox_hl7_messages_total{ack=\"AR\"} 1"), std::string::npos) << text;
+    EXPECT_NE(text.find("medbox_hl7_duplicates_total 1"), std::string::npos) << text;
+    EXPECT_NE(text.find("medbox_hl7_ack_seconds_count 4"), std::string::npos) << text;
+}

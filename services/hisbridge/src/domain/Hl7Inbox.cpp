@@ -5,6 +5,7 @@
 #include "domain/Apply.h"
 #include "hl7/Ack.h"
 #include "store/MessageStore.h"
+#include <chrono>
 
 namespace medbox::hisbridge {
 
@@ -43,7 +44,24 @@ bool supportedType(const std::string& type, const std::string& event) {
     return false;
 }
 
-Hl7Inbox::Hl7Inbox(HisbridgeEnv& env) : env_(env), log_(Poco::Logger::get("hisbridge.hl7")) {}
+Hl7Inbox::Hl7Inbox(HisbridgeEnv& env, Metrics* metrics) : env_(env), log_(Poco::Logger::get("hisbridge.hl7")) {
+    if (!metrics) return;
+    const char* codes[] = {"AA", "AE", "AR"};
+    for (int i = 0; i < 3; ++i)
+        acked_[i] = &metrics->counter("medbox_hl7_messages_total", "HL7 messages answered, by MSA-1",
+                                      std::string("ack=\"") + codes[i] + "\"");
+    duplicates_ = &metrics->counter("medbox_hl7_duplicates_total",
+                                    "HL7 messages answered AA again without being applied (a repeated control id)");
+    ackSeconds_ = &metrics->histogram("medbox_hl7_ack_seconds",
+                                      "Time from an HL7 message's arrival to its answer (durable commit included)");
+}
+
+void Hl7Inbox::count(const Outcome& o, double seconds) {
+    if (!ackSeconds_) return;
+    acked_[o.ackCode == "AA" ? 0 : o.ackCode == "AE" ? 1 : 2]->inc();
+    if (o.duplicate) duplicates_->inc();
+    ackSeconds_->observe(seconds);
+}
 
 std::string Hl7Inbox::nextAckId() {
     // Unique across restarts without a table: time plus a counter.
@@ -51,6 +69,13 @@ std::string Hl7Inbox::nextAckId() {
 }
 
 Hl7Inbox::Outcome Hl7Inbox::receive(std::string_view payload, const std::string& peer) {
+    const auto start = std::chrono::steady_clock::now();
+    Outcome o = decideAndStore(payload, peer);
+    count(o, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    return o;
+}
+
+Hl7Inbox::Outcome Hl7Inbox::decideAndStore(std::string_view payload, const std::string& peer) {
     const int64_t now = env_.now();
     Outcome out;
     std::optional<hl7::Message> msg;

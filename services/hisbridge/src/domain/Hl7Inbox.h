@@ -14,6 +14,7 @@
 //   - the database cannot write now: AR (207), nothing stored; the sender
 //     sends it again later.
 // Thread-safe: the listener calls answer() from each connection's thread.
+#include "core/metrics/Metrics.h"
 #include "domain/HisbridgeEnv.h"
 #include "hl7/Charset.h"
 #include "hl7/Message.h"
@@ -27,7 +28,9 @@ namespace medbox::hisbridge {
 
 class Hl7Inbox {
 public:
-    explicit Hl7Inbox(HisbridgeEnv& env);
+    // metrics (may be null, as in tests): medbox_hl7_messages_total{ack},
+    // medbox_hl7_duplicates_total, medbox_hl7_ack_seconds (receipt to answer).
+    explicit Hl7Inbox(HisbridgeEnv& env, Metrics* metrics = nullptr);
 
     struct Outcome {
         std::string ackCode;               // AA, AE, AR
@@ -43,10 +46,15 @@ public:
 
 private:
     std::string nextAckId();
+    Outcome decideAndStore(std::string_view payload, const std::string& peer);
+    void count(const Outcome& o, double seconds);
 
     HisbridgeEnv& env_;
     Poco::Logger& log_;
     std::atomic<uint64_t> ackSeq_{0};
+    Counter* acked_[3] = {nullptr, nullptr, nullptr};  // AA, AE, AR
+    Counter* duplicates_ = nullptr;
+    Histogram* ackSeconds_ = nullptr;
 };
 
 // The message types this inbox takes: ADT^A04, ADT^A08, ORU^R01, SIU^S12-S15, SIU^S26.
