@@ -33,9 +33,10 @@ if ((${#missing[@]})); then
 fi
 
 # npm packages (package.json, pinned in package-lock.json): uPlot, vendored
-# into the binaries at build time, and playwright-core for the browser tests
-# (it drives Debian's chromium and never downloads a browser). Again only
-# when the lock file changed since the last install.
+# into the binaries at build time, playwright-core for the browser tests (it
+# drives Debian's chromium and never downloads a browser) and simple-hl7, the
+# HIS bridge's API tests' HL7 client. Again only when the lock file changed
+# since the last install.
 if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.medbox-installed-lock; then
   echo "deps: npm ci"
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error

@@ -38,6 +38,9 @@ console_url="https://127.0.0.1:$(cat "$data/run/console.port")"
 staff=$(NODE_EXTRA_CA_CERTS="$data/trust/console.crt" node scripts/demo-staff.mjs "$console_url" "$admin_pw" "$PWD/run/demo-staff.txt")
 start booking --set booking.demo_data=true --set auth.console_url="$console_url"
 wait_port booking
+# The HIS bridge: HL7 v2 over MLLP on loopback here (the appliance listens on the LAN).
+start hisbridge --set auth.console_url="$console_url" --set hisbridge.mllp.host=127.0.0.1
+wait_port hisbridge
 cat <<MSG
 
 medbox is up (logs in run/log/, data in run/data/):
@@ -45,6 +48,7 @@ medbox is up (logs in run/log/, data in run/data/):
   staff accounts (user, password, role; also in run/demo-staff.txt):
 $staff
   booking  https://127.0.0.1:$(cat "$data/run/booking.port")/openapi.json
+  hisbridge https://127.0.0.1:$(cat "$data/run/hisbridge.port")/openapi.json, HL7 v2 (MLLP) on 127.0.0.1:2575
 Certificates are self-signed: run/data/trust/*.crt.
 Press Ctrl-C to stop.
 MSG

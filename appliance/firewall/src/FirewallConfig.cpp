@@ -34,8 +34,11 @@ public:
     explicit ConfigParser(std::vector<ConfigError>& errors) : reader_(errors) {}
 
     FirewallConfig parse(const Object& root) {
-        reader_.rejectUnknownKeys(root, "", {"model", "interfaces", "dmz", "lan", "gap", "management", "ha", "vendor"});
+        reader_.rejectUnknownKeys(root, "",
+                                  {"model", "interfaces", "dmz", "lan", "gap", "management", "ha", "vendor",
+                                   "mllp_port"});
         parseModel(root);
+        parseMllpPort(root);
         parseInterfaces(root);
         config_.dmz.portalFrom = anyAddress();
         if (root.has("dmz"))
@@ -48,6 +51,18 @@ public:
     }
 
 private:
+    // The MLLP port follows hisbridge.mllp.port; it must not be another listener's.
+    void parseMllpPort(const Object& root) {
+        config_.mllpPort = kMllpPort;
+        if (!root.has("mllp_port")) return;
+        const auto port = reader_.port(root.get("mllp_port"), "mllp_port");
+        if (!port) return;
+        for (const auto& s : allServices())
+            if (s.name != "mllp" && s.port == *port && s.protocol == Protocol::Tcp)
+                return reader_.fail("mllp_port", "port " + std::to_string(*port) + " is " + std::string(s.name) + "'s");
+        config_.mllpPort = *port;
+    }
+
     void parseModel(const Object& root) {
         if (!root.has("model")) return reader_.fail("model", "required (\"frontend\" or \"gap\")");
         const auto name = reader_.string(root.get("model"), "model");

@@ -78,6 +78,9 @@ struct FirewallConfig {
     ManagementZone management;
     std::optional<HaZone> ha;
     std::optional<VendorZone> vendor;
+    // "mllp_port": where hisbridge's HL7 listener is (its hisbridge.mllp.port);
+    // opened to LAN peers and the gap device granted "mllp" only.
+    std::uint16_t mllpPort = 2575;
     std::string digest;  // SHA-256 of the file, shown by `status`
 };
 

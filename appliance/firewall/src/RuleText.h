@@ -27,6 +27,7 @@ std::vector<std::string> addressMatches(std::string_view direction, const std::v
 // Outbound accept rules towards a peer (its tcp and udp ports).
 std::vector<std::string> peerOutbound(const Peer& peer);
 // Inbound accept rules from a peer to the LAN-facing services it was granted.
-std::vector<std::string> peerInbound(const Peer& peer);
+// mllpPort: the profile's (FirewallConfig::mllpPort), for a peer granted "mllp".
+std::vector<std::string> peerInbound(const Peer& peer, std::uint16_t mllpPort);
 
 }  // namespace medbox::firewall::rule

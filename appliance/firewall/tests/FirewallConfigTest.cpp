@@ -220,3 +220,26 @@ TEST(FirewallConfigTest, DigestFollowsTheFileContent) {
 
 }  // namespace
 }  // namespace medbox::firewall
+
+namespace medbox::firewall {
+namespace {
+
+TEST(FirewallConfigTest, MllpPortFollowsTheBridgesSettingAndCollidesWithNothing) {
+    const auto defaulted = parseFirewallConfig(test::readFile(test::examplePath("gap.json")));
+    ASSERT_TRUE(defaulted.ok());
+    EXPECT_EQ(defaulted.config->mllpPort, 2575);
+    const auto moved = parseFirewallConfig(editedExample("frontend.json", [](Object& o) { o.set("mllp_port", 2600); }));
+    ASSERT_TRUE(moved.ok()) << formatErrors(moved.errors);
+    EXPECT_EQ(moved.config->mllpPort, 2600);
+    EXPECT_TRUE(hasError(errorsOf(editedExample("frontend.json", [](Object& o) { o.set("mllp_port", 70000); })),
+                         "mllp_port", "out of range"));
+    EXPECT_TRUE(hasError(errorsOf(editedExample("gap.json", [](Object& o) { o.set("mllp_port", "2575"); })),
+                         "mllp_port", "must be a port number"));
+    for (const int taken : {22, 8443, 8445, 8447, 9443, 9444})
+        EXPECT_TRUE(hasError(errorsOf(editedExample("frontend.json", [&](Object& o) { o.set("mllp_port", taken); })),
+                             "mllp_port", "is "))
+            << taken;
+}
+
+}  // namespace
+}  // namespace medbox::firewall

@@ -122,6 +122,32 @@ TEST(RulesetGeneratorTest, LanReachesOnlyTheListedPeersAndServesOnlyLanServices)
     EXPECT_FALSE(contains(text, "gap_in"));
 }
 
+// hisbridge's MLLP port is a setting (hisbridge.mllp.port); the profile's
+// mllp_port moves the rule for exactly the peers granted "mllp", in both models.
+TEST(RulesetGeneratorTest, MllpPortFromTheProfileIsOpenedOnlyToGrantedPeersInBothModels) {
+    for (const auto* name : {"frontend.json", "gap.json"}) {
+        std::string json = test::readFile(test::examplePath(name));
+        json.insert(json.find('{') + 1, "\"mllp_port\": 2600,");
+        const auto result = parseFirewallConfig(json);
+        ASSERT_TRUE(result.ok()) << formatErrors(result.errors);
+        const auto text = renderRuleset(*result.config);
+        const auto in = chainBody(text, result.config->lan ? "lan_in" : "gap_in");
+        EXPECT_FALSE(contains(text, "2575")) << name;
+        std::vector<Peer> peers = result.config->lan ? result.config->lan->peers
+                                                     : std::vector<Peer>{result.config->gap->device};
+        std::size_t granted = 0;
+        for (const auto& peer : peers) {
+            const bool mllp = std::find(peer.inbound.begin(), peer.inbound.end(), "mllp") != peer.inbound.end();
+            granted += mllp;
+            const std::regex rule("ip saddr " + peer.address.text() + " tcp dport (\\{ )?[0-9, ]*\\b2600\\b");
+            EXPECT_EQ(std::regex_search(in, rule), mllp) << name << " " << peer.name;
+        }
+        EXPECT_GT(granted, 0u) << name;
+        // Nowhere else: not in any other zone's chain.
+        EXPECT_EQ(count(text, "2600"), granted) << name;
+    }
+}
+
 TEST(RulesetGeneratorTest, GapModelTalksOnlyToTheGapDevice) {
     const auto config = example("gap.json");
     const auto text = renderRuleset(config);

@@ -6,11 +6,13 @@ namespace medbox::console {
 
 const std::vector<RoleInfo>& RoleCatalog::all() {
     // Least privilege: no role implies another; admin manages accounts and the
-    // appliance but sees no clinical data unless also given a clinical role.
+    // appliance but sees no clinical data unless also given a clinical role
+    // (exception: the HIS bridge's message log, docs/hisbridge.md "Access").
     static const std::vector<RoleInfo> roles = {
         {"admin",
-         "Staff accounts, roles and appliance control (units, firewall profile, HA, vendor access windows)",
-         {"console"},
+         "Staff accounts, roles and appliance control (units, firewall profile, HA, vendor access windows); "
+         "the HIS bridge's message log",
+         {"console", "hisbridge"},
          true},
         {"scheduler", "Scheduling (排班): departments, doctors, schedules, stop-clinic notices", {"booking"}, true},
         {"registrar",
@@ -20,7 +22,10 @@ const std::vector<RoleInfo>& RoleCatalog::all() {
         {"nurse", "Check-in and queue calling", {"booking"}, true},
         {"doctor", "Own queue; critical-value alerts (later)", {"booking", "alerting"}, true},
         {"quality", "Critical-value statistics (later)", {"alerting"}, false},
-        {"auditor", "Read audit logs and verify their hash chain; read-only", {"console"}, true},
+        {"auditor",
+         "Read audit logs and verify their hash chain; the HIS bridge's message log; read-only",
+         {"console", "hisbridge"},
+         true},
         {"it_agent", "Service desk agent (later)", {"servicedesk"}, false},
         {"it_engineer", "Service desk engineer (later)", {"servicedesk"}, false},
         {"backup_operator", "Backup and restore (later)", {"console"}, false},

@@ -1,0 +1,33 @@
+#include "HisbridgeApp.h"
+#include "Routes.h"
+#include "core/net/MllpFramer.h"
+#include "core/net/TcpListener.h"
+#include "domain/HisbridgeEnv.h"
+#include "domain/Hl7Inbox.h"
+#include "hisbridge/EmbeddedFiles.h"
+#include "hisbridge/ServiceRow.h"
+
+namespace medbox::hisbridge {
+
+HisbridgeApp::HisbridgeApp() : ServiceApp(kServiceName, kDefaultPort) {}
+HisbridgeApp::~HisbridgeApp() = default;
+
+const std::vector<resources::Resource>& HisbridgeApp::resources() const { return embeddedFiles(); }
+
+void HisbridgeApp::configure(const Settings& settings) { config_ = readHisbridgeConfig(settings); }
+
+void HisbridgeApp::registerRoutes(Router& router, ServiceContext& ctx) {
+    env_ = std::make_unique<HisbridgeEnv>(ctx.db, ctx.clock, ctx.audit, config_, TxEffects::wakeOf(ctx.outbox));
+    hisbridge::registerRoutes(router, *env_);
+    inbox_ = std::make_unique<Hl7Inbox>(*env_, &ctx.metrics);
+    if (config_.mllpEnabled) {
+        // The listener is stopped before the App (and so the inbox) goes away.
+        addListener(std::make_unique<net::TcpListener>(
+            config_.mllp, std::make_shared<net::MllpFramer>(),
+            [inbox = inbox_.get()](std::string_view payload, const net::Peer& peer) -> std::optional<std::string> {
+                return inbox->answer(payload, peer.address);
+            }));
+    }
+}
+
+}  // namespace medbox::hisbridge

@@ -1,0 +1,32 @@
+#pragma once
+// The hisbridge service: bridge to the hospital information system. Its name and default port come from its row
+// of cmake/services.cmake (generated hisbridge/ServiceRow.h). One instance per
+// process, created by POCO_SERVER_MAIN in main.cpp. Besides its HTTPS API it
+// hosts the HL7 v2 listener (MLLP, port 2575 by default) whose messages the
+// Hl7Inbox stores and applies.
+#include "core/service/ServiceApp.h"
+#include "domain/HisbridgeConfig.h"
+#include <memory>
+
+namespace medbox::hisbridge {
+
+class HisbridgeEnv;
+class Hl7Inbox;
+
+class HisbridgeApp : public ServiceApp {
+public:
+    HisbridgeApp();
+    ~HisbridgeApp() override;
+
+protected:
+    const std::vector<resources::Resource>& resources() const override;
+    void configure(const Settings& settings) override;
+    void registerRoutes(Router& router, ServiceContext& ctx) override;
+
+private:
+    HisbridgeConfig config_;
+    std::unique_ptr<HisbridgeEnv> env_;
+    std::unique_ptr<Hl7Inbox> inbox_;
+};
+
+}  // namespace medbox::hisbridge

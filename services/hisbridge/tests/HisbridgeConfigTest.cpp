@@ -1,0 +1,51 @@
+// Every hisbridge.* key: defaults, per-partner character sets, bad values
+// refused with the key named.
+#include "domain/HisbridgeConfig.h"
+#include <gtest/gtest.h>
+
+using namespace medbox;
+using namespace medbox::hisbridge;
+
+TEST(HisbridgeConfigTest, DefaultsListenOnTheMllpPortForTheLan) {
+    Settings s;
+    const HisbridgeConfig c = readHisbridgeConfig(s);
+    EXPECT_TRUE(c.mllpEnabled);
+    EXPECT_EQ(c.mllp.port, 2575);
+    EXPECT_EQ(c.mllp.host, "0.0.0.0");
+    EXPECT_EQ(c.mllp.name, "mllp");
+    EXPECT_EQ(c.limits.maxBytes, c.mllp.maxFrameBytes);
+    EXPECT_EQ(c.defaultCharset, hl7::Charset::Utf8);
+    EXPECT_EQ(c.charsetFor("HIS"), hl7::Charset::Utf8);
+}
+
+TEST(HisbridgeConfigTest, PartnersHaveTheirOwnCharset) {
+    Settings s;
+    s.set("hisbridge.hl7.charset", "GBK");
+    s.set("hisbridge.partners.his.application", "HIS");
+    s.set("hisbridge.partners.his.charset", "GB18030");
+    s.set("hisbridge.partners.lis.application", "LIS");
+    s.set("hisbridge.mllp.max_frame_bytes", "65536");
+    const HisbridgeConfig c = readHisbridgeConfig(s);
+    EXPECT_EQ(c.charsetFor("HIS"), hl7::Charset::Gb18030);
+    EXPECT_EQ(c.charsetFor("LIS"), hl7::Charset::Utf8);   // a partner without .charset: UTF-8
+    EXPECT_EQ(c.charsetFor("QUEUE"), hl7::Charset::Gbk);  // nobody's: hisbridge.hl7.charset
+    EXPECT_EQ(c.limits.maxBytes, 65536u);
+}
+
+TEST(HisbridgeConfigTest, BadValuesNameTheirKey) {
+    auto refused = [](const std::vector<std::pair<std::string, std::string>>& kv, const std::string& key) {
+        Settings s;
+        for (const auto& [k, v] : kv) s.set(k, v);
+        try {
+            readHisbridgeConfig(s);
+        } catch (const ConfigError& e) {
+            return e.displayText().find(key) != std::string::npos;
+        }
+        return false;
+    };
+    EXPECT_TRUE(refused({{"hisbridge.hl7.charset", "LATIN1"}}, "hisbridge.hl7.charset"));
+    EXPECT_TRUE(refused({{"hisbridge.mllp.port", "70000"}}, "hisbridge.mllp.port"));
+    EXPECT_TRUE(refused({{"hisbridge.partners.a.charset", "GBK"}}, "hisbridge.partners.a.application"));
+    EXPECT_TRUE(refused({{"hisbridge.partners.a.application", "HIS"}, {"hisbridge.partners.b.application", "HIS"}},
+                        "hisbridge.partners.b.application"));
+}
