@@ -152,9 +152,10 @@ build_profile() {
     rm -rf "$dir"
     mkdir -p "$dir"
 
-    # The generated part of the profile layer: host name, NIC names, fstab.
+    # The generated part of the profile layer: host name, NIC names, fstab,
+    # systemd-repart definitions.
     python3 -B "$here/lib/profile-layer.py" "$src/hwprofiles/$profile.json" "$dir/layer-generated" \
-        "$(medbox_uuid "$profile/root")" "$(medbox_uuid "$profile/esp")"
+        "$(medbox_uuid "$profile/esp")"
 
     # Packages of all layers, sorted and without duplicates; our own package
     # names become the paths of the .debs just built.

@@ -52,17 +52,53 @@ without_extra_fds() {
     )
 }
 
-# root_image DISK OUT: copies the root partition of DISK into the file OUT
-# (debugfs then reads its ext4 file system; nothing is mounted).
-root_image() {
-    local offset
-    offset=$(sfdisk -J "$1" | python3 -c '
+# The shipped disk (images/lib/mkdisk.sh), GPT, 1 MiB aligned; systemd-repart
+# appends the rest at first boot (docs/image.md, "Disk layout"). GRUB finds
+# the root slots by partition number: root-a must stay 3, and root-b, the
+# first partition repart adds, becomes 4.
+gpt_bios_type=21686148-6449-6E6F-744E-656564454649   # BIOS boot: GRUB's core.img for legacy BIOS
+gpt_esp_type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B
+gpt_root_type=4F68BCE3-E8CD-4DB1-96E7-FBCAF984B709   # Linux root (x86-64), discoverable partitions spec
+bios_start_mib=1 bios_mib=1
+esp_start_mib=2 esp_mib=512
+root_start_mib=514
+
+# write_gpt DISK PROFILE ROOT_MIB: a new sparse DISK with the shipped
+# partition table (nothing in the partitions yet).
+write_gpt() {
+    local disk=$1 profile=$2 root_mib=$3
+    rm -f "$disk"
+    truncate -s $(( (root_start_mib + root_mib + 1) * 1048576 )) "$disk"   # + 1 MiB: backup GPT
+    sfdisk --quiet --no-reread --no-tell-kernel "$disk" <<EOF
+label: gpt
+label-id: $(medbox_uuid "$profile/disk")
+unit: sectors
+first-lba: 2048
+start=$((bios_start_mib * 2048)), size=$((bios_mib * 2048)), type=$gpt_bios_type, uuid=$(medbox_uuid "$profile/bios"), name="bios"
+start=$((esp_start_mib * 2048)), size=$((esp_mib * 2048)), type=$gpt_esp_type, uuid=$(medbox_uuid "$profile/esp"), name="esp"
+start=$((root_start_mib * 2048)), size=$((root_mib * 2048)), type=$gpt_root_type, uuid=$(medbox_uuid "$profile/root"), name="root-a"
+EOF
+}
+
+# partition_extent DISK LABEL: "START SIZE" in bytes of the partition named
+# LABEL in DISK's GPT (fails if there is none).
+partition_extent() {
+    sfdisk -J "$1" | python3 -c '
 import json, sys
 for p in json.load(sys.stdin)["partitiontable"]["partitions"]:
-    if p["type"].upper() == "4F68BCE3-E8CD-4DB1-96E7-FBCAF984B709":
-        print(p["start"] * 512)')
-    [ -n "$offset" ] || { echo "no root partition in $1" >&2; return 1; }
-    dd if="$1" of="$2" bs=1M skip=$((offset / 1048576)) status=none conv=sparse
+    if p.get("name") == sys.argv[1]:
+        print(p["start"] * 512, p["size"] * 512)
+        sys.exit(0)
+sys.exit(1)' "$2"
+}
+
+# root_image DISK OUT: copies root slot A of DISK into the file OUT (debugfs
+# then reads its ext4 file system; nothing is mounted).
+root_image() {
+    local extent
+    extent=$(partition_extent "$1" root-a) || { echo "no partition root-a in $1" >&2; return 1; }
+    set -- "$1" "$2" $extent
+    dd if="$1" of="$2" bs=1M skip=$(($3 / 1048576)) count=$(($4 / 1048576)) status=none conv=sparse
 }
 
 # QEMU with UEFI firmware (packages qemu-system-x86, ovmf), for
