@@ -92,38 +92,61 @@ for p in json.load(sys.stdin)["partitiontable"]["partitions"]:
 sys.exit(1)' "$2"
 }
 
-# root_image DISK OUT: copies root slot A of DISK into the file OUT (debugfs
-# then reads its ext4 file system; nothing is mounted).
-root_image() {
+# partition_image DISK LABEL OUT: copies partition LABEL of DISK into the file
+# OUT (debugfs then reads its ext4 file system; nothing is mounted).
+partition_image() {
     local extent
-    extent=$(partition_extent "$1" root-a) || { echo "no partition root-a in $1" >&2; return 1; }
-    set -- "$1" "$2" $extent
+    extent=$(partition_extent "$1" "$2") || { echo "no partition $2 in $1" >&2; return 1; }
+    set -- "$1" "$3" $extent
     dd if="$1" of="$2" bs=1M skip=$(($3 / 1048576)) count=$(($4 / 1048576)) status=none conv=sparse
 }
 
-# QEMU with UEFI firmware (packages qemu-system-x86, ovmf), for
-# images/qemu-boot.sh and images/lynis-audit.sh.
+# root_image DISK OUT: root slot A of DISK into the file OUT.
+root_image() { partition_image "$1" root-a "$2"; }
+
+# QEMU firmware (packages qemu-system-x86, ovmf), for images/qemu-boot.sh and
+# images/lynis-audit.sh. MEDBOX_QEMU_FIRMWARE: uefi (OVMF, Secure Boot off),
+# secureboot (OVMF with Microsoft's keys enrolled: Debian's shim is signed by
+# Microsoft's UEFI CA) or bios (SeaBIOS, QEMU's default firmware).
 ovmf_code=/usr/share/OVMF/OVMF_CODE_4M.fd
 ovmf_vars=/usr/share/OVMF/OVMF_VARS_4M.fd
+ovmf_code_sb=/usr/share/OVMF/OVMF_CODE_4M.ms.fd
+ovmf_vars_sb=/usr/share/OVMF/OVMF_VARS_4M.ms.fd
 
 # qemu_check: says what is missing to boot a disk image in QEMU.
 qemu_check() {
-    [ -f "$ovmf_code" ] || { echo "$ovmf_code missing (package ovmf)" >&2; return 1; }
+    case ${MEDBOX_QEMU_FIRMWARE:-uefi} in
+        uefi) [ -f "$ovmf_code" ] || { echo "$ovmf_code missing (package ovmf)" >&2; return 1; } ;;
+        secureboot) [ -f "$ovmf_vars_sb" ] || { echo "$ovmf_vars_sb missing (package ovmf)" >&2; return 1; } ;;
+        bios) ;;
+        *) echo "MEDBOX_QEMU_FIRMWARE must be uefi, secureboot or bios" >&2; return 1 ;;
+    esac
     command -v qemu-system-x86_64 >/dev/null || { echo "qemu-system-x86_64 missing (package qemu-system-x86)" >&2; return 1; }
 }
 
 # qemu_start DISK WORK [QEMU OPTIONS...]: boots the raw disk image DISK
 # (written to by the guest) under software emulation (TCG; KVM does not
-# work on our machines), 2 CPUs, 2 GiB, UEFI with its variables in
-# WORK/vars.fd, no network, the serial console in WORK/serial.log. Runs in
-# the background and sets qemu_pid.
+# work on our machines), 2 CPUs, 2 GiB, the firmware MEDBOX_QEMU_FIRMWARE
+# says (UEFI variables in WORK/vars.fd), no network, the serial console in
+# WORK/serial.log. Runs in the background and sets qemu_pid.
 qemu_start() {
-    local disk=$1 work=$2
+    local disk=$1 work=$2 fw=()
     shift 2
-    cp "$ovmf_vars" "$work/vars.fd"
-    qemu-system-x86_64 -accel tcg -machine q35 -cpu max -smp 2 -m 2048 \
-        -drive if=pflash,format=raw,unit=0,readonly=on,file="$ovmf_code" \
-        -drive if=pflash,format=raw,unit=1,file="$work/vars.fd" \
+    case ${MEDBOX_QEMU_FIRMWARE:-uefi} in
+        uefi)
+            cp "$ovmf_vars" "$work/vars.fd"
+            fw=(-machine q35 -drive if=pflash,format=raw,unit=0,readonly=on,file="$ovmf_code"
+                -drive if=pflash,format=raw,unit=1,file="$work/vars.fd") ;;
+        secureboot)
+            # Secure Boot needs SMM, so that only the firmware writes its variables.
+            cp "$ovmf_vars_sb" "$work/vars.fd"
+            fw=(-machine q35,smm=on -global driver=cfi.pflash01,property=secure,value=on
+                -drive if=pflash,format=raw,unit=0,readonly=on,file="$ovmf_code_sb"
+                -drive if=pflash,format=raw,unit=1,file="$work/vars.fd") ;;
+        bios)
+            fw=(-machine q35) ;;
+    esac
+    qemu-system-x86_64 -accel tcg "${fw[@]}" -cpu max -smp 2 -m 2048 \
         -drive if=virtio,format=raw,file="$disk" \
         -nic none -display none -no-reboot \
         -serial file:"$work/serial.log" "$@" \
