@@ -10,6 +10,8 @@ OUTDIR/skeleton/ (copied into the root before packages are installed):
 OUTDIR/extra/ (copied after):
     usr/lib/repart.d/*.conf    systemd-repart definitions of the profile's
                                layout.partitions (docs/image.md, "Disk layout")
+    etc/rauc/system.conf       RAUC: the two root slots, GRUB backend
+                               (docs/update.md)
     usr/lib/systemd/network/10-medbox-<role><n>.link
         one per NIC the profile lists, naming it after its role (lan0, dmz0,
         mgmt0, ha0, ...) so firewall profiles and .network files can use
@@ -60,6 +62,7 @@ def main():
     for name_, text in repart_definitions(src, parts).items():
         write(out / "extra/usr/lib/repart.d" / name_, text)
     write(out / "skeleton/etc/fstab", fstab(src, name, esp_uuid, parts))
+    write(out / "extra/etc/rauc/system.conf", rauc_system_conf(src, name))
 
     nics = prof.get("nics")
     if not isinstance(nics, list) or not nics:
@@ -203,6 +206,40 @@ def fstab(src, name, esp_uuid, sizes):
     if "swap" in sizes:
         lines.append("PARTLABEL=medbox-swap  none  swap  nofail  0  0")
     return "\n".join(lines) + "\n"
+
+
+def rauc_system_conf(src, name):
+    """RAUC's system.conf: bundles for this profile only, slots by label."""
+    return (
+        f"# RAUC (A/B updates) of the medbox {name} image; docs/update.md.\n"
+        "# Written by images/lib/profile-layer.py. Slots by GPT label\n"
+        "# (docs/image.md, \"Disk layout\"); GRUB boots them as partitions 3 and 4.\n"
+        "[system]\n"
+        "# A bundle of another profile is refused.\n"
+        f"compatible=medbox-{name}\n"
+        "bootloader=grub\n"
+        "# The A/B boot state GRUB reads (ORDER, A_OK, A_TRY, B_OK, B_TRY); the ESP is\n"
+        "# mounted on access (/etc/fstab).\n"
+        "grubenv=/boot/efi/EFI/debian/grubenv\n"
+        "# No statusfile=: RAUC keeps each slot's status (installed version, hash) in\n"
+        "# the slot itself, so nothing about updates is written to the data partition.\n"
+        "\n"
+        "[keyring]\n"
+        "# The CA that signs bundles (images/build.sh installs it; docs/update.md).\n"
+        "path=/etc/rauc/keyring.pem\n"
+        "\n"
+        "[slot.rootfs.0]\n"
+        "device=/dev/disk/by-partlabel/root-a\n"
+        "type=ext4\n"
+        "bootname=A\n"
+        "# The bundle's file system is the size of its content: grow it to the slot.\n"
+        "resize=true\n"
+        "\n"
+        "[slot.rootfs.1]\n"
+        "device=/dev/disk/by-partlabel/root-b\n"
+        "type=ext4\n"
+        "bootname=B\n"
+        "resize=true\n")
 
 
 if __name__ == "__main__":
