@@ -25,7 +25,8 @@ struct TempDir {
     ~TempDir() { fs::remove_all(path); }
 };
 
-void writeFile(const fs::path& p, const std::string& text, fs::perms perms = fs::perms::owner_read | fs::perms::owner_write) {
+void writeFile(const fs::path& p, const std::string& text,
+               fs::perms perms = fs::perms::owner_read | fs::perms::owner_write) {
     std::ofstream(p) << text;
     fs::permissions(p, perms);
 }
