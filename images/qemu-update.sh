@@ -153,7 +153,7 @@ grubenv() { mcopy -i "$work/disk.raw@@$((esp_start_mib * 1048576))" ::/EFI/debia
 
 version_a=$(debugfs -R 'cat /usr/lib/os-release' "$(root_image "$work/disk.raw" "$work/a.img"; echo "$work/a.img")" 2>/dev/null | sed -n 's/^IMAGE_VERSION=//p')
 rm -f "$work/a.img"
-version_b=$(rauc info --no-verify "$bundle" 2>/dev/null | sed -n "s/^Version: *'\(.*\)'/\1/p")
+version_b=$(rauc info --no-verify "$bundle" 2>/dev/null | sed -n "s/^Version:[[:space:]]*'\(.*\)'/\1/p")
 [ -n "$version_b" ] && [ "$version_b" != "$version_a" ] || die "the bundle's version ('$version_b') must differ from slot A's ($version_a)"
 echo "# slot A has $version_a, the bundle $version_b"
 

@@ -117,9 +117,21 @@ esp_get() { mcopy -o -i "$esp_at" ::/EFI/debian/grubenv "$work/esp/EFI/debian/gr
 esp_put() { mcopy -o -i "$esp_at" "$work/esp/EFI/debian/grubenv" ::/EFI/debian/grubenv; }
 esp_get
 sed -e "s|/dev/disk/by-partlabel/root-a|$slot_a|; s|/dev/disk/by-partlabel/root-b|$slot_b|" \
+    -e "s|^post-install=/usr/libexec/medbox/rauc-carry-over|post-install=$SRC/images/fragments/10-base/extra/usr/libexec/medbox/rauc-carry-over|" \
     -e "s|^grubenv=.*|grubenv=$work/esp/EFI/debian/grubenv|; s|^path=/etc/rauc/keyring.pem|path=$work/keys/ca.pem|" \
     "$work/layer/extra/etc/rauc/system.conf" >"$work/system.conf"
 grep -q "^device=$slot_b$" "$work/system.conf" || die "system.conf does not name root-b by label"
+grep -q "^post-install=$SRC/" "$work/system.conf" || die "system.conf has no carry-over handler"
+# The running system's identity and site settings the handler carries over
+# (a stand-in root: the test must not copy this machine's keys).
+running=$work/running
+mkdir -p "$running/etc/ssh" "$running/etc/systemd/network" "$running/root/.ssh"
+echo 0123456789abcdef0123456789abcdef >"$running/etc/machine-id"
+echo "host key of the test" >"$running/etc/ssh/ssh_host_ed25519_key"
+printf '[Match]\nName=lan0\n[Network]\nAddress=10.10.2.20/24\n' >"$running/etc/systemd/network/10-lan0.network"
+echo "ssh-ed25519 AAAA admin@hospital" >"$running/root/.ssh/authorized_keys"
+export MEDBOX_CARRY_ROOT=$running
+export MEDBOX_CARRY_LIST=$SRC/images/fragments/10-base/extra/usr/lib/medbox/carry-over.list
 cat >"$work/bus.conf" <<BUS
 <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
@@ -139,7 +151,7 @@ start_rauc() {  # BOOTED_SLOT
     rauc --conf="$work/system.conf" --mount="$work/mnt" service --override-boot-slot="$1" >>"$work/rauc-service.log" 2>&1 &
     rauc_pid=$!
     # (in a child shell: rauc aborts when asked before its service is up)
-    for _ in $(seq 50); do bash -c "rauc status" >/dev/null 2>&1 && return 0; sleep 0.2; done
+    for _ in $(seq 50); do bash -c 'rauc status; e=$?; exit $e' >/dev/null 2>&1 && return 0; sleep 0.2; done
     cat "$work/rauc-service.log"; die "rauc service did not come up"
 }
 start_rauc A
@@ -165,6 +177,11 @@ else
 fi
 [ "$(version_in "$slot_b")" = 1.1.0 ] && ok "slot B holds IMAGE_VERSION 1.1.0" || notok "slot B holds '$(version_in "$slot_b")'"
 [ "$(version_in "$slot_a")" = 1.0.0 ] && ok "slot A still holds 1.0.0" || notok "slot A changed"
+carried=1
+for f in /etc/machine-id /etc/ssh/ssh_host_ed25519_key /etc/systemd/network/10-lan0.network /root/.ssh/authorized_keys; do
+    [ "$(debugfs -R "cat $f" "$slot_b" 2>/dev/null)" = "$(cat "$running$f")" ] || { notok "slot B lacks $f of the running system"; carried=0; }
+done
+((carried)) && ok "the post-install handler carried machine ID, SSH host key, network and admin keys into slot B"
 blocks=$(dumpe2fs -h "$slot_b" 2>/dev/null | awk -F: '/^Block count/ {print $2 + 0}')
 bsize=$(dumpe2fs -h "$slot_b" 2>/dev/null | awk -F: '/^Block size/ {print $2 + 0}')
 slot_bytes=$(blockdev --getsize64 "$slot_b")
