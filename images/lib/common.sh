@@ -83,7 +83,7 @@ EOF
 # partition_extent DISK LABEL: "START SIZE" in bytes of the partition named
 # LABEL in DISK's GPT (fails if there is none).
 partition_extent() {
-    sfdisk -J "$1" | python3 -c '
+    sfdisk -J "$1" 2>/dev/null | python3 -c '
 import json, sys
 for p in json.load(sys.stdin)["partitiontable"]["partitions"]:
     if p.get("name") == sys.argv[1]:
