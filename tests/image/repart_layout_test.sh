@@ -31,10 +31,16 @@ done
 losetup -f >/dev/null 2>&1 || skip "no free loop device"
 
 work=$(mktemp -d /tmp/medbox-repart.XXXXXX)
-loops=()
-cleanup() {
+# release_loops: detaches the loop devices loop_of made (it runs in $(...),
+# so it records them in a file, not a variable).
+release_loops() {
     local l
-    for l in "${loops[@]}"; do losetup -d "$l" 2>/dev/null || true; done
+    [ -f "$work/loops" ] || return 0
+    while read -r l; do losetup -d "$l" 2>/dev/null || true; done <"$work/loops"
+    : >"$work/loops"
+}
+cleanup() {
+    release_loops
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -49,7 +55,7 @@ loop_of() {
     extent=$(partition_extent "$1" "$2") || { echo "no partition $2" >&2; return 1; }
     set -- "$1" "$2" $extent
     dev=$(losetup --find --show -o "$3" --sizelimit "$4" "$1")
-    loops+=("$dev")
+    echo "$dev" >>"$work/loops"
     echo "$dev"
 }
 
@@ -184,8 +190,7 @@ PY
         dev=$(loop_of "$d/disk.raw" medbox-swap)
         if [ "$(blkid -p -o export "$dev" | sed -n 's/^TYPE=//p')" = swap ]; then ok "$profile: medbox-swap holds a swap signature"; else notok "$profile: medbox-swap is not swap"; fi
     fi
-    for l in "${loops[@]}"; do losetup -d "$l"; done
-    loops=()
+    release_loops
 
     # Every later boot: nothing changes, nothing is formatted again.
     if ! systemd-repart --dry-run=no --no-pager --pretty=no --definitions="$defs" --root="$d/root" \
@@ -201,7 +206,7 @@ PY
         else
             notok "$profile: the second run lost the data partition's files"
         fi
-        losetup -d "$dev"; loops=()
+        release_loops
     fi
     rm -f "$d/disk.raw" "$d/root.img"
 done

@@ -36,12 +36,19 @@ done
 losetup -f >/dev/null 2>&1 || skip "no free loop device"
 
 work=$(mktemp -d /tmp/medbox-update.XXXXXX)
-loops=() bus_pid="" rauc_pid=""
+# release_loops: detaches the loop devices loop_of made (it runs in $(...),
+# so it records them in a file, not a variable).
+release_loops() {
+    local l
+    [ -f "$work/loops" ] || return 0
+    while read -r l; do losetup -d "$l" 2>/dev/null || true; done <"$work/loops"
+    : >"$work/loops"
+}
+bus_pid="" rauc_pid=""
 cleanup() {
     [ -z "$rauc_pid" ] || kill "$rauc_pid" 2>/dev/null || true
     [ -z "$bus_pid" ] || kill "$bus_pid" 2>/dev/null || true
-    local l
-    for l in "${loops[@]}"; do losetup -d "$l" 2>/dev/null || true; done
+    release_loops
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -97,7 +104,7 @@ loop_of() {  # LABEL [ro]: a loop device over that partition
     [ "${2:-}" = ro ] && ro=(-r)
     set -- "$1" $extent
     dev=$(losetup "${ro[@]}" --find --show -o "$2" --sizelimit "$3" "$disk")
-    loops+=("$dev")
+    echo "$dev" >>"$work/loops"
     echo "$dev"
 }
 slot_a=$(loop_of root-a)
