@@ -60,6 +60,7 @@ cleanup() {
     exit "$status"
 }
 trap cleanup EXIT
+trap 'echo "not ok - stopped at line $LINENO: $BASH_COMMAND"' ERR
 bad=0
 ok() { echo "ok - $*"; }
 notok() { echo "not ok - $*"; bad=1; }
@@ -132,7 +133,7 @@ add_driver() {
             echo "write $work/short.conf /etc/systemd/system/rauc-mark-good.service.d/50-qemu-short.conf"
         fi
     } >"$cmds"
-    debugfs -w -f "$cmds" "$dev" >"$work/debugfs.log" 2>&1
+    debugfs -w -f "$cmds" "$dev" >"$work/debugfs.log" 2>&1 || true   # checked below
     debugfs -R "stat /usr/local/sbin/medbox-qemu-driver" "$dev" >"$work/stat.txt" 2>/dev/null || true
     grep -q 'Mode:  0755' "$work/stat.txt" || { cat "$work/debugfs.log"; die "could not add the driver to $dev"; }
 }
@@ -150,7 +151,7 @@ boot() {
     wait "$qemu_pid" || true
     qemu_pid=""
     tr -d '\r' <"$work/serial.log" | sed 's/\x1b\[[0-9;]*[a-zA-Z]//g' >"$work/serial-$n.txt"
-    report=$(grep -a 'MEDBOX-QEMU slot=' "$work/serial-$n.txt" | tail -1 | sed 's/.*MEDBOX-QEMU //')
+    report=$(grep -a 'MEDBOX-QEMU slot=' "$work/serial-$n.txt" | tail -1 | sed 's/.*MEDBOX-QEMU //' || true)
     echo "# boot $n ($((SECONDS - start)) s): ${report:-no report}"
     grep -a 'MEDBOX-QEMU update' "$work/serial-$n.txt" | sed 's/.*MEDBOX-QEMU /#   /' || true
 }
