@@ -2,7 +2,7 @@
 # Builds the medbox appliance image of one server profile, or of all of them:
 #
 #   images/build.sh [PROFILE|all] [--build-dir DIR] [--no-build | --debs DIR]
-#                   [--out DIR] [--rootfs-only]
+#                   [--out DIR] [--rootfs-only] [--bundle [verity|plain]]
 #
 #   PROFILE      a name from hwprofiles/ (application, database, backup,
 #                frontend); default: all
@@ -14,6 +14,8 @@
 #   --debs DIR   use the medbox .deb packages in DIR; no build, no cpack
 #   --rootfs-only  the root file system folder only: no tar, no disk image
 #                  (what the boot test needs)
+#   --bundle [FORMAT]  also the signed RAUC update bundle of the root file
+#                  system (docs/update.md); FORMAT verity (default) or plain
 #
 # Steps (docs/image.md): build the project; make the .deb packages with
 # CPack; per profile, mmdebstrap a Debian 12 "minbase" root with the packages
@@ -25,7 +27,8 @@
 # Output, per profile, in OUT/<profile>/:
 #   rootfs/        the root file system (systemd-nspawn -b -D rootfs boots it)
 #   rootfs.tar     the same as a tar (sorted, numeric owners, no atime/ctime)
-#   disk.raw       GPT: EFI system partition (systemd-boot, kernel, initrd), ext4 root
+#   disk.raw       GPT: BIOS boot (GRUB core), ESP (shim, GRUB, grubenv), root slot A
+#   medbox-<profile>-<version>.raucb  with --bundle: the update bundle
 #   manifest.txt   inputs, Debian packages with versions, enabled units, sizes
 #   SHA256SUMS     of rootfs.tar and disk.raw
 # and OUT/debs/ the medbox packages (with -dbgsym .ddeb files).
@@ -34,6 +37,10 @@
 # git commit's time unless set; identifiers derive from the profile name.
 # Downloaded Debian packages are kept in $MEDBOX_IMAGE_CACHE
 # (default /var/cache/medbox-image) between runs.
+# MEDBOX_IMAGE_VERSION overrides the image version (IMAGE_VERSION in
+# os-release, the bundle's version; default: the project version).
+# MEDBOX_SIGNING_DIR: the update signing CA and signer (docs/update.md);
+# default $MEDBOX_IMAGE_CACHE/signing-dev, a development CA made on first use.
 #
 # Needs root, mmdebstrap, e2fsprogs, dosfstools, mtools, fdisk, python3,
 # cmake; see .ci/packages-image.txt.
@@ -50,6 +57,7 @@ out=$src/out
 with_disk=1
 with_build=1
 debs_dir=""
+bundle_format=""
 while (($#)); do
     case $1 in
         --build-dir) build_dir=$(readlink -f "${2:?--build-dir needs a folder}"); shift 2 ;;
@@ -57,6 +65,10 @@ while (($#)); do
         --rootfs-only) with_disk=0; shift ;;
         --no-build) with_build=0; shift ;;
         --debs) debs_dir=$(readlink -f "${2:?--debs needs a folder}"); shift 2 ;;
+        --bundle)
+            bundle_format=verity
+            if [[ ${2:-} == @(verity|plain) ]]; then bundle_format=$2; shift; fi
+            shift ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         -*) die "unknown option $1 (see --help)" ;;
         *) profile_arg=$1; shift ;;
@@ -64,7 +76,7 @@ while (($#)); do
 done
 
 [ "$(id -u)" = 0 ] || die "needs root (mmdebstrap --mode=root, file ownership in the image)"
-for tool in mmdebstrap mkfs.ext4 debugfs mkfs.vfat mcopy sfdisk python3 cmake cpack; do
+for tool in mmdebstrap mkfs.ext4 debugfs mkfs.vfat mcopy sfdisk python3 cmake cpack grub-mkimage openssl; do
     command -v "$tool" >/dev/null || die "$tool is missing (Debian packages: .ci/packages-image.txt)"
 done
 
@@ -72,8 +84,9 @@ suite=bookworm
 mirror=${MEDBOX_IMAGE_MIRROR:-http://deb.debian.org/debian}
 security_mirror=${MEDBOX_IMAGE_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 cache=${MEDBOX_IMAGE_CACHE:-/var/cache/medbox-image}/debs
-version=$(sed -n 's/^project(medbox VERSION \([0-9.]*\).*/\1/p' "$src/CMakeLists.txt")
-[ -n "$version" ] || die "no project version in CMakeLists.txt"
+version=${MEDBOX_IMAGE_VERSION:-$(sed -n 's/^project(medbox VERSION \([0-9.]*\).*/\1/p' "$src/CMakeLists.txt")}
+[[ $version =~ ^[0-9][0-9A-Za-z.+~-]{0,40}$ ]] || die "bad image version '$version' (MEDBOX_IMAGE_VERSION or the project version)"
+signing=${MEDBOX_SIGNING_DIR:-${MEDBOX_IMAGE_CACHE:-/var/cache/medbox-image}/signing-dev}
 if [ -z "${SOURCE_DATE_EPOCH:-}" ]; then
     SOURCE_DATE_EPOCH=$(git -C "$src" log -1 --format=%ct 2>/dev/null || echo 0)
 fi
@@ -93,6 +106,13 @@ fi
 for p in "${profiles[@]}"; do
     [ -d "$here/fragments/40-profile-$p" ] || die "profile $p has no images/fragments/40-profile-$p/ (its packages and presets)"
 done
+
+if [ -n "$bundle_format" ]; then
+    ((with_disk)) || die "--bundle needs the disk image (not --rootfs-only)"
+    for tool in rauc mksquashfs; do
+        command -v "$tool" >/dev/null || die "$tool is missing for --bundle (packages rauc, squashfs-tools)"
+    done
+fi
 
 started=$SECONDS
 mkdir -p "$cache"
@@ -168,9 +188,14 @@ build_profile() {
     rm -rf "$dir"
     mkdir -p "$dir"
 
-    # The generated part of the profile layer: host name, NIC names, fstab.
+    # The generated part of the profile layer: host name, NIC names, fstab,
+    # systemd-repart definitions.
     python3 -B "$here/lib/profile-layer.py" "$src/hwprofiles/$profile.json" "$dir/layer-generated" \
-        "$(medbox_uuid "$profile/root")" "$(medbox_uuid "$profile/esp")"
+        "$(medbox_uuid "$profile/esp")"
+    # The CA RAUC checks bundles against (a development one unless
+    # MEDBOX_SIGNING_DIR names the production keys; docs/update.md).
+    "$here/lib/bundle.sh" keys "$signing"
+    install -D -m 0644 "$signing/ca.pem" "$dir/layer-generated/extra/etc/rauc/keyring.pem"
 
     # Packages of all layers, sorted and without duplicates; our own package
     # names become the paths of the .debs just built.
@@ -251,11 +276,19 @@ build_profile() {
         --mtime="@$SOURCE_DATE_EPOCH" --clamp-mtime .
 
     log "$profile: disk image"
-    "$here/lib/mkdisk.sh" "$dir/rootfs" "$profile" "$dir/disk.raw" >"$dir/mkdisk.log"
+    "$here/lib/mkdisk.sh" "$dir/rootfs" "$profile" "$dir/disk.raw" "$dir/root.ext4" >"$dir/mkdisk.log"
     cat "$dir/mkdisk.log" >&2
+    local sums=(rootfs.tar disk.raw)
+    if [ -n "$bundle_format" ]; then
+        log "$profile: RAUC bundle ($bundle_format) signed with $signing"
+        "$here/lib/bundle.sh" bundle "$dir/root.ext4" "$profile" "$version" "$signing" \
+            "$dir/medbox-$profile-$version.raucb" "$bundle_format"
+        sums+=("medbox-$profile-$version.raucb")
+    fi
+    rm -f "$dir/root.ext4"
 
     write_manifest "$profile" "$dir" $((rootfs_at - t0)) $((SECONDS - t0))
-    (cd "$dir" && sha256sum rootfs.tar disk.raw >SHA256SUMS)
+    (cd "$dir" && sha256sum "${sums[@]}" >SHA256SUMS)
     log "$profile: done in $((SECONDS - t0)) s: $(awk '{print $2 " " substr($1, 1, 16)}' "$dir/SHA256SUMS" | paste -sd' ')"
 }
 

@@ -83,6 +83,8 @@ EOF
     rm -rf "$work/root"
     say "booting it in QEMU (TCG); lynis runs at the end of the boot, then it powers off"
     start=$SECONDS
+    # A server's disk: systemd-repart makes the profile's partitions on it.
+    truncate -s 100G "$work/disk.raw"
     qemu_start "$work/disk.raw" "$work"
     while kill -0 "$qemu_pid" 2>/dev/null; do
         ((SECONDS - start < QEMU_TIMEOUT)) || { tail -30 "$work/serial.log"; fail "no power-off within $QEMU_TIMEOUT s"; }
@@ -91,8 +93,10 @@ EOF
     qemu_pid=""
     say "powered off after $((SECONDS - start)) s"
     root_image "$work/disk.raw" "$work/root.img"
-    debugfs -R "dump /var/log/lynis-report.dat $work/report.dat" "$work/root.img" >/dev/null 2>&1
-    debugfs -R "dump /var/log/lynis.log $work/lynis.log" "$work/root.img" >/dev/null 2>&1
+    # /var/log is its own partition (docs/image.md, "Disk layout").
+    partition_image "$work/disk.raw" medbox-log "$work/log.img" || fail "no medbox-log partition after the boot"
+    debugfs -R "dump /lynis-report.dat $work/report.dat" "$work/log.img" >/dev/null 2>&1
+    debugfs -R "dump /lynis.log $work/lynis.log" "$work/log.img" >/dev/null 2>&1
     [ -s "$work/report.dat" ] || { tail -30 "$work/serial.log"; fail "lynis wrote no report in the guest"; }
     kernel=$(debugfs -R "ls /boot" "$work/root.img" 2>/dev/null | grep -o 'vmlinuz-[^ ]*' | head -1)
     say "measured on the image's own kernel (${kernel#vmlinuz-}) under QEMU"

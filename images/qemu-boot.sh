@@ -1,18 +1,28 @@
 #!/usr/bin/env bash
 # Boots a medbox disk image in QEMU under software emulation (TCG; KVM does
-# not work on our machines) with UEFI firmware (OVMF) and checks the boot on
-# the serial console:
+# not work on our machines) and checks the boot on the serial console:
 #
-#   images/qemu-boot.sh out/application/disk.raw [--timeout SEC] [--keep-log FILE]
+#   images/qemu-boot.sh out/application/disk.raw [--firmware uefi|secureboot|bios]
+#                       [--disk-size SIZE] [--timeout SEC] [--keep-log FILE]
+#
+#   --firmware   uefi: OVMF, Secure Boot off (default); secureboot: OVMF with
+#                Microsoft's keys enrolled and Secure Boot on; bios: SeaBIOS
+#   --disk-size  the guest's disk (a sparse copy of the image grown to this
+#                size, as when the image is written to a server's disk);
+#                default 100G, the application profile's system disk
 #
 # Passes when, within the time limit (default 600 s):
-#   - the firmware started systemd-boot, which started the kernel, which
-#     started systemd from the root partition (serial console);
+#   - the firmware started GRUB (through shim on UEFI), which started the
+#     kernel of slot A, which started systemd from root-a (serial console);
+#     with secureboot, the kernel reports Secure Boot enabled; with uefi, that
+#     it booted from EFI; with bios, that it did not;
 #   - the serial login prompt appeared;
 #   - an ACPI power-off (QEMU monitor "system_powerdown") shut it down cleanly;
 #   - the guest's own journal, read from its disk afterwards, shows
 #     medbox.target reached, every medbox service the image enables started
-#     (READY=1), none restarted, and no unit failed.
+#     (READY=1), none restarted, and no unit failed; systemd-repart made the
+#     profile's partitions and /var/lib/medbox and /var/log were mounted from
+#     them; the health check marked slot A good (RAUC).
 # The journal is read from the disk rather than the console because systemd
 # stops printing unit status on the console once the serial getty owns it.
 # The disk image is never modified: the guest boots a sparse copy.
@@ -22,13 +32,17 @@
 # Needs qemu-system-x86 and ovmf (see .ci/packages-image.txt).
 set -euo pipefail
 
-disk=${1:?usage: qemu-boot.sh DISK.RAW [--timeout SEC] [--keep-log FILE]}
+disk=${1:?usage: qemu-boot.sh DISK.RAW [--firmware uefi|secureboot|bios] [--disk-size SIZE] [--timeout SEC] [--keep-log FILE]}
 shift
 limit=600
 keep_log=""
+disk_size=100G
+firmware=uefi
 while (($#)); do
     case $1 in
         --timeout) limit=${2:?}; shift 2 ;;
+        --firmware) firmware=${2:?}; shift 2 ;;
+        --disk-size) disk_size=${2:?}; shift 2 ;;
         --keep-log) keep_log=${2:?}; shift 2 ;;
         *) echo "qemu-boot: unknown option $1" >&2; exit 2 ;;
     esac
@@ -36,6 +50,7 @@ done
 [ -f "$disk" ] || { echo "qemu-boot: no disk image $disk" >&2; exit 2; }
 # shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
+export MEDBOX_QEMU_FIRMWARE=$firmware
 qemu_check || exit 2
 
 work=$(mktemp -d /tmp/medbox-qemu.XXXXXX)
@@ -64,6 +79,8 @@ rm -f "$work/root.img"
 echo "# expecting: ${services[*]}"
 
 cp --sparse=always "$disk" "$work/disk.raw"
+truncate -s "$disk_size" "$work/disk.raw"
+echo "# firmware $firmware, disk $disk_size"
 start=$SECONDS
 qemu_start "$work/disk.raw" "$work" -monitor unix:"$work/monitor.sock",server,nowait
 
@@ -92,7 +109,14 @@ wait_for() {  # pattern description
     done
     echo "ok - $2 ($((SECONDS - start)) s)"
 }
-wait_for 'Linux version' "systemd-boot started the kernel"
+wait_for 'Linux version' "GRUB started the kernel"
+case $firmware in
+    secureboot) wait_for 'Secure boot enabled' "the kernel runs with Secure Boot enabled" ;;
+    uefi) wait_for 'efi: EFI v[0-9]' "the kernel was started by UEFI firmware" ;;
+    bios) sleep 5
+          if serial_has 'efi: EFI v[0-9]'; then echo "not ok - booted by UEFI, not BIOS"; exit 1; fi
+          echo "ok - the kernel was started by a legacy BIOS (no EFI)" ;;
+esac
 wait_for 'Welcome to .*Debian' "systemd runs as PID 1 from the root partition"
 wait_for ' login: ' "login prompt on the serial console"
 
@@ -105,6 +129,7 @@ settle_start=$SECONDS
 prev=$(cpu_ticks)
 while ((SECONDS - settle_start < 120)); do
     sleep 5
+    kill -0 "$qemu_pid" 2>/dev/null || { echo "not ok - QEMU exited (the guest rebooted or powered off) before it was idle"; serial | tail -30; exit 1; }
     now=$(cpu_ticks)
     (( now - prev < hz )) && break
     prev=$now
@@ -127,9 +152,11 @@ else
     bad=1
 fi
 
-# The guest's journal of that boot, from its disk.
-root_image "$work/disk.raw" "$work/root.img"
-debugfs -R "rdump /var/log/journal $work" "$work/root.img" >/dev/null 2>&1
+# The guest's journal of that boot, from its /var/log partition (made by
+# systemd-repart at this first boot).
+sfdisk -d "$work/disk.raw" | sed -n 's/.*name="\([^"]*\)".*/\1/p' | paste -sd' ' | sed 's/^/# partitions after the boot: /'
+partition_image "$work/disk.raw" medbox-log "$work/log.img" || { echo "not ok - no medbox-log partition after the boot"; exit 1; }
+debugfs -R "rdump /journal $work" "$work/log.img" >/dev/null 2>&1
 journalctl -D "$work/journal" --no-pager -o short-monotonic >"$work/journal.txt" 2>&1 || true
 [ -n "$keep_log" ] && cp "$work/journal.txt" "$keep_log.journal"
 journal() { cat "$work/journal.txt"; }
@@ -146,6 +173,17 @@ for unit in "${services[@]}"; do
     else
         echo "not ok - $unit did not start"
         journal | grep -F "$unit" | tail -10
+        bad=1
+    fi
+done
+for pattern in 'Adding new partition .* to partition table' 'Mounted var-log\.mount' \
+               'Mounted var-lib-medbox\.mount' 'Activated swap' 'rauc-mark-good.*marking the booted slot good'; do
+    if journal_has "$pattern"; then
+        echo "ok - journal: $(grep -E "$pattern" "$work/journal.txt" | head -1 | cut -c1-150)"
+    elif [[ $pattern == 'Mounted var-lib-medbox'* ]] && ! grep -q medbox-data <(sfdisk -d "$work/disk.raw"); then
+        echo "ok - no /var/lib/medbox partition in this profile"
+    else
+        echo "not ok - journal lacks: $pattern"
         bad=1
     fi
 done

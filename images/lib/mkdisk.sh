@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Makes the bootable raw disk image of a profile from its root file system:
 #
-#   mkdisk.sh ROOTFS PROFILE DISK.RAW
+#   mkdisk.sh ROOTFS PROFILE DISK.RAW [ROOT.EXT4]
 #
-#   GPT, 1 MiB aligned:
-#     1  EFI system partition  vfat   512 MiB  systemd-boot, loader entry, kernel, initrd
-#     2  root (x86-64)         ext4   content + 20 % + 256 MiB
+#   ROOT.EXT4: also keep slot A's file system image there (the content of a
+#   RAUC bundle, images/lib/bundle.sh).
+#
+#   GPT, 1 MiB aligned (write_gpt in common.sh; docs/image.md "Disk layout"):
+#     1  bios    BIOS boot             1 MiB  GRUB's core image (legacy BIOS)
+#     2  esp     EFI system, vfat    512 MiB  shim, GRUB, grub.cfg, grubenv
+#     3  root-a  root (x86-64), ext4          content + 20 % + 256 MiB
+#   The MBR holds GRUB's boot.img (legacy BIOS); systemd-repart makes the
+#   rest of the profile's layout at first boot.
 #
 # No loop devices (they have no partition devices on our machines): both
 # file systems are built as files (mkfs.vfat + mcopy, mkfs.ext4 -d) and
@@ -22,16 +28,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 rootfs=${1:?usage: mkdisk.sh ROOTFS PROFILE DISK.RAW}
 profile=${2:?profile}
 disk=${3:?output file}
+root_out=${4:-}
 sde=${SOURCE_DATE_EPOCH:?SOURCE_DATE_EPOCH must be set}
 export SOURCE_DATE_EPOCH=$sde E2FSPROGS_FAKE_TIME=$sde
 
 mib=$((1024 * 1024))
-esp_mib=512
-esp_type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B
-root_type=4F68BCE3-E8CD-4DB1-96E7-FBCAF984B709   # "Linux root (x86-64)", discoverable partitions spec
-disk_uuid=$(medbox_uuid "$profile/disk")
-esp_uuid=$(medbox_uuid "$profile/esp")
-root_uuid=$(medbox_uuid "$profile/root")
 rootfs_uuid=$(medbox_uuid "$profile/root-fs")
 hash_seed=$(medbox_uuid "$profile/root-fs-hash-seed")
 esp_serial=$(medbox_hex8 "$profile/esp-fs")
@@ -39,44 +40,67 @@ esp_serial=$(medbox_hex8 "$profile/esp-fs")
 work=$(mktemp -d "${disk%/*}/.mkdisk.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-# --- EFI system partition -----------------------------------------------------
+# --- boot loader: shim + GRUB (UEFI, Secure Boot) and GRUB's core image (BIOS) ---
+# Debian's signed binaries, from the image's own packages (10-base), so the
+# build machine's versions do not matter.
 kernel=$(find "$rootfs/boot" -maxdepth 1 -name 'vmlinuz-*' -printf '%f\n' | sort -V | tail -1)
 [ -n "$kernel" ] || die "no kernel in $rootfs/boot"
 kver=${kernel#vmlinuz-}
 [ -f "$rootfs/boot/initrd.img-$kver" ] || die "no initrd for kernel $kver in $rootfs/boot"
-cmdline="root=PARTUUID=$root_uuid rw"
-[ -f "$rootfs/etc/kernel/cmdline" ] && cmdline="$cmdline $(tr -s '\n' ' ' <"$rootfs/etc/kernel/cmdline" | sed 's/ *$//')"
+# GRUB loads the kernel of the slot it boots through these links (kept by
+# Debian's linux-update-symlinks), so an update may bring another kernel.
+for link in vmlinuz initrd.img; do
+    [ "$(readlink -f "$rootfs/$link")" = "$(readlink -f "$rootfs/boot/${link}-$kver")" ] ||
+        die "/$link in the image does not point to boot/${link}-$kver"
+done
+cmdline=""
+[ -f "$rootfs/etc/kernel/cmdline" ] && cmdline=$(tr -s '\n' ' ' <"$rootfs/etc/kernel/cmdline" | sed 's/ *$//')
 image_version=$(sed -n 's/^IMAGE_VERSION=//p' "$rootfs/usr/lib/os-release")
+shim=$rootfs/usr/lib/shim/shimx64.efi.signed
+mokmanager=$rootfs/usr/lib/shim/mmx64.efi.signed
+grub_efi=$rootfs/usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed
+grub_pc=$rootfs/usr/lib/grub/i386-pc
+for f in "$shim" "$mokmanager" "$grub_efi" "$grub_pc/boot.img" "$grub_pc/kernel.img"; do
+    [ -f "$f" ] || die "${f#"$rootfs"} is missing from the image (10-base: shim-signed, grub-efi-amd64-signed, grub-pc-bin)"
+done
+[ -x "$rootfs/usr/bin/grub-editenv" ] || die "grub-editenv is missing from the image (grub-common; RAUC needs it)"
+command -v grub-mkimage >/dev/null || die "grub-mkimage is missing on this machine (package grub-common)"
+esp_uuid_fs=$(printf '%s-%s' "${esp_serial:0:4}" "${esp_serial:4:4}")   # GRUB's form of the FAT serial
 
 esp=$work/esp
-install -d "$esp/EFI/BOOT" "$esp/EFI/systemd" "$esp/loader/entries" "$esp/medbox/$kver"
-bootefi=$rootfs/usr/lib/systemd/boot/efi/systemd-bootx64.efi
-[ -f "$bootefi" ] || die "systemd-boot is missing from the image (package systemd-boot-efi)"
-# The removable-media path: firmware boots it without any NVRAM entry.
-install -m 0644 "$bootefi" "$esp/EFI/BOOT/BOOTX64.EFI"
-install -m 0644 "$bootefi" "$esp/EFI/systemd/systemd-bootx64.efi"
-install -m 0644 "$rootfs/boot/vmlinuz-$kver" "$esp/medbox/$kver/linux"
-install -m 0644 "$rootfs/boot/initrd.img-$kver" "$esp/medbox/$kver/initrd"
-cat >"$esp/loader/loader.conf" <<EOF
-# systemd-boot (loader.conf(5)), written by images/lib/mkdisk.sh.
-default medbox-*
-timeout 0
-# No editing of the kernel command line at the console (no init=/bin/sh).
-editor no
-EOF
-cat >"$esp/loader/entries/medbox-$profile-$kver.conf" <<EOF
-title      medbox $profile $image_version
-version    $kver
-linux      /medbox/$kver/linux
-initrd     /medbox/$kver/initrd
-options    $cmdline
-EOF
+install -d "$esp/EFI/BOOT" "$esp/EFI/debian"
+# The removable-media path: firmware boots it without any NVRAM entry. shim
+# (signed by Microsoft's UEFI CA) starts grubx64.efi from its own folder
+# (signed by Debian); GRUB has Debian's prefix /EFI/debian built in, where
+# it reads grub.cfg. No fbx64.efi: shim would otherwise try to write NVRAM
+# boot entries. mmx64.efi: MokManager, should a key ever have to be enrolled.
+install -m 0644 "$shim" "$esp/EFI/BOOT/BOOTX64.EFI"
+install -m 0644 "$grub_efi" "$esp/EFI/BOOT/grubx64.efi"
+install -m 0644 "$mokmanager" "$esp/EFI/BOOT/mmx64.efi"
+"$here/grub-cfg.sh" "$profile" "$image_version" "$cmdline" >"$esp/EFI/debian/grub.cfg"
+# The A/B state RAUC keeps (docs/update.md): slot A good, B empty.
+# (The build machine's grub-editenv and grub-mkimage: the same GRUB 2.06 of
+# Debian 12; the modules and boot images come from the image.)
+grub-editenv "$esp/EFI/debian/grubenv" set ORDER="A B" A_OK=1 A_TRY=0 B_OK=0 B_TRY=0
 find "$esp" -exec touch --no-dereference --date="@$sde" {} +
 
 truncate -s $((esp_mib * mib)) "$work/esp.img"
-mkfs.vfat -F 32 -n ESP -i "$esp_serial" --invariant "$work/esp.img" >/dev/null
+# --invariant first: after -i it would replace the serial by a constant.
+mkfs.vfat -F 32 -n ESP --invariant -i "$esp_serial" "$work/esp.img" >/dev/null
 # -s recursive, -m keep the files' modification times, -Q stop at the first error.
 (cd "$esp" && mcopy -i "$work/esp.img" -s -m -Q ./* ::/)
+
+# Legacy BIOS: GRUB's core image finds the ESP by its (fixed) FAT serial
+# number and reads the same grub.cfg. Every module the menu uses is built
+# in: there are no module files on the ESP.
+cat >"$work/early.cfg" <<EOF
+search --no-floppy --fs-uuid --set=root $esp_uuid_fs
+set prefix=(\$root)/EFI/debian
+EOF
+grub-mkimage -O i386-pc -d "$grub_pc" -o "$work/core.img" -c "$work/early.cfg" -p /EFI/debian \
+    biosdisk part_gpt part_msdos fat ext2 normal configfile search search_fs_uuid loadenv \
+    test echo regexp linux boot serial terminal gzio sleep reboot halt \
+    || die "grub-mkimage failed"
 
 # --- root file system -------------------------------------------------------------
 used_kib=$(du -s --apparent-size --block-size=1K "$rootfs" | cut -f1)
@@ -111,19 +135,9 @@ fi
 e2fsck -fn "$work/root.img" >"$work/fsck.log" 2>&1 || die "root file system check failed: $(tail -5 "$work/fsck.log")"
 
 # --- GPT disk -------------------------------------------------------------------------
-esp_start=1
-root_start=$((esp_start + esp_mib))
-total_mib=$((root_start + root_mib + 1))   # 1 MiB at the end for the backup GPT
-rm -f "$disk"
-truncate -s $((total_mib * mib)) "$disk"
-sfdisk --quiet --no-reread --no-tell-kernel "$disk" <<EOF
-label: gpt
-label-id: $disk_uuid
-unit: sectors
-first-lba: 2048
-start=$((esp_start * 2048)), size=$((esp_mib * 2048)), type=$esp_type, uuid=$esp_uuid, name="esp"
-start=$((root_start * 2048)), size=$((root_mib * 2048)), type=$root_type, uuid=$root_uuid, name="root-x86-64"
-EOF
-dd if="$work/esp.img" of="$disk" bs=1M seek=$esp_start conv=notrunc,sparse status=none
-dd if="$work/root.img" of="$disk" bs=1M seek=$root_start conv=notrunc,sparse status=none
-echo "disk $disk: $total_mib MiB (ESP $esp_mib MiB, root $root_mib MiB); kernel $kver; options: $cmdline"
+write_gpt "$disk" "$profile" "$root_mib"
+python3 -B "$here/bios-boot.py" "$disk" "$grub_pc/boot.img" "$work/core.img" $((bios_start_mib * 2048)) $((bios_mib * 2048))
+dd if="$work/esp.img" of="$disk" bs=1M seek=$esp_start_mib conv=notrunc,sparse status=none
+dd if="$work/root.img" of="$disk" bs=1M seek=$root_start_mib conv=notrunc,sparse status=none
+[ -z "$root_out" ] || mv "$work/root.img" "$root_out"
+echo "disk $disk: $(( $(stat -c %s "$disk") / mib )) MiB (BIOS boot $bios_mib MiB, ESP $esp_mib MiB, root-a $root_mib MiB); kernel $kver; options: $cmdline"

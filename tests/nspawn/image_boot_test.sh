@@ -352,6 +352,39 @@ else
     fail "medboxctl status shows RESTARTS '${restarts}' for $victim, expected 1"
 fi
 
+# --- disk layout and updates, as far as a container shows them (docs/image.md) --------
+# The data partition guards the services: each needs the /var/lib/medbox mount
+# (StateDirectory= implies RequiresMountsFor=), which fstab names by label; in
+# a container fstab's device lines are ignored, so the services run here.
+for unit in "${units[@]}"; do
+    rmf=$(show "$unit" RequiresMountsFor)
+    if [[ " $rmf " == *" /var/lib/medbox/"* ]]; then
+        echo "ok - $unit requires the mounts for $rmf"
+    else
+        fail "$unit does not require the /var/lib/medbox mount (RequiresMountsFor='$rmf')"
+    fi
+done
+if in_ct grep -q '^PARTLABEL=medbox-data  */var/lib/medbox ' /etc/fstab && in_ct test -s /usr/lib/repart.d/30-data.conf; then
+    echo "ok - fstab mounts medbox-data on /var/lib/medbox; repart.d makes it"
+else
+    fail "the image lacks the data partition in /etc/fstab or /usr/lib/repart.d"
+fi
+# Partitioning, growing the slot and the update health check only run on a
+# booted disk (QEMU), not in a container: skipped by their conditions.
+for unit in systemd-repart.service slot-growfs.service rauc-mark-good.service; do
+    if [ "$(show "$unit" ConditionResult)" = no ] && [ "$(show "$unit" ActiveState)" = inactive ]; then
+        echo "ok - $unit skipped in a container (condition)"
+    else
+        fail "$unit: ConditionResult=$(show "$unit" ConditionResult), $(show "$unit" ActiveState)"
+    fi
+done
+if in_ct rauc --version >/dev/null 2>&1 && in_ct test -s /etc/rauc/keyring.pem &&
+   in_ct grep -q '^compatible=medbox-application$' /etc/rauc/system.conf; then
+    echo "ok - rauc, its system.conf (compatible medbox-application) and keyring are in the image"
+else
+    fail "rauc, /etc/rauc/system.conf or /etc/rauc/keyring.pem missing from the image"
+fi
+
 # --- medboxctl's verbs inside the image (sd-bus to the image's own systemd) ----------
 ctl_unit=${units[0]}
 expect_ctl() { # expect_ctl EXIT-CODE DESCRIPTION ARGS...: runs medboxctl ARGS in the container

@@ -4,6 +4,7 @@
 #include "HwInventory.h"
 #include "HwProfile.h"
 #include "StatusFormat.h"
+#include "Update.h"
 
 #include "core/systemd/Error.h"
 #include "core/systemd/Journal.h"
@@ -210,6 +211,27 @@ int cmdHw(const std::vector<std::string>& args, std::ostream& out, std::ostream&
     return code(report.matches() ? ExitCode::Ok : ExitCode::Mismatch);
 }
 
+int cmdUpdate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    Parsed p = parse(args, 1, {}, {});
+    if (p.positional.size() != 1) throw UsageError("update takes exactly one bundle (FILE.raucb)");
+    std::string bundle;
+    try {
+        bundle = checkBundlePath(p.positional[0]);
+    } catch (const std::invalid_argument& e) {
+        err << "medboxctl: " << escapeForTerminal(e.what()) << "\n";
+        return code(ExitCode::BadInput);
+    }
+    int status = runRaucInstall(kRaucProgram, bundle, out);
+    if (status != 0) {
+        err << "medboxctl: rauc install failed (exit " << status
+            << "); nothing changed: the running slot stays the one that boots\n";
+        return code(ExitCode::Failed);
+    }
+    out << "Installed into the other slot. Reboot to start it (systemctl reboot); if its services do not\n"
+           "become ready within 5 minutes it reboots into this slot again (docs/update.md).\n";
+    return code(ExitCode::Ok);
+}
+
 }  // namespace
 
 std::string usage() {
@@ -227,8 +249,11 @@ std::string usage() {
            "  hw check --profile NAME|FILE [--root DIR] [--json]\n"
            "                              compare this machine (or a tree at DIR) with a hwprofiles/ profile\n"
            "\n"
+           "Updates (docs/update.md):\n"
+           "  update FILE.raucb           install a signed update bundle into the other root slot (rauc install)\n"
+           "\n"
            "Exit codes: 0 ok, 1 hardware mismatch, 2 usage, 3 refused (not a medbox unit), 4 no system bus,\n"
-           "            5 no such unit, 6 operation failed, 7 unusable profile or root\n";
+           "            5 no such unit, 6 operation failed, 7 unusable profile, root or bundle\n";
 }
 
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -248,6 +273,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
             return cmdUnit(cmd, args, out, err);
         }
         if (cmd == "hw") return cmdHw(args, out, err);
+        if (cmd == "update") return cmdUpdate(args, out, err);
         throw UsageError("unknown command " + escapeForTerminal(cmd.substr(0, 40)));
     } catch (const UsageError& e) {
         err << "medboxctl: " << escapeForTerminal(e.what()) << "\n\n" << usage();

@@ -16,7 +16,7 @@ enum class ExitCode : int {
     NoBus = 4,       // no system bus / no systemd to talk to
     NoSuchUnit = 5,  // the medbox unit does not exist
     Failed = 6,      // the operation failed: job failed, timeout, access denied, bus error
-    BadInput = 7,    // hw check: profile or root directory unusable
+    BadInput = 7,    // hw check: profile or root directory unusable; update: bundle unusable
 };
 
 std::string usage();
