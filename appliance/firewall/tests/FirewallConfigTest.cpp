@@ -141,7 +141,7 @@ TEST(FirewallConfigTest, OptionalZonesNeedTheirInterfaceAndViceVersa) {
 
 TEST(FirewallConfigTest, EachZoneNeedsItsOwnInterface) {
     const auto errors = errorsOf(
-        editedExample("frontend.json", [](Object& o) { o.getObject("interfaces")->set("lan", "enp1s0f0"); }));
+        editedExample("frontend.json", [](Object& o) { o.getObject("interfaces")->set("lan", "dmz0"); }));
     EXPECT_TRUE(hasError(errors, "interfaces.lan", "already used by interfaces.dmz"));
 }
 
