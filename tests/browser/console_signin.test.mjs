@@ -81,6 +81,13 @@ describe('console sign-in pages', () => {
       assert.equal(await page.locator('#display-name').textContent(), '王小明');
       assert.deepEqual(await page.locator('#roles .badge').allTextContents(), ['系统管理员', '审计员']);
       assert.match(await page.locator('#who').textContent(), new RegExp(user.username));
+      // An admin sees the appliance: the services' state and the charts.
+      await page.locator('#services-card').waitFor({ state: 'visible' });
+      const consoleRow = page.locator('#services tbody tr').filter({ hasText: 'console' });
+      assert.equal(await consoleRow.locator('.badge').first().textContent(), '就绪');
+      assert.match(await consoleRow.locator('td').nth(3).textContent(), /^剩余 \d+ 天$/);
+      await page.locator('#chart-cpu-mem .uplot').waitFor();
+      await page.locator('#chart-disk .uplot').waitFor();
       await assertNoHorizontalScroll(page);
       await screenshot(page, `console-overview-${viewport}-zh`);
 

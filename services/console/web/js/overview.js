@@ -1,11 +1,118 @@
-// The signed-in landing page: who is signed in, with which roles. The frame
-// later console pages fill (issue 12, part 4: the appliance overview).
-import { formatDateTime, onLangChange, t } from '/shared/i18n.js';
+// The signed-in landing page: who is signed in, with which roles; for admins
+// and auditors also the appliance (docs/console.md, "Overview"): each
+// service's state, backlog and certificate, and charts of CPU, memory and
+// disk use over the last hours.
+import { formatDateTime, formatNumber, onLangChange, t } from '/shared/i18n.js';
 import { api } from '/shared/api.js';
 import { startPage, roleBadges } from '/shared/shell.js';
+import { badge } from '/shared/components/badge.js';
+import { dataTable } from '/shared/components/table.js';
+import { lineChart } from '/shared/components/chart.js';
 
 const session = await startPage();
 const me = await api('GET', '/api/v1/me');
+// The appliance's state is for admins and auditors (the API says so too).
+const seesAppliance = me.roles.some((r) => r === 'admin' || r === 'auditor');
+const CERT_WARN_DAYS = 30;
+
+let services = [];
+let samples = null;
+let servicesTable = null;
+
+function pending(s) {
+  return (s.backlog ?? []).reduce((n, b) => n + b.pending, 0);
+}
+
+// The server's own words (e.g. "not answering: Connection refused") stay in
+// the badge's tooltip; the badge says it in the page's language.
+function stateBadge(s) {
+  if (s.checkedAt === null) return badge(t('overview.state.unknown'), 'idle');
+  if (s.ready) return badge(t('overview.state.ready'), 'ok');
+  const b = badge(t(s.error?.startsWith('not answering') ? 'overview.state.unreachable' : 'overview.state.down'), 'bad');
+  if (s.error) b.title = s.error;
+  return b;
+}
+
+function backlogCell(s) {
+  if (s.backlog === null) return document.createTextNode('—');
+  if (s.backlog.length === 0) return document.createTextNode(t('overview.backlog.none'));
+  const oldest = Math.max(...s.backlog.map((b) => b.oldestAgeSeconds));
+  const text = t('overview.backlog.waiting', { count: formatNumber(pending(s)), minutes: formatNumber(Math.floor(oldest / 60)) });
+  return badge(text, oldest > 600 ? 'bad' : 'warn');
+}
+
+function certCell(s) {
+  if (!s.certificate) return document.createTextNode('—');
+  const c = s.certificate;
+  const kind = c.daysLeft < 7 ? 'bad' : c.daysLeft < CERT_WARN_DAYS ? 'warn' : 'ok';
+  const b = badge(t('overview.cert.days', { days: formatNumber(c.daysLeft) }), kind);
+  b.title = `SHA-256 ${c.sha256}`;
+  return b;
+}
+
+function renderServices() {
+  const rows = services.map((s) => ({ ...s, pendingCount: pending(s) }));
+  if (!servicesTable) {
+    servicesTable = dataTable({
+      caption: () => t('overview.services'),
+      pageSize: 10,
+      columns: [
+        { key: 'name', label: () => t('overview.col.service'), sort: true },
+        { key: 'ready', label: () => t('overview.col.state'), render: stateBadge },
+        { key: 'pendingCount', label: () => t('overview.col.backlog'), sort: true, numeric: true, render: backlogCell },
+        { key: 'certificate', label: () => t('overview.col.certificate'), render: certCell },
+      ],
+    });
+    document.getElementById('services').append(servicesTable.element);
+  }
+  servicesTable.setRows(rows);
+  const checked = services.map((s) => s.checkedAt).filter(Boolean).sort().pop();
+  document.getElementById('services-checked').textContent = checked ? t('overview.checkedAt', { time: formatDateTime(checked) }) : '';
+}
+
+// Points [[ms, value], ...] of several metrics on one time axis (seconds).
+function aligned(metrics, names, scale) {
+  const times = [...new Set(names.flatMap((n) => (metrics[n] ?? []).map((p) => p[0])))].sort((a, b) => a - b);
+  const series = names.map((n) => {
+    const byTime = new Map((metrics[n] ?? []).map((p) => [p[0], p[1]]));
+    return times.map((tm) => (byTime.has(tm) ? scale(n, byTime.get(tm)) : null));
+  });
+  return { times: times.map((ms) => ms / 1000), series };
+}
+
+async function renderCharts() {
+  const m = samples.metrics;
+  const cpuMem = aligned(m, ['cpu.busy', 'mem.used_bytes'], (n, v) => {
+    if (n === 'cpu.busy') return Math.round(v * 1000) / 10;
+    const total = m['mem.total_bytes']?.at(-1)?.[1];
+    return total ? Math.round((v / total) * 1000) / 10 : null;
+  });
+  const mounts = Object.keys(m).filter((n) => n.startsWith('disk.used_bytes:')).map((n) => n.slice('disk.used_bytes:'.length));
+  const disk = aligned(m, mounts.map((x) => `disk.used_bytes:${x}`), (n, v) => {
+    const total = m[n.replace('used', 'total')]?.at(-1)?.[1];
+    return total ? Math.round((v / total) * 1000) / 10 : null;
+  });
+  const empty = cpuMem.times.length === 0 && disk.times.length === 0;
+  document.getElementById('charts-empty').hidden = !empty;
+  for (const id of ['chart-cpu-mem', 'chart-disk']) document.getElementById(id).replaceChildren();
+  if (empty) return;
+  const window = [Date.parse(samples.since) / 1000, Date.parse(samples.until) / 1000];
+  await lineChart(document.getElementById('chart-cpu-mem'), {
+    times: cpuMem.times,
+    xRange: window,
+    yRange: [0, 100],
+    series: [
+      { label: t('overview.cpuPercent'), values: cpuMem.series[0] },
+      { label: t('overview.memoryPercent'), values: cpuMem.series[1] },
+    ],
+  });
+  await lineChart(document.getElementById('chart-disk'), {
+    times: disk.times,
+    xRange: window,
+    yRange: [0, 100],
+    series: mounts.map((x, i) => ({ label: t('overview.diskPercent', { mount: x }), values: disk.series[i] })),
+  });
+}
 
 function render() {
   document.getElementById('username').textContent = me.username;
@@ -14,6 +121,20 @@ function render() {
   document.getElementById('signed-in-at').textContent = session.signedInAt ? formatDateTime(session.signedInAt) : '';
   document.getElementById('expires-at').textContent = formatDateTime(session.expiresAt);
   document.title = t('overview.pageTitle');
+  if (seesAppliance && samples) {
+    renderServices();
+    servicesTable.refresh();
+    renderCharts();
+  }
+}
+
+if (seesAppliance) {
+  [services, samples] = await Promise.all([
+    api('GET', '/api/v1/appliance/services').then((r) => r.services),
+    api('GET', '/api/v1/appliance/samples'),
+  ]);
+  document.getElementById('services-card').hidden = false;
+  document.getElementById('charts-card').hidden = false;
 }
 render();
 onLangChange(render);
