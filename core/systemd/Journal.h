@@ -26,7 +26,7 @@ struct JournalLine {
     pid_t pid = 0;           // _PID, 0 if absent
     std::string message;     // MESSAGE as logged: may hold any bytes, escape before printing
     int priority = 6;        // PRIORITY, syslog's 0 (emerg) .. 7 (debug); 6 (info) when absent
-    std::string cursor;      // sd-journal's cursor of this entry: where a next page starts
+    std::string cursor{};    // sd-journal's cursor of this entry: where a next page starts
 };
 
 // Which lines of one unit to read (Journal::read).

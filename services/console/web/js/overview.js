@@ -14,6 +14,8 @@ const me = await api('GET', '/api/v1/me');
 // The appliance's state is for admins and auditors (the API says so too).
 const seesAppliance = me.roles.some((r) => r === 'admin' || r === 'auditor');
 const CERT_WARN_DAYS = 30;
+// The directory is the hospital's staff's, not the vendor's (the API refuses it too).
+document.getElementById('directory-card').hidden = me.roles.every((r) => r === 'vendor');
 
 let services = [];
 let samples = null;
