@@ -203,6 +203,31 @@ describe('hisbridge MLLP with an npm HL7 client', { skip: SKIP }, () => {
     assert.equal(bad.json.error.field, 'state');
   });
 
+  it('audits every search and every message read, without the patient id', async () => {
+    const auditRows = async (action) => {
+      const r = await api('GET', `/api/v1/system/audit?action=${action}&limit=1000`, { token: tok.auditor });
+      assert.equal(r.status, 200, r.text);
+      return r.json.entries;
+    };
+    const searchesBefore = (await auditRows('hisbridge.message_search')).length;
+    const found = await messages('patientId=P12345');
+    const searches = await auditRows('hisbridge.message_search');
+    assert.equal(searches.length, searchesBefore + 1);
+    const last = searches.at(-1);
+    assert.match(last.actor, /^staff:/);
+    assert.deepEqual(last.detail, { filters: ['patientId'], results: found.length });
+    assert.ok(!JSON.stringify(last).includes('P12345'), JSON.stringify(last));
+    const viewsBefore = (await auditRows('hisbridge.message_view')).length;
+    const one = await api('GET', `/api/v1/messages/${found[0].id}`, { token: tok.admin });
+    assert.equal(one.status, 200, one.text);
+    const views = await auditRows('hisbridge.message_view');
+    assert.equal(views.length, viewsBefore + 1);
+    assert.equal(views.at(-1).target, `message:${found[0].id}`);
+    // A message that does not exist was not read: no row.
+    assert.equal((await api('GET', '/api/v1/messages/999999', { token: tok.admin })).status, 404);
+    assert.equal((await auditRows('hisbridge.message_view')).length, viewsBefore + 1);
+  });
+
   it('admits admins and auditors only', async () => {
     assert.equal((await api('GET', '/api/v1/messages')).status, 401);
     assert.equal((await api('GET', '/api/v1/messages', { token: tok.doctor })).status, 403);

@@ -1,7 +1,11 @@
 #pragma once
 // Reading the inbox of HL7 messages for staff (GET /api/v1/messages): search
 // by patient id, control id, type, state and time, and one message with what
-// applying it produced. One object per service, no state of its own.
+// applying it produced. Messages hold patient data: every search and every
+// message read leaves an audit row (hisbridge.message_search with the
+// filters used and the count, hisbridge.message_view with the message id),
+// as booking audits reading an appointment. One object per service, no
+// state of its own.
 #include "domain/HisbridgeEnv.h"
 #include "store/ClinicalStore.h"
 #include "store/MessageStore.h"
@@ -18,9 +22,10 @@ struct MessageDetail {
 class Messages {
 public:
     explicit Messages(HisbridgeEnv& env) : env_(env) {}
-    std::vector<store::StoredMessage> search(const store::MessageQuery& q) const;
-    // AppError NotFound when there is no such message.
-    MessageDetail get(int64_t id) const;
+    // actor: the audit actor ("staff:alice").
+    std::vector<store::StoredMessage> search(const std::string& actor, const store::MessageQuery& q) const;
+    // AppError NotFound when there is no such message (not audited: nothing was read).
+    MessageDetail get(const std::string& actor, int64_t id) const;
 
 private:
     HisbridgeEnv& env_;

@@ -119,7 +119,7 @@ void Handlers::listMessages(Request& rq, Reply& rp) {
     q.toMs = rq.queryInt("toMs", 0, kMax);
     q.beforeId = rq.queryInt("beforeId", 1, INT64_MAX);
     q.limit = static_cast<int>(rq.queryInt("limit", 1, kMaxLimit).value_or(kDefaultLimit));
-    const auto found = messages_.search(q);
+    const auto found = messages_.search(rq.actor(), q);
     Array::Ptr items = new Array;
     for (const auto& m : found) items->add(view(m));
     Object::Ptr body = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -131,7 +131,7 @@ void Handlers::listMessages(Request& rq, Reply& rp) {
 }
 
 void Handlers::getMessage(Request& rq, Reply& rp) {
-    const MessageDetail d = messages_.get(rq.idParam("id"));
+    const MessageDetail d = messages_.get(rq.actor(), rq.idParam("id"));
     Object::Ptr o = view(d.message);
     o->set("body", d.message.body);
     o->set("patient", d.patient ? Poco::Dynamic::Var(patientView(*d.patient)) : Poco::Dynamic::Var());
