@@ -1,4 +1,5 @@
 #include "core/http/Request.h"
+#include "core/time/IsoTime.h"
 
 #include "core/error/AppError.h"
 #include "core/http/JsonText.h"
@@ -58,6 +59,17 @@ std::optional<int64_t> Request::queryInt(const std::string& name, int64_t min, i
                        name + " must be an integer between " + std::to_string(min) + " and " + std::to_string(max),
                        name);
     return v;
+}
+
+std::optional<int64_t> Request::queryInstantUs(const std::string& name) const {
+    auto s = query(name);
+    if (!s) return std::nullopt;
+    const auto us = parseIsoMicros(*s);
+    if (!us) {
+        throw AppError(Err::InvalidField,
+                       name + ": an ISO 8601 time with Z or an offset, e.g. 2026-12-03T08:00:00+08:00", name);
+    }
+    return us;
 }
 
 std::string Request::header(const std::string& name, const std::string& def) const {

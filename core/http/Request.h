@@ -29,6 +29,9 @@ public:
     std::optional<std::string> query(const std::string& name) const;
     // Query parameter validated as an integer in range (InvalidField otherwise).
     std::optional<int64_t> queryInt(const std::string& name, int64_t min, int64_t max) const;
+    // Query parameter as an instant, in microseconds since 1970: ISO 8601 with
+    // "Z" or an offset (core/time parseIsoMicros); InvalidField otherwise.
+    std::optional<int64_t> queryInstantUs(const std::string& name) const;
     std::string header(const std::string& name, const std::string& def = {}) const;
     const std::string& clientAddress() const { return clientAddress_; }
 

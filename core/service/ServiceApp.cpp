@@ -355,11 +355,8 @@ void ServiceApp::registerCoreRoutes() {
 
 void ServiceApp::serveAudit(Request& rq, Reply& rp) {
     auto time = [&rq](const std::string& name) -> std::optional<int64_t> {
-        const auto text = rq.query(name);
-        if (!text) return std::nullopt;
-        const auto us = parseIsoMicros(*text);
-        if (!us) throw AppError(Err::InvalidField, name + ": an ISO 8601 time with Z or an offset", name);
-        return *us / 1000;
+        const auto us = rq.queryInstantUs(name);
+        return us ? std::optional<int64_t>(*us / 1000) : std::nullopt;
     };
     auto text = [&rq](const std::string& name) {
         std::string v = rq.query(name).value_or("");

@@ -14,11 +14,8 @@ namespace {
 constexpr int64_t kDefaultWindowMs = 6 * 3'600'000LL;  // "the last hours"
 
 int64_t queryMs(const Request& req, const std::string& name, int64_t fallback) {
-    const auto text = req.query(name);
-    if (!text) return fallback;
-    const auto us = parseIsoMicros(*text);
-    if (!us) throw AppError(Err::InvalidField, name + ": an ISO 8601 time with Z or an offset", name);
-    return *us / 1000;
+    const auto us = req.queryInstantUs(name);
+    return us ? *us / 1000 : fallback;
 }
 
 }  // namespace
