@@ -5,6 +5,7 @@
 #include "core/net/LengthPrefixFramer.h"
 #include "core/net/MllpFramer.h"
 #include "core/net/TcpListener.h"
+#include "core/testing/FrameClient.h"
 
 #include <gtest/gtest.h>
 
@@ -21,67 +22,9 @@ using namespace medbox::net;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
+using Client = medbox::testutil::FrameClient;
+
 namespace {
-
-// A blocking client socket with a receive timeout.
-class Client {
-public:
-    explicit Client(int port) {
-        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_port = htons(static_cast<uint16_t>(port));
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) throw std::runtime_error("connect failed");
-    }
-    ~Client() { close(); }
-    void close() {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = -1;
-    }
-    void send(const std::string& bytes) {
-        ASSERT_EQ(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL), static_cast<ssize_t>(bytes.size()));
-    }
-    // Reads until one frame is whole; nullopt when the connection ends or nothing comes in time.
-    std::optional<std::string> frame(const Framer& f, std::chrono::milliseconds timeout = 3000ms) {
-        const auto until = Clock::now() + timeout;
-        for (;;) {
-            const auto s = f.scan(buf_, 0, 1 << 24);
-            if (s.kind == FrameScan::Kind::Frame) {
-                std::string payload = buf_.substr(s.payloadOffset, s.payloadBytes);
-                buf_.erase(0, s.frameBytes);
-                return payload;
-            }
-            if (s.kind == FrameScan::Kind::Error || !readSome(until)) return std::nullopt;
-        }
-    }
-    // True when the listener closes the connection within the timeout.
-    bool closedWithin(std::chrono::milliseconds timeout) {
-        const auto until = Clock::now() + timeout;
-        while (readSome(until)) {
-        }
-        return eof_;
-    }
-
-private:
-    bool readSome(Clock::time_point until) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
-        if (left <= 0) return false;
-        pollfd p{fd_, POLLIN, 0};
-        if (::poll(&p, 1, static_cast<int>(left)) <= 0) return false;
-        char chunk[65536];
-        const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-        if (n <= 0) {
-            eof_ = true;
-            return false;
-        }
-        buf_.append(chunk, static_cast<size_t>(n));
-        return true;
-    }
-    int fd_ = -1;
-    std::string buf_;
-    bool eof_ = false;
-};
 
 class TcpListenerTest : public ::testing::Test {
 protected:

@@ -5,77 +5,28 @@
 #include "InboxFixture.h"
 #include "core/net/MllpFramer.h"
 #include "core/net/TcpListener.h"
-#include <arpa/inet.h>
+#include "core/testing/FrameClient.h"
+
 #include <chrono>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
 #include <thread>
-#include <unistd.h>
 
 using namespace medbox;
 using namespace medbox::hisbridge;
 using namespace medbox::hisbridge::testing;
 using namespace std::chrono_literals;
-using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
 const std::string kPid = "PID|1||P1^^^HIS^PI~C1^^^HIS^CARD||Wang^Wu";
 
-class Client {
+// The listener's client, reading MLLP-framed ACKs.
+class Client : public testutil::FrameClient {
 public:
-    explicit Client(int port) {
-        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_port = htons(static_cast<uint16_t>(port));
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) throw std::runtime_error("connect failed");
-    }
-    ~Client() { ::close(fd_); }
-    void send(const std::string& bytes) {
-        ASSERT_EQ(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL), static_cast<ssize_t>(bytes.size()));
-    }
+    using FrameClient::FrameClient;
     // The next ACK's payload; nullopt when the connection ends or nothing comes in time.
     std::optional<std::string> ack(std::chrono::milliseconds timeout = 5000ms) {
-        const net::MllpFramer f;
-        const auto until = SteadyClock::now() + timeout;
-        for (;;) {
-            const auto s = f.scan(buf_, 0, 1 << 24);
-            if (s.kind == net::FrameScan::Kind::Frame) {
-                std::string payload = buf_.substr(s.payloadOffset, s.payloadBytes);
-                buf_.erase(0, s.frameBytes);
-                return payload;
-            }
-            if (s.kind == net::FrameScan::Kind::Error || !readSome(until)) return std::nullopt;
-        }
+        return frame(net::MllpFramer(), timeout);
     }
-    bool closedWithin(std::chrono::milliseconds timeout) {
-        const auto until = SteadyClock::now() + timeout;
-        while (readSome(until)) {
-        }
-        return eof_;
-    }
-
-private:
-    bool readSome(SteadyClock::time_point until) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - SteadyClock::now()).count();
-        if (left <= 0) return false;
-        pollfd p{fd_, POLLIN, 0};
-        if (::poll(&p, 1, static_cast<int>(left)) <= 0) return false;
-        char chunk[65536];
-        const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-        if (n <= 0) {
-            eof_ = true;
-            return false;
-        }
-        buf_.append(chunk, static_cast<size_t>(n));
-        return true;
-    }
-    int fd_ = -1;
-    std::string buf_;
-    bool eof_ = false;
 };
 
 std::string framed(const std::string& msg) { return net::MllpFramer().wrap(msg); }
