@@ -43,14 +43,7 @@ export MEDBOX_QEMU_FIRMWARE=$firmware
 qemu_check || exit 2
 
 work=$(mktemp -d /tmp/medbox-qemu-update.XXXXXX)
-# release_loops: detaches the loop devices loop_of made (it runs in $(...),
-# so it records them in a file, not a variable).
-release_loops() {
-    local l
-    [ -f "$work/loops" ] || return 0
-    while read -r l; do losetup -d "$l" 2>/dev/null || true; done <"$work/loops"
-    : >"$work/loops"
-}
+export MEDBOX_LOOPS=$work/loops  # partition_loop records its devices here
 qemu_pid=""
 cleanup() {
     local status=$?
@@ -70,14 +63,7 @@ cp --sparse=always "$disk" "$work/disk.raw"
 truncate -s 100G "$work/disk.raw"
 echo "# firmware $firmware, bundle $(basename "$bundle")$( ((broken)) && echo ', slot B broken')"
 
-loop_of() {  # LABEL: a loop device over that partition of the test disk
-    local extent dev
-    extent=$(partition_extent "$work/disk.raw" "$1") || die "no partition $1"
-    set -- "$1" $extent
-    dev=$(losetup --find --show -o "$2" --sizelimit "$3" "$work/disk.raw")
-    echo "$dev" >>"$work/loops"
-    echo "$dev"
-}
+loop_of() { partition_loop "$work/disk.raw" "$1"; }  # LABEL: a loop device over that partition of the test disk
 unloop() { release_loops; }
 
 # The driver, written into a slot's file system with debugfs (nothing mounted).

@@ -92,6 +92,27 @@ for p in json.load(sys.stdin)["partitiontable"]["partitions"]:
 sys.exit(1)' "$2"
 }
 
+# partition_loop DISK LABEL [ro]: a loop device over partition LABEL of DISK
+# (losetup -P makes no partition devices on our machines), read-only with
+# "ro". Each device is recorded in the file $MEDBOX_LOOPS (the caller sets
+# it: this runs in $(...), so a variable would not outlive the call);
+# release_loops detaches them all.
+partition_loop() {
+    local extent dev ro=()
+    extent=$(partition_extent "$1" "$2") || { echo "no partition $2 in $1" >&2; return 1; }
+    [ "${3:-}" = ro ] && ro=(-r)
+    set -- "$1" "$2" $extent
+    dev=$(losetup "${ro[@]}" --find --show -o "$3" --sizelimit "$4" "$1")
+    echo "$dev" >>"${MEDBOX_LOOPS:?set MEDBOX_LOOPS to a file}"
+    echo "$dev"
+}
+release_loops() {
+    local l
+    [ -f "${MEDBOX_LOOPS:-}" ] || return 0
+    while read -r l; do losetup -d "$l" 2>/dev/null || true; done <"$MEDBOX_LOOPS"
+    : >"$MEDBOX_LOOPS"
+}
+
 # partition_image DISK LABEL OUT: copies partition LABEL of DISK into the file
 # OUT (debugfs then reads its ext4 file system; nothing is mounted).
 partition_image() {

@@ -31,14 +31,7 @@ done
 losetup -f >/dev/null 2>&1 || skip "no free loop device"
 
 work=$(mktemp -d /tmp/medbox-repart.XXXXXX)
-# release_loops: detaches the loop devices loop_of made (it runs in $(...),
-# so it records them in a file, not a variable).
-release_loops() {
-    local l
-    [ -f "$work/loops" ] || return 0
-    while read -r l; do losetup -d "$l" 2>/dev/null || true; done <"$work/loops"
-    : >"$work/loops"
-}
+export MEDBOX_LOOPS=$work/loops  # partition_loop records its devices here
 cleanup() {
     release_loops
     rm -rf "$work"
@@ -50,14 +43,7 @@ ok() { echo "ok - $*"; }
 notok() { echo "not ok - $*"; bad=1; }
 
 # loop_of DISK LABEL: a read-write loop device over partition LABEL of DISK.
-loop_of() {
-    local extent dev
-    extent=$(partition_extent "$1" "$2") || { echo "no partition $2" >&2; return 1; }
-    set -- "$1" "$2" $extent
-    dev=$(losetup --find --show -o "$3" --sizelimit "$4" "$1")
-    echo "$dev" >>"$work/loops"
-    echo "$dev"
-}
+loop_of() { partition_loop "$1" "$2"; }
 
 # A layout the image cannot make is refused, naming the key.
 python3 -c '

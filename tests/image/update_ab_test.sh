@@ -36,14 +36,7 @@ done
 losetup -f >/dev/null 2>&1 || skip "no free loop device"
 
 work=$(mktemp -d /tmp/medbox-update.XXXXXX)
-# release_loops: detaches the loop devices loop_of made (it runs in $(...),
-# so it records them in a file, not a variable).
-release_loops() {
-    local l
-    [ -f "$work/loops" ] || return 0
-    while read -r l; do losetup -d "$l" 2>/dev/null || true; done <"$work/loops"
-    : >"$work/loops"
-}
+export MEDBOX_LOOPS=$work/loops  # partition_loop records its devices here
 bus_pid="" rauc_pid=""
 cleanup() {
     [ -z "$rauc_pid" ] || kill "$rauc_pid" 2>/dev/null || true
@@ -98,15 +91,7 @@ systemd-repart --dry-run=no --no-pager --pretty=no --definitions="$work/layer/ex
     --root="$work/root" --seed="$(medbox_uuid update-test)" "$disk" >"$work/repart.log" 2>&1 ||
     { cat "$work/repart.log"; die "systemd-repart failed"; }
 
-loop_of() {  # LABEL [ro]: a loop device over that partition
-    local extent dev ro=()
-    extent=$(partition_extent "$disk" "$1") || die "no partition $1"
-    [ "${2:-}" = ro ] && ro=(-r)
-    set -- "$1" $extent
-    dev=$(losetup "${ro[@]}" --find --show -o "$2" --sizelimit "$3" "$disk")
-    echo "$dev" >>"$work/loops"
-    echo "$dev"
-}
+loop_of() { partition_loop "$disk" "$@"; }  # LABEL [ro]: a loop device over that partition
 slot_a=$(loop_of root-a)
 slot_b=$(loop_of root-b)
 data=$(loop_of medbox-data)
