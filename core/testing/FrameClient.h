@@ -39,7 +39,8 @@ public:
         ASSERT_EQ(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL), static_cast<ssize_t>(bytes.size()));
     }
     // Reads until one frame is whole; nullopt when the connection ends or nothing comes in time.
-    std::optional<std::string> frame(const net::Framer& f, std::chrono::milliseconds timeout = std::chrono::milliseconds(3000)) {
+    std::optional<std::string> frame(const net::Framer& f,
+                                     std::chrono::milliseconds timeout = std::chrono::milliseconds(3000)) {
         const auto until = std::chrono::steady_clock::now() + timeout;
         for (;;) {
             const auto s = f.scan(buf_, 0, 1 << 24);
@@ -61,7 +62,8 @@ public:
 
 private:
     bool readSome(std::chrono::steady_clock::time_point until) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now()).count();
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now()).count();
         if (left <= 0) return false;
         pollfd p{fd_, POLLIN, 0};
         if (::poll(&p, 1, static_cast<int>(left)) <= 0) return false;

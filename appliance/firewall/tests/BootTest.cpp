@@ -13,18 +13,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Run {
-    int rc;
-    std::string out;
-    std::string err;
-};
-
-Run cli(const std::vector<std::string>& args) {
-    std::ostringstream out;
-    std::ostringstream err;
-    const int rc = runCli(args, out, err);
-    return {rc, out.str(), err.str()};
-}
+using test::cli;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 

@@ -11,18 +11,7 @@
 namespace medbox::firewall {
 namespace {
 
-struct Run {
-    int rc;
-    std::string out;
-    std::string err;
-};
-
-Run cli(const std::vector<std::string>& args) {
-    std::ostringstream out;
-    std::ostringstream err;
-    const int rc = runCli(args, out, err);
-    return {rc, out.str(), err.str()};
-}
+using test::cli;
 
 const char* kBadProfile = R"({"model": "frontend", "interfaces": {"dmz": "dmz0", "lan": "lan0",
     "management": "mgmt0"}, "lan": {"peers": [{"name": "his", "address": "10.10.2.300"}]},

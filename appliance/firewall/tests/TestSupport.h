@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Cli.h"
+
 #include <sched.h>
 #include <unistd.h>
 
@@ -7,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace medbox::firewall::test {
 
@@ -23,6 +26,19 @@ inline std::string readFile(const std::filesystem::path& path) {
     std::stringstream s;
     s << in.rdbuf();
     return s.str();
+}
+
+// medbox-firewall's command line run in this process, with what it printed.
+struct Run {
+    int rc;
+    std::string out;
+    std::string err;
+};
+inline Run cli(const std::vector<std::string>& args) {
+    std::ostringstream out;
+    std::ostringstream err;
+    const int rc = runCli(args, out, err);
+    return {rc, out.str(), err.str()};
 }
 
 inline std::string examplePath(const std::string& name) { return std::string(MEDBOX_FIREWALL_EXAMPLES) + "/" + name; }
