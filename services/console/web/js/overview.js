@@ -137,6 +137,8 @@ if (seesAppliance) {
   ]);
   document.getElementById('services-card').hidden = false;
   document.getElementById('charts-card').hidden = false;
+  // What the console does not show yet concerns those who run the appliance.
+  document.getElementById('todo-card').hidden = false;
 }
 render();
 onLangChange(render);
