@@ -42,8 +42,9 @@ std::vector<AuditRow> auditRows(db::Connection& c, const AuditFilter& f) {
         "WHERE seq > ?1 AND (?2 = '' OR actor = ?2) "
         "AND (?3 = '' OR substr(action, 1, length(?3)) = ?3) AND (?4 = '' OR target = ?4) "
         "AND (?5 = '' OR outcome = ?5) AND (?6 IS NULL OR at_ms >= ?6) AND (?7 IS NULL OR at_ms < ?7) "
+        "AND (?9 = '' OR instr(actor, ?9) > 0 OR instr(target, ?9) > 0 OR instr(coalesce(detail, ''), ?9) > 0) "
         "ORDER BY seq LIMIT ?8");
-    st.args(f.afterSeq, f.actor, f.actionPrefix, f.target, f.outcome, f.sinceMs, f.untilMs, int64_t{f.limit});
+    st.args(f.afterSeq, f.actor, f.actionPrefix, f.target, f.outcome, f.sinceMs, f.untilMs, int64_t{f.limit}, f.text);
     std::vector<AuditRow> out;
     while (st.step()) {
         AuditRow r;

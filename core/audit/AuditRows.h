@@ -32,6 +32,7 @@ struct AuditFilter {
     std::string target;                       // exactly this target ("user:alice")
     std::string outcome;                      // ok, denied or failed
     std::optional<int64_t> sinceMs, untilMs;  // at_ms in [since, until)
+    std::string text;                         // in actor, target or detail (case-sensitive), when not empty
 };
 
 std::vector<AuditRow> auditRows(db::Connection& c, const AuditFilter& filter);

@@ -68,6 +68,17 @@ TEST(AuditRowsTest, FiltersByActorActionTargetOutcomeAndTime) {
     f = {};
     f.actionPrefix = "user%";
     EXPECT_TRUE(log.seqs(f).empty());
+    // Text: a part of the actor, the target or the detail; wildcards are plain text.
+    f = {};
+    f.text = "bob";
+    EXPECT_EQ(log.seqs(f), (std::vector<int64_t>{1, 2}));
+    f.text = "carol";
+    EXPECT_EQ(log.seqs(f), (std::vector<int64_t>{3}));
+    f.text = "%";
+    EXPECT_TRUE(log.seqs(f).empty());
+    log.add("staff:dave", "unit.stop", "unit:medbox-his", "ok", R"({"reason":"night window"})");  // 6
+    f.text = "night win";
+    EXPECT_EQ(log.seqs(f), (std::vector<int64_t>{6}));
 }
 
 TEST(AuditRowsTest, JsonShowsTheDetailAsAnObjectAndCsvDisarmsFormulas) {

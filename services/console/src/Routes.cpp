@@ -90,6 +90,11 @@ void registerRoutes(Router& r, ConsoleEnv& env, Metrics& metrics, Accounts& acco
           "Each medbox service's readiness, outbox backlog and certificate, as last checked");
     r.get("/api/v1/appliance/samples", auditors, bind(&Handlers::listSamples),
           "The overview's charts: CPU, memory, disk and each unit's memory over a time window");
+    // The audit viewer over every service's log (docs/console.md, "Audit viewer").
+    r.get("/api/v1/appliance/audit", auditors, bind(&Handlers::applianceAudit),
+          "One medbox service's audit log, filtered, oldest first, with its chain's state; or as CSV");
+    r.get("/api/v1/appliance/audit/chains", auditors, bind(&Handlers::auditChains),
+          "Every medbox service's audit chain, verified now");
     r.post("/api/v1/appliance/units/{name}/start", admin, bind(&Handlers::startUnit),
            "Start a medbox unit and wait for the job");
     r.post("/api/v1/appliance/units/{name}/stop", admin, bind(&Handlers::stopUnit),

@@ -6,9 +6,10 @@
 //                 render: (row) => formatNumber(row.count) }],
 //     rows, pageSize: 20, caption: () => t('user.list') });
 //   container.append(tbl.element); tbl.setRows(newRows); tbl.refresh() after a language change.
+//   rowClass: (row) => 'broken' or null, a class for a row that must stand out.
 import { t, currentLang } from '../i18n.js';
 
-export function dataTable({ columns, rows = [], pageSize = 20, caption = null }) {
+export function dataTable({ columns, rows = [], pageSize = 20, caption = null, rowClass = null }) {
   const wrap = document.createElement('div');
   wrap.className = 'table-wrap';
   const table = document.createElement('table');
@@ -87,6 +88,8 @@ export function dataTable({ columns, rows = [], pageSize = 20, caption = null })
     tbody.replaceChildren(
       ...rowsHere.map((row) => {
         const tr = document.createElement('tr');
+        const cls = rowClass ? rowClass(row) : null;
+        if (cls) tr.className = cls;
         for (const col of columns) {
           const td = document.createElement('td');
           if (col.numeric) td.className = 'num';
@@ -130,5 +133,14 @@ export function dataTable({ columns, rows = [], pageSize = 20, caption = null })
       render();
     },
     refresh: render,
+    // Shows the page that holds the first row matching `pred` (sorted as shown).
+    showRow(pred) {
+      const i = sorted().findIndex(pred);
+      if (i >= 0) {
+        page = Math.floor(i / pageSize);
+        render();
+      }
+      return i >= 0;
+    },
   };
 }

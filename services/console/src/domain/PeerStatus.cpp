@@ -97,6 +97,17 @@ void PeerStatus::checkOnce() {
     last_ = std::move(round);
 }
 
+std::optional<HttpResult> PeerStatus::get(const std::string& name, const std::string& pathAndQuery,
+                                          int timeoutSeconds) const {
+    for (const auto& [peer, url] : env_.config.peerUrls) {
+        if (peer != name) continue;
+        HttpClient client(tls::clientContext(trustDir_), timeoutSeconds);
+        const std::string token = issuer_.issue(Principal{Principal::Kind::Service, self_, {"service"}}, 60);
+        return client.get(url + pathAndQuery, token);
+    }
+    return std::nullopt;
+}
+
 std::vector<ServiceState> PeerStatus::snapshot() const {
     std::lock_guard lock(mutex_);
     return last_;

@@ -9,6 +9,7 @@
 // Owned by ConsoleApp; checkOnce() runs on the PeriodicJob's thread (or a
 // test's), snapshot() on worker threads (under a mutex).
 #include "core/auth/Tokens.h"
+#include "core/net/HttpClient.h"
 #include "core/outbox/Outbox.h"
 #include "core/net/Tls.h"
 #include "core/service/PeriodicJob.h"
@@ -55,6 +56,10 @@ public:
     void checkOnce();
     // The console first, then the others in table order.
     std::vector<ServiceState> snapshot() const;
+    // GET url + pathAndQuery of one peer with a short-lived service token of
+    // the console (the audit viewer's reader); nullopt when the peer has no
+    // console.peers.<name>.url.
+    std::optional<HttpResult> get(const std::string& name, const std::string& pathAndQuery, int timeoutSeconds) const;
 
 private:
     ServiceState checkPeer(const std::string& name, const std::string& url) const;

@@ -16,6 +16,7 @@ Handlers::Handlers(ConsoleEnv& env, Metrics& metrics, Accounts& accounts, Revoca
       samples_(samples),
       peers_(peers),
       directory_(env),
+      auditReader_(env, peers),
       loginOk_(metrics.counter("medbox_console_logins_total", "Login attempts by outcome", "outcome=\"ok\"")),
       loginFailed_(metrics.counter("medbox_console_logins_total", "Login attempts by outcome", "outcome=\"failed\"")),
       loginLocked_(metrics.counter("medbox_console_logins_total", "Login attempts by outcome", "outcome=\"locked\"")) {}

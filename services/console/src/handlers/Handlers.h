@@ -6,6 +6,7 @@
 // AuthHandlers.cpp (/auth/*, /me), RevocationHandlers.cpp, RoleHandlers.cpp,
 // UserHandlers.cpp, AuditHandlers.cpp, UnitHandlers.cpp.
 #include "domain/Accounts.h"
+#include "domain/AuditReader.h"
 #include "domain/ConsoleEnv.h"
 #include "domain/Directory.h"
 #include "domain/PeerStatus.h"
@@ -49,6 +50,9 @@ public:
     // the audit log
     void listAudit(Request& rq, Reply& rp);
     void verifyAudit(Request& rq, Reply& rp);
+    // every service's audit log and chain, for the audit viewer and the overview
+    void applianceAudit(Request& rq, Reply& rp);
+    void auditChains(Request& rq, Reply& rp);
     // medbox's systemd units
     void listUnits(Request& rq, Reply& rp);
     void getUnit(Request& rq, Reply& rp);
@@ -72,6 +76,7 @@ private:
     ResourceSamples& samples_;
     PeerStatus& peers_;
     Directory directory_;
+    AuditReader auditReader_;
     Counter& loginOk_;
     Counter& loginFailed_;
     Counter& loginLocked_;

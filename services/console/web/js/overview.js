@@ -1,13 +1,15 @@
 // The signed-in landing page: who is signed in, with which roles; for admins
 // and auditors also the appliance (docs/console.md, "Overview"): each
 // service's state, backlog and certificate, and charts of CPU, memory and
-// disk use over the last hours.
+// disk use over the last hours, every medbox unit's state and every
+// service's audit chain.
 import { formatDateTime, formatNumber, onLangChange, t } from '/shared/i18n.js';
 import { api } from '/shared/api.js';
 import { startPage, roleBadges } from '/shared/shell.js';
 import { badge } from '/shared/components/badge.js';
 import { dataTable } from '/shared/components/table.js';
 import { lineChart } from '/shared/components/chart.js';
+import { chainBadge, unitStateBadge } from '/js/opsBadges.js';
 
 const session = await startPage();
 const me = await api('GET', '/api/v1/me');
@@ -20,6 +22,11 @@ document.getElementById('directory-card').hidden = me.roles.every((r) => r === '
 let services = [];
 let samples = null;
 let servicesTable = null;
+let units = null; // null: not read (unitsError says why)
+let unitsError = null;
+let chains = [];
+let unitsTable = null;
+let chainsTable = null;
 
 function pending(s) {
   return (s.backlog ?? []).reduce((n, b) => n + b.pending, 0);
@@ -70,6 +77,43 @@ function renderServices() {
   servicesTable.setRows(rows);
   const checked = services.map((s) => s.checkedAt).filter(Boolean).sort().pop();
   document.getElementById('services-checked').textContent = checked ? t('overview.checkedAt', { time: formatDateTime(checked) }) : '';
+}
+
+function unitLink(u) {
+  const a = document.createElement('a');
+  a.href = `/units.html#unit=${encodeURIComponent(u.name)}`;
+  a.textContent = u.name;
+  return a;
+}
+
+function renderUnitsAndChains() {
+  if (!unitsTable) {
+    unitsTable = dataTable({
+      caption: () => t('overview.units'),
+      pageSize: 20,
+      columns: [
+        { key: 'name', label: () => t('units.col.unit'), sort: true, render: unitLink },
+        { key: 'activeState', label: () => t('units.col.state'), sort: true, render: unitStateBadge },
+        { key: 'activeSince', label: () => t('units.col.since'), render: (u) => (u.activeSince ? formatDateTime(u.activeSince) : '—') },
+      ],
+    });
+    document.getElementById('units').append(unitsTable.element);
+    chainsTable = dataTable({
+      caption: () => t('overview.chains'),
+      pageSize: 10,
+      columns: [
+        { key: 'service', label: () => t('overview.col.service'), sort: true },
+        { key: 'ok', label: () => t('audit.col.chain'), render: chainBadge },
+      ],
+    });
+    document.getElementById('chains').append(chainsTable.element);
+  }
+  const err = document.getElementById('units-error');
+  err.hidden = units !== null;
+  err.textContent = units === null ? t('overview.unitsUnavailable', { message: unitsError ?? '' }) : '';
+  unitsTable.element.hidden = units === null;
+  unitsTable.setRows(units ?? []);
+  chainsTable.setRows(chains);
 }
 
 // Points [[ms, value], ...] of several metrics on one time axis (seconds).
@@ -126,16 +170,30 @@ function render() {
   if (seesAppliance && samples) {
     renderServices();
     servicesTable.refresh();
+    renderUnitsAndChains();
+    unitsTable.refresh();
+    chainsTable.refresh();
     renderCharts();
   }
 }
 
 if (seesAppliance) {
-  [services, samples] = await Promise.all([
+  [services, samples, units, chains] = await Promise.all([
     api('GET', '/api/v1/appliance/services').then((r) => r.services),
     api('GET', '/api/v1/appliance/samples'),
+    // Without systemd (a build machine) the units are unknown, the rest is not.
+    api('GET', '/api/v1/appliance/units').then(
+      (r) => r.units,
+      (e) => {
+        unitsError = e.message;
+        return null;
+      },
+    ),
+    api('GET', '/api/v1/appliance/audit/chains').then((r) => r.chains),
   ]);
   document.getElementById('services-card').hidden = false;
+  document.getElementById('units-card').hidden = false;
+  document.getElementById('chains-card').hidden = false;
   document.getElementById('charts-card').hidden = false;
   // What the console does not show yet concerns those who run the appliance.
   document.getElementById('todo-card').hidden = false;
