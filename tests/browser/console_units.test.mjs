@@ -63,6 +63,8 @@ describe('console units and logs page', () => {
       // The overview lists the units and links to the page.
       await page.locator('#units-card tbody tr').first().waitFor();
       assert.equal(await page.locator('#units-card tbody tr').count(), 4);
+      assert.equal(await page.locator('#units-card tbody tr').filter({ hasText: 'medbox-hisbridge.service' }).locator('.badge.bad').textContent(), '失败');
+      if (viewport === 'desktop') await screenshot(page, 'console-overview-units-desktop-zh');
       await page.click('#open-units');
       await page.waitForURL(`${base}/units.html`);
       await row(page, 'medbox-booking.service').waitFor();

@@ -93,6 +93,8 @@ export function dataTable({ columns, rows = [], pageSize = 20, caption = null, r
         for (const col of columns) {
           const td = document.createElement('td');
           if (col.numeric) td.className = 'num';
+          // A page may stack a row's cells on a phone, each with its column's name.
+          td.dataset.label = typeof col.label === 'function' ? col.label() : col.label;
           const v = col.render ? col.render(row) : row[col.key];
           if (v instanceof Node) td.append(v);
           else td.textContent = v ?? '';

@@ -3,7 +3,7 @@
 // service's state, backlog and certificate, and charts of CPU, memory and
 // disk use over the last hours, every medbox unit's state and every
 // service's audit chain.
-import { formatDateTime, formatNumber, onLangChange, t } from '/shared/i18n.js';
+import { formatDateTime, formatNumber, hasText, onLangChange, t } from '/shared/i18n.js';
 import { api } from '/shared/api.js';
 import { startPage, roleBadges } from '/shared/shell.js';
 import { badge } from '/shared/components/badge.js';
@@ -23,7 +23,7 @@ let services = [];
 let samples = null;
 let servicesTable = null;
 let units = null; // null: not read (unitsError says why)
-let unitsError = null;
+let unitsError = null; // the ApiError
 let chains = [];
 let unitsTable = null;
 let chainsTable = null;
@@ -110,7 +110,10 @@ function renderUnitsAndChains() {
   }
   const err = document.getElementById('units-error');
   err.hidden = units !== null;
-  err.textContent = units === null ? t('overview.unitsUnavailable', { message: unitsError ?? '' }) : '';
+  // The page's words for the kind of error; the server's own in the tooltip.
+  const why = unitsError && hasText(`error.${unitsError.code}`) ? t(`error.${unitsError.code}`) : unitsError?.message ?? '';
+  err.textContent = units === null ? t('overview.unitsUnavailable', { message: why }) : '';
+  err.title = unitsError?.message ?? '';
   unitsTable.element.hidden = units === null;
   unitsTable.setRows(units ?? []);
   chainsTable.setRows(chains);
@@ -185,7 +188,7 @@ if (seesAppliance) {
     api('GET', '/api/v1/appliance/units').then(
       (r) => r.units,
       (e) => {
-        unitsError = e.message;
+        unitsError = e;
         return null;
       },
     ),
