@@ -145,13 +145,19 @@ describe('console units and logs page', () => {
     await signIn(page, auditor);
     await page.goto(`${base}/units.html`);
     await page.locator('#j-lines li').nth(20).waitFor();
+    // An end of the time range and following contradict each other: following drops it.
+    await page.fill('#j-until', '2099-01-01T08:00');
+    await journalRead(fake, () => page.click('#j-show'));
+    assert.equal(fake.journalRequests().at(-1).query.get('until'), '2099-01-01T00:00:00.000Z');
     await page.check('#j-follow');
+    assert.equal(await page.inputValue('#j-until'), '');
     fake.add('new line while following', 4);
     await page.locator('#j-lines li').first().filter({ hasText: 'new line while following' }).waitFor({ timeout: 6000 });
     assert.equal(await page.locator('#j-lines li').count(), 22);
     const polls = fake.journalRequests().filter((r) => r.query.get('after'));
     assert.ok(polls.length >= 1);
     assert.equal(polls[0].query.get('after'), 's=fake;i=21', 'polls after the newest line shown');
+    assert.equal(polls[0].query.get('until'), null);
     assert.match(await page.locator('#j-state').textContent(), /正在实时跟踪/);
 
     // Hidden: no more polls.

@@ -281,7 +281,10 @@ function schedule() {
 
 follow.addEventListener('change', () => {
   // The "until" bound and following contradict each other: following wins.
-  if (follow.checked) document.getElementById('j-until').value = '';
+  if (follow.checked) {
+    document.getElementById('j-until').value = '';
+    if (filter) filter.until = '';
+  }
   if (follow.checked && !filter) readNewest();
   else {
     renderLines();
