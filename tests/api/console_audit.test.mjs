@@ -54,6 +54,10 @@ describe('console audit viewer over every service', () => {
       'outcome=ok&action=booking.&limit=2',
       `since=${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}&until=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}&limit=1000`,
       `until=${encodeURIComponent('2000-01-01T00:00:00Z')}`,
+      // Values are sent on encoded: quotes, '&', '=', '#', spaces, Chinese stay text.
+      `q=${encodeURIComponent('"code":"AUD1"')}`,
+      `q=${encodeURIComponent('x&actor=staff:admin')}`,
+      `q=${encodeURIComponent('审计 #1 %')}&actor=${encodeURIComponent('staff:sched-audit')}`,
     ];
     for (const q of queries) {
       const own = await suite.api('booking', 'GET', `/api/v1/system/audit?${q}`, { token: auditor });
@@ -66,6 +70,10 @@ describe('console audit viewer over every service', () => {
     }
     const mine = await consoleApi('GET', `${A}?service=booking&actor=staff:sched-audit&limit=1000`, { token: auditor });
     assert.deepEqual(mine.json.entries.map((e) => e.target.startsWith('department:') && e.actor), ['staff:sched-audit', 'staff:sched-audit']);
+    const quoted = await consoleApi('GET', `${A}?service=booking&q=${encodeURIComponent('"code":"AUD1"')}`, { token: auditor });
+    assert.equal(quoted.json.entries.length, 1, quoted.text);
+    const injected = await consoleApi('GET', `${A}?service=booking&q=${encodeURIComponent('x&actor=staff:admin')}`, { token: auditor });
+    assert.equal(injected.json.entries.length, 0, 'the text is not split into more parameters');
     const text = await consoleApi('GET', `${A}?service=booking&q=AUD2`, { token: auditor });
     assert.equal(text.json.entries.length, 1, text.text);
     assert.equal(text.json.entries[0].actor, 'staff:admin');
