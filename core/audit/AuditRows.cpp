@@ -37,14 +37,24 @@ std::string csvCell(const std::string& value) {
 }  // namespace
 
 std::vector<AuditRow> auditRows(db::Connection& c, const AuditFilter& f) {
-    auto st = c.prepare(
-        "SELECT seq, at_ms, actor, action, target, outcome, detail, prev_hash, hash FROM audit_log "
-        "WHERE seq > ?1 AND (?2 = '' OR actor = ?2) "
-        "AND (?3 = '' OR substr(action, 1, length(?3)) = ?3) AND (?4 = '' OR target = ?4) "
-        "AND (?5 = '' OR outcome = ?5) AND (?6 IS NULL OR at_ms >= ?6) AND (?7 IS NULL OR at_ms < ?7) "
-        "AND (?9 = '' OR instr(actor, ?9) > 0 OR instr(target, ?9) > 0 OR instr(coalesce(detail, ''), ?9) > 0) "
-        "ORDER BY seq LIMIT ?8");
-    st.args(f.afterSeq, f.actor, f.actionPrefix, f.target, f.outcome, f.sinceMs, f.untilMs, int64_t{f.limit}, f.text);
+    // Two fixed statements (no SQL built from input): oldest first after a
+    // seq, or newest first before one (?10; 0 means from the newest). Joined
+    // by the compiler: GCC 12 warns (-Warray-bounds) on std::string + here.
+#define MEDBOX_AUDIT_SELECT "SELECT seq, at_ms, actor, action, target, outcome, detail, prev_hash, hash FROM audit_log "
+#define MEDBOX_AUDIT_FILTER                                                            \
+    "AND (?2 = '' OR actor = ?2) AND (?3 = '' OR substr(action, 1, length(?3)) = ?3) " \
+    "AND (?4 = '' OR target = ?4) AND (?5 = '' OR outcome = ?5) "                      \
+    "AND (?6 IS NULL OR at_ms >= ?6) AND (?7 IS NULL OR at_ms < ?7) "                  \
+    "AND (?9 = '' OR instr(actor, ?9) > 0 OR instr(target, ?9) > 0 OR instr(coalesce(detail, ''), ?9) > 0) "
+    static constexpr const char* kOldestFirst = MEDBOX_AUDIT_SELECT "WHERE seq > ?1 AND ?10 >= 0 " MEDBOX_AUDIT_FILTER
+                                                                    "ORDER BY seq LIMIT ?8";
+    static constexpr const char* kNewestFirst = MEDBOX_AUDIT_SELECT
+        "WHERE ?1 >= 0 AND (?10 = 0 OR seq < ?10) " MEDBOX_AUDIT_FILTER "ORDER BY seq DESC LIMIT ?8";
+#undef MEDBOX_AUDIT_SELECT
+#undef MEDBOX_AUDIT_FILTER
+    auto st = c.prepare(f.newestFirst ? kNewestFirst : kOldestFirst);
+    st.args(f.afterSeq, f.actor, f.actionPrefix, f.target, f.outcome, f.sinceMs, f.untilMs, int64_t{f.limit}, f.text,
+            f.beforeSeq);
     std::vector<AuditRow> out;
     while (st.step()) {
         AuditRow r;

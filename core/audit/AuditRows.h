@@ -26,6 +26,10 @@ struct AuditRow {
 
 struct AuditFilter {
     int64_t afterSeq = 0;  // rows with a greater seq, oldest first
+    // Newest first instead: rows with a smaller seq than beforeSeq (0: from
+    // the newest row); afterSeq must then be 0.
+    bool newestFirst = false;
+    int64_t beforeSeq = 0;
     int limit = 100;
     std::string actor;                        // exactly this actor ("staff:alice"), when not empty
     std::string actionPrefix;                 // actions starting with this ("user." finds user.create, ...)

@@ -372,6 +372,12 @@ void ServiceApp::serveAudit(Request& rq, Reply& rp) {
     AuditFilter f;
     f.afterSeq = rq.queryInt("after", 0, INT64_MAX).value_or(0);
     f.limit = static_cast<int>(rq.queryInt("limit", 1, 1000).value_or(100));
+    const std::string order = rq.query("order").value_or("asc");
+    if (order != "asc" && order != "desc") throw AppError(Err::InvalidField, "order: asc or desc", "order");
+    f.newestFirst = order == "desc";
+    f.beforeSeq = rq.queryInt("before", 1, INT64_MAX).value_or(0);
+    if (f.beforeSeq != 0 && !f.newestFirst) throw AppError(Err::InvalidField, "before: only with order=desc", "before");
+    if (f.afterSeq != 0 && f.newestFirst) throw AppError(Err::InvalidField, "after: only with order=asc", "after");
     f.actor = text("actor");
     f.actionPrefix = text("action");
     f.target = text("target");
@@ -394,9 +400,11 @@ void ServiceApp::serveAudit(Request& rq, Reply& rp) {
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
     o->set("service", name_);
     o->set("entries", list);
-    // A full page may have more behind it: ask again with after=nextAfter.
-    o->set("nextAfter",
-           static_cast<int>(rows.size()) == f.limit ? Poco::Dynamic::Var(rows.back().seq) : Poco::Dynamic::Var());
+    // A full page may have more behind it: ask again with after=nextAfter
+    // (oldest first) or before=nextBefore (newest first).
+    const bool full = static_cast<int>(rows.size()) == f.limit;
+    o->set("nextAfter", full && !f.newestFirst ? Poco::Dynamic::Var(rows.back().seq) : Poco::Dynamic::Var());
+    o->set("nextBefore", full && f.newestFirst ? Poco::Dynamic::Var(rows.back().seq) : Poco::Dynamic::Var());
     rp.json(o);
 }
 

@@ -54,6 +54,9 @@ describe('console audit viewer over every service', () => {
       'outcome=ok&action=booking.&limit=2',
       `since=${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}&until=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}&limit=1000`,
       `until=${encodeURIComponent('2000-01-01T00:00:00Z')}`,
+      'order=desc&limit=2',
+      'order=desc&before=3&limit=1000',
+      'order=desc&actor=staff:sched-audit',
       // Values are sent on encoded: quotes, '&', '=', '#', spaces, Chinese stay text.
       `q=${encodeURIComponent('"code":"AUD1"')}`,
       `q=${encodeURIComponent('x&actor=staff:admin')}`,
@@ -67,6 +70,7 @@ describe('console audit viewer over every service', () => {
       assert.equal(via.json.service, 'booking');
       assert.deepEqual(via.json.entries, own.json.entries, q);
       assert.equal(via.json.nextAfter, own.json.nextAfter, q);
+      assert.equal(via.json.nextBefore, own.json.nextBefore, q);
     }
     const mine = await consoleApi('GET', `${A}?service=booking&actor=staff:sched-audit&limit=1000`, { token: auditor });
     assert.deepEqual(mine.json.entries.map((e) => e.target.startsWith('department:') && e.actor), ['staff:sched-audit', 'staff:sched-audit']);
@@ -77,6 +81,13 @@ describe('console audit viewer over every service', () => {
     const text = await consoleApi('GET', `${A}?service=booking&q=AUD2`, { token: auditor });
     assert.equal(text.json.entries.length, 1, text.text);
     assert.equal(text.json.entries[0].actor, 'staff:admin');
+    // Newest first, paged back with before.
+    const newest = await consoleApi('GET', `${A}?service=booking&order=desc&limit=2`, { token: auditor });
+    assert.ok(newest.json.entries[0].seq > newest.json.entries[1].seq, newest.text);
+    const older = await consoleApi('GET', `${A}?service=booking&order=desc&limit=2&before=${newest.json.nextBefore}`, { token: auditor });
+    assert.equal(older.json.entries[0].seq, newest.json.entries[1].seq - 1, older.text);
+    const mineNewest = await consoleApi('GET', `${A}?service=console&order=desc&limit=1`, { token: auditor });
+    assert.equal(mineNewest.json.nextBefore, mineNewest.json.entries[0].seq);
     // Paging by sequence number.
     const first = await consoleApi('GET', `${A}?service=booking&limit=2`, { token: auditor });
     assert.equal(first.json.entries.length, 2);
@@ -118,6 +129,10 @@ describe('console audit viewer over every service', () => {
       ['service=booking&limit=1001', 'invalid_field', 'limit'],
       ['service=booking&after=-1', 'invalid_field', 'after'],
       ['service=booking&format=xml', 'invalid_field', 'format'],
+      ['service=booking&order=up', 'invalid_field', 'order'],
+      ['service=booking&before=3', 'invalid_field', 'before'],
+      ['service=booking&order=desc&after=1', 'invalid_field', 'after'],
+      ['service=booking&order=desc&before=0', 'invalid_field', 'before'],
       [`service=booking&q=${'x'.repeat(201)}`, 'invalid_field', 'q'],
       [`service=booking&actor=${'a'.repeat(201)}`, 'invalid_field', 'actor'],
     ]) {

@@ -119,6 +119,7 @@ describe('console audit viewer page', () => {
       assert.equal(await marked.locator('td').nth(2).textContent(), 'staff:someone-else');
       assert.equal(await marked.locator('.badge.bad').last().textContent(), lang === 'en' ? 'broken here' : '此处断开');
       const seqs = (await page.locator('#rows tbody tr td:first-child').allTextContents()).map(Number);
+      assert.deepEqual(seqs, seqs.slice().sort((a, b) => b - a), 'newest first by default');
       const stateOf = async (seq) => page.locator('#rows tbody tr').nth(seqs.indexOf(seq)).locator('td').nth(6).textContent();
       assert.equal(await stateOf(tampered - 1), lang === 'en' ? 'intact' : '完整');
       assert.equal(await stateOf(tampered + 1), lang === 'en' ? 'after the break' : '断点之后');

@@ -79,6 +79,19 @@ TEST(AuditRowsTest, FiltersByActorActionTargetOutcomeAndTime) {
     log.add("staff:dave", "unit.stop", "unit:medbox-his", "ok", R"({"reason":"night window"})");  // 6
     f.text = "night win";
     EXPECT_EQ(log.seqs(f), (std::vector<int64_t>{6}));
+    // Newest first, paged back with beforeSeq; the other filters still apply.
+    f = {};
+    f.newestFirst = true;
+    f.limit = 2;
+    EXPECT_EQ(log.seqs(f), (std::vector<int64_t>{6, 5}));
+    f.beforeSeq = 5;
+    EXPECT_EQ(log.seqs(f), (std::vector<int64_t>{4, 3}));
+    f.beforeSeq = 2;
+    EXPECT_EQ(log.seqs(f), (std::vector<int64_t>{1}));
+    f.beforeSeq = 0;
+    f.limit = 100;
+    f.actor = "staff:alice";
+    EXPECT_EQ(log.seqs(f), (std::vector<int64_t>{4, 2, 1}));
 }
 
 TEST(AuditRowsTest, JsonShowsTheDetailAsAnObjectAndCsvDisarmsFormulas) {

@@ -49,6 +49,8 @@ Poco::JSON::Object::Ptr parseObject(const std::string& service, const std::strin
 std::string auditQueryString(const AuditFilter& f, const std::string& format) {
     std::string q;
     if (f.afterSeq > 0) add(q, "after", std::to_string(f.afterSeq));
+    if (f.newestFirst) add(q, "order", "desc");
+    if (f.beforeSeq > 0) add(q, "before", std::to_string(f.beforeSeq));
     add(q, "limit", std::to_string(f.limit));
     add(q, "actor", f.actor);
     add(q, "action", f.actionPrefix);
@@ -95,7 +97,7 @@ AuditPage AuditReader::page(const std::string& service, const AuditFilter& f) co
     if (service == kSelf) {
         const auto rows = env_.db.read([&](db::Connection& c) { return auditRows(c, f); });
         for (const auto& r : rows) p.entries->add(auditRowJson(r));
-        if (static_cast<int>(rows.size()) == f.limit) p.nextAfter = rows.back().seq;
+        if (static_cast<int>(rows.size()) == f.limit) (f.newestFirst ? p.nextBefore : p.nextAfter) = rows.back().seq;
         return p;
     }
     const auto o = parseObject(service,
@@ -104,6 +106,7 @@ AuditPage AuditReader::page(const std::string& service, const AuditFilter& f) co
     if (!entries) throw AppError(Err::Unavailable, service + " answered something that is not its audit log");
     p.entries = entries;
     if (o->has("nextAfter") && !o->isNull("nextAfter")) p.nextAfter = o->getValue<int64_t>("nextAfter");
+    if (o->has("nextBefore") && !o->isNull("nextBefore")) p.nextBefore = o->getValue<int64_t>("nextBefore");
     return p;
 }
 

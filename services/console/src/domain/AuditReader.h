@@ -32,8 +32,9 @@ struct ChainState {
 };
 
 struct AuditPage {
-    Poco::JSON::Array::Ptr entries;    // the service's rows, oldest first, as it rendered them
-    std::optional<int64_t> nextAfter;  // a full page: ask again with after=nextAfter
+    Poco::JSON::Array::Ptr entries;     // the service's rows in the order asked for, as it rendered them
+    std::optional<int64_t> nextAfter;   // a full page, oldest first: ask again with after=nextAfter
+    std::optional<int64_t> nextBefore;  // a full page, newest first: ask again with before=nextBefore
 };
 
 class AuditReader {

@@ -29,6 +29,12 @@ AuditFilter filterFrom(const Request& rq) {
     AuditFilter f;
     f.afterSeq = rq.queryInt("after", 0, INT64_MAX).value_or(0);
     f.limit = static_cast<int>(rq.queryInt("limit", 1, 1000).value_or(100));
+    const std::string order = rq.query("order").value_or("asc");
+    if (order != "asc" && order != "desc") throw AppError(Err::InvalidField, "order: asc or desc", "order");
+    f.newestFirst = order == "desc";
+    f.beforeSeq = rq.queryInt("before", 1, INT64_MAX).value_or(0);
+    if (f.beforeSeq != 0 && !f.newestFirst) throw AppError(Err::InvalidField, "before: only with order=desc", "before");
+    if (f.afterSeq != 0 && f.newestFirst) throw AppError(Err::InvalidField, "after: only with order=asc", "after");
     f.actor = text("actor");
     f.actionPrefix = text("action");
     f.target = text("target");
@@ -80,6 +86,7 @@ void Handlers::applianceAudit(Request& rq, Reply& rp) {
     o->set("service", *service);
     o->set("entries", page.entries);
     o->set("nextAfter", page.nextAfter ? Poco::Dynamic::Var(*page.nextAfter) : Poco::Dynamic::Var());
+    o->set("nextBefore", page.nextBefore ? Poco::Dynamic::Var(*page.nextBefore) : Poco::Dynamic::Var());
     o->set("chain", chainJson(chain));
     rp.json(o);
 }

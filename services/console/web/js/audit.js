@@ -1,6 +1,6 @@
 // The audit viewer (docs/console.md, "Audit viewer"): every medbox
 // service's audit log through the console (GET /api/v1/appliance/audit),
-// with filters, paging by sequence number, each row's place in the verified
+// with filters, newest or oldest first, paging by sequence number, each row's place in the verified
 // hash chain, the row where a chain breaks marked, and the service's CSV.
 // For admins and auditors (the API refuses everyone else).
 import { applyTexts, formatDateTime, formatNumber, onLangChange, t } from '/shared/i18n.js';
@@ -17,11 +17,12 @@ const PAGE = 200;
 const form = document.getElementById('audit-filter');
 const serviceSelect = document.getElementById('a-service');
 const outcomeSelect = document.getElementById('a-outcome');
+const orderSelect = document.getElementById('a-order');
 const more = document.getElementById('a-more');
 let chains = [];
 let rows = [];
 let chain = null; // the shown service's chain, verified with the first page
-let nextAfter = null;
+let next = null; // where the next page starts: {after} or {before}
 let query = null;
 
 // --- chain state -----------------------------------------------------------
@@ -54,7 +55,7 @@ const chainsTable = dataTable({
         b.dataset.service = c.service;
         b.addEventListener('click', () => {
           serviceSelect.value = c.service;
-          load(0);
+          load();
         });
         return b;
       },
@@ -125,8 +126,8 @@ function renderRows() {
   rowsTable.setRows(rows);
   renderChainLine();
   const count = document.getElementById('a-count');
-  count.textContent = query ? t(nextAfter === null ? 'audit.count' : 'audit.countMore', { count: formatNumber(rows.length) }) : '';
-  more.hidden = nextAfter === null;
+  count.textContent = query ? t(next === null ? 'audit.count' : 'audit.countMore', { count: formatNumber(rows.length) }) : '';
+  more.hidden = next === null;
 }
 
 function readForm() {
@@ -138,6 +139,7 @@ function readForm() {
     action: document.getElementById('a-action').value.trim(),
     q: document.getElementById('a-text').value.trim(),
     outcome: outcomeSelect.value,
+    order: orderSelect.value || 'desc',
   };
 }
 
@@ -147,11 +149,12 @@ function params(q, extra = {}) {
   return p;
 }
 
-// A page from `after`; 0 starts again with the form's filter.
-async function load(after, { append = false } = {}) {
+// A page of the form's filter from `from` ({after} or {before}; {} from the
+// start); append: the next page of the rows shown.
+async function load(from = {}, { append = false } = {}) {
   if (!append) query = readForm();
   try {
-    const r = await api('GET', `/api/v1/appliance/audit?${params(query, { after, limit: PAGE })}`);
+    const r = await api('GET', `/api/v1/appliance/audit?${params(query, { ...from, limit: PAGE })}`);
     if (!append) {
       chain = r.chain;
       rows = r.entries;
@@ -159,7 +162,7 @@ async function load(after, { append = false } = {}) {
       chains = chains.map((c) => (c.service === r.chain.service ? r.chain : c));
       chainsTable.setRows(chains);
     } else rows = rows.concat(r.entries);
-    nextAfter = r.nextAfter;
+    next = r.nextBefore !== null && r.nextBefore !== undefined ? { before: r.nextBefore } : r.nextAfter !== null && r.nextAfter !== undefined ? { after: r.nextAfter } : null;
   } catch (e) {
     toast(e instanceof ApiError && e.field ? t('audit.badFilter', { field: t(`audit.${e.field === 'q' ? 'text' : e.field}`), message: e.message }) : t('audit.failed', { message: e.message }), 'bad', 8000);
     return;
@@ -167,9 +170,11 @@ async function load(after, { append = false } = {}) {
   renderRows();
 }
 
-// From the row before the broken one on, with the broken row's page shown.
+// From the row before the broken one on, oldest first, with the broken row's page shown.
 async function goBroken() {
-  await load(Math.max(0, chain.firstBadSeq - 2));
+  orderSelect.value = 'asc';
+  const from = Math.max(0, chain.firstBadSeq - 2);
+  await load(from > 0 ? { after: from } : {});
   rowsTable.showRow((r) => r.seq === chain.firstBadSeq);
   document.querySelector('tr.broken')?.scrollIntoView({ block: 'center' });
 }
@@ -199,35 +204,38 @@ async function downloadCsv() {
   setTimeout(() => URL.revokeObjectURL(a.href), 10000);
 }
 
-function renderOutcomes() {
+function renderChoices() {
   const keep = outcomeSelect.value;
   outcomeSelect.replaceChildren(
     ...['', 'ok', 'denied', 'failed'].map((o) => Object.assign(document.createElement('option'), { value: o, textContent: t(o ? `audit.outcome.${o}` : 'audit.outcome.any') })),
   );
   outcomeSelect.value = keep;
+  const keepOrder = orderSelect.value || 'desc';
+  orderSelect.replaceChildren(...['desc', 'asc'].map((o) => Object.assign(document.createElement('option'), { value: o, textContent: t(`audit.order.${o}`) })));
+  orderSelect.value = keepOrder;
 }
 
 form.addEventListener('submit', (e) => {
   e.preventDefault();
-  load(0);
+  load();
 });
-more.addEventListener('click', () => load(nextAfter, { append: true }));
+more.addEventListener('click', () => load(next, { append: true }));
 document.getElementById('a-csv').addEventListener('click', downloadCsv);
 
 function render() {
   document.title = t('audit.pageTitle');
-  renderOutcomes();
+  renderChoices();
   chainsTable.refresh();
   rowsTable.refresh();
   renderRows();
   applyTexts(document.getElementById('main'));
 }
 
-renderOutcomes();
+renderChoices();
 chains = (await api('GET', '/api/v1/appliance/audit/chains')).chains;
 chainsTable.setRows(chains);
 serviceSelect.replaceChildren(...chains.map((c) => Object.assign(document.createElement('option'), { value: c.service, textContent: c.service })));
 const want = new URLSearchParams(location.hash.slice(1)).get('service');
 if (want && chains.some((c) => c.service === want)) serviceSelect.value = want;
-await load(0);
+await load();
 onLangChange(render);
