@@ -111,7 +111,13 @@ describe('console audit viewer page', () => {
       if (viewport === 'desktop') await screenshot(page, `console-overview-chains-${viewport}-${lang}`);
       await page.goto(`${base}/audit.html#service=booking`);
       await page.locator('#chain-line .badge.bad', { hasText: broken }).waitFor();
-      assert.match(await page.locator('#chain-line .reason').textContent(), new RegExp(`row ${tampered} was changed`));
+      // The service's reason in the page's language, its own words in the tooltip.
+      const reason = page.locator('#chain-line .reason');
+      assert.equal(
+        await reason.textContent(),
+        lang === 'en' ? `Row ${tampered} was changed after it was written: its content does not match its hash.` : `第 ${tampered} 行在写入后被修改：内容与其哈希不符。`,
+      );
+      assert.match(await reason.getAttribute('title'), new RegExp(`row ${tampered} was changed after it was written`));
       // Rows before it are intact, it is marked, the rows after it are not trusted.
       const marked = page.locator('#rows tbody tr.broken');
       assert.equal(await marked.count(), 1);

@@ -94,6 +94,21 @@ const rowsTable = dataTable({
 });
 document.getElementById('rows').append(rowsTable.element);
 
+// The service's reason (core/audit/AuditLog.cpp, verify) in the page's
+// language; an unknown one as the service wrote it.
+const REASONS = [
+  [/was changed after it was written/, 'changed'],
+  [/missing \(deleted\)/, 'deleted'],
+  [/does not link to row/, 'relinked'],
+  [/were deleted at the end/, 'truncated'],
+  [/differs from the anchor/, 'rewritten'],
+  [/anchor file/, 'anchor'],
+];
+function reasonText(c) {
+  const hit = REASONS.find(([re]) => re.test(c.reason ?? ''));
+  return hit ? t(`audit.reason.${hit[1]}`, { seq: formatNumber(c.firstBadSeq) }) : c.reason;
+}
+
 function renderChainLine() {
   const line = document.getElementById('chain-line');
   line.replaceChildren();
@@ -104,7 +119,8 @@ function renderChainLine() {
   if (chain.known && !chain.ok) {
     const reason = document.createElement('span');
     reason.className = 'reason';
-    reason.textContent = chain.reason;
+    reason.textContent = reasonText(chain);
+    reason.title = chain.reason; // the service's own words
     line.append(reason);
     if (chain.firstBadSeq > 0) {
       const go = document.createElement('button');
