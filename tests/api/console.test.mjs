@@ -639,7 +639,9 @@ describe('console API', () => {
         assert.ok(op, `${m.toUpperCase()} ${p} missing from openapi.json`);
         assert.ok(op['x-medbox-access'], `${m.toUpperCase()} ${p} has no x-medbox-access`);
       }
-      assert.equal(r.json.paths['/api/v1/users'].get['x-medbox-access'], 'staff:admin');
+      // Auditors read accounts; changes stay admin's.
+      assert.equal(r.json.paths['/api/v1/users'].get['x-medbox-access'], 'staff:auditor|admin');
+      assert.equal(r.json.paths['/api/v1/users'].post['x-medbox-access'], 'staff:admin');
     });
   });
 

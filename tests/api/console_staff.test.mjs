@@ -28,8 +28,8 @@ describe('console staff and roles API', () => {
     for (;;) {
       const r = await api('GET', `/api/v1/audit?after=${after}&limit=500`, { token: await suite.adminToken() });
       assert.equal(r.status, 200, r.text);
-      rows.push(...r.json.rows);
-      if (r.json.rows.length < 500) return rows;
+      rows.push(...r.json.entries);
+      if (r.json.entries.length < 500) return rows;
       after = r.json.nextAfter;
     }
   };

@@ -31,7 +31,10 @@ describe('console two-step verification page', () => {
       const { page, watch } = await openPage(browser, { viewport });
       const en = lang === 'en';
       await page.goto(`${base}/`);
-      if (en) await page.click('.lang-switch');
+      if (en) {
+        await page.click('.lang-switch');
+        await page.locator('h1', { hasText: 'Staff sign-in' }).waitFor();
+      }
       await page.fill('#username', admin.username);
       await page.fill('#password', admin.password);
       await page.click('#submit');
@@ -81,7 +84,7 @@ describe('console two-step verification page', () => {
       await screenshot(page, `console-signin-recovery-${viewport}-${lang}`);
       await page.click('#submit');
       await page.waitForURL(`${base}/overview.html`);
-      const used = (await suite.api('console', 'GET', '/api/v1/audit?limit=1000', { token: await suite.adminToken() })).json.rows.filter(
+      const used = (await suite.api('console', 'GET', '/api/v1/audit?limit=1000', { token: await suite.adminToken() })).json.entries.filter(
         (a) => a.action === 'auth.recovery_code_used' && a.target === `user:${admin.username}`,
       );
       assert.equal(used.length, 1);
