@@ -208,11 +208,13 @@ async function openEdit(u) {
 document.getElementById('new-user').addEventListener('click', () => openDialog(null, null));
 document.getElementById('user-cancel').addEventListener('click', () => userDialog.close());
 
-const invalid = (field, key) => new ApiError(400, { error: { code: 'invalid_field', field, message: t(key) } });
+// A check the page makes before asking the API: its own words under the
+// field (a code without texts of its own, so form.js shows the message).
+const invalid = (field, message) => new ApiError(400, { error: { code: 'page_check', field, message } });
 
 bindForm(userForm, async (v) => {
   const chosen = [...userForm.querySelectorAll('input[name="role"]:checked')].map((b) => b.value);
-  if (chosen.length === 0) throw invalid('roles', 'staff.needRole');
+  if (chosen.length === 0) throw invalid('roles', t('staff.needRole'));
   const entry = { department: v.department.trim(), title: v.title.trim(), extension: v.extension.trim(), skills: v.skills.trim() };
   let password = null;
   let user = editing;
@@ -332,7 +334,8 @@ bindForm(rulesForm, async (v) => {
   const body = {};
   for (const k of RULE_FIELDS) {
     const n = Number(v[k]);
-    if (!Number.isInteger(n)) throw invalid(k, 'staff.wholeNumber');
+    const { min, max } = rulesNow.bounds[k];
+    if (v[k] === '' || !Number.isInteger(n) || n < min || n > max) throw invalid(k, t('staff.outOfBounds', { min, max }));
     body[k] = n;
   }
   const ok = await confirmDialog({ title: t('staff.rulesConfirmTitle'), message: t('staff.rulesConfirmText'), confirm: t('staff.saveRules') });
