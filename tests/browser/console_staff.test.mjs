@@ -139,9 +139,11 @@ describe('console staff and roles page', () => {
     });
   }
 
-  it('resets a password after a confirmation, and changes the password rules (desktop, en)', async () => {
+  it('removes a lost second factor, resets a password after a confirmation, changes the password rules (desktop, en)', async () => {
     const admin = await adminWithTotp();
     const target = await suite.createStaff(['nurse']);
+    const e = await suite.api('console', 'POST', '/api/v1/auth/totp/enroll', { token: target.token });
+    assert.equal((await suite.api('console', 'POST', '/api/v1/auth/totp/confirm', { token: target.token, body: { code: totp(e.json.secret) } })).status, 200);
     const { page, watch } = await openPage(browser, { viewport: 'desktop', locale: 'en' });
     await page.goto(`${base}/`);
     await page.click('.lang-switch');
@@ -151,6 +153,12 @@ describe('console staff and roles page', () => {
     await openStaff(page);
     await page.fill('#q', target.username);
     const row = page.locator('#users tbody tr', { hasText: target.username });
+    // A lost phone: the admin removes the second factor.
+    await row.locator('button', { hasText: 'Remove two-step' }).click();
+    await confirmTop(page).click();
+    await page.locator('.toast', { hasText: 'removed' }).waitFor();
+    assert.equal((await suite.api('console', 'GET', '/api/v1/me', { token: target.token })).json.totpEnabled, false);
+    assert.equal(await row.locator('button', { hasText: 'Remove two-step' }).count(), 0);
     await row.locator('button', { hasText: 'Reset password' }).click();
     await page.locator('dialog.confirm[open] h2', { hasText: 'Reset the password' }).waitFor();
     await confirmTop(page).click();

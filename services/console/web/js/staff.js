@@ -111,6 +111,7 @@ function userActions(u) {
   box.append(button(t('staff.edit'), () => openEdit(u)));
   if (u.locked) box.append(button(t('staff.unlock'), () => unlock(u)));
   box.append(button(t('staff.resetPassword'), () => resetPassword(u)));
+  if (u.totpEnabled) box.append(button(t('staff.removeTotp'), () => removeTotp(u)));
   box.append(u.enabled ? button(t('staff.disable'), () => setEnabled(u, false), 'danger') : button(t('staff.enable'), () => setEnabled(u, true)));
   for (const b of box.children) b.dataset.user = u.username;
   return box;
@@ -255,6 +256,13 @@ async function setEnabled(u, enabled) {
     if (!ok) return;
   }
   await act(() => api('PATCH', `/api/v1/users/${u.id}`, { enabled }), enabled ? 'staff.enabled' : 'staff.disabled', u);
+}
+
+// A lost phone: the user enrols again on /totp.html at the next sign-in.
+async function removeTotp(u) {
+  const ok = await confirmDialog({ title: t('staff.removeTotpTitle', { user: u.username }), message: t('staff.removeTotpText'), confirm: t('staff.removeTotp'), danger: true });
+  if (!ok) return;
+  await act(() => api('PATCH', `/api/v1/users/${u.id}`, { totpEnabled: false }), 'staff.totpRemoved', u);
 }
 
 async function resetPassword(u) {
