@@ -68,6 +68,10 @@ describe('console staff and roles API', () => {
       assert.ok(lockoutMinutes);
       expectError(await api('PUT', '/api/v1/settings/password-rules', { token: admin, body: missing }), 400, 'missing_field', 'lockoutMinutes');
       expectError(await api('PUT', '/api/v1/settings/password-rules', { token: admin, body: { ...next, extra: 1 } }), 400, 'unknown_field');
+      // Every member of staff reads them (the password page shows them), none but admins change them.
+      const nurse = await suite.createStaff(['nurse']);
+      assert.deepEqual(ruleValues((await api('GET', '/api/v1/settings/password-rules', { token: nurse.token })).json), next);
+      expectError(await api('PUT', '/api/v1/settings/password-rules', { token: nurse.token, body: next }), 403, 'forbidden');
       assert.deepEqual(ruleValues(await rules()), next);
       // Back to the defaults for the other tests.
       assert.equal((await api('PUT', '/api/v1/settings/password-rules', { token: admin, body: ruleValues(before) })).status, 200);
@@ -236,7 +240,7 @@ describe('console staff and roles API', () => {
     it('the vendor reads no staff data: not the accounts, not the directory, only its own sessions', async () => {
       const vendor = await suite.createStaff(['vendor']);
       const target = await suite.createStaff(['nurse']);
-      for (const path of ['/api/v1/users', `/api/v1/users/${target.id}`, `/api/v1/users/${target.id}/directory`, '/api/v1/directory', '/api/v1/directory/departments', '/api/v1/settings/password-rules']) {
+      for (const path of ['/api/v1/users', `/api/v1/users/${target.id}`, `/api/v1/users/${target.id}/directory`, '/api/v1/directory', '/api/v1/directory/departments']) {
         expectError(await api('GET', path, { token: vendor.token }), 403, 'forbidden');
       }
       const s = await api('GET', '/api/v1/sessions', { token: vendor.token });

@@ -63,7 +63,9 @@ void registerRoutes(Router& r, ConsoleEnv& env, Metrics& metrics, Accounts& acco
     r.post("/api/v1/users/{id}/password", admin, bind(&Handlers::resetPassword),
            "Set a new password the user must change at next login");
     r.post("/api/v1/users/{id}/unlock", admin, bind(&Handlers::unlockUser), "Lift a lockout after failed logins");
-    r.get("/api/v1/settings/password-rules", auditors, bind(&Handlers::getPasswordRules),
+    // Every staff member reads the rules: the password page shows them to
+    // whoever must choose a new password; only admins change them.
+    r.get("/api/v1/settings/password-rules", anyStaff, bind(&Handlers::getPasswordRules),
           "Password rules (length, classes, history, expiry) and lockout settings");
     r.put("/api/v1/settings/password-rules", admin, bind(&Handlers::setPasswordRules),
           "Change the password rules and lockout settings (audited)");
