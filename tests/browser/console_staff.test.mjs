@@ -188,6 +188,17 @@ describe('console staff and roles page', () => {
     await screenshot(page, 'console-staff-rules-desktop-en');
     watch.assertClean();
     await page.close();
+
+    // The user whose password was reset must change it: the page states the rules now in force.
+    const other = await openPage(browser, { viewport: 'phone' });
+    await other.page.goto(`${base}/`);
+    await other.page.fill('#username', target.username);
+    await other.page.fill('#password', oneTime);
+    await other.page.click('#submit');
+    await other.page.waitForURL(/\/password\.html/);
+    await other.page.locator('#rules', { hasText: '最近 8 个密码' }).waitFor();
+    other.watch.assertClean();
+    await other.page.close();
   });
 
   for (const [viewport, lang] of [['desktop', 'zh'], ['phone', 'en']]) {
