@@ -81,13 +81,11 @@ Session Accounts::login(const std::string& usernameIn, const std::string& passwo
             if (attempts) lockedNow = lockoutIn(c).lockedUntil(*attempts);
         });
     }
-    {
-        if (auto until = lockedNow) {
-            // No KDF while locked: the lock is also what keeps a guessing
-            // client from burning CPU.
-            auditLocked(username, "anonymous", "auth.login_failed");
-            throwLocked(*until);
-        }
+    if (lockedNow) {
+        // No KDF while locked: the lock is also what keeps a guessing
+        // client from burning CPU.
+        auditLocked(username, "anonymous", "auth.login_failed");
+        throwLocked(*lockedNow);
     }
 
     // Always one KDF run, against the real hash or the dummy one, so the
@@ -240,11 +238,9 @@ Session Accounts::changePassword(const std::string& username, const std::string&
     rules::require(password_rules::check(rulesNow, newPassword, username), "newPassword");
     if (newPassword == oldPassword) rules::require("must differ from the current password", "newPassword");
     if (!user || !user->enabled) throw AppError(Err::Unauthenticated, "the account is disabled or no longer exists");
-    {
-        if (auto until = lockedNow) {
-            auditLocked(username, staffActor(username), "auth.password_change");
-            throwLocked(*until, "oldPassword");
-        }
+    if (lockedNow) {
+        auditLocked(username, staffActor(username), "auth.password_change");
+        throwLocked(*lockedNow, "oldPassword");
     }
     // A stolen token must not become a way to guess the password: a wrong
     // old password counts toward the same lockout as a failed login.

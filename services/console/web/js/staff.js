@@ -4,7 +4,7 @@
 // resetting the password; open sessions with "end session"; the password
 // rules and lockout settings; the role catalogue. Admins change, auditors
 // only read (the page shows them no buttons; the API refuses them anyway).
-import { applyTexts, formatDateTime, formatNumber, onLangChange, t } from '/shared/i18n.js';
+import { applyTexts, formatDateTime, formatNumber, hasText, onLangChange, t } from '/shared/i18n.js';
 import { api, ApiError } from '/shared/api.js';
 import { startPage } from '/shared/shell.js';
 import { dataTable } from '/shared/components/table.js';
@@ -236,13 +236,20 @@ bindForm(userForm, async (v) => {
 });
 
 // ---- row actions -----------------------------------------------------------
+// An error for a toast, in the page's language where the texts have it.
+function errorText(err) {
+  if (err instanceof ApiError && err.code === 'conflict' && err.field) return t('staff.lastAdmin');
+  if (err instanceof ApiError && hasText(`error.${err.code}`)) return t(`error.${err.code}`);
+  return err.message;
+}
+
 async function act(work, doneKey, u) {
   try {
     await work();
     toast(t(doneKey, { user: u.username }), 'ok');
     await refreshAll();
   } catch (err) {
-    toast(err instanceof ApiError && err.code === 'conflict' ? t('staff.lastAdmin') : err.message, 'bad');
+    toast(errorText(err), 'bad');
   }
 }
 
@@ -319,7 +326,7 @@ async function endSession(s) {
     toast(t('staff.ended', { user: s.username }), 'ok');
     await loadSessions();
   } catch (err) {
-    toast(err.message, 'bad');
+    toast(errorText(err), 'bad');
   }
 }
 
