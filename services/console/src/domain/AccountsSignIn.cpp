@@ -359,6 +359,7 @@ std::vector<std::string> Accounts::confirmTotp(const std::string& username, cons
                            "no second-factor enrolment is pending (POST /api/v1/auth/totp/enroll first)");
         case Outcome::Wrong: throw AppError(Err::BadCredentials, "the code does not match", "code");
     }
+    return codes;  // not reached: every outcome is handled above
 }
 
 std::vector<std::string> Accounts::newRecoveryCodes(const std::string& username) {
