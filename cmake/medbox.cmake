@@ -13,7 +13,9 @@ set(MEDBOX_VENDOR_WEB "")
 set(medbox_vendored
   "uplot/uPlot.esm.js=uplot/dist/uPlot.esm.js"
   "uplot/uPlot.min.css=uplot/dist/uPlot.min.css"
-  "uplot/LICENSE=uplot/LICENSE")
+  "uplot/LICENSE=uplot/LICENSE"
+  "uqr/index.mjs=uqr/dist/index.mjs"
+  "uqr/LICENSE=uqr/LICENSE")
 foreach(v IN LISTS medbox_vendored)
   string(REPLACE "=" ";" pair "${v}")
   list(GET pair 0 dest)
@@ -23,7 +25,7 @@ foreach(v IN LISTS medbox_vendored)
     configure_file("${from}" "${MEDBOX_VENDOR_ROOT}/web/vendor/${dest}" COPYONLY)
     list(APPEND MEDBOX_VENDOR_WEB "${MEDBOX_VENDOR_ROOT}/web/vendor/${dest}")
   else()
-    message(WARNING "node_modules/${src} is missing (run npm ci, or scripts/deps.sh): pages get no charts")
+    message(WARNING "node_modules/${src} is missing (run npm ci, or scripts/deps.sh): pages lack charts or QR codes")
   endif()
 endforeach()
 

@@ -98,6 +98,7 @@ describe('web foundation', { skip: !hasService('booking') && 'booking is not bui
           ['/shared/i18n/zh-CN.json', 'application/json'],
           ['/shared/i18n.js', 'text/javascript; charset=utf-8'],
           ['/vendor/uplot/uPlot.esm.js', 'text/javascript; charset=utf-8'],
+          ['/vendor/uqr/index.mjs', 'text/javascript; charset=utf-8'],
         ]) {
           const r = await suite.api(svc, 'GET', p);
           assert.equal(r.status, 200, `${svc} ${p}`);

@@ -34,6 +34,7 @@ void registerRoutes(Router& r, ConsoleEnv& env, Metrics& metrics, Accounts& acco
     // Fully signed-in staff: every assignable role, not the must-change marker.
     const auto signedIn = Access::staff(RoleCatalog::names());
     const auto admin = Access::staff({"admin"});
+    const auto auditors = Access::staff({"auditor", "admin"});
 
     r.post("/api/v1/auth/login", Access::anyone(), bind(&Handlers::login),
            "Log in with user name, password and (when enabled) a TOTP code");
@@ -47,18 +48,31 @@ void registerRoutes(Router& r, ConsoleEnv& env, Metrics& metrics, Accounts& acco
           "Revoked staff tokens after a sequence number, for the services' pollers");
     r.post("/api/v1/auth/totp/enroll", signedIn, bind(&Handlers::enrollTotp), "Start enrolling a TOTP second factor");
     r.post("/api/v1/auth/totp/confirm", signedIn, bind(&Handlers::confirmTotp),
-           "Turn the second factor on with a first code");
+           "Turn the second factor on with a first code; answers 10 single-use recovery codes, shown once");
+    r.post("/api/v1/auth/totp/recovery-codes", signedIn, bind(&Handlers::newRecoveryCodes),
+           "A new list of recovery codes (the earlier ones end)");
     r.get("/api/v1/me", anyStaff, bind(&Handlers::me), "The caller's own account");
     r.get("/api/v1/roles", anyStaff, bind(&Handlers::listRoles), "The role catalogue");
 
-    r.get("/api/v1/users", admin, bind(&Handlers::listUsers), "List staff accounts");
+    // Staff and roles: auditors read everything an admin sees, change nothing.
+    r.get("/api/v1/users", auditors, bind(&Handlers::listUsers), "List staff accounts");
     r.post("/api/v1/users", admin, bind(&Handlers::createUser), "Create a staff account");
-    r.get("/api/v1/users/{id}", admin, bind(&Handlers::getUser), "One staff account");
+    r.get("/api/v1/users/{id}", auditors, bind(&Handlers::getUser), "One staff account");
     r.patch("/api/v1/users/{id}", admin, bind(&Handlers::updateUser),
             "Change display name, roles, enabled, or remove the second factor");
     r.post("/api/v1/users/{id}/password", admin, bind(&Handlers::resetPassword),
            "Set a new password the user must change at next login");
     r.post("/api/v1/users/{id}/unlock", admin, bind(&Handlers::unlockUser), "Lift a lockout after failed logins");
+    // Every staff member reads the rules: the password page shows them to
+    // whoever must choose a new password; only admins change them.
+    r.get("/api/v1/settings/password-rules", anyStaff, bind(&Handlers::getPasswordRules),
+          "Password rules (length, classes, history, expiry) and lockout settings");
+    r.put("/api/v1/settings/password-rules", admin, bind(&Handlers::setPasswordRules),
+          "Change the password rules and lockout settings (audited)");
+    r.get("/api/v1/sessions", signedIn, bind(&Handlers::listSessions),
+          "Open staff sessions: everybody's for admins and auditors, one's own for other staff");
+    r.post("/api/v1/sessions/{id}/end", signedIn, bind(&Handlers::endSession),
+           "End a session: its tokens are revoked on every service (admins: any; others: their own)");
 
     // The staff directory: every signed-in member of the hospital's staff;
     // not the vendor (an outsider), not a must-change token.
@@ -68,12 +82,11 @@ void registerRoutes(Router& r, ConsoleEnv& env, Metrics& metrics, Accounts& acco
           "Find colleagues by name, department, title, skill or extension (通讯录)");
     r.get("/api/v1/directory/departments", Access::staff(hospitalStaff), bind(&Handlers::directoryDepartments),
           "The departments in the staff directory, for its filter");
-    r.get("/api/v1/users/{id}/directory", admin, bind(&Handlers::getDirectoryEntry),
+    r.get("/api/v1/users/{id}/directory", auditors, bind(&Handlers::getDirectoryEntry),
           "One account's staff directory entry");
     r.put("/api/v1/users/{id}/directory", admin, bind(&Handlers::updateDirectoryEntry),
           "Set one account's staff directory entry (audited)");
 
-    const auto auditors = Access::staff({"auditor", "admin"});
     r.get("/api/v1/audit", auditors, bind(&Handlers::listAudit),
           "The console's audit log, oldest first, after a sequence number");
     r.get("/api/v1/audit/verify", auditors, bind(&Handlers::verifyAudit), "Verify the audit log's hash chain");

@@ -15,12 +15,11 @@ Accounts::Accounts(ConsoleEnv& env, const TokenIssuer& issuer, Revocations& revo
       issuer_(issuer),
       revocations_(revocations),
       random_(random ? std::move(random) : RandomBytes(ids::randomBytes)),
-      policy_(env.clock, env.config.lockoutThreshold, env.config.lockoutMinutes),
       dummyHash_(password::hash(totp::base32Encode(random_(20)), env.config.kdf)) {}
 
 UserView Accounts::view(db::Connection& c, UserRecord u) const {
     UserView v;
-    if (auto a = store::findAttempts(c, u.username)) v.lockedUntilMs = policy_.lockedUntil(*a);
+    if (auto a = store::findAttempts(c, u.username)) v.lockedUntilMs = lockoutIn(c).lockedUntil(*a);
     v.user = std::move(u);
     return v;
 }

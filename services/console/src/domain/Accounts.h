@@ -11,6 +11,7 @@
 #include "core/auth/Tokens.h"
 #include "domain/ConsoleEnv.h"
 #include "domain/LoginPolicy.h"
+#include "domain/PasswordRules.h"
 #include "domain/Revocations.h"
 #include "core/error/AppError.h"
 #include "store/UserStore.h"
@@ -40,6 +41,7 @@ struct Session {
     int64_t sessionEndsAtMs = 0;     // sign-in + console.session_max_seconds: no refresh beyond
     std::vector<std::string> roles;  // the user's roles (the token holds only the marker while mustChangePassword)
     bool mustChangePassword = false;
+    int64_t issuedAtMs = 0;  // the token's iat (whole seconds, in ms): the session list keeps it
 };
 
 struct UserView {
@@ -90,8 +92,10 @@ public:
     // Sign-in and one's own account (AccountsSignIn.cpp).
 
     // POST /auth/login. Throws BadCredentials (field "totp" when only the
-    // second factor is missing or wrong) or LockedError.
-    Session login(const std::string& username, const std::string& password, const std::optional<std::string>& totp);
+    // second factor is missing or wrong) or LockedError. recoveryCode: one
+    // of the user's unused recovery codes instead of the TOTP code (used up).
+    Session login(const std::string& username, const std::string& password, const std::optional<std::string>& totp,
+                  const std::optional<std::string>& recoveryCode = std::nullopt);
     // POST /auth/refresh for a verified staff token's subject; authTimeMs:
     // when its session began (the token's auth_time, else its iat). Refused
     // once the session is console.session_max_seconds old.
@@ -100,7 +104,10 @@ public:
     // user's other tokens end; the answer's token is the one that stays.
     Session changePassword(const std::string& username, const std::string& oldPassword, const std::string& newPassword);
     TotpEnrollment enrollTotp(const std::string& username);
-    void confirmTotp(const std::string& username, const std::string& code);
+    // Turns the factor on and answers its recovery codes (shown once; stored hashed).
+    std::vector<std::string> confirmTotp(const std::string& username, const std::string& code);
+    // A new list of recovery codes for a user with an active factor (the old ones end).
+    std::vector<std::string> newRecoveryCodes(const std::string& username);
     UserView me(const std::string& username);
 
     // User administration (AccountsAdmin.cpp). `actor` is the audit actor ("staff:alice").
@@ -111,10 +118,15 @@ public:
     UserView resetPassword(const std::string& actor, int64_t id, const std::string& password);
     UserView unlock(const std::string& actor, int64_t id);
 
+    // Password rules and lockout settings (AccountsRules.cpp): the stored
+    // values over the defaults (lockout ones from console.lockout_*).
+    PasswordRules passwordRules();
+    // Validates all of r, stores it and audits the change (settings.password_rules).
+    PasswordRules setPasswordRules(const std::string& actor, const PasswordRules& r);
+
     // First start (AccountsBootstrap.cpp): creates "admin" when there is no user at all.
     BootstrapResult bootstrap(const std::string& dataDir);
 
-    const LoginPolicy& policy() const { return policy_; }
     const ConsoleConfig& config() const { return env_.config; }
 
 private:
@@ -124,6 +136,14 @@ private:
     UserView view(db::Connection& c, UserRecord u) const;
     // Records a failed credential check for a user name and returns the lock
     // it caused, if any. Inside a write transaction.
+    // The rules in force, read on c (inside a transaction: what it sees).
+    PasswordRules rulesIn(db::Connection& c) const;
+    LoginPolicy lockoutIn(db::Connection& c) const;
+    // Refuses (InvalidField on `field`) a password equal to the current hash
+    // or one of the user's last historyCount - 1 earlier ones. Runs the KDF
+    // once per hash: call outside the write lock.
+    void requireNotReused(const PasswordRules& r, const std::vector<std::string>& hashes, const std::string& password,
+                          const std::string& field) const;
     std::optional<int64_t> recordFailure(db::Tx& tx, const std::string& username, const std::string& actor,
                                          const std::string& action, const std::string& reason);
     void auditLocked(const std::string& username, const std::string& actor, const std::string& action);
@@ -138,7 +158,6 @@ private:
     // bootstrap admin's first password change removes it, so the one-time
     // password leaves the local screen (medbox-issue, docs/install.md).
     std::string initialPasswordFile_;
-    LoginPolicy policy_;
     // A hash of a random password, verified against for unknown user names so
     // that they cost the same KDF time as real ones.
     std::string dummyHash_;

@@ -6,6 +6,8 @@
 #include "core/auth/Password.h"
 #include "domain/AccountRules.h"
 #include "core/error/OrNotFound.h"
+#include "store/AccountSettingsStore.h"
+#include "store/RecoveryCodeStore.h"
 #include "store/UserStore.h"
 
 #include <Poco/JSON/Array.h>
@@ -46,7 +48,8 @@ UserView Accounts::create(const std::string& actor, const NewUser& in) {
     }
     rules::require(rules::checkDisplayName(in.displayName), "displayName");
     rules::require(rules::checkRoles(in.roles), "roles");
-    rules::require(rules::checkNewPassword(in.password, in.username), "password");
+    const auto pwRules = passwordRules();
+    rules::require(password_rules::check(pwRules, in.password, in.username), "password");
     const std::string hash = password::hash(in.password, env_.config.kdf);
 
     bool exists = false;
@@ -103,6 +106,7 @@ UserView Accounts::update(const std::string& actor, int64_t id, const UserPatch&
             u.totpEnabled = false;
             u.totpSecret.reset();
             u.totpLastStep.reset();
+            store::deleteRecoveryCodes(c, u.id);  // they belong to the factor removed
         }
         // Never leave the appliance without an enabled admin: only an admin
         // can fix accounts, so that would need a reinstall. (Only admins call
@@ -146,7 +150,9 @@ UserView Accounts::resetPassword(const std::string& actor, int64_t id, const std
     // The user name is needed for the policy check; read it first, then hash
     // outside the write lock.
     const auto target = get(id);
-    rules::require(rules::checkNewPassword(password, target.user.username), "password");
+    // The rules but not the history: this password is temporary (the user
+    // must change it), and the change is where the history applies.
+    rules::require(password_rules::check(passwordRules(), password, target.user.username), "password");
     const std::string hash = password::hash(password, env_.config.kdf);
     UserView result;
     env_.db.write([&](db::Tx& tx) {
@@ -154,6 +160,7 @@ UserView Accounts::resetPassword(const std::string& actor, int64_t id, const std
         UserRecord u = orNotFound(store::findUser(c, id), "user", id);
         const int64_t now = env_.clock.nowMs();
         const auto roles = u.roles;
+        store::pushPasswordHistory(c, u.id, u.passwordHash, now, kKeptPasswordHashes);
         u.passwordHash = hash;
         u.mustChangePassword = true;  // the admin knows this one
         u.passwordChangedAtMs = now;
@@ -173,7 +180,7 @@ UserView Accounts::unlock(const std::string& actor, int64_t id) {
         auto& c = tx.conn();
         UserRecord u = orNotFound(store::findUser(c, id), "user", id);
         const auto a = store::findAttempts(c, u.username);
-        const bool wasLocked = a && policy_.lockedUntil(*a).has_value();
+        const bool wasLocked = a && lockoutIn(c).lockedUntil(*a).has_value();
         store::clearAttempts(c, u.username);
         env_.effects.auditIn(tx, {actor, "user.unlock", userTarget(u.username), "ok",
                                   detail({{"id", id}, {"wasLocked", wasLocked}})});

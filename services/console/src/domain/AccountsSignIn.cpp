@@ -7,6 +7,9 @@
 #include "domain/AccountRules.h"
 #include "domain/RoleCatalog.h"
 #include "domain/Totp.h"
+#include "domain/RecoveryCodes.h"
+#include "store/AccountSettingsStore.h"
+#include "store/RecoveryCodeStore.h"
 #include "core/time/IsoTime.h"
 
 #include <algorithm>
@@ -31,6 +34,7 @@ Session Accounts::issue(const UserRecord& u, int64_t iat, int64_t authTimeMs) co
     s.sessionEndsAtMs = sessionEnd * 1000;
     s.roles = u.roles;
     s.mustChangePassword = u.mustChangePassword;
+    s.issuedAtMs = iat * 1000;
     return s;
 }
 
@@ -41,11 +45,12 @@ void Accounts::throwLocked(int64_t untilMs, const std::string& field) const {
 std::optional<int64_t> Accounts::recordFailure(db::Tx& tx, const std::string& username, const std::string& actor,
                                                const std::string& action, const std::string& reason) {
     auto& c = tx.conn();
-    const auto next = policy_.afterFailure(store::findAttempts(c, username).value_or(AttemptState{}));
+    const auto policy = lockoutIn(c);
+    const auto next = policy.afterFailure(store::findAttempts(c, username).value_or(AttemptState{}));
     store::saveAttempts(c, username, next);
     // Bounds the table: counters of names nobody has tried for a lockout
     // period are forgotten (they would restart from zero anyway).
-    store::pruneAttempts(c, env_.clock.nowMs(), env_.clock.nowMs() - policy_.lockoutMs());
+    store::pruneAttempts(c, env_.clock.nowMs(), env_.clock.nowMs() - policy.lockoutMs());
     env_.effects.auditIn(tx, {actor, action, userTarget(username), "failed",
                               detail({{"reason", reason}, {"failures", next.failures}})});
     if (next.lockedUntilMs) {
@@ -62,25 +67,25 @@ void Accounts::auditLocked(const std::string& username, const std::string& actor
 }
 
 Session Accounts::login(const std::string& usernameIn, const std::string& password,
-                        const std::optional<std::string>& totpCode) {
+                        const std::optional<std::string>& totpCode, const std::optional<std::string>& recoveryCode) {
     const std::string username = rules::asciiLower(usernameIn);
     const bool wellFormed = rules::isValidUsername(username);
 
     std::optional<UserRecord> user;
     std::optional<AttemptState> attempts;
+    std::optional<int64_t> lockedNow;
     if (wellFormed) {
         env_.db.read([&](db::Connection& c) {
             user = store::findUserByName(c, username);
             attempts = store::findAttempts(c, username);
+            if (attempts) lockedNow = lockoutIn(c).lockedUntil(*attempts);
         });
     }
-    if (attempts) {
-        if (auto until = policy_.lockedUntil(*attempts)) {
-            // No KDF while locked: the lock is also what keeps a guessing
-            // client from burning CPU.
-            auditLocked(username, "anonymous", "auth.login_failed");
-            throwLocked(*until);
-        }
+    if (lockedNow) {
+        // No KDF while locked: the lock is also what keeps a guessing
+        // client from burning CPU.
+        auditLocked(username, "anonymous", "auth.login_failed");
+        throwLocked(*lockedNow);
     }
 
     // Always one KDF run, against the real hash or the dummy one, so the
@@ -90,6 +95,7 @@ Session Accounts::login(const std::string& usernameIn, const std::string& passwo
     std::string reason;
     std::string field;
     std::optional<int64_t> totpStep;
+    std::optional<int64_t> recoveryId;
     if (!wellFormed) {
         reason = "malformed_username";
     } else if (!user) {
@@ -98,6 +104,16 @@ Session Accounts::login(const std::string& usernameIn, const std::string& passwo
         reason = "bad_password";
     } else if (!user->enabled) {
         reason = "disabled";
+    } else if (user->totpEnabled && user->totpSecret && recoveryCode && !recoveryCode->empty()) {
+        // A recovery code instead of the one-time code (a lost phone).
+        if (const auto norm = recovery::normalize(*recoveryCode)) {
+            recoveryId = env_.db.read(
+                [&](db::Connection& c) { return store::findUnusedRecoveryCode(c, user->id, recovery::hash(*norm)); });
+        }
+        if (!recoveryId) {
+            reason = "recovery_code_wrong";
+            field = "totp";
+        }
     } else if (user->totpEnabled && user->totpSecret) {
         const auto key = totp::base32Decode(*user->totpSecret).value_or(std::string{});
         if (!totpCode || totpCode->empty()) {
@@ -127,7 +143,7 @@ Session Accounts::login(const std::string& usernameIn, const std::string& passwo
         }
         // Another request may have locked the name while we ran the KDF.
         if (auto a = store::findAttempts(c, username)) {
-            if (auto until = policy_.lockedUntil(*a)) {
+            if (auto until = lockoutIn(c).lockedUntil(*a)) {
                 env_.effects.auditIn(tx, {"anonymous", "auth.login_failed", userTarget(username), "denied",
                                           detail({{"reason", "locked"}})});
                 lockedUntil = until;
@@ -146,14 +162,35 @@ Session Accounts::login(const std::string& usernameIn, const std::string& passwo
             reason = "disabled";
             return;
         }
+        // Two sign-ins racing with the same code: only the first one uses it.
+        if (recoveryId && !store::useRecoveryCode(c, *recoveryId, env_.clock.nowMs())) {
+            reason = "recovery_code_wrong";
+            field = "totp";
+            lockedUntil = recordFailure(tx, username, "anonymous", "auth.login_failed", reason);
+            return;
+        }
         const auto previousRoles = fresh->roles;
         fresh->lastLoginAtMs = env_.clock.nowMs();
         if (totpStep) fresh->totpLastStep = totpStep;
         if (!newHash.empty()) fresh->passwordHash = newHash;
+        // An expired password opens only the forced change, like a new one.
+        const bool expired = !fresh->mustChangePassword &&
+                             password_rules::expired(rulesIn(c), fresh->passwordChangedAtMs, env_.clock.nowMs());
+        if (expired) fresh->mustChangePassword = true;
         store::updateUser(c, *fresh, previousRoles);
         store::clearAttempts(c, username);
         env_.effects.auditIn(tx, {staffActor(username), "auth.login", userTarget(username), "ok",
-                                  detail({{"secondFactor", totpStep.has_value()}, {"rehashed", !newHash.empty()}})});
+                                  detail({{"secondFactor", totpStep.has_value() || recoveryId.has_value()},
+                                          {"recoveryCode", recoveryId.has_value()},
+                                          {"rehashed", !newHash.empty()}})});
+        if (recoveryId) {
+            env_.effects.auditIn(tx, {staffActor(username), "auth.recovery_code_used", userTarget(username), "ok",
+                                      detail({{"left", store::unusedRecoveryCodes(c, fresh->id)}})});
+        }
+        if (expired) {
+            env_.effects.auditIn(tx, {staffActor(username), "auth.password_expired", userTarget(username), "ok",
+                                      detail({{"changedAt", isoUtc(fresh->passwordChangedAtMs)}})});
+        }
         current = *fresh;
         iat = revocations_.issuedAt(c, username, env_.clock.nowMs());
     });
@@ -187,22 +224,23 @@ Session Accounts::refresh(const std::string& username, int64_t authTimeMs) {
 
 Session Accounts::changePassword(const std::string& username, const std::string& oldPassword,
                                  const std::string& newPassword) {
-    // Cheap checks first, so a weak new password costs no lockout attempt.
-    rules::require(rules::checkNewPassword(newPassword, username), "newPassword");
-    if (newPassword == oldPassword) rules::require("must differ from the current password", "newPassword");
-
     std::optional<UserRecord> user;
-    std::optional<AttemptState> attempts;
+    std::optional<int64_t> lockedNow;
+    PasswordRules rulesNow;
+    std::vector<std::string> history;
     env_.db.read([&](db::Connection& c) {
         user = store::findUserByName(c, username);
-        attempts = store::findAttempts(c, username);
+        rulesNow = rulesIn(c);
+        if (auto a = store::findAttempts(c, username)) lockedNow = lockoutIn(c).lockedUntil(*a);
+        if (user) history = store::passwordHistory(c, user->id, rulesNow.historyCount - 1);
     });
+    // Cheap checks first, so a weak new password costs no lockout attempt.
+    rules::require(password_rules::check(rulesNow, newPassword, username), "newPassword");
+    if (newPassword == oldPassword) rules::require("must differ from the current password", "newPassword");
     if (!user || !user->enabled) throw AppError(Err::Unauthenticated, "the account is disabled or no longer exists");
-    if (attempts) {
-        if (auto until = policy_.lockedUntil(*attempts)) {
-            auditLocked(username, staffActor(username), "auth.password_change");
-            throwLocked(*until, "oldPassword");
-        }
+    if (lockedNow) {
+        auditLocked(username, staffActor(username), "auth.password_change");
+        throwLocked(*lockedNow, "oldPassword");
     }
     // A stolen token must not become a way to guess the password: a wrong
     // old password counts toward the same lockout as a failed login.
@@ -214,6 +252,9 @@ Session Accounts::changePassword(const std::string& username, const std::string&
         if (locked) throwLocked(*locked, "oldPassword");
         throw AppError(Err::BadCredentials, "the current password is wrong", "oldPassword");
     }
+    // Only now, with the old password proven: a token thief learns nothing
+    // about earlier passwords from this answer.
+    requireNotReused(rulesNow, history, newPassword, "newPassword");
     const std::string newHash = password::hash(newPassword, env_.config.kdf);
     bool gone = false;
     int64_t iat = 0;
@@ -226,6 +267,7 @@ Session Accounts::changePassword(const std::string& username, const std::string&
         }
         const int64_t now = env_.clock.nowMs();
         const auto previousRoles = fresh->roles;
+        store::pushPasswordHistory(c, fresh->id, fresh->passwordHash, now, kKeptPasswordHashes);
         fresh->passwordHash = newHash;
         fresh->mustChangePassword = false;
         fresh->passwordChangedAtMs = now;
@@ -277,8 +319,11 @@ TotpEnrollment Accounts::enrollTotp(const std::string& username) {
     return e;
 }
 
-void Accounts::confirmTotp(const std::string& username, const std::string& code) {
+std::vector<std::string> Accounts::confirmTotp(const std::string& username, const std::string& code) {
     enum class Outcome { Ok, Missing, NotPending, Wrong } outcome = Outcome::Ok;
+    const auto codes = recovery::generate(random_);
+    std::vector<std::string> hashes;
+    for (const auto& c : codes) hashes.push_back(recovery::hash(*recovery::normalize(c)));
     env_.db.write([&](db::Tx& tx) {
         auto& c = tx.conn();
         auto u = store::findUserByName(c, username);
@@ -302,16 +347,46 @@ void Accounts::confirmTotp(const std::string& username, const std::string& code)
         u->totpLastStep = step;
         u->updatedAtMs = env_.clock.nowMs();
         store::updateUser(c, *u, roles);
-        env_.effects.auditIn(tx, {staffActor(username), "auth.totp_confirm", userTarget(username), "ok", {}});
+        store::replaceRecoveryCodes(c, u->id, hashes, env_.clock.nowMs());
+        env_.effects.auditIn(tx, {staffActor(username), "auth.totp_confirm", userTarget(username), "ok",
+                                  detail({{"recoveryCodes", static_cast<int64_t>(hashes.size())}})});
     });
     switch (outcome) {
-        case Outcome::Ok: return;
+        case Outcome::Ok: return codes;
         case Outcome::Missing: throw AppError(Err::Unauthenticated, "the account is disabled or no longer exists");
         case Outcome::NotPending:
             throw AppError(Err::Conflict,
                            "no second-factor enrolment is pending (POST /api/v1/auth/totp/enroll first)");
         case Outcome::Wrong: throw AppError(Err::BadCredentials, "the code does not match", "code");
     }
+    return codes;  // not reached: every outcome is handled above
+}
+
+std::vector<std::string> Accounts::newRecoveryCodes(const std::string& username) {
+    const auto codes = recovery::generate(random_);
+    std::vector<std::string> hashes;
+    for (const auto& c : codes) hashes.push_back(recovery::hash(*recovery::normalize(c)));
+    bool missing = false;
+    bool noFactor = false;
+    env_.db.write([&](db::Tx& tx) {
+        auto& c = tx.conn();
+        auto u = store::findUserByName(c, username);
+        if (!u || !u->enabled) {
+            missing = true;
+            return;
+        }
+        if (!u->totpEnabled) {
+            noFactor = true;
+            return;
+        }
+        // The earlier codes end: only the newest list is valid.
+        store::replaceRecoveryCodes(c, u->id, hashes, env_.clock.nowMs());
+        env_.effects.auditIn(tx, {staffActor(username), "auth.recovery_codes", userTarget(username), "ok",
+                                  detail({{"recoveryCodes", static_cast<int64_t>(hashes.size())}})});
+    });
+    if (missing) throw AppError(Err::Unauthenticated, "the account is disabled or no longer exists");
+    if (noFactor) throw AppError(Err::Conflict, "no second factor is active: enrol one first");
+    return codes;
 }
 
 UserView Accounts::me(const std::string& username) {

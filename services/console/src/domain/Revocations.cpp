@@ -42,6 +42,19 @@ int64_t Revocations::revokeUser(db::Tx& tx, const std::string& username, const s
     return now;
 }
 
+void Revocations::revokeToken(db::Tx& tx, const std::string& username, const std::string& jti, int64_t expiresMs) {
+    const int64_t now = env_.clock.nowMs();
+    Revocation r;
+    r.kind = Revocation::Kind::Token;
+    r.value = jti;
+    r.cutoffMs = now;
+    r.expiresMs = expiresMs + kTokenLeewayMs;
+    auto& c = tx.conn();
+    store::purgeRevocations(c, now);
+    r.seq = store::insertRevocation(c, r, username);
+    tx.afterCommit([this, r] { set_.add({r}, env_.clock.nowMs()); });
+}
+
 void Revocations::logout(const Principal& token) {
     const int64_t now = env_.clock.nowMs();
     Revocation r;

@@ -36,6 +36,10 @@ public:
     // Returns the cut-off (ms).
     int64_t revokeUser(db::Tx& tx, const std::string& username, const std::string& actor, const std::string& reason);
 
+    // One token ends by its jti (a session an admin or its user ended),
+    // inside the transaction of that change; audited by the caller.
+    void revokeToken(db::Tx& tx, const std::string& username, const std::string& jti, int64_t expiresMs);
+
     // POST /auth/logout: the caller's own token ends (audited as auth.logout).
     // A token from before jti existed ends with every older one of its user.
     void logout(const Principal& token);

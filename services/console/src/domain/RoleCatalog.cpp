@@ -23,7 +23,8 @@ const std::vector<RoleInfo>& RoleCatalog::all() {
         {"doctor", "Own queue; critical-value alerts (later)", {"booking", "alerting"}, true},
         {"quality", "Critical-value statistics (later)", {"alerting"}, false},
         {"auditor",
-         "Read audit logs and verify their hash chain; the HIS bridge's message log; read-only",
+         "Read audit logs and verify their hash chain; read staff accounts, sessions and password rules; the HIS "
+         "bridge's message log; read-only",
          {"console", "hisbridge"},
          true},
         {"it_agent", "Service desk agent (later)", {"servicedesk"}, false},

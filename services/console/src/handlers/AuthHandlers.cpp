@@ -2,6 +2,7 @@
 #include "handlers/Handlers.h"
 #include "handlers/Input.h"
 #include "handlers/Views.h"
+#include "domain/AccountRules.h"
 #include "core/error/AppError.h"
 #include "core/http/StaffSession.h"
 
@@ -17,6 +18,7 @@ Handlers::Handlers(ConsoleEnv& env, Metrics& metrics, Accounts& accounts, Revoca
       peers_(peers),
       directory_(env),
       auditReader_(env, peers),
+      sessions_(env, revocations),
       loginOk_(metrics.counter("medbox_console_logins_total", "Login attempts by outcome", "outcome=\"ok\"")),
       loginFailed_(metrics.counter("medbox_console_logins_total", "Login attempts by outcome", "outcome=\"failed\"")),
       loginLocked_(metrics.counter("medbox_console_logins_total", "Login attempts by outcome", "outcome=\"locked\"")) {}
@@ -31,6 +33,8 @@ const std::string& Handlers::subject(const Request& req) const {
 namespace {
 
 // A browser session gets its token in the staff cookie (core/http/StaffSession.h).
+ClientInfo client(const Request& req) { return {req.clientAddress(), req.header("User-Agent")}; }
+
 void answerSession(Reply& reply, const Session& s, bool cookie) {
     if (cookie) reply.header("Set-Cookie", staff_session::setCookie(s.token));
     reply.json(views::session(s, cookie));
@@ -40,17 +44,19 @@ void answerSession(Reply& reply, const Session& s, bool cookie) {
 
 void Handlers::login(Request& req, Reply& reply) {
     auto body = req.json();
-    body.allowOnly({"username", "password", "totp", "session"});
+    body.allowOnly({"username", "password", "totp", "recoveryCode", "session"});
     const auto username = body.str("username", 64);
     const auto password = body.str("password", input::kMaxPasswordBytes);
     const auto code = body.optStr("totp", 16);
+    const auto recoveryCode = body.optStr("recoveryCode", 64);
     // "session": "cookie" from the sign-in page; "token" (default) for API clients.
     const auto kind = body.optStr("session", 16).value_or("token");
     if (kind != "token" && kind != "cookie")
         throw AppError(Err::InvalidField, "must be \"token\" or \"cookie\"", "session");
     try {
-        const auto s = accounts_.login(username, password, code);
+        const auto s = accounts_.login(username, password, code, recoveryCode);
         loginOk_.inc();
+        sessions_.started(rules::asciiLower(username), s, client(req));
         answerSession(reply, s, kind == "cookie");
     } catch (const LockedError& e) {
         loginLocked_.inc();
@@ -65,7 +71,9 @@ void Handlers::refresh(Request& req, Reply& reply) {
     input::noBody(req);
     const auto& p = *req.principal();
     const auto& name = subject(req);
-    answerSession(reply, accounts_.refresh(name, p.authTimeMs > 0 ? p.authTimeMs : p.issuedAtMs), req.viaCookie());
+    const auto s = accounts_.refresh(name, p.authTimeMs > 0 ? p.authTimeMs : p.issuedAtMs);
+    sessions_.continued(name, p.tokenId, s, client(req));
+    answerSession(reply, s, req.viaCookie());
 }
 
 void Handlers::changePassword(Request& req, Reply& reply) {
@@ -74,7 +82,9 @@ void Handlers::changePassword(Request& req, Reply& reply) {
     const auto oldPassword = body.str("oldPassword", input::kMaxPasswordBytes);
     const auto newPassword = body.str("newPassword", input::kMaxPasswordBytes);
     try {
-        answerSession(reply, accounts_.changePassword(subject(req), oldPassword, newPassword), req.viaCookie());
+        const auto s = accounts_.changePassword(subject(req), oldPassword, newPassword);
+        sessions_.continued(subject(req), req.principal()->tokenId, s, client(req));
+        answerSession(reply, s, req.viaCookie());
     } catch (const LockedError& e) {
         views::locked(reply, e, env_.now());
     }
@@ -84,6 +94,7 @@ void Handlers::logout(Request& req, Reply& reply) {
     input::noBody(req);
     subject(req);  // staff only
     revocations_.logout(*req.principal());
+    sessions_.loggedOut(req.principal()->tokenId);
     if (req.viaCookie()) reply.header("Set-Cookie", staff_session::clearCookie());
     reply.status(204);
     reply.content("application/json", "");
@@ -106,9 +117,19 @@ void Handlers::confirmTotp(Request& req, Reply& reply) {
     auto body = req.json();
     body.allowOnly({"code"});
     const auto code = body.str("code", 16);
-    accounts_.confirmTotp(subject(req), code);
+    const auto codes = accounts_.confirmTotp(subject(req), code);
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
     o->set("totpEnabled", true);
+    o->set("recoveryCodes", views::strings(codes));
+    reply.header("Cache-Control", "no-store");
+    reply.json(o);
+}
+
+void Handlers::newRecoveryCodes(Request& req, Reply& reply) {
+    input::noBody(req);
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+    o->set("recoveryCodes", views::strings(accounts_.newRecoveryCodes(subject(req))));
+    reply.header("Cache-Control", "no-store");
     reply.json(o);
 }
 

@@ -12,6 +12,7 @@
 #include "domain/PeerStatus.h"
 #include "domain/ResourceSamples.h"
 #include "domain/Revocations.h"
+#include "domain/StaffSessions.h"
 #include "domain/Units.h"
 #include "core/http/Request.h"
 #include "core/metrics/Metrics.h"
@@ -30,6 +31,7 @@ public:
     void logout(Request& rq, Reply& rp);
     void enrollTotp(Request& rq, Reply& rp);
     void confirmTotp(Request& rq, Reply& rp);
+    void newRecoveryCodes(Request& rq, Reply& rp);
     void me(Request& rq, Reply& rp);
     // the revoked tokens, for the other services' pollers
     void listRevocations(Request& rq, Reply& rp);
@@ -42,6 +44,12 @@ public:
     void updateUser(Request& rq, Reply& rp);
     void resetPassword(Request& rq, Reply& rp);
     void unlockUser(Request& rq, Reply& rp);
+    // password rules and lockout settings (SettingsHandlers.cpp)
+    void getPasswordRules(Request& rq, Reply& rp);
+    void setPasswordRules(Request& rq, Reply& rp);
+    // staff sessions (SessionHandlers.cpp)
+    void listSessions(Request& rq, Reply& rp);
+    void endSession(Request& rq, Reply& rp);
     // the staff directory
     void searchDirectory(Request& rq, Reply& rp);
     void directoryDepartments(Request& rq, Reply& rp);
@@ -77,6 +85,7 @@ private:
     PeerStatus& peers_;
     Directory directory_;
     AuditReader auditReader_;
+    StaffSessions sessions_;
     Counter& loginOk_;
     Counter& loginFailed_;
     Counter& loginLocked_;

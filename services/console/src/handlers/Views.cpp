@@ -62,6 +62,38 @@ Poco::JSON::Object::Ptr session(const Session& s, bool cookie) {
     return o;
 }
 
+Poco::JSON::Object::Ptr staffSession(const StaffSessionView& v) {
+    const auto& s = v.row;
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+    o->set("id", s.id);
+    o->set("username", s.username);
+    o->set("startedAt", isoUtc(s.startedAtMs));
+    o->set("lastUsedAt", isoUtc(s.lastUsedAtMs));
+    o->set("expiresAt", isoUtc(s.expiresMs));
+    o->set("address", s.address);
+    o->set("userAgent", s.userAgent);
+    o->set("current", v.current);
+    o->set("endedAt", optTime(s.endedAtMs));
+    return o;
+}
+
+Poco::JSON::Object::Ptr passwordRules(const PasswordRules& r) {
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+    Poco::JSON::Object::Ptr bounds = new Poco::JSON::Object;
+    for (const auto& f : password_rules::fields()) {
+        o->set(f.name, r.*f.member);
+        Poco::JSON::Object::Ptr b = new Poco::JSON::Object;
+        b->set("min", f.min);
+        b->set("max", f.max);
+        bounds->set(f.name, b);
+    }
+    // The form's input limits come from here, not from a second copy in the page.
+    o->set("bounds", bounds);
+    return o;
+}
+
+Poco::JSON::Array::Ptr strings(const std::vector<std::string>& v) { return array(v); }
+
 void locked(Reply& reply, const LockedError& e, int64_t nowMs) {
     Poco::JSON::Parser parser;
     auto doc = parser.parse(errorJson(e.err(), e.what(), e.field())).extract<Poco::JSON::Object::Ptr>();

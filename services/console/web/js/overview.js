@@ -18,6 +18,8 @@ const seesAppliance = me.roles.some((r) => r === 'admin' || r === 'auditor');
 const CERT_WARN_DAYS = 30;
 // The directory is the hospital's staff's, not the vendor's (the API refuses it too).
 document.getElementById('directory-card').hidden = me.roles.every((r) => r === 'vendor');
+// Staff and roles: admins change, auditors read (staff.html).
+document.getElementById('staff-card').hidden = !seesAppliance;
 
 let services = [];
 let samples = null;

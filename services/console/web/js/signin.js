@@ -14,6 +14,22 @@ const form = document.getElementById('signin');
 const stepTotp = document.getElementById('step-totp');
 const totp = document.getElementById('totp');
 const submit = document.getElementById('submit');
+const recovery = document.getElementById('recoveryCode');
+const useRecovery = document.getElementById('use-recovery');
+let recoveryMode = false; // a recovery code instead of the one-time code (lost phone)
+
+function setRecoveryMode(on) {
+  recoveryMode = on;
+  totp.closest('.field').hidden = on;
+  totp.disabled = on;
+  document.getElementById('recovery-field').hidden = !on;
+  recovery.disabled = !on;
+  useRecovery.dataset.i18n = on ? 'signin.useTotp' : 'signin.useRecovery';
+  useRecovery.textContent = t(useRecovery.dataset.i18n);
+  clearErrors(form);
+  (on ? recovery : totp).focus();
+}
+useRecovery.addEventListener('click', () => setRecoveryMode(!recoveryMode));
 let lastError = null; // re-shown in the new language after a switch
 
 function show(err) {
@@ -36,6 +52,14 @@ onLangChange(() => {
   if (lastError) show(lastError);
 });
 
+// An admin without a second factor enrols one first (docs/console.md,
+// "Second factor"); everybody else lands on the overview.
+async function landingPage(s) {
+  if (!s.roles.includes('admin')) return '/overview.html';
+  const me = await api('GET', '/api/v1/me');
+  return me.totpEnabled ? '/overview.html' : '/totp.html';
+}
+
 form.addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const v = Object.fromEntries(new FormData(form).entries());
@@ -45,12 +69,13 @@ form.addEventListener('submit', async (ev) => {
     return;
   }
   // The code only once its step is shown: an empty one would count as a wrong code.
-  if (!stepTotp.hidden && v.totp) body.totp = v.totp.trim();
+  if (!stepTotp.hidden && !recoveryMode && v.totp) body.totp = v.totp.trim();
+  if (!stepTotp.hidden && recoveryMode && v.recoveryCode) body.recoveryCode = v.recoveryCode.trim();
   submit.disabled = true;
   try {
     const s = await api('POST', '/api/v1/auth/login', body, { anonymous: true });
     setCsrf(s.csrfToken);
-    window.location.assign(s.mustChangePassword ? '/password.html?forced=1' : '/overview.html');
+    window.location.assign(s.mustChangePassword ? '/password.html?forced=1' : await landingPage(s));
   } catch (err) {
     if (err instanceof ApiError && err.code === 'bad_credentials' && err.field === 'totp' && stepTotp.hidden) {
       // Password right, second factor needed: the second step, not an error.
