@@ -7,8 +7,8 @@
 #
 # The server: a blank sparse disk of the profile's size (default 100G), two
 # virtio NICs without onboard numbers (like add-in cards): the management
-# network at PCI 00:10.0 and a second network at 00:11.0, given to QEMU in
-# the opposite order so that enumeration order and address order differ. The
+# network at PCI 00:10.0 and a second network at 00:11.0 (given to QEMU in
+# the opposite order: the command line's order must not matter). The
 # management network is a bridge in a network namespace of its own with a
 # DHCP server (dnsmasq) and the installer's "laptop" (10.10.9.1).
 # Steps (docs/install.md), each checked:
@@ -138,7 +138,8 @@ in_ns dnsmasq --keep-in-foreground --user=root --no-resolv --no-hosts --port=0 \
 dnsmasq_pid=$!
 
 # --- Disk 4: first boot ---------------------------------------------------------------
-# The other network's NIC first on the command line, at the higher address.
+# The other network's NIC first on the command line, at the higher address
+# (the kernel finds them in address order either way: eth0 is 00:10.0).
 qemu_start "$server" "$work" \
     -netdev tap,id=other,ifname=tap-other,script=no,downscript=no \
     -device virtio-net-pci,netdev=other,mac=$mac_other,addr=0x11 \
@@ -194,7 +195,8 @@ r=$(api POST /api/v1/auth/password "$token" "{\"oldPassword\":\"$password\",\"ne
 ok "First access 4: signed in as admin with the one-time password and chose a new one"
 
 # --- First access 5: SSH -----------------------------------------------------------------------
-ssh_opts=(-F /dev/null -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ConnectTimeout=20)
+ssh_opts=(-F /dev/null -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ConnectTimeout=20
+          -o LogLevel=ERROR)
 on_server() { in_ns ssh "${ssh_opts[@]}" -i "$work/id_installer" "root@$addr" "$@"; }
 who=$(on_server 'id -un; hostname') || fail "First access 5: SSH as root with the key from the ESP: $who"
 ok "First access 5: ssh root@$addr with the key from the ESP: $(paste -sd' ' <<<"$who")"
@@ -214,7 +216,7 @@ sed 's/^/#   /' <<<"$links" | tee -a "$work/steps.txt"
 got_mac=$(sed -n '/^---$/,$p' <<<"$links" | grep -oE '^([0-9a-f]{2}:){5}[0-9a-f]{2}$' | head -1)
 [ "$got_mac" = "$lan0_mac" ] || fail "First access 1: lan0 is the NIC with MAC ${got_mac:-none}, expected $lan0_mac"
 ok "First access 1: lan0 is the NIC with MAC $lan0_mac"
-[ "$(grep -c '^lan0 ' <<<"$links")" = 1 ] || fail "First access 1: not exactly one lan0"
+[ "$(sed '/^---$/q' <<<"$links" | grep -c '^lan0 ')" = 1 ] || fail "First access 1: not exactly one lan0"
 other_if=$(grep -E '^en' <<<"$links" | awk '{print $1}' | head -1)
 [ -n "$other_if" ] || fail "First access 1: the other NIC kept no path name"
 ok "First access 1: the other NIC keeps its path name $other_if"
