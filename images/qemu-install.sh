@@ -201,11 +201,13 @@ on_server() { in_ns ssh "${ssh_opts[@]}" -i "$work/id_installer" "root@$addr" "$
 # sshd makes its host keys at its first start, which under TCG on a loaded
 # machine may come after the console: the installer retries, as here.
 ssh_from=$SECONDS
+first_err=""
 until who=$(on_server 'id -un; hostname' 2>"$work/ssh.err"); do
+    [ -n "$first_err" ] || first_err=$(tail -1 "$work/ssh.err")
     ((SECONDS - ssh_from < 240)) || fail "First access 5: SSH as root with the key from the ESP: $(cat "$work/ssh.err")"
     sleep 5
 done
-((SECONDS - ssh_from < 5)) || say "# SSH answered $((SECONDS - ssh_from)) s after the first try ($(tail -1 "$work/ssh.err"))"
+((SECONDS - ssh_from < 5)) || say "# SSH answered $((SECONDS - ssh_from)) s after the first try (first: $first_err)"
 ok "First access 5: ssh root@$addr with the key from the ESP: $(paste -sd' ' <<<"$who")"
 if out=$(in_ns ssh "${ssh_opts[@]}" -o PubkeyAuthentication=no "root@$addr" true 2>&1); then
     fail "First access 5: SSH without a key succeeded"
