@@ -149,7 +149,9 @@ qemu_check() {
 # (written to by the guest) under software emulation (TCG; KVM does not
 # work on our machines), 2 CPUs, 2 GiB, the firmware MEDBOX_QEMU_FIRMWARE
 # says (UEFI variables in WORK/vars.fd), no network, the serial console in
-# WORK/serial.log. Runs in the background and sets qemu_pid.
+# WORK/serial.log. Runs in the background and sets qemu_pid. With
+# MEDBOX_QEMU_NETNS set, QEMU runs in that network namespace (its tap NICs,
+# passed as options, are there: images/qemu-install.sh).
 qemu_start() {
     local disk=$1 work=$2 fw=()
     shift 2
@@ -167,7 +169,9 @@ qemu_start() {
         bios)
             fw=(-machine q35) ;;
     esac
-    qemu-system-x86_64 -accel tcg "${fw[@]}" -cpu max -smp 2 -m 2048 \
+    local netns=()
+    [ -z "${MEDBOX_QEMU_NETNS:-}" ] || netns=(ip netns exec "$MEDBOX_QEMU_NETNS")
+    "${netns[@]}" qemu-system-x86_64 -accel tcg "${fw[@]}" -cpu max -smp 2 -m 2048 \
         -drive if=virtio,format=raw,file="$disk" \
         -nic none -display none -no-reboot \
         -serial file:"$work/serial.log" "$@" \

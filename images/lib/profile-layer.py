@@ -12,10 +12,11 @@ OUTDIR/extra/ (copied after):
                                layout.partitions (docs/image.md, "Disk layout")
     etc/rauc/system.conf       RAUC: the two root slots, GRUB backend
                                (docs/update.md)
-    usr/lib/systemd/network/10-medbox-<role><n>.link
-        one per NIC the profile lists, naming it after its role (lan0, dmz0,
-        mgmt0, ha0, ...) so firewall profiles and .network files can use
-        stable role names on any server of the profile.
+    usr/share/medbox/nic-roles
+        the NIC role names (lan0, dmz0, mgmt0, ha0, ...) in port order, one a
+        line; medbox-nic-names.service (10-base) gives them to the server's
+        ports at every boot, so firewall profiles and .network files can use
+        the same names on any server of the profile.
     usr/lib/systemd/network/50-medbox-management.network
         DHCP on the management NIC (the one of role "mgmt", else the first
         that carries "mgmt"); a site sets a static address with a file of
@@ -24,10 +25,11 @@ OUTDIR/extra/ (copied after):
         MEDBOX_MANAGEMENT_NIC=<name>, for the default boot firewall and the
         first-access screen (docs/firewall.md, docs/install.md).
 
-Which physical port is which role: the profile lists NIC roles in the order
-of the server's onboard ports (firmware names eno1, eno2, ...), so role n
-matches ID_NET_NAME_ONBOARD=eno<n>. A site whose cabling differs overrides a
-file by name in /etc/systemd/network/ (e.g. matching MACAddress=).
+Which physical port is which role: the n-th name goes to the n-th Ethernet
+port, onboard ports (firmware names eno1, eno2, ...) by number first, then
+the others (add-in cards, virtual machines) by PCI address; a site whose
+cabling differs puts .link files on the ESP (medbox/network/) or in
+/etc/systemd/network/ (docs/install.md, "Which port is which").
 Exits 1 with a message naming the key on a malformed profile.
 """
 import json
@@ -74,8 +76,8 @@ def main():
     nics = prof.get("nics")
     if not isinstance(nics, list) or not nics:
         fail(f"{src}: nics: expected a non-empty list")
-    port = 0
     seen = set()
+    names = []
     for i, nic in enumerate(nics):
         role = nic.get("role") if isinstance(nic, dict) else None
         count = nic.get("count", 1) if isinstance(nic, dict) else None
@@ -87,21 +89,19 @@ def main():
             fail(f"{src}: nics[{i}].role: '{role}' listed twice")
         seen.add(role)
         carries = ", ".join(nic.get("carries", [role]))
-        why = nic.get("why", "")
         for n in range(count):
-            port += 1
-            ifname = f"{role}{n}"
-            write(out / f"extra/usr/lib/systemd/network/10-medbox-{ifname}.link",
-                  f"# {ifname}: NIC role '{role}' of the {name} server (carries {carries}),\n"
-                  f"# from hwprofiles/{src.name}: {why}\n"
-                  f"# Written by images/build.sh. Matches onboard port {port} (eno{port}); a site\n"
-                  f"# whose cabling differs puts a file of this name in /etc/systemd/network/\n"
-                  "# matching the port by MACAddress=. systemd.link(5).\n"
-                  f"[Match]\nProperty=ID_NET_NAME_ONBOARD=eno{port}\n\n"
-                  f"[Link]\nName={ifname}\n"
-                  "# The firmware and path names stay as alternative names (ip link show).\n"
-                  "AlternativeNamesPolicy=database onboard slot path\n"
-                  "MACAddressPolicy=persistent\n")
+            names.append((f"{role}{n}", carries))
+    # The ports take these names at boot (medbox-nic-names.service): onboard
+    # ports by firmware number first, then the others by PCI address.
+    write(out / "extra/usr/share/medbox/nic-roles",
+          f"# The NIC role names of the {name} server, in port order (from\n"
+          f"# hwprofiles/{src.name}; written by images/build.sh). At every boot\n"
+          "# /usr/libexec/medbox/medbox-nic-names gives the n-th name to the n-th\n"
+          "# Ethernet port: onboard ports by the firmware's number (eno1, eno2, ...)\n"
+          "# first, then the others by PCI address. docs/install.md, \"Which port is\n"
+          "# which\".\n"
+          + "".join(f"{ifname}\t# port {k + 1}: carries {carries}\n"
+                    for k, (ifname, carries) in enumerate(names)))
 
     write_management(out, name, src, nics)
 

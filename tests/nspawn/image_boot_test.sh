@@ -385,6 +385,37 @@ else
     fail "rauc, /etc/rauc/system.conf or /etc/rauc/keyring.pem missing from the image"
 fi
 
+# --- NIC role names (docs/install.md, "Which port is which") -------------------------
+# udev does not run in a container, so the renaming itself is seen in QEMU
+# (images/qemu-install.sh); here: the unit is in place and ordered, the
+# initramfs names no NIC, and the image's own udev matches the generated
+# file to this machine's PCI NIC (tests/image/nic_names_test.sh).
+nic_unit=medbox-nic-names.service
+if [ "$(show $nic_unit ConditionResult)" = no ] && [[ " $(show $nic_unit Before) " == *" systemd-udevd.service "* ]] &&
+   [[ " $(show $nic_unit WantedBy) " == *" sysinit.target "* ]]; then
+    echo "ok - $nic_unit: wanted by sysinit.target, before systemd-udevd, skipped in a container"
+else
+    fail "$nic_unit: ConditionResult=$(show $nic_unit ConditionResult) Before=$(show $nic_unit Before) WantedBy=$(show $nic_unit WantedBy)"
+fi
+if in_ct grep -qx 'lan0[[:space:]]*#.*' /usr/share/medbox/nic-roles; then
+    echo "ok - /usr/share/medbox/nic-roles names lan0, and the image ships no fixed .link file: $(in_ct ls /usr/lib/systemd/network | grep -c '^10-medbox') found"
+    in_ct ls /usr/lib/systemd/network | grep -q '^10-medbox' && fail "a fixed 10-medbox-*.link is still in the image"
+else
+    fail "/usr/share/medbox/nic-roles lacks lan0"
+fi
+initrd=$(in_ct lsinitramfs /initrd.img 2>&1) || fail "lsinitramfs /initrd.img failed: $(tail -3 <<<"$initrd")"
+if grep -q 'udev/rules.d/60-persistent-storage.rules' <<<"$initrd" &&
+   ! grep -qE 'rules.d/80-net-setup-link.rules|systemd/network/.*\.link$' <<<"$initrd"; then
+    echo "ok - the initramfs has udev but no 80-net-setup-link.rules and no .link file: it names no NIC"
+else
+    fail "the initramfs still names NICs: $(grep -E 'net-setup-link|\.link$' <<<"$initrd" | paste -sd' ')"
+fi
+if out=$(MEDBOX_IMAGE_ROOT=$NSPAWN_CACHE/image-boot-$key bash "$SRC/tests/image/nic_names_test.sh" 2>&1); then
+    echo "ok - nic_names_test.sh with the image's udev: $(grep -E 'udev' <<<"$out" | sed 's/^ok [0-9]* - //' | paste -sd';')"
+else
+    fail "nic_names_test.sh with the image's udev: $(grep -v '^ok' <<<"$out")"
+fi
+
 # --- medboxctl's verbs inside the image (sd-bus to the image's own systemd) ----------
 ctl_unit=${units[0]}
 expect_ctl() { # expect_ctl EXIT-CODE DESCRIPTION ARGS...: runs medboxctl ARGS in the container
