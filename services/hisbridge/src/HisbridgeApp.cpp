@@ -2,6 +2,8 @@
 #include "Routes.h"
 #include "core/net/MllpFramer.h"
 #include "core/net/TcpListener.h"
+#include "his/Envelope.h"
+#include "domain/HisInbox.h"
 #include "domain/HisbridgeEnv.h"
 #include "domain/Hl7Inbox.h"
 #include "hisbridge/EmbeddedFiles.h"
@@ -25,6 +27,14 @@ void HisbridgeApp::registerRoutes(Router& router, ServiceContext& ctx) {
         addListener(std::make_unique<net::TcpListener>(
             config_.mllp, std::make_shared<net::MllpFramer>(),
             [inbox = inbox_.get()](std::string_view payload, const net::Peer& peer) -> std::optional<std::string> {
+                return inbox->answer(payload, peer.address);
+            }));
+    }
+    hisInbox_ = std::make_unique<HisInbox>(*env_, &ctx.metrics);
+    if (config_.hisEnabled) {
+        addListener(std::make_unique<net::TcpListener>(
+            config_.his, his::framer(),
+            [inbox = hisInbox_.get()](std::string_view payload, const net::Peer& peer) -> std::optional<std::string> {
                 return inbox->answer(payload, peer.address);
             }));
     }
