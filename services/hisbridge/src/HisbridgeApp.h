@@ -9,11 +9,16 @@
 #include "domain/HisbridgeConfig.h"
 #include <memory>
 
+namespace medbox {
+class PeriodicJob;
+}
+
 namespace medbox::hisbridge {
 
 class HisbridgeEnv;
 class Hl7Inbox;
 class HisInbox;
+class HisSender;
 
 class HisbridgeApp : public ServiceApp {
 public:
@@ -30,6 +35,8 @@ private:
     std::unique_ptr<HisbridgeEnv> env_;
     std::unique_ptr<Hl7Inbox> inbox_;
     std::unique_ptr<HisInbox> hisInbox_;
+    std::unique_ptr<HisSender> hisSender_;
+    std::unique_ptr<PeriodicJob> senderJob_;  // declared last: stopped (destroyed) first
 };
 
 }  // namespace medbox::hisbridge
