@@ -223,4 +223,25 @@ describe('hisbridge socket interface with the simulated HIS', { skip: SKIP }, ()
     assert.ok(sentTo(b.json.id).every((t) => t === 'P201'), 'no P202 for a booking the HIS never took');
     sim.fault = null;
   });
+
+  it('gets each booking to the HIS through a hang, a slow answer, a malformed answer and a dropped answer', async () => {
+    const ids = ['110105194912310011', '110105194912310062', '110105194912310046', '110105194912310054'];
+    const faults = ['hang', 'slow', 'malformed', 'drop'];
+    for (let i = 0; i < faults.length; i++) {
+      sim.fault = faults[i];
+      const slot = await freeSlot();
+      const b = await book(slot.id, ids[i]);
+      assert.equal(b.status, 201, `${faults[i]}: ${b.text}`);
+      await until(`a ${faults[i]} attempt`, async () => sim.log.some((e) => e.request?.data?.appointmentId === b.json.id));
+      sim.fault = null;
+      await until(`the ${faults[i]} booking answered 0000`, async () =>
+        sim.log.some((e) => e.request?.data?.appointmentId === b.json.id && e.fault === null),
+      20_000);
+      await sleep(1500); // acknowledged: no further attempt
+      const attempts = sim.log.filter((e) => e.request?.data?.appointmentId === b.json.id);
+      assert.equal(new Set(attempts.map((e) => e.request.requestId)).size, 1, `${faults[i]}: one requestId`);
+      assert.equal(attempts.at(-1).fault, null, `${faults[i]}: the last attempt is the answered one`);
+      assert.ok(attempts.every((e) => e.request.txn === 'P201'));
+    }
+  });
 });
