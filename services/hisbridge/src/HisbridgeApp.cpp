@@ -32,7 +32,7 @@ void HisbridgeApp::registerRoutes(Router& router, ServiceContext& ctx) {
                 return inbox->answer(payload, peer.address);
             }));
     }
-    hisInbox_ = std::make_unique<HisInbox>(*env_, &ctx.metrics);
+    hisInbox_ = std::make_unique<HisInbox>(*env_, &ctx.metrics, inbox_.get());
     // P201/P202 to the HIS: looked at every second, and at once after a
     // booking message was stored (wakeHisSender).
     hisSender_ = std::make_unique<HisSender>(*env_, &ctx.metrics);

@@ -5,6 +5,7 @@
 #include "InboxFixture.h"
 #include "core/net/TcpListener.h"
 #include "core/testing/FrameClient.h"
+#include "domain/HisMessages.h"
 #include "his/Envelope.h"
 #include <Poco/JSON/Parser.h>
 #include <chrono>
@@ -183,6 +184,52 @@ TEST_F(HisInboxTest, APartnerIsKnownByItsAddressAndAnsweredInItsCharset) {
     EXPECT_EQ(one("SELECT sender || ' ' || charset FROM his_request"), "his GBK");
     EXPECT_NE(one("SELECT payload FROM outbox WHERE destination = 'booking'").find("张三"), std::string::npos);
     EXPECT_EQ(peerIp("[::1]:5000"), "::1");
+}
+
+TEST_F(HisInboxTest, ARegistrationIsAppliedAsAnAdtA04OnceAndABadIdNumberIsNamed) {
+    const std::string bad = R"({"patientId":"P900","cardNumber":"C900","idNumber":"110105194912310021",)"
+                            R"("name":"王五","sex":"M","birthDate":"1949-12-31","phone":"13800138000"})";
+    const auto refused = send(request("T108", "reg-1", bad));
+    EXPECT_EQ(refused.answer.code, "1003");
+    EXPECT_EQ(one("SELECT error_field FROM his_request"), "data.idNumber");
+    EXPECT_EQ(count("SELECT count(*) FROM patient"), 0);
+    // Corrected (a valid checksum) under the same id: applied through the ADT path.
+    const std::string good = R"({"patientId":"P900","cardNumber":"C900","idNumber":")" + kResidentId +
+                             R"(","name":"王五","sex":"M","birthDate":"1949-12-31","phone":"13800138000"})";
+    const auto o = send(request("T108", "reg-1", good));
+    EXPECT_EQ(o.answer.code, "0000") << o.answer.message;
+    EXPECT_EQ(one("SELECT state FROM his_request"), "applied");
+    EXPECT_EQ(one("SELECT name || ' ' || card_number || ' ' || id_number || ' ' || birth_date || ' ' || phone "
+                  "FROM patient WHERE patient_id = 'P900'"),
+              "王五 C900 " + kResidentId + " 19491231 13800138000");
+    EXPECT_EQ(one("SELECT sender || ' ' || control_id || ' ' || type FROM hl7_message"),
+              "127.0.0.1/HIS-SOCKET reg-1 ADT^A04");
+    // Again: answered, not applied twice.
+    EXPECT_TRUE(send(request("T108", "reg-1", good)).duplicate);
+    EXPECT_EQ(count("SELECT count(*) FROM hl7_message"), 1);
+    EXPECT_EQ(count("SELECT count(*) FROM patient"), 1);
+}
+
+TEST_F(HisInboxTest, StaffSearchTheTrafficAndEverySearchIsAuditedWithoutValues) {
+    send(request("T104", "s1", kSchedules));
+    send(request("T107", "s2", R"({"complaintId":"C9"})"));  // 1003: content missing
+    HisMessageQuery q;
+    auto all = searchHisMessages(*env_, "staff:auditor1", q);
+    ASSERT_EQ(all.size(), 2u);
+    EXPECT_EQ(all[0].requestId, "s2");  // newest first
+    EXPECT_EQ(all[0].state, "failed");
+    EXPECT_EQ(all[0].error.value_or(""), "data.content");
+    q.state = "forwarded";
+    auto forwarded = searchHisMessages(*env_, "staff:auditor1", q);
+    ASSERT_EQ(forwarded.size(), 1u);
+    EXPECT_EQ(forwarded[0].txn, "T104");
+    q = HisMessageQuery{};
+    q.direction = "out";
+    EXPECT_TRUE(searchHisMessages(*env_, "staff:auditor1", q).empty());
+    EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'hisbridge.his_search'"), 3);
+    EXPECT_EQ(count(
+                  "SELECT count(*) FROM audit_log WHERE action = 'hisbridge.his_search' AND detail LIKE '%forwarded%'"),
+              0);  // filter names, never values
 }
 
 namespace {

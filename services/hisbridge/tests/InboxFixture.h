@@ -46,7 +46,7 @@ protected:
         audit_ = std::make_unique<AuditLog>(clock_, "");
         env_ = std::make_unique<HisbridgeEnv>(*db_, clock_, *audit_, config());
         inbox_ = std::make_unique<Hl7Inbox>(*env_);
-        his_ = std::make_unique<HisInbox>(*env_);
+        his_ = std::make_unique<HisInbox>(*env_, nullptr, inbox_.get());
     }
     virtual HisbridgeConfig config() { return {}; }
 

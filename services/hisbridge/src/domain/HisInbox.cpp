@@ -1,6 +1,8 @@
 #include "domain/HisInbox.h"
 #include "core/http/JsonText.h"
+#include "his/Registration.h"
 #include "his/Transactions.h"
+#include "store/MessageStore.h"
 #include "store/HisRequestStore.h"
 #include <chrono>
 
@@ -14,8 +16,8 @@ std::string peerIp(const std::string& peer) {
     return peer.substr(0, peer.rfind(':'));
 }
 
-HisInbox::HisInbox(HisbridgeEnv& env, Metrics* metrics)
-    : env_(env), log_(Poco::Logger::get("hisbridge.his")), metrics_(metrics) {
+HisInbox::HisInbox(HisbridgeEnv& env, Metrics* metrics, Hl7Inbox* hl7)
+    : env_(env), hl7_(hl7), log_(Poco::Logger::get("hisbridge.his")), metrics_(metrics) {
     if (!metrics) return;
     duplicates_ = &metrics->counter("medbox_his_duplicates_total",
                                     "HIS socket requests answered again without being applied (a repeated requestId)");
@@ -72,6 +74,25 @@ HisInbox::Outcome HisInbox::decideAndStore(std::string_view body, const std::str
         }
         invalid = e;
     }
+    // T108 through the HL7 path first (its own durable commit); a repeat of
+    // this request finds that ADT applied already (same sender, control id).
+    bool registered = false;
+    if (!invalid && req.txn == "T108" && hl7_) {
+        const Hl7Inbox::Outcome h = hl7_->receive(his::registrationAdt(req, out.sender, env_.now()), peer);
+        if (h.ackCode == "AA") {
+            registered = true;
+        } else if (h.messageId) {  // AE: kept as failed with why
+            const auto m = env_.db.read([&](db::Connection& c) { return store::findMessageById(c, *h.messageId); });
+            const std::string where = m && m->errorLocation ? *m->errorLocation : "";
+            invalid = HisError(code::kInvalid,
+                               "the registration cannot be applied: " + (m && m->errorText ? *m->errorText : ""),
+                               his::registrationField(where));
+        } else {  // AR 207: not stored now
+            out.answer.code = code::kDatabase;
+            out.answer.message = "the request could not be stored now; send it again";
+            return out;
+        }
+    }
     const std::string topic = his::bookingTopic(req.txn);
     const std::string dataJson = json::text(req.data);
 
@@ -121,7 +142,7 @@ HisInbox::Outcome HisInbox::decideAndStore(std::string_view body, const std::str
                                             .done());
                     row.state = "forwarded";
                 } else {
-                    row.state = "stored";
+                    row.state = registered ? "applied" : "stored";
                 }
                 row.answerCode = code::kOk;
                 row.answerMessage = "ok";

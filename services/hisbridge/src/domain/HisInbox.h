@@ -11,13 +11,16 @@
 //     the same requestId sent again is tried again;
 //   - departments, doctors, schedules, stop-clinic (T102-T105): forwarded to
 //     booking through the outbox in the same transaction ("forwarded");
-//     T101, T106, T107 kept ("stored");
+//     T101, T106, T107 kept ("stored"); T108 applied as the HL7 ADT^A04 it
+//     maps to, through the Hl7Inbox (its own durable transaction first, then
+//     this one: a repeat finds the ADT already applied), "applied";
 //   - a requestId already answered 0000: the same answer, nothing applied twice;
 //   - the database cannot write now: 9002, nothing stored; the HIS retries.
 // The sender is the partner whose address the peer has, else the peer's IP
 // address. Thread-safe: the listener calls answer() from each connection's thread.
 #include "core/metrics/Metrics.h"
 #include "domain/HisbridgeEnv.h"
+#include "domain/Hl7Inbox.h"
 #include "his/Envelope.h"
 #include <Poco/Logger.h>
 #include <optional>
@@ -30,7 +33,8 @@ class HisInbox {
 public:
     // metrics (may be null, as in tests): medbox_his_requests_total{code},
     // medbox_his_duplicates_total, medbox_his_answer_seconds.
-    explicit HisInbox(HisbridgeEnv& env, Metrics* metrics = nullptr);
+    // hl7: the MLLP inbox, which applies T108 as ADT^A04 (null: T108 is only stored).
+    explicit HisInbox(HisbridgeEnv& env, Metrics* metrics = nullptr, Hl7Inbox* hl7 = nullptr);
 
     struct Outcome {
         his::Answer answer;
@@ -48,6 +52,7 @@ private:
     Outcome decideAndStore(std::string_view body, const std::string& peer);
 
     HisbridgeEnv& env_;
+    Hl7Inbox* hl7_ = nullptr;
     Poco::Logger& log_;
     Metrics* metrics_ = nullptr;
     Counter* duplicates_ = nullptr;

@@ -18,6 +18,8 @@ public:
     void getMessage(Request& rq, Reply& rp);
     // booking's outbox: bookings and cancellations for the HIS (BookingInboxHandlers.cpp)
     void bookingInbox(Request& rq, Reply& rp);
+    // the socket interface's traffic (HisMessageHandlers.cpp)
+    void listHisMessages(Request& rq, Reply& rp);
 
 private:
     HisbridgeEnv& env_;
