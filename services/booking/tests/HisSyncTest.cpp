@@ -149,3 +149,31 @@ TEST_F(HisSyncTest, ABookingTheHisRefusedIsReversedOnceWithoutACancellationSentB
     EXPECT_EQ(apply("his.booking_refused", R"({"appointmentId":999999,"code":"2001","reason":"x"})").skipped.size(),
               1u);
 }
+
+TEST_F(HisSyncTest, TheHisVisitStatusFinishesOrCancelsTheAppointmentOnce) {
+    loadCatalogue();
+    apply("his.schedules", schedules());
+    const int64_t scheduleId = std::stoll(rowsOf(*db, "SELECT id FROM schedule WHERE room = 'NK-101'")[0].substr(3));
+    const auto sl = slots(scheduleId);
+    const int64_t visited = book(sl[0].id, 1, portal).appointment.id;
+    const int64_t absent = book(sl[0].id, 2, portal).appointment.id;
+    const int64_t refunded = book(sl[1].id, 3, desk).appointment.id;
+    auto status = [&](int64_t id) {
+        return rowsOf(*db, "SELECT status FROM appointment WHERE id = " + std::to_string(id))[0];
+    };
+    auto visit = [&](int64_t id, const std::string& s) {
+        return apply("his.visit_status", R"({"appointmentId":)" + std::to_string(id) + R"(,"status":")" + s + "\"}");
+    };
+    EXPECT_EQ(visit(visited, "visited").applied, 1);
+    EXPECT_EQ(status(visited), "status=completed|");
+    EXPECT_EQ(visit(absent, "no_show").applied, 1);
+    EXPECT_EQ(status(absent), "status=no_show|");
+    EXPECT_EQ(visit(refunded, "refunded").applied, 1);
+    EXPECT_EQ(status(refunded), "status=cancelled|");
+    EXPECT_EQ(rowsOf(*db, "SELECT booked FROM slot WHERE id = " + std::to_string(sl[1].id))[0], "booked=0|");
+    // Again: unchanged. A status that cannot follow: skipped with the reason.
+    EXPECT_EQ(visit(visited, "visited").unchanged, 1);
+    const auto late = visit(refunded, "no_show");
+    ASSERT_EQ(late.skipped.size(), 1u);
+    EXPECT_NE(late.skipped[0].reason.find("cancelled"), std::string::npos) << late.skipped[0].reason;
+}

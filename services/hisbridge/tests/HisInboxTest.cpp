@@ -75,7 +75,7 @@ TEST_F(HisInboxTest, EachBookingTransactionHasItsTopicAndTheOthersAreKept) {
         {"T104", kSchedules, "his.schedules"},
         {"T105", R"({"scheduleCode":"S1","doctorCode":"D001","date":"2026-12-07","session":"morning","reason":"开会"})",
          "his.stop_clinic"},
-        {"T106", R"({"appointmentId":7,"status":"visited","at":"2026-12-07T09:10:00+08:00"})", ""},
+        {"T106", R"({"appointmentId":7,"status":"visited","at":"2026-12-07T09:10:00+08:00"})", "his.visit_status"},
         {"T107", R"({"complaintId":"C9","content":"候诊时间太长"})", ""},
     };
     int n = 0;
@@ -88,6 +88,7 @@ TEST_F(HisInboxTest, EachBookingTransactionHasItsTopicAndTheOthersAreKept) {
         EXPECT_EQ(toBooking(), n) << c.txn;
     }
     EXPECT_EQ(count("SELECT count(*) FROM outbox WHERE destination = 'booking' AND topic = 'his.stop_clinic'"), 1);
+    EXPECT_EQ(count("SELECT count(*) FROM outbox WHERE destination = 'booking' AND topic = 'his.visit_status'"), 1);
 }
 
 TEST_F(HisInboxTest, ARepeatedRequestIdIsAnsweredAgainAndNotAppliedTwice) {

@@ -93,6 +93,7 @@ protected:
         p.address = "127.0.0.1";
         p.port = his_.port();
         p.answerTimeoutMs = 300;
+        p.retryCodes = {"9xxx", "2005"};  // 2005: a partner's "locked, try again" business code
         c.hisPartners.push_back(p);
         return c;
     }
@@ -182,6 +183,19 @@ TEST_F(HisSenderTest, WithoutAPartnerNothingIsSentAndNothingDropped) {
     EXPECT_EQ(state("n1"), "pending");
     EXPECT_THROW(acceptBookingMessage(env, "n2", "booking.other", json(created(1, "A"))), AppError);
     EXPECT_THROW(acceptBookingMessage(env, "n3", "booking.created", json(R"({"appointmentId":1})")), AppError);
+}
+
+TEST_F(HisSenderTest, ThePartnersRetryCodesAreSentAgainAndOthersAreFinal) {
+    his_.script({"2005", "0000"});
+    accept("c1", "booking.created", created(1, "A"));
+    drain();
+    EXPECT_EQ(state("c1"), "acknowledged");
+    EXPECT_EQ(his_.log(), (std::vector<std::string>{"P201 c1", "P201 c1"}));
+    his_.script({"9003", "5001"});  // 5001: neither retry nor refusal: quarantined
+    accept("c2", "booking.cancelled", cancelled(1, "A"));
+    drain();
+    EXPECT_EQ(state("c2"), "quarantined");
+    EXPECT_EQ(his_.log().size(), 4u);
 }
 
 TEST(HisSenderBackoffTest, DoublesFromOneSecondToFiveMinutes) {

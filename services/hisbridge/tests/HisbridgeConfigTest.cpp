@@ -77,4 +77,25 @@ TEST(HisbridgeConfigTest, TheSocketListenerTakesOneRequestPerConnectionOn2576) {
     EXPECT_EQ(p->charset, hl7::Charset::Gbk);
     EXPECT_EQ(p->answerTimeoutMs, 15'000);
     EXPECT_FALSE(c.hisPartnerAt("10.10.2.11"));
+    EXPECT_TRUE(p->retries("9001"));  // default: 9xxx
+    EXPECT_FALSE(p->retries("2001"));
+}
+
+TEST(HisbridgeConfigTest, RetryCodesArePerPartner) {
+    Settings s;
+    s.set("hisbridge.partners.his.address", "10.10.2.10");
+    s.set("hisbridge.partners.his.retry_codes", "9xxx, 2005,1x0x");
+    const HisbridgeConfig c = readHisbridgeConfig(s);
+    const auto& p = c.hisPartners.at(0);
+    EXPECT_TRUE(p.retries("9002"));
+    EXPECT_TRUE(p.retries("2005"));
+    EXPECT_TRUE(p.retries("1101"));
+    EXPECT_FALSE(p.retries("2001"));
+    EXPECT_FALSE(p.retries("1011"));
+    for (const char* bad : {"9x", "abcd", "0000", "90011"}) {
+        Settings b;
+        b.set("hisbridge.partners.his.address", "10.10.2.10");
+        b.set("hisbridge.partners.his.retry_codes", bad);
+        EXPECT_THROW(readHisbridgeConfig(b), ConfigError) << bad;
+    }
 }

@@ -4,6 +4,7 @@
 #include "store/CatalogueStore.h"
 #include "store/ScheduleStore.h"
 #include <Poco/JSON/Array.h>
+#include <algorithm>
 
 namespace medbox::booking {
 
@@ -32,6 +33,7 @@ HisSyncResult HisSync::apply(const Caller& who, const std::string& topic, const 
     if (topic == "his.schedules") step = &HisSync::schedule, list = "schedules";
     if (topic == "his.stop_clinic") step = &HisSync::stop;
     if (topic == "his.booking_refused") step = &HisSync::reverse;
+    if (topic == "his.visit_status") step = &HisSync::visit;
     if (!step) throw AppError(Err::BadRequest, "topic " + topic + " is not one booking takes from hisbridge", "topic");
     if (!data) throw AppError(Err::MissingField, "payload.data is required", "payload.data");
 
@@ -192,6 +194,41 @@ bool HisSync::reverse(const Caller& who, const Obj& item) {
         auto detail = jsonObject();
         detail->set("code", str(item, "code"));
         env_.effects.auditIn(tx, who.actor, "booking.his_refused", "appointment:" + std::to_string(id), detail);
+        env_.cache.invalidateAfter(tx);
+        changed = true;
+    });
+    return changed;
+}
+
+bool HisSync::visit(const Caller& who, const Obj& item) {
+    const int64_t id = num(item, "appointmentId");
+    const std::string his = str(item, "status");
+    // What the HIS saw at its desk, in booking's words, and from which states it may follow.
+    std::string target;
+    std::vector<std::string> from;
+    if (his == "visited") target = "completed", from = {"booked", "checked_in", "called"};
+    if (his == "no_show") target = "no_show", from = {"booked"};
+    if (his == "refunded") target = "cancelled", from = {"booked", "checked_in"};
+    if (target.empty()) throw AppError(Err::InvalidField, "status " + his + " is not one booking knows");
+    bool changed = false;
+    env_.db.write([&](db::Tx& tx) {
+        auto& c = tx.conn();
+        const auto a = store::findAppointment(c, id);
+        if (!a) throw AppError(Err::InvalidField, "appointment " + std::to_string(id) + " does not exist");
+        if (a->status == target) return;  // delivered again, or booking got there first
+        if (std::find(from.begin(), from.end(), a->status) == from.end())
+            throw AppError(Err::InvalidField,
+                           "appointment " + std::to_string(id) + " is " + a->status + "; the HIS says " + his);
+        const int64_t now = env_.now();
+        if (target == "cancelled") {
+            store::markCancelled(c, id, "cancelled", "his_refunded", now);
+            store::freePlace(c, a->slotId);
+        } else {
+            store::markFinished(c, id, target, now);
+        }
+        auto detail = jsonObject();
+        detail->set("status", target);
+        env_.effects.auditIn(tx, who.actor, "booking.his_visit_status", "appointment:" + std::to_string(id), detail);
         env_.cache.invalidateAfter(tx);
         changed = true;
     });

@@ -34,7 +34,9 @@ public:
     // topic: his.departments, his.doctors, his.schedules, his.stop_clinic
     // (data: the transaction's data as hisbridge checked it), or
     // his.booking_refused (data: appointmentId, code, reason: the HIS refused
-    // P201, the booking is reversed without a cancellation sent back). Throws AppError
+    // P201, the booking is reversed without a cancellation sent back), or
+    // his.visit_status (T106: visited -> completed, no_show -> no_show,
+    // refunded -> cancelled with its place freed). Throws AppError
     // BadRequest for an unknown topic or data without its list.
     HisSyncResult apply(const Caller& who, const std::string& topic, const Poco::JSON::Object::Ptr& data);
 
@@ -44,6 +46,7 @@ private:
     bool schedule(const Caller& who, const Poco::JSON::Object::Ptr& item);
     bool stop(const Caller& who, const Poco::JSON::Object::Ptr& item);
     bool reverse(const Caller& who, const Poco::JSON::Object::Ptr& item);
+    bool visit(const Caller& who, const Poco::JSON::Object::Ptr& item);
     int64_t doctorIdOf(const std::string& hisCode) const;  // InvalidField when unknown
 
     BookingEnv& env_;

@@ -21,7 +21,7 @@ void Handlers::hisInbox(Request& rq, Reply& rp) {
     if (rq.header("Message-Id", id) != id)
         throw AppError(Err::InvalidField, "the Message-Id header and the envelope's id differ", "id");
     const std::string topic = b.oneOf("topic", {"his.departments", "his.doctors", "his.schedules", "his.stop_clinic",
-                                                "his.booking_refused"});
+                                                "his.booking_refused", "his.visit_status"});
     const JsonBody payload = b.object("payload");
     const auto data = payload.object("data").raw();
 

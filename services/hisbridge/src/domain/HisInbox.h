@@ -9,9 +9,9 @@
 //     1001/1002/1003, nothing stored;
 //   - data that fails its checks: 1003 naming the field, stored "failed";
 //     the same requestId sent again is tried again;
-//   - departments, doctors, schedules, stop-clinic (T102-T105): forwarded to
-//     booking through the outbox in the same transaction ("forwarded");
-//     T101, T106, T107 kept ("stored"); T108 applied as the HL7 ADT^A04 it
+//   - departments, doctors, schedules, stop-clinic, visit status (T102-T106):
+//     forwarded to booking through the outbox in the same transaction
+//     ("forwarded"); T101, T107 kept ("stored"); T108 applied as the HL7 ADT^A04 it
 //     maps to, through the Hl7Inbox (its own durable transaction first, then
 //     this one: a repeat finds the ADT already applied), "applied";
 //   - a requestId already answered 0000: the same answer, nothing applied twice;

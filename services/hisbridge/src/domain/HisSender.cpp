@@ -88,24 +88,22 @@ int64_t HisSender::backoffMs(int64_t attempts) {
     return std::min<int64_t>(300'000, 1000LL << std::min<int64_t>(attempts > 0 ? attempts - 1 : 0, 9));
 }
 
-std::optional<his::Endpoint> HisSender::endpoint() const {
-    for (const auto& p : env_.config.hisPartners) {
-        if (p.port == 0) continue;
-        his::Endpoint e;
-        e.host = p.address;
-        e.port = p.port;
-        e.charset = p.charset;
-        e.connectTimeoutMs = p.connectTimeoutMs;
-        e.writeTimeoutMs = p.writeTimeoutMs;
-        e.answerTimeoutMs = p.answerTimeoutMs;
-        return e;
-    }
-    return std::nullopt;
+const HisbridgeConfig::HisPartner* HisSender::partner() const {
+    for (const auto& p : env_.config.hisPartners)
+        if (p.port != 0) return &p;
+    return nullptr;
 }
 
 int HisSender::runOnce() {
-    const auto to = endpoint();
-    if (!to) return 0;  // no partner takes P2xx: everything waits, nothing is dropped
+    const auto* partner = this->partner();
+    if (!partner) return 0;  // no partner takes P2xx: everything waits, nothing is dropped
+    his::Endpoint to;
+    to.host = partner->address;
+    to.port = partner->port;
+    to.charset = partner->charset;
+    to.connectTimeoutMs = partner->connectTimeoutMs;
+    to.writeTimeoutMs = partner->writeTimeoutMs;
+    to.answerTimeoutMs = partner->answerTimeoutMs;
     const auto due = env_.db.read([&](db::Connection& c) { return dueHeads(c, env_.now(), 100); });
     int answered = 0;
     for (const Outgoing& o : due) {
@@ -117,7 +115,7 @@ int HisSender::runOnce() {
         std::optional<his::Answer> a;
         std::string error;
         try {
-            a = his::call(*to, r);
+            a = his::call(to, r);
         } catch (const his::TransportError& e) {
             error = e.what();
         }
@@ -125,9 +123,11 @@ int HisSender::runOnce() {
         std::string state = "pending";
         if (a && a->code == his::code::kOk)
             state = "acknowledged";
+        else if (a && partner->retries(a->code))
+            state = "pending";
         else if (a && a->code[0] == '2')
             state = "refused";
-        else if (a && a->code[0] != '9')
+        else if (a)
             state = "quarantined";
         env_.db.write([&](db::Tx& tx) {
             const int64_t attempts = o.attempts + 1;

@@ -10,8 +10,9 @@
 //   - runOnce() sends, for each patient, only the oldest message not yet
 //     answered, with that message's id as the requestId on every attempt
 //     (the HIS takes a repeat as one); the next one of that patient waits;
-//   - 0000: acknowledged. 9xxx, no answer, a broken or malformed answer: sent
-//     again after a backoff (1 s doubling to 5 min). 2xxx: refused; for a
+//   - 0000: acknowledged. A code of the partner's retry_codes (9xxx), no
+//     answer, a broken or malformed answer: sent again after a backoff (1 s
+//     doubling to 5 min). 2xxx: refused; for a
 //     booking, booking is told to reverse it (outbox his.booking_refused)
 //     and the portal gets the reason (outbox booking.his_refused). Any other
 //     code (1xxx): quarantined, and the patient's later messages wait for an
@@ -46,7 +47,7 @@ public:
     static int64_t backoffMs(int64_t attempts);
 
 private:
-    std::optional<his::Endpoint> endpoint() const;
+    const HisbridgeConfig::HisPartner* partner() const;
 
     HisbridgeEnv& env_;
     Poco::Logger& log_;

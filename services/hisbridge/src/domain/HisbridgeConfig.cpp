@@ -67,6 +67,18 @@ HisbridgeConfig readHisbridgeConfig(const Settings& s) {
         p.connectTimeoutMs = s.integer(key + ".connect_timeout_ms", 3'000, 1, 600'000);
         p.writeTimeoutMs = s.integer(key + ".write_timeout_ms", 5'000, 1, 600'000);
         p.answerTimeoutMs = s.integer(key + ".answer_timeout_ms", 15'000, 1, 600'000);
+        p.retryCodes.clear();
+        std::string list = s.str(key + ".retry_codes", "9xxx") + ",";
+        for (size_t from = 0, comma; (comma = list.find(',', from)) != std::string::npos; from = comma + 1) {
+            std::string code = list.substr(from, comma - from);
+            code.erase(0, code.find_first_not_of(' '));
+            code.erase(code.find_last_not_of(' ') + 1);
+            if (code.empty()) continue;
+            if (code.size() != 4 || code.find_first_not_of("0123456789x") != std::string::npos || code == "0000")
+                throw ConfigError(key + ".retry_codes: " + code +
+                                  " is not a four-character code of digits and x (and not 0000)");
+            p.retryCodes.push_back(code);
+        }
         c.hisPartners.push_back(p);
     }
     return c;

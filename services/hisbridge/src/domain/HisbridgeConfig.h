@@ -42,6 +42,20 @@ struct HisbridgeConfig {
         int64_t connectTimeoutMs = 3'000;
         int64_t writeTimeoutMs = 5'000;
         int64_t answerTimeoutMs = 15'000;
+        // .retry_codes: answer codes after which a P2xx is sent again (same
+        // requestId, with backoff); "x" is any digit. Others are final: 0000
+        // done, 2xxx refused, the rest quarantined.
+        std::vector<std::string> retryCodes = {"9xxx"};
+
+        bool retries(const std::string& code) const {
+            for (const auto& p : retryCodes) {
+                if (p.size() != code.size()) continue;
+                bool match = true;
+                for (size_t i = 0; i < p.size() && match; ++i) match = p[i] == 'x' || p[i] == code[i];
+                if (match) return true;
+            }
+            return false;
+        }
     };
     std::vector<HisPartner> hisPartners;
 

@@ -143,6 +143,7 @@ std::string bookingTopic(const std::string& txn) {
     if (txn == "T103") return "his.doctors";
     if (txn == "T104") return "his.schedules";
     if (txn == "T105") return "his.stop_clinic";
+    if (txn == "T106") return "his.visit_status";
     return {};
 }
 

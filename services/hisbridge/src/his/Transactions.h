@@ -10,8 +10,8 @@ namespace medbox::hisbridge::his {
 // starts (P2xx), which a HIS never sends to medbox.
 void checkData(const Request& r);
 
-// Where a checked request goes: booking's topic for T102-T105 (forwarded
-// through the outbox), empty for those the bridge keeps itself.
+// Where a checked request goes: booking's topic for T102-T106 (forwarded
+// through the outbox), empty for those the bridge keeps or applies itself.
 std::string bookingTopic(const std::string& txn);
 
 }  // namespace medbox::hisbridge::his
