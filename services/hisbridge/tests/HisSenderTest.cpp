@@ -198,6 +198,18 @@ TEST_F(HisSenderTest, ThePartnersRetryCodesAreSentAgainAndOthersAreFinal) {
     EXPECT_EQ(his_.log().size(), 4u);
 }
 
+TEST_F(HisSenderTest, AHisThatDoesNotAnswerCostsOneTimeoutPerRunNotOnePerPatient) {
+    his_.script({"hang"});
+    accept("h1", "booking.created", created(1, "A"));
+    accept("h2", "booking.created", created(2, "B"));
+    sender_->runOnce();
+    EXPECT_EQ(his_.log(), (std::vector<std::string>{"P201 h1"}));  // B waits for the next run
+    EXPECT_EQ(state("h2"), "pending");
+    drain();
+    EXPECT_EQ(state("h1"), "acknowledged");
+    EXPECT_EQ(state("h2"), "acknowledged");
+}
+
 TEST(HisSenderBackoffTest, DoublesFromOneSecondToFiveMinutes) {
     EXPECT_EQ(HisSender::backoffMs(1), 1000);
     EXPECT_EQ(HisSender::backoffMs(2), 2000);

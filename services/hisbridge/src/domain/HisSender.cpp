@@ -173,6 +173,9 @@ int HisSender::runOnce() {
                 ->counter("medbox_his_sent_total", "Requests sent to the HIS, by outcome", "outcome=\"" + state + "\"")
                 .inc();
         if (state != "pending") ++answered;
+        // No answer at all: the HIS is likely down. The others wait for the
+        // next run rather than each costing a full timeout now.
+        if (!a) break;
     }
     return answered;
 }
