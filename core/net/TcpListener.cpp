@@ -228,6 +228,7 @@ std::string TcpListener::run(Connection& c) {
                 const std::string bytes = framer_->wrap(*answer);
                 if (auto failed = write(c, bytes); !failed.empty()) return failed;
             }
+            if (opts_.oneFramePerConnection) return {};
         }
         const int64_t deadline = frameStartMs ? frameStartMs + opts_.readTimeoutMs : lastMs + opts_.idleTimeoutMs;
         const Wait w = waitFor(c.fd, POLLIN, stopFd_, deadline - steadyMs());

@@ -41,6 +41,10 @@ struct TcpListenerOptions {
     int64_t readTimeoutMs = 30'000;   // a frame must arrive whole this long after its first byte
     int64_t idleTimeoutMs = 600'000;  // a connection with no frame under way is closed after this
     int64_t writeTimeoutMs = 15'000;  // an answer must be written within this
+    // Short connections (the HIS socket interface): one frame, one answer,
+    // then the listener closes the connection; bytes after the first frame
+    // are not read as another request.
+    bool oneFramePerConnection = false;
 };
 
 struct Peer {

@@ -14,7 +14,7 @@ describe('hisbridge API', { skip: SKIP }, () => {
 
   before(async () => {
     // MLLP on a free port of the kernel's choosing: this test does not use it.
-    suite = await startSuite({ services: ['console', 'hisbridge'], settings: { hisbridge: ['hisbridge.mllp.port=0', 'hisbridge.mllp.host=127.0.0.1'] } });
+    suite = await startSuite({ services: ['console', 'hisbridge'], settings: { hisbridge: ['hisbridge.mllp.port=0', 'hisbridge.mllp.host=127.0.0.1', 'hisbridge.his.port=0', 'hisbridge.his.host=127.0.0.1'] } });
   });
   after(async () => {
     if (suite) await suite.stop();

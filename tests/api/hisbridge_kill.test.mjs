@@ -105,7 +105,7 @@ describe('hisbridge under SIGKILL', { skip: SKIP }, () => {
     mllpPort = await freePort();
     suite = await startSuite({
       services: ['console', 'hisbridge'],
-      settings: { hisbridge: [`hisbridge.mllp.port=${mllpPort}`, 'hisbridge.mllp.host=127.0.0.1'] },
+      settings: { hisbridge: [`hisbridge.mllp.port=${mllpPort}`, 'hisbridge.mllp.host=127.0.0.1', 'hisbridge.his.port=0', 'hisbridge.his.host=127.0.0.1'] },
     });
     auditor = await suite.staffToken(['auditor']);
   });

@@ -100,7 +100,7 @@ describe('hisbridge MLLP with an npm HL7 client', { skip: SKIP }, () => {
     mllpPort = await freePort();
     suite = await startSuite({
       services: ['console', 'hisbridge'],
-      settings: { hisbridge: [`hisbridge.mllp.port=${mllpPort}`, 'hisbridge.mllp.host=127.0.0.1'] },
+      settings: { hisbridge: [`hisbridge.mllp.port=${mllpPort}`, 'hisbridge.mllp.host=127.0.0.1', 'hisbridge.his.port=0', 'hisbridge.his.host=127.0.0.1'] },
     });
     tok.auditor = await suite.staffToken(['auditor']);
     tok.admin = await suite.staffToken(['admin']);

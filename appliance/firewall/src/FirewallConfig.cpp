@@ -36,9 +36,12 @@ public:
     FirewallConfig parse(const Object& root) {
         reader_.rejectUnknownKeys(root, "",
                                   {"model", "interfaces", "dmz", "lan", "gap", "management", "ha", "vendor",
-                                   "mllp_port"});
+                                   "mllp_port", "his_port"});
         parseModel(root);
-        parseMllpPort(root);
+        config_.mllpPort = listenerPort(root, "mllp_port", "mllp", kMllpPort);
+        config_.hisPort = listenerPort(root, "his_port", "his", kHisPort);
+        if (config_.hisPort == config_.mllpPort)
+            reader_.fail("his_port", "port " + std::to_string(config_.hisPort) + " is mllp_port's too");
         parseInterfaces(root);
         config_.dmz.portalFrom = anyAddress();
         if (root.has("dmz"))
@@ -51,16 +54,19 @@ public:
     }
 
 private:
-    // The MLLP port follows hisbridge.mllp.port; it must not be another listener's.
-    void parseMllpPort(const Object& root) {
-        config_.mllpPort = kMllpPort;
-        if (!root.has("mllp_port")) return;
-        const auto port = reader_.port(root.get("mllp_port"), "mllp_port");
-        if (!port) return;
+    // hisbridge's listeners' ports follow its settings (hisbridge.mllp.port,
+    // hisbridge.his.port); neither may be another listener's.
+    std::uint16_t listenerPort(const Object& root, const std::string& key, std::string_view service,
+                               std::uint16_t def) {
+        if (!root.has(key)) return def;
+        const auto port = reader_.port(root.get(key), key);
+        if (!port) return def;
         for (const auto& s : allServices())
-            if (s.name != "mllp" && s.port == *port && s.protocol == Protocol::Tcp)
-                return reader_.fail("mllp_port", "port " + std::to_string(*port) + " is " + std::string(s.name) + "'s");
-        config_.mllpPort = *port;
+            if (s.name != service && s.port == *port && s.protocol == Protocol::Tcp) {
+                reader_.fail(key, "port " + std::to_string(*port) + " is " + std::string(s.name) + "'s");
+                return def;
+            }
+        return *port;
     }
 
     void parseModel(const Object& root) {
@@ -258,7 +264,7 @@ private:
                 reader_.fail(indexPath(inboundPath, i), "unknown service '" + names[i] + "'");
             else if (!service->lanFacing)
                 reader_.fail(indexPath(inboundPath, i),
-                             "service '" + names[i] + "' is not LAN-facing (allowed: mllp, servicedesk)");
+                             "service '" + names[i] + "' is not LAN-facing (allowed: mllp, his, servicedesk)");
             else
                 peer.inbound.push_back(names[i]);
         }

@@ -81,6 +81,9 @@ struct FirewallConfig {
     // "mllp_port": where hisbridge's HL7 listener is (its hisbridge.mllp.port);
     // opened to LAN peers and the gap device granted "mllp" only.
     std::uint16_t mllpPort = 2575;
+    // "his_port": where hisbridge's HIS socket listener is (its
+    // hisbridge.his.port); opened to peers granted "his" only.
+    std::uint16_t hisPort = 2576;
     std::string digest;  // SHA-256 of the file, shown by `status`
 };
 

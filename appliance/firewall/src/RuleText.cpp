@@ -50,12 +50,15 @@ std::vector<std::string> peerOutbound(const Peer& peer) {
     return out;
 }
 
-std::vector<std::string> peerInbound(const Peer& peer, std::uint16_t mllpPort) {
+std::vector<std::string> peerInbound(const Peer& peer, std::uint16_t mllpPort, std::uint16_t hisPort) {
     std::vector<std::uint16_t> tcp;
     std::vector<std::uint16_t> udp;
     for (const auto& name : peer.inbound)
         if (const auto service = findService(name))
-            (service->protocol == Protocol::Tcp ? tcp : udp).push_back(name == "mllp" ? mllpPort : service->port);
+            (service->protocol == Protocol::Tcp ? tcp : udp)
+                .push_back(name == "mllp"  ? mllpPort
+                           : name == "his" ? hisPort
+                                           : service->port);
     std::vector<std::string> out;
     for (const auto& src : addressMatches("saddr", {peer.address})) {
         if (!tcp.empty()) out.push_back(commented(src + " tcp dport " + portSet(tcp) + " accept", peer.name));

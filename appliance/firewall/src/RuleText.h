@@ -27,7 +27,8 @@ std::vector<std::string> addressMatches(std::string_view direction, const std::v
 // Outbound accept rules towards a peer (its tcp and udp ports).
 std::vector<std::string> peerOutbound(const Peer& peer);
 // Inbound accept rules from a peer to the LAN-facing services it was granted.
-// mllpPort: the profile's (FirewallConfig::mllpPort), for a peer granted "mllp".
-std::vector<std::string> peerInbound(const Peer& peer, std::uint16_t mllpPort);
+// mllpPort, hisPort: the profile's (FirewallConfig::mllpPort, hisPort), for a
+// peer granted "mllp" or "his".
+std::vector<std::string> peerInbound(const Peer& peer, std::uint16_t mllpPort, std::uint16_t hisPort);
 
 }  // namespace medbox::firewall::rule

@@ -9,6 +9,7 @@ namespace {
 // Listeners that are not a medbox service's HTTPS port.
 constexpr std::array kOtherListeners{
     Service{"mllp", kMllpPort, Protocol::Tcp, true},
+    Service{"his", kHisPort, Protocol::Tcp, true},
     Service{"replication", kReplicationPort, Protocol::Tcp, false},
     Service{"ssh", kSshPort, Protocol::Tcp, false},
     Service{"wireguard", kWireguardPort, Protocol::Udp, false},

@@ -241,5 +241,30 @@ TEST(FirewallConfigTest, MllpPortFollowsTheBridgesSettingAndCollidesWithNothing)
             << taken;
 }
 
+TEST(FirewallConfigTest, HisPortFollowsTheBridgesSettingAndCollidesWithNothing) {
+    const auto defaulted = parseFirewallConfig(test::readFile(test::examplePath("gap.json")));
+    ASSERT_TRUE(defaulted.ok());
+    EXPECT_EQ(defaulted.config->hisPort, 2576);
+    const auto moved = parseFirewallConfig(editedExample("frontend.json", [](Object& o) { o.set("his_port", 2610); }));
+    ASSERT_TRUE(moved.ok()) << formatErrors(moved.errors);
+    EXPECT_EQ(moved.config->hisPort, 2610);
+    EXPECT_TRUE(hasError(errorsOf(editedExample("frontend.json", [](Object& o) { o.set("his_port", 0); })), "his_port",
+                         "out of range"));
+    for (const int taken : {22, 2575, 8443, 8445, 9444})
+        EXPECT_TRUE(hasError(errorsOf(editedExample("frontend.json", [&](Object& o) { o.set("his_port", taken); })),
+                             "his_port", "is "))
+            << taken;
+    // Both moved onto one port.
+    EXPECT_TRUE(hasError(errorsOf(editedExample("frontend.json",
+                                                [](Object& o) {
+                                                    o.set("mllp_port", 2600);
+                                                    o.set("his_port", 2600);
+                                                })),
+                         "his_port", "mllp_port"));
+    // The mllp port cannot take the HIS listener's default either.
+    EXPECT_TRUE(hasError(errorsOf(editedExample("frontend.json", [](Object& o) { o.set("mllp_port", 2576); })),
+                         "mllp_port", "is his's"));
+}
+
 }  // namespace
 }  // namespace medbox::firewall

@@ -148,6 +148,38 @@ TEST(RulesetGeneratorTest, MllpPortFromTheProfileIsOpenedOnlyToGrantedPeersInBot
     }
 }
 
+// hisbridge's HIS socket listener (hisbridge.his.port, 2576) is opened to
+// the peers granted "his" only, at the profile's his_port, in both models.
+TEST(RulesetGeneratorTest, HisPortIsOpenedOnlyToPeersGrantedHisInBothModels) {
+    for (const auto* name : {"frontend.json", "gap.json"}) {
+        std::string json = test::readFile(test::examplePath(name));
+        const auto first = json.find("\"inbound\": [\"mllp\"");
+        ASSERT_NE(first, std::string::npos) << name;
+        json.insert(first + std::string("\"inbound\": [").size(), "\"his\", ");
+        const auto defaulted = parseFirewallConfig(json);
+        ASSERT_TRUE(defaulted.ok()) << formatErrors(defaulted.errors);
+        const auto defaultText = renderRuleset(*defaulted.config);
+        // Inbound 2576 once (the example's HIS also listens on 2576 itself: that is lan_out).
+        EXPECT_EQ(count(chainBody(defaultText, defaulted.config->lan ? "lan_in" : "gap_in"), "2576"), 1u) << name;
+        json.insert(json.find('{') + 1, "\"his_port\": 2610,");
+        const auto result = parseFirewallConfig(json);
+        ASSERT_TRUE(result.ok()) << formatErrors(result.errors);
+        const auto text = renderRuleset(*result.config);
+        const auto in = chainBody(text, result.config->lan ? "lan_in" : "gap_in");
+        std::vector<Peer> peers = result.config->lan ? result.config->lan->peers
+                                                     : std::vector<Peer>{result.config->gap->device};
+        std::size_t granted = 0;
+        for (const auto& peer : peers) {
+            const bool his = std::find(peer.inbound.begin(), peer.inbound.end(), "his") != peer.inbound.end();
+            granted += his;
+            const std::regex rule("ip saddr " + peer.address.text() + " tcp dport (\\{ )?[0-9, ]*\\b2610\\b");
+            EXPECT_EQ(std::regex_search(in, rule), his) << name << " " << peer.name;
+        }
+        EXPECT_EQ(granted, 1u) << name;
+        EXPECT_EQ(count(text, "2610"), 1u) << name;
+    }
+}
+
 TEST(RulesetGeneratorTest, GapModelTalksOnlyToTheGapDevice) {
     const auto config = example("gap.json");
     const auto text = renderRuleset(config);

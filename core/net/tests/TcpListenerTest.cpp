@@ -87,6 +87,20 @@ TEST_F(TcpListenerTest, SeveralFramesInOneReadAreEachAnsweredInOrder) {
     EXPECT_EQ(c.frame(*mllp_), "ack:three");
 }
 
+TEST_F(TcpListenerTest, AShortConnectionListenerAnswersOneFrameThenCloses) {
+    TcpListenerOptions o;
+    o.oneFramePerConnection = true;
+    auto l = listen(o);
+    Client c(l->port());
+    c.send(mllp_->wrap("one") + mllp_->wrap("two"));
+    EXPECT_EQ(c.frame(*mllp_), "ack:one");
+    EXPECT_TRUE(c.closedWithin(2000ms));
+    EXPECT_EQ(got(), (std::vector<std::string>{"one"}));  // the second frame is not read as a request
+    Client next(l->port());                               // the next connection is served as usual
+    next.send(mllp_->wrap("three"));
+    EXPECT_EQ(next.frame(*mllp_), "ack:three");
+}
+
 TEST_F(TcpListenerTest, AnOversizeFrameClosesTheConnectionUnread) {
     TcpListenerOptions o;
     o.maxFrameBytes = 100;

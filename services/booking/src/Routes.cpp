@@ -56,6 +56,11 @@ void registerRoutes(Router& r, BookingEnv& env) {
     r.post("/api/v1/rooms/{room}/queue/call-next", calling, bind(&Handlers::callNext), "Call the next patient");
     r.post("/api/v1/rooms/{room}/queue/recall", calling, bind(&Handlers::recall), "Call the current patient again");
     r.post("/api/v1/rooms/{room}/queue/pass", calling, bind(&Handlers::pass), "Pass the current patient (过号)");
+
+    // The HIS's departments, doctors, schedules and stop-clinic notices, from
+    // hisbridge's outbox only (docs/his-protocol.md).
+    r.post("/api/v1/his/inbox", Access::service({"hisbridge"}), bind(&Handlers::hisInbox),
+           "Apply what the HIS sent (hisbridge's outbox)");
 }
 
 }  // namespace medbox::booking

@@ -48,4 +48,54 @@ TEST(HisbridgeConfigTest, BadValuesNameTheirKey) {
     EXPECT_TRUE(refused({{"hisbridge.partners.a.charset", "GBK"}}, "hisbridge.partners.a.application"));
     EXPECT_TRUE(refused({{"hisbridge.partners.a.application", "HIS"}, {"hisbridge.partners.b.application", "HIS"}},
                         "hisbridge.partners.b.application"));
+    EXPECT_TRUE(refused({{"hisbridge.his.port", "0x"}}, "hisbridge.his.port"));
+    EXPECT_TRUE(refused({{"hisbridge.his.charset", "BIG5"}}, "hisbridge.his.charset"));
+    EXPECT_TRUE(refused({{"hisbridge.partners.a.address", "his.example"}}, "hisbridge.partners.a.address"));
+    EXPECT_TRUE(refused({{"hisbridge.partners.a.address", "10.0.0.1"}, {"hisbridge.partners.b.address", "10.0.0.1"}},
+                        "hisbridge.partners.b.address"));
+    EXPECT_TRUE(refused({{"hisbridge.partners.a.address", "10.0.0.1"}, {"hisbridge.partners.a.his_port", "65536"}},
+                        "hisbridge.partners.a.his_port"));
+}
+
+TEST(HisbridgeConfigTest, TheSocketListenerTakesOneRequestPerConnectionOn2576) {
+    Settings s;
+    s.set("hisbridge.partners.his.address", "10.10.2.10");
+    s.set("hisbridge.partners.his.his_port", "2577");
+    s.set("hisbridge.partners.his.charset", "GBK");
+    s.set("hisbridge.partners.lis.application", "LIS");
+    const HisbridgeConfig c = readHisbridgeConfig(s);
+    EXPECT_TRUE(c.hisEnabled);
+    EXPECT_EQ(c.his.port, 2576);
+    EXPECT_EQ(c.his.name, "his");
+    EXPECT_TRUE(c.his.oneFramePerConnection);
+    EXPECT_EQ(c.his.readTimeoutMs, 10'000);
+    ASSERT_EQ(c.hisPartners.size(), 1u);  // lis has no address: HL7 only
+    const auto* p = c.hisPartnerAt("10.10.2.10");
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->name, "his");
+    EXPECT_EQ(p->port, 2577);
+    EXPECT_EQ(p->charset, hl7::Charset::Gbk);
+    EXPECT_EQ(p->answerTimeoutMs, 15'000);
+    EXPECT_FALSE(c.hisPartnerAt("10.10.2.11"));
+    EXPECT_TRUE(p->retries("9001"));  // default: 9xxx
+    EXPECT_FALSE(p->retries("2001"));
+}
+
+TEST(HisbridgeConfigTest, RetryCodesArePerPartner) {
+    Settings s;
+    s.set("hisbridge.partners.his.address", "10.10.2.10");
+    s.set("hisbridge.partners.his.retry_codes", "9xxx, 2005,1x0x");
+    const HisbridgeConfig c = readHisbridgeConfig(s);
+    const auto& p = c.hisPartners.at(0);
+    EXPECT_TRUE(p.retries("9002"));
+    EXPECT_TRUE(p.retries("2005"));
+    EXPECT_TRUE(p.retries("1101"));
+    EXPECT_FALSE(p.retries("2001"));
+    EXPECT_FALSE(p.retries("1011"));
+    for (const char* bad : {"9x", "abcd", "0000", "90011"}) {
+        Settings b;
+        b.set("hisbridge.partners.his.address", "10.10.2.10");
+        b.set("hisbridge.partners.his.retry_codes", bad);
+        EXPECT_THROW(readHisbridgeConfig(b), ConfigError) << bad;
+    }
 }

@@ -2,6 +2,7 @@
 // A hisbridge Env on a temporary database with a ManualClock, an Hl7Inbox on
 // it, and helpers to build HL7 messages and read what was stored.
 #include "core/testing/TempDir.h"
+#include "domain/HisInbox.h"
 #include "domain/HisbridgeEnv.h"
 #include "domain/Hl7Inbox.h"
 #include "hisbridge/EmbeddedFiles.h"
@@ -45,6 +46,7 @@ protected:
         audit_ = std::make_unique<AuditLog>(clock_, "");
         env_ = std::make_unique<HisbridgeEnv>(*db_, clock_, *audit_, config());
         inbox_ = std::make_unique<Hl7Inbox>(*env_);
+        his_ = std::make_unique<HisInbox>(*env_, nullptr, inbox_.get());
     }
     virtual HisbridgeConfig config() { return {}; }
 
@@ -72,6 +74,7 @@ protected:
     std::unique_ptr<AuditLog> audit_;
     std::unique_ptr<HisbridgeEnv> env_;
     std::unique_ptr<Hl7Inbox> inbox_;
+    std::unique_ptr<HisInbox> his_;
 };
 
 }  // namespace medbox::hisbridge::testing

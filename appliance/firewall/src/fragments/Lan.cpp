@@ -14,7 +14,7 @@ void renderLan(const FirewallConfig& config, RulesetBuilder& b) {
     b.rule(BaseChain::Input, "iifname " + nic + " jump lan_in");
     std::vector<std::string> in;
     for (const auto& peer : config.lan->peers)
-        for (auto& r : rule::peerInbound(peer, config.mllpPort)) in.push_back(std::move(r));
+        for (auto& r : rule::peerInbound(peer, config.mllpPort, config.hisPort)) in.push_back(std::move(r));
     for (const auto& src : rule::addressMatches("saddr", config.lan->staff))
         in.push_back(src + " tcp dport " + std::to_string(kServicedeskPort) + " accept comment \"staff\"");
     b.chain("lan_in", std::move(in));

@@ -46,6 +46,8 @@ public:
     void callNext(Request& rq, Reply& rp);
     void recall(Request& rq, Reply& rp);
     void pass(Request& rq, Reply& rp);
+    // what the HIS sends, from hisbridge's outbox (HisHandlers.cpp)
+    void hisInbox(Request& rq, Reply& rp);
 
 private:
     BookingEnv& env_;

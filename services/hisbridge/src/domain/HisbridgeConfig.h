@@ -6,7 +6,9 @@
 #include "hl7/Charset.h"
 #include "hl7/Message.h"
 #include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace medbox::hisbridge {
 
@@ -21,6 +23,48 @@ struct HisbridgeConfig {
     // own character set for messages without MSH-18.
     std::map<std::string, hl7::Charset> charsetByApplication;
     hl7::ParseLimits limits;  // maxBytes follows hisbridge.mllp.max_frame_bytes
+
+    // hisbridge.his.enabled and hisbridge.his.*: the HIS socket interface's
+    // listener (docs/his-protocol.md), port 2576, one request per connection.
+    bool hisEnabled = true;
+    net::TcpListenerOptions his;
+    // hisbridge.his.charset: requests from a peer no partner names.
+    hl7::Charset hisCharset = hl7::Charset::Utf8;
+
+    // A partner of the socket interface (hisbridge.partners.<name>.address,
+    // .his_port, .charset, timeouts): its requests are known by the peer
+    // address, its listener takes medbox's P2xx transactions.
+    struct HisPartner {
+        std::string name;
+        std::string address;  // an IP address, as the peer's address reads
+        int port = 0;         // its listener; 0: it takes no P2xx
+        hl7::Charset charset = hl7::Charset::Utf8;
+        int64_t connectTimeoutMs = 3'000;
+        int64_t writeTimeoutMs = 5'000;
+        int64_t answerTimeoutMs = 15'000;
+        // .retry_codes: answer codes after which a P2xx is sent again (same
+        // requestId, with backoff); "x" is any digit. Others are final: 0000
+        // done, 2xxx refused, the rest quarantined.
+        std::vector<std::string> retryCodes = {"9xxx"};
+
+        bool retries(const std::string& code) const {
+            for (const auto& p : retryCodes) {
+                if (p.size() != code.size()) continue;
+                bool match = true;
+                for (size_t i = 0; i < p.size() && match; ++i) match = p[i] == 'x' || p[i] == code[i];
+                if (match) return true;
+            }
+            return false;
+        }
+    };
+    std::vector<HisPartner> hisPartners;
+
+    // The partner at this IP address (a peer "10.1.2.3:50312" without the port), if any.
+    const HisPartner* hisPartnerAt(const std::string& ip) const {
+        for (const auto& p : hisPartners)
+            if (p.address == ip) return &p;
+        return nullptr;
+    }
 
     // The charset of a message without MSH-18 from this sending application.
     hl7::Charset charsetFor(const std::string& application) const {

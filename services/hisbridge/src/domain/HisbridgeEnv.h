@@ -10,6 +10,7 @@
 #include "domain/HisbridgeConfig.h"
 #include "core/service/TxEffects.h"
 #include "core/time/Clock.h"
+#include <functional>
 
 namespace medbox::hisbridge {
 
@@ -27,6 +28,10 @@ public:
     const TxEffects effects;
 
     int64_t now() const { return clock.nowMs(); }
+
+    // Wakes the HIS sender (HisSender's job) after a commit that queued for
+    // it; set by the App before the server starts, empty in tests.
+    std::function<void()> wakeHisSender;
 };
 
 }  // namespace medbox::hisbridge

@@ -11,13 +11,18 @@ namespace medbox::hisbridge {
 
 class Handlers {
 public:
-    explicit Handlers(HisbridgeEnv& env) : messages_(env) {}
+    explicit Handlers(HisbridgeEnv& env) : env_(env), messages_(env) {}
 
     // HL7 messages received
     void listMessages(Request& rq, Reply& rp);
     void getMessage(Request& rq, Reply& rp);
+    // booking's outbox: bookings and cancellations for the HIS (BookingInboxHandlers.cpp)
+    void bookingInbox(Request& rq, Reply& rp);
+    // the socket interface's traffic (HisMessageHandlers.cpp)
+    void listHisMessages(Request& rq, Reply& rp);
 
 private:
+    HisbridgeEnv& env_;
     Messages messages_;
 };
 
