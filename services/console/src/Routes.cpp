@@ -2,6 +2,8 @@
 // web/openapi.json (each operation's x-medbox-access; RoutesTest checks it).
 #include "Routes.h"
 
+#include "SetupGate.h"
+#include "SetupRoutes.h"
 #include "domain/RoleCatalog.h"
 #include "handlers/Handlers.h"
 
@@ -34,6 +36,9 @@ void registerRoutes(Router& r, ConsoleEnv& env, Metrics& metrics, Accounts& acco
     // Fully signed-in staff: every assignable role, not the must-change marker.
     const auto signedIn = Access::staff(RoleCatalog::names());
     const auto admin = Access::staff({"admin"});
+    // Changes wait for the first-boot setup wizard (SetupGate.h); sign-in,
+    // the password change and TOTP do not (the wizard's first step needs them).
+    const auto gated = [&env](Handler h) { return untilSetupDone(env, std::move(h)); };
 
     r.post("/api/v1/auth/login", Access::anyone(), bind(&Handlers::login),
            "Log in with user name, password and (when enabled) a TOTP code");
@@ -52,13 +57,14 @@ void registerRoutes(Router& r, ConsoleEnv& env, Metrics& metrics, Accounts& acco
     r.get("/api/v1/roles", anyStaff, bind(&Handlers::listRoles), "The role catalogue");
 
     r.get("/api/v1/users", admin, bind(&Handlers::listUsers), "List staff accounts");
-    r.post("/api/v1/users", admin, bind(&Handlers::createUser), "Create a staff account");
+    r.post("/api/v1/users", admin, gated(bind(&Handlers::createUser)), "Create a staff account");
     r.get("/api/v1/users/{id}", admin, bind(&Handlers::getUser), "One staff account");
-    r.patch("/api/v1/users/{id}", admin, bind(&Handlers::updateUser),
+    r.patch("/api/v1/users/{id}", admin, gated(bind(&Handlers::updateUser)),
             "Change display name, roles, enabled, or remove the second factor");
-    r.post("/api/v1/users/{id}/password", admin, bind(&Handlers::resetPassword),
+    r.post("/api/v1/users/{id}/password", admin, gated(bind(&Handlers::resetPassword)),
            "Set a new password the user must change at next login");
-    r.post("/api/v1/users/{id}/unlock", admin, bind(&Handlers::unlockUser), "Lift a lockout after failed logins");
+    r.post("/api/v1/users/{id}/unlock", admin, gated(bind(&Handlers::unlockUser)),
+           "Lift a lockout after failed logins");
 
     // The staff directory: every signed-in member of the hospital's staff;
     // not the vendor (an outsider), not a must-change token.
@@ -70,7 +76,7 @@ void registerRoutes(Router& r, ConsoleEnv& env, Metrics& metrics, Accounts& acco
           "The departments in the staff directory, for its filter");
     r.get("/api/v1/users/{id}/directory", admin, bind(&Handlers::getDirectoryEntry),
           "One account's staff directory entry");
-    r.put("/api/v1/users/{id}/directory", admin, bind(&Handlers::updateDirectoryEntry),
+    r.put("/api/v1/users/{id}/directory", admin, gated(bind(&Handlers::updateDirectoryEntry)),
           "Set one account's staff directory entry (audited)");
 
     const auto auditors = Access::staff({"auditor", "admin"});
@@ -90,12 +96,14 @@ void registerRoutes(Router& r, ConsoleEnv& env, Metrics& metrics, Accounts& acco
           "Each medbox service's readiness, outbox backlog and certificate, as last checked");
     r.get("/api/v1/appliance/samples", auditors, bind(&Handlers::listSamples),
           "The overview's charts: CPU, memory, disk and each unit's memory over a time window");
-    r.post("/api/v1/appliance/units/{name}/start", admin, bind(&Handlers::startUnit),
+    r.post("/api/v1/appliance/units/{name}/start", admin, gated(bind(&Handlers::startUnit)),
            "Start a medbox unit and wait for the job");
-    r.post("/api/v1/appliance/units/{name}/stop", admin, bind(&Handlers::stopUnit),
+    r.post("/api/v1/appliance/units/{name}/stop", admin, gated(bind(&Handlers::stopUnit)),
            "Stop a medbox unit (not the console itself) and wait for the job");
-    r.post("/api/v1/appliance/units/{name}/restart", admin, bind(&Handlers::restartUnit),
+    r.post("/api/v1/appliance/units/{name}/restart", admin, gated(bind(&Handlers::restartUnit)),
            "Restart a medbox unit (not the console itself) and wait for the job");
+
+    registerSetupRoutes(r, env);
 }
 
 }  // namespace medbox::console
