@@ -71,12 +71,17 @@ int main(int argc, char** argv) {
             }
             return argv[++i];
         };
-        if (a == "--root") opt.root = value();
-        else if (a == "--firewall") opt.firewall = value();
-        else if (a == "--files-only") opt.live = false;
-        else if (a == "--listen") listen = value();
+        if (a == "--root")
+            opt.root = value();
+        else if (a == "--firewall")
+            opt.firewall = value();
+        else if (a == "--files-only")
+            opt.live = false;
+        else if (a == "--listen")
+            listen = value();
         else {
-            std::cerr << "usage: medbox-setup-helper [--listen SOCKET] [--root DIR] [--files-only] [--firewall PROGRAM]\n";
+            std::cerr
+                << "usage: medbox-setup-helper [--listen SOCKET] [--root DIR] [--files-only] [--firewall PROGRAM]\n";
             return 2;
         }
     }

@@ -63,7 +63,7 @@ describe('console setup wizard', () => {
     assert.equal(s.json.required, true);
     assert.equal(s.json.completed, false);
     assert.equal(s.json.next, 'admin');
-    assert.deepEqual(s.json.nics.map((n) => [n.name, n.role, n.management]), [['lan0', 'lan', false], ['mgmt0', 'mgmt', true]]);
+    assert.deepEqual(s.json.nics.map((n) => [n.name, n.role, n.management]), [['mgmt0', 'mgmt', true], ['lan0', 'lan', false]]);
     assert.match(s.json.certificate.sha256, /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
     const r = await api('POST', '/api/v1/users', {
       token: admin,

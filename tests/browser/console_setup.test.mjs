@@ -25,10 +25,12 @@ describe('console setup wizard page', () => {
     it(`walks the wizard to the overview (${viewport}, ${lang})`, async () => {
       const helper = await startSetupHelper({ nics: ['mgmt0', 'lan0', 'dmz0'] });
       const suite = await startSuite({ services: ['console'], settings: { console: helper.settings } });
+      let pageContext = null;
       browser ??= await launchBrowser();
       try {
         const base = suite.url('console');
-        const { page, watch } = await openPage(browser, { viewport });
+        const { page, watch, context } = await openPage(browser, { viewport });
+        pageContext = context;
         const shot = (name) => screenshot(page, `console-setup-${name}-${viewport}-${lang}`);
         const switchLang = () => page.click('#topbar .lang-switch');
         await page.goto(`${base}/`);
@@ -72,10 +74,10 @@ describe('console setup wizard page', () => {
         await page.reload();
         await page.locator('#step-network').waitFor({ state: 'visible' });
         assert.equal(await page.locator('#nics fieldset').count(), 3);
-        await page.selectOption('select[name="interfaces[1].mode"]', 'static');
-        await page.fill('input[name="interfaces[1].address"]', '10.10.9.20/24');
-        await page.fill('input[name="interfaces[1].gateway"]', '10.10.9.1');
-        await page.fill('input[name="interfaces[1].dns"]', '10.10.2.53');
+        await page.selectOption('select[name="interfaces[0].mode"]', 'static');
+        await page.fill('input[name="interfaces[0].address"]', '10.10.9.20/24');
+        await page.fill('input[name="interfaces[0].gateway"]', '10.10.9.1');
+        await page.fill('input[name="interfaces[0].dns"]', '10.10.2.53');
         await assertNoHorizontalScroll(page);
         await shot('network');
         await switchLang();
@@ -97,6 +99,7 @@ describe('console setup wizard page', () => {
         await page.locator('#step-apply').waitFor({ state: 'visible' });
         assert.match(await page.locator('#summary').textContent(), /mgmt0: 10\.10\.9\.20\/24/);
         await shot('apply');
+        await assertNoHorizontalScroll(page);
         await page.click('#apply');
         await page.locator('#form-confirm').waitFor({ state: 'visible' });
         assert.match(await page.locator('#countdown').textContent(), /\d+/);
@@ -122,6 +125,8 @@ describe('console setup wizard page', () => {
         await page.locator('#services-card').waitFor({ state: 'visible' });
         watch.assertClean();
       } finally {
+        // The browser's keep-alive connections closed first: the console drains them on stop.
+        await pageContext?.close();
         await suite.stop();
         await helper.stop();
       }

@@ -68,8 +68,8 @@ void writeFile(const Options& opt, const std::string& path, const std::string& t
     const std::string tmp = target.string() + ".tmp";
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
     if (fd < 0) throw std::runtime_error("cannot write " + target.string() + ": " + std::strerror(errno));
-    const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fchmod(fd, mode) == 0 &&
-                    ::fsync(fd) == 0;
+    const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                    ::fchmod(fd, mode) == 0 && ::fsync(fd) == 0;
     ::close(fd);
     if (!ok || ::rename(tmp.c_str(), target.c_str()) != 0)
         throw std::runtime_error("cannot write " + target.string() + ": " + std::strerror(errno));
@@ -95,7 +95,8 @@ void run(const std::vector<std::string>& argv) {
     std::string output;
     char buf[1024];
     ssize_t n;
-    while ((n = ::read(pipefd[0], buf, sizeof buf)) > 0 && output.size() < 4096) output.append(buf, static_cast<size_t>(n));
+    while ((n = ::read(pipefd[0], buf, sizeof buf)) > 0 && output.size() < 4096)
+        output.append(buf, static_cast<size_t>(n));
     ::close(pipefd[0]);
     int status = 0;
     ::waitpid(pid, &status, 0);
@@ -117,8 +118,10 @@ void doHostname(const Options& opt, const Object::Ptr& rq) {
     const auto name = str(rq, "hostname", 253);
     need(checkHostname(name), "hostname");
     // systemd-hostnamed writes /etc/hostname and sets the running name.
-    if (opt.live) run({opt.hostnamectl, "hostname", name});
-    else writeFile(opt, "/etc/hostname", name + "\n", 0644);
+    if (opt.live)
+        run({opt.hostnamectl, "hostname", name});
+    else
+        writeFile(opt, "/etc/hostname", name + "\n", 0644);
 }
 
 void doTime(const Options& opt, const Object::Ptr& rq) {
@@ -184,7 +187,8 @@ void doNetworkWrite(const Options& opt, const Object::Ptr& rq) {
 void doFirewallApply(const Options& opt, const Object::Ptr& rq) {
     const auto profile = rq->getObject("profile");
     if (!profile) throw Refused("profile must be an object");
-    if (!rq->has("confirmSeconds") || !rq->get("confirmSeconds").isInteger()) throw Refused("confirmSeconds is required");
+    if (!rq->has("confirmSeconds") || !rq->get("confirmSeconds").isInteger())
+        throw Refused("confirmSeconds is required");
     const int seconds = rq->getValue<int>("confirmSeconds");
     if (seconds < 10 || seconds > 600) throw Refused("confirmSeconds must be 10..600");
     std::ostringstream text;
@@ -258,18 +262,25 @@ Object::Ptr handle(const Options& opt, const std::string& line) {
     if (!rq || !rq->has("verb") || !rq->get("verb").isString()) return answer(false, "verb is required");
     const auto verb = rq->getValue<std::string>("verb");
     try {
-        if (verb == "hostname") doHostname(opt, rq);
-        else if (verb == "time") doTime(opt, rq);
-        else if (verb == "network-write") doNetworkWrite(opt, rq);
-        else if (verb == "network-reload") { if (opt.live) run({opt.networkctl, "reload"}); }
-        else if (verb == "firewall-apply") doFirewallApply(opt, rq);
-        else if (verb == "firewall-confirm") run({opt.firewall, "confirm"});
+        if (verb == "hostname")
+            doHostname(opt, rq);
+        else if (verb == "time")
+            doTime(opt, rq);
+        else if (verb == "network-write")
+            doNetworkWrite(opt, rq);
+        else if (verb == "network-reload") {
+            if (opt.live) run({opt.networkctl, "reload"});
+        } else if (verb == "firewall-apply")
+            doFirewallApply(opt, rq);
+        else if (verb == "firewall-confirm")
+            run({opt.firewall, "confirm"});
         else if (verb == "enable-services") {
             if (opt.live) {
                 run({opt.systemctl, "enable", "--now", "systemd-timesyncd.service"});
                 run({opt.systemctl, "start", "medbox.target"});
             }
-        } else return answer(false, "unknown verb " + verb.substr(0, 40));
+        } else
+            return answer(false, "unknown verb " + verb.substr(0, 40));
     } catch (const std::exception& e) {
         return answer(false, e.what());
     }

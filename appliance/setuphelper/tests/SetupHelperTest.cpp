@@ -26,8 +26,9 @@ protected:
         opt_.root = root_;
         opt_.live = false;
         opt_.firewall = root_ + "/fake-firewall";
-        std::ofstream(opt_.firewall) << "#!/bin/sh\necho \"$@\" >> " << root_ << "/firewall.log\n"
-                                     << "[ \"$1\" = apply ] && [ ! -s \"$2\" ] && { echo empty profile >&2; exit 3; }\nexit 0\n";
+        std::ofstream(opt_.firewall)
+            << "#!/bin/sh\necho \"$@\" >> " << root_ << "/firewall.log\n"
+            << "[ \"$1\" = apply ] && [ ! -s \"$2\" ] && { echo empty profile >&2; exit 3; }\nexit 0\n";
         ::chmod(opt_.firewall.c_str(), 0755);
     }
     void TearDown() override { fs::remove_all(root_); }
@@ -56,10 +57,11 @@ TEST_F(SetupHelperTest, HostnameTimeAndNetworkFiles) {
     EXPECT_EQ(run(R"({"verb":"time","servers":["10.10.2.1","ntp.hospital.local"]})"), R"({"ok":true})");
     EXPECT_NE(read("etc/systemd/timesyncd.conf.d/50-medbox.conf").find("[Time]\nNTP=10.10.2.1 ntp.hospital.local\n"),
               std::string::npos);
-    EXPECT_EQ(run(R"({"verb":"network-write","interfaces":[)"
-                  R"({"name":"mgmt0","management":true,"mode":"static","address":"10.10.9.20/24","gateway":"10.10.9.1","dns":["10.10.2.53"]},)"
-                  R"({"name":"lan0","mode":"dhcp"}]})"),
-              R"({"ok":true})");
+    EXPECT_EQ(
+        run(R"({"verb":"network-write","interfaces":[)"
+            R"({"name":"mgmt0","management":true,"mode":"static","address":"10.10.9.20/24","gateway":"10.10.9.1","dns":["10.10.2.53"]},)"
+            R"({"name":"lan0","mode":"dhcp"}]})"),
+        R"({"ok":true})");
     const auto mgmt = read("etc/systemd/network/50-medbox-management.network");
     EXPECT_NE(mgmt.find("[Match]\nName=mgmt0\n"), std::string::npos);
     EXPECT_NE(mgmt.find("Address=10.10.9.20/24\nGateway=10.10.9.1\nDNS=10.10.2.53\n"), std::string::npos);
@@ -67,19 +69,20 @@ TEST_F(SetupHelperTest, HostnameTimeAndNetworkFiles) {
 }
 
 TEST_F(SetupHelperTest, HostileInputIsRefusedBeforeAnythingIsWritten) {
-    for (const auto* line : {
-             R"({"verb":"hostname","hostname":"a\nb"})",
-             R"({"verb":"hostname","hostname":"../../etc/passwd"})",
-             R"({"verb":"hostname"})",
-             R"({"verb":"time","servers":["ntp\n[Time]"]})",
-             R"({"verb":"time","servers":[]})",
-             R"({"verb":"network-write","interfaces":[{"name":"../x","mode":"dhcp"}]})",
-             R"({"verb":"network-write","interfaces":[{"name":"lan0","mode":"static","address":"10.0.0.1/24\nDNS=1.1.1.1"}]})",
-             R"({"verb":"network-write","interfaces":[{"name":"lan0","mode":"dhcp"},{"name":"mgmt0","mode":"static","address":"x"}]})",
-             R"({"verb":"firewall-apply","profile":{},"confirmSeconds":5})",
-             R"({"verb":"rm","path":"/"})",
-             "not json",
-         }) {
+    for (
+        const auto* line : {
+            R"({"verb":"hostname","hostname":"a\nb"})",
+            R"({"verb":"hostname","hostname":"../../etc/passwd"})",
+            R"({"verb":"hostname"})",
+            R"({"verb":"time","servers":["ntp\n[Time]"]})",
+            R"({"verb":"time","servers":[]})",
+            R"({"verb":"network-write","interfaces":[{"name":"../x","mode":"dhcp"}]})",
+            R"({"verb":"network-write","interfaces":[{"name":"lan0","mode":"static","address":"10.0.0.1/24\nDNS=1.1.1.1"}]})",
+            R"({"verb":"network-write","interfaces":[{"name":"lan0","mode":"dhcp"},{"name":"mgmt0","mode":"static","address":"x"}]})",
+            R"({"verb":"firewall-apply","profile":{},"confirmSeconds":5})",
+            R"({"verb":"rm","path":"/"})",
+            "not json",
+        }) {
         const auto out = run(line);
         EXPECT_NE(out.find(R"("ok":false)"), std::string::npos) << line << " -> " << out;
     }

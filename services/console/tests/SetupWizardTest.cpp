@@ -52,7 +52,8 @@ ConsoleConfig configIn(const fs::path& dir, const std::string& mode = "auto") {
     c.setup.certFile = (dir / "tls" / "console.crt").string();
     c.setup.keyFile = (dir / "tls" / "console.key").string();
     fs::create_directories(dir / "links");
-    for (const auto* nic : {"mgmt0", "lan0", "dmz0", "ha0"}) std::ofstream(dir / "links" / ("10-medbox-" + std::string(nic) + ".link"));
+    for (const auto* nic : {"mgmt0", "lan0", "dmz0", "ha0"})
+        std::ofstream(dir / "links" / ("10-medbox-" + std::string(nic) + ".link"));
     std::ofstream(dir / "links" / "99-other.link");
     return c;
 }
@@ -73,7 +74,8 @@ protected:
         u.roles = {"admin"};
         u.totpEnabled = true;
         t_->db->write([&](db::Tx& tx) { store::insertUser(tx.conn(), u); });
-        tls::ensureSelfSigned(t_->env->config.setup.certFile, t_->env->config.setup.keyFile, {"localhost"}, "medbox console");
+        tls::ensureSelfSigned(t_->env->config.setup.certFile, t_->env->config.setup.keyFile, {"localhost"},
+                              "medbox console");
     }
 
     void saveAll() {
@@ -137,7 +139,8 @@ TEST(SetupWizardArmTest, ArmedOnlyOnAFreshApplianceWhoseAdminGetsARandomPassword
 }
 
 TEST_F(SetupWizardTest, StepsAreValidatedNamingTheField) {
-    EXPECT_EQ(errOf([&] { wizard_->saveStep("admin", "hostname", body(R"({"hostname":"-bad"})")); }), Err::InvalidField);
+    EXPECT_EQ(errOf([&] { wizard_->saveStep("admin", "hostname", body(R"({"hostname":"-bad"})")); }),
+              Err::InvalidField);
     EXPECT_EQ(field_, "hostname");
     EXPECT_EQ(errOf([&] { wizard_->saveStep("admin", "hostname", body(R"({"hostname":"ok","x":1})")); }),
               Err::UnknownField);
@@ -150,8 +153,9 @@ TEST_F(SetupWizardTest, StepsAreValidatedNamingTheField) {
               Err::InvalidField);
     EXPECT_EQ(field_, "interfaces[0].name");
     EXPECT_EQ(errOf([&] {
-                  wizard_->saveStep("admin", "network",
-                                    body(R"({"interfaces":[{"name":"mgmt0","mode":"static","address":"10.10.9.0/24"}]})"));
+                  wizard_->saveStep(
+                      "admin", "network",
+                      body(R"({"interfaces":[{"name":"mgmt0","mode":"static","address":"10.10.9.0/24"}]})"));
               }),
               Err::InvalidField);
     EXPECT_EQ(field_, "interfaces[0].address");
@@ -183,9 +187,8 @@ TEST_F(SetupWizardTest, StepsAreValidatedNamingTheField) {
 }
 
 TEST_F(SetupWizardTest, TheAdminStepNeedsTheSecondFactor) {
-    t_->db->write([&](db::Tx& tx) {
-        tx.conn().prepare("UPDATE users SET totp_enabled = 0 WHERE username = 'admin'").run();
-    });
+    t_->db->write(
+        [&](db::Tx& tx) { tx.conn().prepare("UPDATE users SET totp_enabled = 0 WHERE username = 'admin'").run(); });
     EXPECT_EQ(errOf([&] { wizard_->saveStep("admin", "admin", body("{}")); }), Err::Conflict);
     EXPECT_NE(message_.find("TOTP"), std::string::npos);
 }

@@ -18,7 +18,9 @@ namespace medbox::console::setup {
 
 namespace {
 
-bool isLabelChar(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'; }
+bool isLabelChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+}
 
 struct Ip {
     int family = 0;  // AF_INET or AF_INET6
@@ -153,9 +155,7 @@ std::string checkHostname(std::string_view name) {
     return {};
 }
 
-std::string checkAddress(std::string_view ip) {
-    return parseIp(ip) ? std::string{} : "is not an IPv4 or IPv6 address";
-}
+std::string checkAddress(std::string_view ip) { return parseIp(ip) ? std::string{} : "is not an IPv4 or IPv6 address"; }
 
 bool isIpv6(std::string_view ip) {
     const auto p = parseIp(ip);
@@ -236,8 +236,8 @@ CertificateCheck checkCertificateAndKey(const std::string& certPem, const std::s
                                            " is not signed by the one after it");
     }
     if (!hostname.empty() && X509_check_host(leaf, hostname.data(), hostname.size(), 0, nullptr) != 1)
-        return fail("certificate", "does not name the appliance's host name " + hostname +
-                                       " (subject alternative names)");
+        return fail("certificate",
+                    "does not name the appliance's host name " + hostname + " (subject alternative names)");
     r.subject = subjectText(leaf);
     r.names = altNames(leaf);
     r.sha256 = fingerprint(leaf);

@@ -33,9 +33,7 @@ std::string toText(const Object::Ptr& o) {
     return s.str();
 }
 
-Object::Ptr parseObject(const std::string& text) {
-    return Poco::JSON::Parser().parse(text).extract<Object::Ptr>();
-}
+Object::Ptr parseObject(const std::string& text) { return Poco::JSON::Parser().parse(text).extract<Object::Ptr>(); }
 
 [[noreturn]] void invalid(const std::string& field, const std::string& why) {
     throw AppError(Err::InvalidField, field + " " + why, field);
@@ -144,18 +142,21 @@ std::vector<SetupNic> SetupWizard::nics() const {
         nic.management = nic.role == "mgmt";
         out.push_back(nic);
     }
-    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    // The management NIC first: the one the admin is connected through.
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+        return a.management != b.management ? a.management : a.name < b.name;
+    });
     return out;
 }
 
 Object::Ptr SetupWizard::state() const {
-    const auto [row, steps] = env_.db.read([](db::Connection& c) {
-        return std::make_pair(store::setupRow(c), store::setupSteps(c));
-    });
+    const auto [row, steps] = env_.db.read(
+        [](db::Connection& c) { return std::make_pair(store::setupRow(c), store::setupSteps(c)); });
     Object::Ptr o = new Object;
     o->set("required", row.has_value());
     o->set("completed", row && row->completedAtMs.has_value());
-    o->set("completedAt", row && row->completedAtMs ? Poco::Dynamic::Var(isoUtc(*row->completedAtMs)) : Poco::Dynamic::Var());
+    o->set("completedAt",
+           row && row->completedAtMs ? Poco::Dynamic::Var(isoUtc(*row->completedAtMs)) : Poco::Dynamic::Var());
     o->set("completedBy", row && row->completedAtMs ? Poco::Dynamic::Var(row->completedBy) : Poco::Dynamic::Var());
     const bool applying = row && row->applyDeadlineMs && *row->applyDeadlineMs > env_.now();
     o->set("confirmBefore", applying ? Poco::Dynamic::Var(isoUtc(*row->applyDeadlineMs)) : Poco::Dynamic::Var());
@@ -298,7 +299,8 @@ Object::Ptr SetupWizard::validateNetwork(const JsonBody& body) const {
                 o->set("gateway", *gw);
             }
             const auto dns = strings(nic, "dns", 0, 3, 45);
-            for (size_t k = 0; k < dns.size(); ++k) check(setup::checkAddress(dns[k]), at + ".dns[" + std::to_string(k) + "]");
+            for (size_t k = 0; k < dns.size(); ++k)
+                check(setup::checkAddress(dns[k]), at + ".dns[" + std::to_string(k) + "]");
             o->set("dns", toArray(dns));
         } else if (nic.has("address") || nic.has("gateway") || nic.has("dns")) {
             invalid(at + ".mode", "is dhcp: leave out address, gateway and dns");
@@ -404,9 +406,12 @@ Object::Ptr SetupWizard::firewallProfile(const Object::Ptr& a) const {
     Object::Ptr ifaces = new Object;
     std::string ha;
     for (const auto& n : nics()) {
-        if (n.management) ifaces->set("management", n.name);
-        else if (n.role == "lan") ifaces->set(model == "gap" ? "gap" : "lan", n.name);
-        else if (n.role == "dmz") ifaces->set("dmz", n.name);
+        if (n.management)
+            ifaces->set("management", n.name);
+        else if (n.role == "lan")
+            ifaces->set(model == "gap" ? "gap" : "lan", n.name);
+        else if (n.role == "dmz")
+            ifaces->set("dmz", n.name);
     }
     Object::Ptr p = new Object;
     p->set("model", model);
@@ -437,7 +442,8 @@ std::string SetupWizard::makeCsr(const std::string& username, const std::vector<
     }
     if (hostname.empty()) throw AppError(Err::Conflict, "save the hostname step first: the CSR names it");
     for (size_t i = 0; i < names.size(); ++i)
-        if (!setup::checkAddress(names[i]).empty()) check(setup::checkHostname(names[i]), "names[" + std::to_string(i) + "]");
+        if (!setup::checkAddress(names[i]).empty())
+            check(setup::checkHostname(names[i]), "names[" + std::to_string(i) + "]");
     const auto csr = setup::makeCsr(hostname, names, hospital);
     files::writeAtomically(csrKeyOf(env_.config.setup.keyFile), csr.keyPem, 0600);
     Object::Ptr d = new Object;

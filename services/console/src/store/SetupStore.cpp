@@ -13,9 +13,7 @@ std::optional<SetupRow> setupRow(db::Connection& c) {
 }
 
 void armSetup(db::Connection& c, int64_t nowMs) {
-    c.prepare("INSERT INTO setup_wizard (id, armed_at_ms) VALUES (1, ?) ON CONFLICT (id) DO NOTHING")
-        .args(nowMs)
-        .run();
+    c.prepare("INSERT INTO setup_wizard (id, armed_at_ms) VALUES (1, ?) ON CONFLICT (id) DO NOTHING").args(nowMs).run();
 }
 
 void setApplyDeadline(db::Connection& c, std::optional<int64_t> deadlineMs) {

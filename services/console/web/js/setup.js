@@ -126,7 +126,10 @@ function fillNetwork(d) {
     const fs = document.createElement('fieldset');
     fs.className = 'nic';
     const legend = document.createElement('legend');
-    legend.textContent = `${nic.name} – ${t(`setup.network.role.${nic.role}`)}`;
+    const role = document.createElement('span');
+    role.dataset.i18n = `setup.network.role.${nic.role}`;
+    role.textContent = t(role.dataset.i18n);
+    legend.append(`${nic.name} – `, role);
     fs.append(legend);
     const field = (key, value, labelKey, type = 'input') => {
       const f = document.createElement('div');
@@ -134,6 +137,7 @@ function fillNetwork(d) {
       const id = `nic-${i}-${key}`;
       const label = document.createElement('label');
       label.htmlFor = id;
+      label.dataset.i18n = labelKey;  // relabelled on a language switch, values kept
       label.textContent = t(labelKey);
       const input = document.createElement(type);
       input.id = id;
@@ -142,7 +146,8 @@ function fillNetwork(d) {
         for (const m of ['dhcp', 'static']) {
           const o = document.createElement('option');
           o.value = m;
-          o.textContent = t(`setup.network.${m}`);
+          o.dataset.i18n = `setup.network.${m}`;
+          o.textContent = t(o.dataset.i18n);
           input.append(o);
         }
       } else {
@@ -264,5 +269,10 @@ bindForm($('form-confirm'), async () => {
   show('done');
 });
 
-onLangChange(() => { if (shown) { fill(shown); renderSteps(); } });
+// The static texts follow by themselves (data-i18n); typed values stay.
+onLangChange(() => {
+  renderSteps();
+  if (shown === 'apply') fillSummary();
+  if (shown === 'done') fill('done');
+});
 show(state.completed ? 'done' : state.next);
