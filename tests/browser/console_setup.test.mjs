@@ -31,8 +31,12 @@ describe('console setup wizard page', () => {
         const base = suite.url('console');
         const { page, watch, context } = await openPage(browser, { viewport });
         pageContext = context;
-        const shot = (name) => screenshot(page, `console-setup-${name}-${viewport}-${lang}`);
-        const switchLang = () => page.click('#topbar .lang-switch');
+        const shot = (name, l = lang) => screenshot(page, `console-setup-${name}-${viewport}-${l}`);
+        // Switches and waits until the page's texts are in `to` (they load first).
+        const switchLang = async (to) => {
+          await page.click('#topbar .lang-switch');
+          await page.locator(`html[lang="${to === 'zh' ? 'zh-CN' : 'en'}"]`).waitFor({ state: 'attached' });
+        };
         await page.goto(`${base}/`);
         if (lang === 'en') await page.click('.lang-switch');
         await page.fill('#username', suite.adminUsername);
@@ -80,9 +84,9 @@ describe('console setup wizard page', () => {
         await page.fill('input[name="interfaces[0].dns"]', '10.10.2.53');
         await assertNoHorizontalScroll(page);
         await shot('network');
-        await switchLang();
-        await shot('network-' + other);
-        await switchLang();
+        await switchLang(other);
+        await shot('network', other);
+        await switchLang(lang);
         await page.click('#form-network button[type="submit"]');
 
         await page.locator('#step-certificate').waitFor({ state: 'visible' });
@@ -105,9 +109,9 @@ describe('console setup wizard page', () => {
         assert.match(await page.locator('#countdown').textContent(), /\d+/);
         await assertNoHorizontalScroll(page);
         await shot('confirm');
-        await switchLang();
-        await shot('confirm-' + other);
-        await switchLang();
+        await switchLang(other);
+        await shot('confirm', other);
+        await switchLang(lang);
         await page.click('#confirm');
         await page.locator('#step-done').waitFor({ state: 'visible' });
         await shot('done');

@@ -13,6 +13,7 @@ await startPage();
 let state = await api('GET', '/api/v1/setup');
 let shown = null;  // the step on screen (may be an earlier, done one)
 let countdown = null;
+let tickNow = null;  // redraws the countdown (also on a language switch)
 
 const STEPS = ['admin', 'hostname', 'hospital', 'time', 'network', 'certificate', 'firewall', 'apply'];
 const $ = (id) => document.getElementById(id);
@@ -99,6 +100,7 @@ $('totp-start').addEventListener('click', async () => {
     $('totp-secret').textContent = e.secret.replace(/(.{4})/g, '$1 ').trim();
     $('totp-uri').textContent = e.uri;
     $('totp-secret-box').hidden = false;
+    $('totp-start').hidden = true;
     $('totp-code-field').hidden = false;
     $('totp-code').focus();
   } catch (err) {
@@ -254,6 +256,7 @@ function startCountdown(until) {
       toast(t('setup.apply.reverted'), 'error');
     }
   };
+  tickNow = tick;
   tick();
   countdown = setInterval(tick, 1000);
 }
@@ -274,5 +277,6 @@ onLangChange(() => {
   renderSteps();
   if (shown === 'apply') fillSummary();
   if (shown === 'done') fill('done');
+  if (!$('form-confirm').hidden) tickNow?.();
 });
 show(state.completed ? 'done' : state.next);
