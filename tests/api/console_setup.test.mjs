@@ -27,6 +27,7 @@ const STEPS = {
     interfaces: [
       { name: 'mgmt0', mode: 'static', address: '10.10.9.20/24', gateway: '10.10.9.1', dns: ['10.10.2.53'] },
       { name: 'lan0', mode: 'dhcp' },
+      { name: 'dmz0', mode: 'dhcp' },
     ],
   },
   certificate: { mode: 'self-signed' },
@@ -63,7 +64,7 @@ describe('console setup wizard', () => {
     assert.equal(s.json.required, true);
     assert.equal(s.json.completed, false);
     assert.equal(s.json.next, 'admin');
-    assert.deepEqual(s.json.nics.map((n) => [n.name, n.role, n.management]), [['mgmt0', 'mgmt', true], ['lan0', 'lan', false]]);
+    assert.deepEqual(s.json.nics.map((n) => [n.name, n.role, n.management]), [['mgmt0', 'mgmt', true], ['dmz0', 'dmz', false], ['lan0', 'lan', false]]);
     assert.match(s.json.certificate.sha256, /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
     const r = await api('POST', '/api/v1/users', {
       token: admin,
@@ -123,7 +124,7 @@ describe('console setup wizard', () => {
     assert.match(helper.read('etc/systemd/network/50-medbox-lan0.network'), /^DHCP=yes$/m);
     const profile = JSON.parse(helper.read('etc/medbox/firewall/wizard.json'));
     assert.equal(profile.model, 'frontend');
-    assert.deepEqual(profile.interfaces, { lan: 'lan0', management: 'mgmt0' });
+    assert.deepEqual(profile.interfaces, { dmz: 'dmz0', lan: 'lan0', management: 'mgmt0' });
     assert.deepEqual(profile.lan.peers, STEPS.firewall.peers);
     assert.deepEqual(profile.management.admin_subnets, ['10.10.9.0/24']);
     assert.match(helper.read('firewall.log'), /^apply \S+\/etc\/medbox\/firewall\/wizard\.json --confirm-within 30$/m);

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildDir } from './harness.mjs';
 
-export async function startSetupHelper({ nics = ['mgmt0', 'lan0'] } = {}) {
+export async function startSetupHelper({ nics = ['mgmt0', 'lan0', 'dmz0'] } = {}) {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'medbox-setup-'));
   const root = path.join(dir, 'root');
   const links = path.join(dir, 'links');

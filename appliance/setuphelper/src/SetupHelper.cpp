@@ -5,12 +5,14 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -75,15 +77,25 @@ void writeFile(const Options& opt, const std::string& path, const std::string& t
         throw std::runtime_error("cannot write " + target.string() + ": " + std::strerror(errno));
 }
 
-// Runs argv (no shell); throws with its stderr unless it exits 0.
+// Runs argv (no shell); throws with its output unless it exits 0. The
+// output goes to a memory file, not a pipe: medbox-firewall may leave a
+// detached waiter behind (its revert), which would hold a pipe open.
 void run(const std::vector<std::string>& argv) {
-    int pipefd[2];
-    if (::pipe2(pipefd, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+    const int out = ::memfd_create("medbox-setup-helper-run", MFD_CLOEXEC);
+    if (out < 0) throw std::runtime_error("memfd_create failed");
     const pid_t pid = ::fork();
-    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid < 0) {
+        ::close(out);
+        throw std::runtime_error("fork failed");
+    }
     if (pid == 0) {
-        ::dup2(pipefd[1], 2);
-        ::dup2(pipefd[1], 1);
+        ::dup2(out, 1);
+        ::dup2(out, 2);
+        const int null = ::open("/dev/null", O_RDONLY);
+        if (null >= 0) ::dup2(null, 0);
+        // Nothing else: systemd also passes the connection as fd 3, and a
+        // revert waiter that kept it would hold the console's request open.
+        ::closefrom(3);
         std::vector<char*> args;
         for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
         args.push_back(nullptr);
@@ -91,15 +103,15 @@ void run(const std::vector<std::string>& argv) {
         ::execve(args[0], args.data(), env);
         _exit(127);
     }
-    ::close(pipefd[1]);
-    std::string output;
-    char buf[1024];
-    ssize_t n;
-    while ((n = ::read(pipefd[0], buf, sizeof buf)) > 0 && output.size() < 4096)
-        output.append(buf, static_cast<size_t>(n));
-    ::close(pipefd[0]);
     int status = 0;
-    ::waitpid(pid, &status, 0);
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    std::string output(4096, '\0');
+    const ssize_t n = ::pread(out, output.data(), output.size(), 0);
+    output.resize(n > 0 ? static_cast<size_t>(n) : 0);
+    ::close(out);
+    // What the program said goes to the journal (StandardError=journal).
+    if (!output.empty()) std::fprintf(stderr, "%s: %s\n", argv[0].c_str(), output.c_str());
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         while (!output.empty() && (output.back() == '\n' || output.back() == ' ')) output.pop_back();
         throw std::runtime_error(fs::path(argv[0]).filename().string() + " failed" +

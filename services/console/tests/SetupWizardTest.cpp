@@ -186,6 +186,31 @@ TEST_F(SetupWizardTest, StepsAreValidatedNamingTheField) {
     EXPECT_TRUE(calls_.empty());
 }
 
+TEST_F(SetupWizardTest, TheFirewallModelsNeedADmzNic) {
+    fs::remove(fs::path(tmp_.path()) / "links" / "10-medbox-dmz0.link");
+    EXPECT_EQ(errOf([&] {
+                  wizard_->saveStep(
+                      "admin", "firewall",
+                      body(R"({"model":"gap","adminSubnets":["10.10.9.0/24"],"device":"10.10.6.2","tcp":[9001]})"));
+              }),
+              Err::Conflict);
+    EXPECT_EQ(field_, "model");
+    EXPECT_NE(message_.find("DMZ"), std::string::npos);
+}
+
+TEST_F(SetupWizardTest, TheImageNamesTheManagementNic) {
+    // An application server: one NIC, role lan, carrying management too.
+    std::ofstream(fs::path(tmp_.path()) / "management.env") << "# generated\nMEDBOX_MANAGEMENT_NIC=lan0\n";
+    auto c = t_->env->config;
+    c.setup.managementEnv = (fs::path(tmp_.path()) / "management.env").string();
+    ConsoleEnv env(*t_->db, t_->clock, *t_->audit, c);
+    SetupWizard w(env, std::make_unique<FakeHelper>(calls_));
+    const auto nics = w.nics();
+    ASSERT_EQ(nics.front().name, "lan0");
+    EXPECT_TRUE(nics.front().management);
+    EXPECT_EQ(std::count_if(nics.begin(), nics.end(), [](const auto& n) { return n.management; }), 1);
+}
+
 TEST_F(SetupWizardTest, TheAdminStepNeedsTheSecondFactor) {
     t_->db->write(
         [&](db::Tx& tx) { tx.conn().prepare("UPDATE users SET totp_enabled = 0 WHERE username = 'admin'").run(); });

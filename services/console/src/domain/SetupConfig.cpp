@@ -11,6 +11,7 @@ SetupConfig readSetupConfig(const Settings& s) {
     if (c.helperSocket.empty() || c.helperSocket[0] != '/' || c.helperSocket.size() > 100)
         throw ConfigError("console.setup_helper_socket: an absolute path of at most 100 bytes");
     c.linkDir = s.str("console.setup_link_dir", c.linkDir);
+    c.managementEnv = s.str("console.setup_management_env", c.managementEnv);
     c.confirmSeconds = static_cast<int>(s.integer("console.setup_confirm_seconds", 60, 10, 600));
     // The same defaults as core/service/ServiceApp.cpp.
     const std::string dataDir = s.str("data.dir", "./data");

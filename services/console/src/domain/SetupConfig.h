@@ -18,6 +18,9 @@ struct SetupConfig {
     // console.setup_link_dir: where the image's per-profile NIC names are
     // (10-medbox-<role><n>.link): the NICs the network step offers.
     std::string linkDir = "/usr/lib/systemd/network";
+    // console.setup_management_env: the image's MEDBOX_MANAGEMENT_NIC=<nic>
+    // (the NIC the boot firewall opens); without it, the NIC of role mgmt.
+    std::string managementEnv = "/usr/share/medbox/management.env";
     // console.setup_confirm_seconds: the firewall's confirm-or-revert window.
     int confirmSeconds = 60;
     // tls.cert_file / tls.key_file as the core serves them: where an

@@ -59,6 +59,7 @@ public:
             if (n < 0) unreachable(std::strerror(errno));
             if (n == 0) break;
             in.append(buf, static_cast<size_t>(n));
+            if (in.find('\n') != std::string::npos) break;  // one answer line; no need to wait for EOF
         }
         Poco::JSON::Object::Ptr answer;
         try {

@@ -129,6 +129,11 @@ bool SetupWizard::pending(ConsoleEnv& env) {
 }
 
 std::vector<SetupNic> SetupWizard::nics() const {
+    // The image says which NIC is the management one (management.env).
+    std::string management;
+    std::istringstream env(readFile(env_.config.setup.managementEnv));
+    for (std::string line; std::getline(env, line);)
+        if (line.starts_with("MEDBOX_MANAGEMENT_NIC=")) management = line.substr(22);
     std::vector<SetupNic> out;
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(env_.config.setup.linkDir, ec)) {
@@ -139,7 +144,7 @@ std::vector<SetupNic> SetupWizard::nics() const {
         const auto digits = nic.name.find_last_not_of("0123456789");
         if (nic.name.empty() || digits == std::string::npos) continue;
         nic.role = nic.name.substr(0, digits + 1);
-        nic.management = nic.role == "mgmt";
+        nic.management = management.empty() ? nic.role == "mgmt" : nic.name == management;
         out.push_back(nic);
     }
     // The management NIC first: the one the admin is connected through.
@@ -350,6 +355,20 @@ Object::Ptr SetupWizard::validateCertificate(const JsonBody& body) {
 
 Object::Ptr SetupWizard::validateFirewall(const JsonBody& body) const {
     const auto model = body.oneOf("model", {"frontend", "gap"});
+    // Both models put the portal on a DMZ NIC and the console on a
+    // management NIC of their own (docs/firewall.md).
+    const auto known = nics();
+    for (const auto& [what, has] :
+         {std::pair{"a DMZ NIC (role dmz)",
+                    std::any_of(known.begin(), known.end(), [](const auto& n) { return n.role == "dmz"; })},
+          std::pair{"a management NIC of its own", std::any_of(known.begin(), known.end(), [](const auto& n) {
+                        return n.management && n.role != "lan";
+                    })}})
+        if (!has)
+            throw AppError(Err::Conflict,
+                           std::string("this hardware profile has no ") + what +
+                               ": the frontend and gap firewall models need one (docs/firewall.md)",
+                           "model");
     Object::Ptr d = new Object;
     d->set("model", model);
     const auto admins = strings(body, "adminSubnets", 1, 16, 50);
