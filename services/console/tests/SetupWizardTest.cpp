@@ -6,6 +6,8 @@
 #include "SetupGate.h"
 #include "domain/SetupWizard.h"
 #include "core/audit/AuditRows.h"
+#include "core/config/Settings.h"
+#include "domain/SetupConfig.h"
 #include "core/net/Tls.h"
 #include "store/UserStore.h"
 
@@ -313,4 +315,32 @@ TEST_F(SetupWizardTest, TheGateRefusesChangesUntilSetupIsDone) {
     wizard_->confirm("admin");
     gated(rq, rp);
     EXPECT_EQ(ran, 1);
+}
+
+TEST(SetupConfigTest, KeysAndTheirErrors) {
+    Settings s;
+    s.set("data.dir", "/var/lib/medbox/console");
+    auto c = readSetupConfig(s);
+    EXPECT_EQ(c.mode, "auto");
+    EXPECT_EQ(c.certFile, "/var/lib/medbox/console/tls/console.crt");
+    EXPECT_EQ(c.keyFile, "/var/lib/medbox/console/tls/console.key");
+    s.set("console.setup_wizard", "required");
+    s.set("console.setup_confirm_seconds", "120");
+    s.set("console.setup_helper_socket", "/run/x.sock");
+    c = readSetupConfig(s);
+    EXPECT_EQ(c.mode, "required");
+    EXPECT_EQ(c.confirmSeconds, 120);
+    EXPECT_EQ(c.helperSocket, "/run/x.sock");
+    for (const auto& [key, bad] : {std::pair{"console.setup_wizard", "maybe"},
+                                   {"console.setup_confirm_seconds", "5"},
+                                   {"console.setup_helper_socket", "relative.sock"}}) {
+        Settings b;
+        b.set(key, bad);
+        try {
+            readSetupConfig(b);
+            ADD_FAILURE() << key << "=" << bad << " was taken";
+        } catch (const ConfigError& e) {
+            EXPECT_NE(e.message().find(key), std::string::npos) << e.message();
+        }
+    }
 }
