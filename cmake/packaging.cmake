@@ -55,7 +55,11 @@ set(medbox_route_medbox-tools
   "^usr/lib/systemd/system/medbox-(firewall|issue|ssh-keys)\\.(service|path)$"
   "^usr/lib/systemd/system/systemd-networkd\\.service\\.d/50-medbox-firewall\\.conf$"
   "^usr/libexec/medbox/medbox-(issue|ssh-keys)$"
-  "^usr/lib/tmpfiles\\.d/medbox-first-access\\.conf$")
+  "^usr/lib/tmpfiles\\.d/medbox-first-access\\.conf$"
+  # The console's privileged helper for the setup wizard (docs/console.md).
+  "^usr/libexec/medbox/medbox-setup-helper$"
+  "^usr/lib/systemd/system/medbox-setup-helper(@\\.service|\\.socket)$"
+  "^usr/lib/tmpfiles\\.d/medbox-setup-helper\\.conf$")
 set(medbox_summary_medbox-tools "medbox appliance tools: medboxctl, medbox-firewall")
 set(medbox_route_medbox-common
   "^usr/lib/systemd/system/medbox\\.target$"

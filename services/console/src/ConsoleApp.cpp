@@ -7,6 +7,7 @@
 #include "domain/ConsoleEnv.h"
 #include "domain/PeerStatus.h"
 #include "domain/ResourceSamples.h"
+#include "domain/SetupWizard.h"
 #include "domain/Revocations.h"
 #include "domain/Units.h"
 
@@ -32,6 +33,8 @@ void ConsoleApp::registerRoutes(Router& router, ServiceContext& ctx) {
     // The first admin is made here rather than in started(): the port file
     // and /readyz appear only after this returns, so nobody can reach an
     // appliance that has no account yet.
+    // A fresh appliance gets the setup wizard (before its first admin exists).
+    SetupWizard::armIfFresh(*env_);
     const auto boot = accounts_->bootstrap(ctx.dataDir);
     if (boot.created && boot.randomPassword) {
         ctx.logger.notice(

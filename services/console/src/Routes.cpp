@@ -2,6 +2,8 @@
 // web/openapi.json (each operation's x-medbox-access; RoutesTest checks it).
 #include "Routes.h"
 
+#include "SetupGate.h"
+#include "SetupRoutes.h"
 #include "domain/RoleCatalog.h"
 #include "handlers/Handlers.h"
 
@@ -35,6 +37,9 @@ void registerRoutes(Router& r, ConsoleEnv& env, Metrics& metrics, Accounts& acco
     const auto signedIn = Access::staff(RoleCatalog::names());
     const auto admin = Access::staff({"admin"});
     const auto auditors = Access::staff({"auditor", "admin"});
+    // Changes wait for the first-boot setup wizard (SetupGate.h); sign-in,
+    // the password change and TOTP do not (the wizard's first step needs them).
+    const auto gated = [&env](Handler h) { return untilSetupDone(env, std::move(h)); };
 
     r.post("/api/v1/auth/login", Access::anyone(), bind(&Handlers::login),
            "Log in with user name, password and (when enabled) a TOTP code");
@@ -56,23 +61,25 @@ void registerRoutes(Router& r, ConsoleEnv& env, Metrics& metrics, Accounts& acco
 
     // Staff and roles: auditors read everything an admin sees, change nothing.
     r.get("/api/v1/users", auditors, bind(&Handlers::listUsers), "List staff accounts");
-    r.post("/api/v1/users", admin, bind(&Handlers::createUser), "Create a staff account");
+    r.post("/api/v1/users", admin, gated(bind(&Handlers::createUser)), "Create a staff account");
     r.get("/api/v1/users/{id}", auditors, bind(&Handlers::getUser), "One staff account");
-    r.patch("/api/v1/users/{id}", admin, bind(&Handlers::updateUser),
+    r.patch("/api/v1/users/{id}", admin, gated(bind(&Handlers::updateUser)),
             "Change display name, roles, enabled, or remove the second factor");
-    r.post("/api/v1/users/{id}/password", admin, bind(&Handlers::resetPassword),
+    r.post("/api/v1/users/{id}/password", admin, gated(bind(&Handlers::resetPassword)),
            "Set a new password the user must change at next login");
-    r.post("/api/v1/users/{id}/unlock", admin, bind(&Handlers::unlockUser), "Lift a lockout after failed logins");
+    r.post("/api/v1/users/{id}/unlock", admin, gated(bind(&Handlers::unlockUser)),
+           "Lift a lockout after failed logins");
     // Every staff member reads the rules: the password page shows them to
     // whoever must choose a new password; only admins change them.
     r.get("/api/v1/settings/password-rules", anyStaff, bind(&Handlers::getPasswordRules),
           "Password rules (length, classes, history, expiry) and lockout settings");
-    r.put("/api/v1/settings/password-rules", admin, bind(&Handlers::setPasswordRules),
+    r.put("/api/v1/settings/password-rules", admin, gated(bind(&Handlers::setPasswordRules)),
           "Change the password rules and lockout settings (audited)");
     r.get("/api/v1/sessions", signedIn, bind(&Handlers::listSessions),
           "Open staff sessions: everybody's for admins and auditors, one's own for other staff");
     r.post("/api/v1/sessions/{id}/end", signedIn, bind(&Handlers::endSession),
            "End a session: its tokens are revoked on every service (admins: any; others: their own)");
+    // Not gated: ending a session is a security action wanted at any time.
 
     // The staff directory: every signed-in member of the hospital's staff;
     // not the vendor (an outsider), not a must-change token.
@@ -84,7 +91,7 @@ void registerRoutes(Router& r, ConsoleEnv& env, Metrics& metrics, Accounts& acco
           "The departments in the staff directory, for its filter");
     r.get("/api/v1/users/{id}/directory", auditors, bind(&Handlers::getDirectoryEntry),
           "One account's staff directory entry");
-    r.put("/api/v1/users/{id}/directory", admin, bind(&Handlers::updateDirectoryEntry),
+    r.put("/api/v1/users/{id}/directory", admin, gated(bind(&Handlers::updateDirectoryEntry)),
           "Set one account's staff directory entry (audited)");
 
     r.get("/api/v1/audit", auditors, bind(&Handlers::listAudit),
@@ -108,12 +115,14 @@ void registerRoutes(Router& r, ConsoleEnv& env, Metrics& metrics, Accounts& acco
           "One medbox service's audit log, filtered, oldest first, with its chain's state; or as CSV");
     r.get("/api/v1/appliance/audit/chains", auditors, bind(&Handlers::auditChains),
           "Every medbox service's audit chain, verified now");
-    r.post("/api/v1/appliance/units/{name}/start", admin, bind(&Handlers::startUnit),
+    r.post("/api/v1/appliance/units/{name}/start", admin, gated(bind(&Handlers::startUnit)),
            "Start a medbox unit and wait for the job");
-    r.post("/api/v1/appliance/units/{name}/stop", admin, bind(&Handlers::stopUnit),
+    r.post("/api/v1/appliance/units/{name}/stop", admin, gated(bind(&Handlers::stopUnit)),
            "Stop a medbox unit (not the console itself) and wait for the job");
-    r.post("/api/v1/appliance/units/{name}/restart", admin, bind(&Handlers::restartUnit),
+    r.post("/api/v1/appliance/units/{name}/restart", admin, gated(bind(&Handlers::restartUnit)),
            "Restart a medbox unit (not the console itself) and wait for the job");
+
+    registerSetupRoutes(r, env);
 }
 
 }  // namespace medbox::console

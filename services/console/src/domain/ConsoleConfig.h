@@ -3,6 +3,7 @@
 // (config/console.properties and docs/console.md document them), once at
 // start by ConsoleApp::configure(); immutable afterwards.
 #include "core/auth/Password.h"
+#include "domain/SetupConfig.h"
 #include <utility>
 #include <string>
 #include <vector>
@@ -29,6 +30,7 @@ struct ConsoleConfig {
     // https://127.0.0.1:<its port>: every service runs on the appliance).
     std::vector<std::pair<std::string, std::string>> peerUrls;  // table order
     int peerCheckSeconds = 30;                                  // console.peer_check_seconds
+    SetupConfig setup{};                                        // console.setup_* (the first-boot wizard)
     // The KDF parameters for new hashes; not a configuration key (changing
     // them is a code review decision) but lowered by unit tests for speed.
     password::Params kdf{};

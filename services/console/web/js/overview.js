@@ -13,6 +13,14 @@ import { chainBadge, unitStateBadge } from '/js/opsBadges.js';
 
 const session = await startPage();
 const me = await api('GET', '/api/v1/me');
+// A freshly installed appliance: the setup wizard first (docs/console.md, "Setup wizard").
+if (me.roles.includes('admin')) {
+  const setup = await api('GET', '/api/v1/setup');
+  if (setup.required && !setup.completed) {
+    window.location.replace('/setup.html');
+    await new Promise(() => {});  // nothing more on a page being left
+  }
+}
 // The appliance's state is for admins and auditors (the API says so too).
 const seesAppliance = me.roles.some((r) => r === 'admin' || r === 'auditor');
 const CERT_WARN_DAYS = 30;
