@@ -11,10 +11,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startSuite } from '../lib/harness.mjs';
 import { launchBrowser, openPage, screenshot, assertNoHorizontalScroll } from '../lib/browser.mjs';
+import { signInOnPage } from '../lib/staffSignIn.mjs';
 
 const NO_BUS = 'unix:path=/nonexistent/medbox-test/system_bus_socket';
 // Without systemd the overview's units card answers 503 (console_units covers it).
-const UNITS = /\/api\/v1\/appliance\/units$/;
 
 describe('console audit viewer page', () => {
   let suite;
@@ -23,13 +23,6 @@ describe('console audit viewer page', () => {
   let auditor;
   let tampered; // the seq of the row changed in booking.db
 
-  const signIn = async (page, who) => {
-    await page.goto(`${base}/`);
-    await page.fill('#username', who.username);
-    await page.fill('#password', who.password);
-    await page.click('#submit');
-    await page.waitForURL(`${base}/overview.html`);
-  };
   const chainRow = (page, service) => page.locator('#chains tbody tr').filter({ has: page.locator('td:first-child', { hasText: new RegExp(`^${service}$`) }) });
 
   before(async () => {
@@ -52,8 +45,7 @@ describe('console audit viewer page', () => {
 
   it('shows booking intact, filters by actor, action and text, and downloads the CSV (desktop, zh)', async () => {
     const { page, watch } = await openPage(browser, { viewport: 'desktop' });
-    watch.allowHttpError(UNITS, 503);
-    await signIn(page, auditor);
+    await signInOnPage(page, watch, base, auditor);
     await page.locator('#chains-card tbody tr').first().waitFor();
     assert.match(await chainRow(page, 'booking').locator('.badge').textContent(), /^完整（至第 \d+ 行）$/);
     await page.click('#open-audit');
@@ -100,8 +92,7 @@ describe('console audit viewer page', () => {
 
     for (const [viewport, lang] of [['desktop', 'en'], ['phone', 'zh'], ['phone', 'en']]) {
       const { page, watch } = await openPage(browser, { viewport });
-      watch.allowHttpError(UNITS, 503);
-      await signIn(page, auditor);
+      await signInOnPage(page, watch, base, auditor);
       if (lang === 'en') {
         await page.click('.topbar .lang-switch');
         await page.locator('h1').filter({ hasText: 'Overview' }).waitFor();

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { startSuite, strongPassword, randomUsername } from '../lib/harness.mjs';
 import { launchBrowser, openPage, screenshot, assertNoHorizontalScroll } from '../lib/browser.mjs';
 import { totp } from '../lib/totp.mjs';
+import { signInOnPage, staffWithTotp } from '../lib/staffSignIn.mjs';
 
 describe('console staff and roles page', () => {
   let suite;
@@ -19,31 +20,8 @@ describe('console staff and roles page', () => {
   const api = async (method, path, body) => suite.api('console', method, path, { token: await suite.adminToken(), body });
   const audit = async () => (await api('GET', '/api/v1/audit?limit=1000')).json.entries;
 
-  // An admin with a second factor; returns a function giving a fresh code.
-  const adminWithTotp = async () => {
-    const s = await suite.createStaff(['admin'], { displayName: '管理员老周' });
-    const e = await suite.api('console', 'POST', '/api/v1/auth/totp/enroll', { token: s.token });
-    const now = Date.now() / 1000;
-    const c = await suite.api('console', 'POST', '/api/v1/auth/totp/confirm', { token: s.token, body: { code: totp(e.json.secret, now) } });
-    assert.equal(c.status, 200, c.text);
-    // The confirming code's step is used up: sign-in takes the next one.
-    return { ...s, code: () => totp(e.json.secret, now + 30) };
-  };
-
-  const signIn = async (page, watch, user, code) => {
-    // The password alone answers 401 (field totp): the page's second step.
-    if (code) watch.allowHttpError(/\/api\/v1\/auth\/login$/, 401);
-    await page.goto(`${base}/`);
-    await page.fill('#username', user.username);
-    await page.fill('#password', user.password);
-    await page.click('#submit');
-    if (code) {
-      await page.locator('#totp').waitFor({ state: 'visible' });
-      await page.fill('#totp', code);
-      await page.click('#submit');
-    }
-    await page.waitForURL(`${base}/overview.html`);
-  };
+  const adminWithTotp = () => staffWithTotp(suite, ['admin'], { displayName: '管理员老周' });
+  const signIn = (page, watch, user) => signInOnPage(page, watch, base, user);
 
   const openStaff = async (page) => {
     await page.click('#open-staff');
@@ -68,7 +46,7 @@ describe('console staff and roles page', () => {
       const admin = await adminWithTotp();
       const victim = await suite.createStaff(['doctor'], { displayName: '李医生' });
       const { page, watch } = await openPage(browser, { viewport });
-      await signIn(page, watch, admin, admin.code());
+      await signIn(page, watch, admin);
       await openStaff(page);
       await page.locator('#sessions tbody tr', { hasText: victim.username }).waitFor();
       await screenshot(page, `console-staff-${viewport}-zh`);
@@ -149,7 +127,7 @@ describe('console staff and roles page', () => {
     await page.click('.lang-switch');
     // The choice is stored once the texts are in: wait for them before leaving.
     await page.locator('h1', { hasText: 'Staff sign-in' }).waitFor();
-    await signIn(page, watch, admin, admin.code());
+    await signIn(page, watch, admin);
     await openStaff(page);
     await page.fill('#q', target.username);
     const row = page.locator('#users tbody tr', { hasText: target.username });

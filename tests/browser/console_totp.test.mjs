@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { startSuite } from '../lib/harness.mjs';
 import { launchBrowser, openPage, screenshot, assertNoHorizontalScroll } from '../lib/browser.mjs';
 import { totp } from '../lib/totp.mjs';
+import { allowNoSystemd } from '../lib/staffSignIn.mjs';
 
 describe('console two-step verification page', () => {
   let suite;
@@ -29,6 +30,7 @@ describe('console two-step verification page', () => {
     it(`an admin enrols after sign-in, then signs in with a recovery code (${viewport}, ${lang})`, async () => {
       const admin = await suite.createStaff(['admin']);
       const { page, watch } = await openPage(browser, { viewport });
+      allowNoSystemd(watch);
       const en = lang === 'en';
       await page.goto(`${base}/`);
       if (en) {

@@ -16,6 +16,7 @@ import assert from 'node:assert/strict';
 import { startSuite } from '../lib/harness.mjs';
 import { launchBrowser, openPage, screenshot, assertNoHorizontalScroll } from '../lib/browser.mjs';
 import { fakeSystemd } from '../lib/fake_units.mjs';
+import { signInOnPage, staffWithTotp } from '../lib/staffSignIn.mjs';
 
 const NO_BUS = 'unix:path=/nonexistent/medbox-test/system_bus_socket';
 
@@ -26,13 +27,6 @@ describe('console units and logs page', () => {
   let admin;
   let auditor;
 
-  const signIn = async (page, who) => {
-    await page.goto(`${base}/`);
-    await page.fill('#username', who.username);
-    await page.fill('#password', who.password);
-    await page.click('#submit');
-    await page.waitForURL(`${base}/overview.html`);
-  };
   // Runs `action` and waits until the fake answered one more journal request.
   const journalRead = async (fake, action) => {
     const n = fake.journalRequests().length;
@@ -46,7 +40,7 @@ describe('console units and logs page', () => {
     suite = await startSuite({ services: ['console'], env: { DBUS_SYSTEM_BUS_ADDRESS: NO_BUS } });
     base = suite.url('console');
     browser = await launchBrowser();
-    admin = await suite.createStaff(['admin'], { displayName: '信息科管理员' });
+    admin = await staffWithTotp(suite, ['admin'], { displayName: '信息科管理员' });
     auditor = await suite.createStaff(['auditor'], { displayName: '审计员小周' });
   });
   after(async () => {
@@ -59,7 +53,7 @@ describe('console units and logs page', () => {
       const fake = fakeSystemd();
       const { page, watch } = await openPage(browser, { viewport });
       await fake.install(page);
-      await signIn(page, admin);
+      await signInOnPage(page, watch, base, admin);
       // The overview lists the units and links to the page.
       await page.locator('#units-card tbody tr').first().waitFor();
       assert.equal(await page.locator('#units-card tbody tr').count(), 4);
@@ -142,7 +136,7 @@ describe('console units and logs page', () => {
     const fake = fakeSystemd({ lines: 20 });
     const { page, watch } = await openPage(browser, { viewport: 'desktop' });
     await fake.install(page);
-    await signIn(page, auditor);
+    await signInOnPage(page, watch, base, auditor);
     await page.goto(`${base}/units.html`);
     await page.locator('#j-lines li').nth(20).waitFor();
     // An end of the time range and following contradict each other: following drops it.
@@ -190,7 +184,7 @@ describe('console units and logs page', () => {
       const fake = fakeSystemd();
       const { page, watch } = await openPage(browser, { viewport });
       await fake.install(page);
-      await signIn(page, auditor);
+      await signInOnPage(page, watch, base, auditor);
       if (lang === 'en') {
         await page.click('.topbar .lang-switch');
         await page.locator('h1').filter({ hasText: 'Overview' }).waitFor();
@@ -220,7 +214,7 @@ describe('console units and logs page', () => {
       return route.fulfill({ contentType: 'application/json', body: JSON.stringify({ units: fake.units }) });
     });
     watch.allowHttpError(/\/api\/v1\/appliance\/units\/medbox-booking\.service\/restart$/, 503);
-    await signIn(page, admin);
+    await signInOnPage(page, watch, base, admin);
     await page.goto(`${base}/units.html`);
     await row(page, 'medbox-booking.service').locator('button[data-action=restart]').click();
     await page.locator('dialog.confirm button:not(.secondary)').click();

@@ -7,6 +7,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, openPage, screenshot } from '../../lib/browser.mjs';
+import { totp } from '../../lib/totp.mjs';
 
 const base = process.env.MEDBOX_CONSOLE_URL;
 const password = process.env.MEDBOX_ADMIN_PASSWORD;
@@ -28,6 +29,15 @@ describe('units and logs page under a real systemd', () => {
     await page.fill('#username', 'admin');
     await page.fill('#password', password);
     await page.click('#submit');
+    // The bootstrap admin has no second factor yet: the page asks for one
+    // first, as on a real appliance.
+    await page.waitForURL(`${base}/totp.html`);
+    await page.click('#start');
+    const secret = (await page.locator('#secret').textContent()).replaceAll(' ', '');
+    await page.fill('#code', totp(secret));
+    await page.click('#confirm-code');
+    await page.locator('#step-codes').waitFor({ state: 'visible' });
+    await page.click('#codes-done');
     await page.waitForURL(`${base}/overview.html`);
     await page.locator('#units-card tbody tr').filter({ hasText: 'medbox-booking.service' }).waitFor();
     await page.goto(`${base}/units.html#unit=medbox-booking.service`);

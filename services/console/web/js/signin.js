@@ -53,9 +53,12 @@ onLangChange(() => {
 });
 
 // An admin without a second factor enrols one first (docs/console.md,
-// "Second factor"); everybody else lands on the overview.
+// "Second factor"); on a fresh appliance the setup wizard does that in its
+// first step ("Setup wizard"). Everybody else lands on the overview.
 async function landingPage(s) {
   if (!s.roles.includes('admin')) return '/overview.html';
+  const setup = await api('GET', '/api/v1/setup');
+  if (setup.required && !setup.completed) return '/setup.html';
   const me = await api('GET', '/api/v1/me');
   return me.totpEnabled ? '/overview.html' : '/totp.html';
 }
