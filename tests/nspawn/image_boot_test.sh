@@ -459,6 +459,7 @@ check_image() { # check_image DESCRIPTION COMMAND...: the command runs in the co
 # image's dpkg.cfg drops /usr/share/doc/* but keeps medbox's own).
 check_image "the medbox units' Documentation= files exist" \
     'n=0; for u in $(systemctl list-unit-files --no-legend "medbox*" | cut -d" " -f1); do
+       case $u in *@.*) u=${u%%@*}@check.${u##*.} ;; esac  # a template: ask an instance
        for d in $(systemctl show -p Documentation --value "$u"); do
          case $d in file:*) f=${d#file:}; [ -f "$f" ] || { echo "$u: $f missing"; exit 1; }; n=$((n+1)) ;; esac
        done; done; [ "$n" -gt 0 ] || { echo "no Documentation= file:"; exit 1; }'
