@@ -58,11 +58,7 @@ qemu_pid=""
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
     local status=$?
-    if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then
-        kill -TERM "$qemu_pid" 2>/dev/null || true
-        sleep 1
-        kill -KILL "$qemu_pid" 2>/dev/null || true
-    fi
+    qemu_stop
     [ -n "$keep_log" ] && [ -f "$work/serial.log" ] && cp "$work/serial.log" "$keep_log"
     rm -rf "$work"
     exit "$status"

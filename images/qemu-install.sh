@@ -67,11 +67,7 @@ qemu_pid="" dnsmasq_pid=""
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
     local status=$?
-    if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then
-        kill -TERM "$qemu_pid" 2>/dev/null || true
-        sleep 1
-        kill -KILL "$qemu_pid" 2>/dev/null || true
-    fi
+    qemu_stop
     [ -z "$dnsmasq_pid" ] || kill "$dnsmasq_pid" 2>/dev/null || true
     ip netns del "$ns" 2>/dev/null || true
     if [ -n "$keep" ]; then

@@ -116,14 +116,15 @@ bool needsRehash(const std::string& stored, Params current) {
     return s->params.n < current.n || s->params.r < current.r || s->params.p < current.p;
 }
 
-std::string checkPolicy(const std::string& password) {
-    // Count characters, not bytes, so a Chinese passphrase is measured fairly.
+size_t charCount(const std::string& password) {
     size_t chars = 0;
     for (unsigned char c : password) {
         if ((c & 0xC0) != 0x80) ++chars;
     }
-    if (chars < 10) return "must be at least 10 characters long";
-    if (password.find_first_not_of(password[0]) == std::string::npos) return "must not repeat a single character";
+    return chars;
+}
+
+int charClasses(const std::string& password) {
     bool lower = false, upper = false, digit = false, other = false;
     for (unsigned char c : password) {
         if (c >= 'a' && c <= 'z')
@@ -135,7 +136,13 @@ std::string checkPolicy(const std::string& password) {
         else
             other = true;
     }
-    if (lower + upper + digit + other < 3) {
+    return lower + upper + digit + other;
+}
+
+std::string checkPolicy(const std::string& password) {
+    if (charCount(password) < 10) return "must be at least 10 characters long";
+    if (password.find_first_not_of(password[0]) == std::string::npos) return "must not repeat a single character";
+    if (charClasses(password) < 3) {
         return "must mix at least 3 of: lower-case letters, upper-case letters, digits, other characters";
     }
     return {};

@@ -1,5 +1,6 @@
 #include "core/service/ServiceApp.h"
 
+#include "core/audit/AuditQuery.h"
 #include "core/audit/AuditRows.h"
 #include "core/auth/RevocationPoller.h"
 #include "core/error/AppError.h"
@@ -360,33 +361,7 @@ void ServiceApp::registerCoreRoutes() {
 }
 
 void ServiceApp::serveAudit(Request& rq, Reply& rp) {
-    auto time = [&rq](const std::string& name) -> std::optional<int64_t> {
-        const auto us = rq.queryInstantUs(name);
-        return us ? std::optional<int64_t>(*us / 1000) : std::nullopt;
-    };
-    auto text = [&rq](const std::string& name) {
-        std::string v = rq.query(name).value_or("");
-        if (v.size() > 200) throw AppError(Err::InvalidField, name + ": at most 200 bytes", name);
-        return v;
-    };
-    AuditFilter f;
-    f.afterSeq = rq.queryInt("after", 0, INT64_MAX).value_or(0);
-    f.limit = static_cast<int>(rq.queryInt("limit", 1, 1000).value_or(100));
-    const std::string order = rq.query("order").value_or("asc");
-    if (order != "asc" && order != "desc") throw AppError(Err::InvalidField, "order: asc or desc", "order");
-    f.newestFirst = order == "desc";
-    f.beforeSeq = rq.queryInt("before", 1, INT64_MAX).value_or(0);
-    if (f.beforeSeq != 0 && !f.newestFirst) throw AppError(Err::InvalidField, "before: only with order=desc", "before");
-    if (f.afterSeq != 0 && f.newestFirst) throw AppError(Err::InvalidField, "after: only with order=asc", "after");
-    f.actor = text("actor");
-    f.actionPrefix = text("action");
-    f.target = text("target");
-    f.outcome = text("outcome");
-    if (!f.outcome.empty() && f.outcome != "ok" && f.outcome != "denied" && f.outcome != "failed")
-        throw AppError(Err::InvalidField, "outcome: ok, denied or failed", "outcome");
-    f.sinceMs = time("since");
-    f.untilMs = time("until");
-    f.text = text("q");
+    const AuditFilter f = auditFilterFrom(rq);
     const std::string format = rq.query("format").value_or("json");
     if (format != "json" && format != "csv") throw AppError(Err::InvalidField, "format: json or csv", "format");
     const auto rows = s_->db->read([&](db::Connection& c) { return auditRows(c, f); });

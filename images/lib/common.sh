@@ -178,3 +178,13 @@ qemu_start() {
         >"$work/qemu.log" 2>&1 &
     qemu_pid=$!
 }
+
+# qemu_stop: stops the QEMU of qemu_start, if it still runs: TERM, a second
+# to shut down its files, then KILL (the EXIT traps of the qemu-*.sh).
+qemu_stop() {
+    if [ -n "${qemu_pid:-}" ] && kill -0 "$qemu_pid" 2>/dev/null; then
+        kill -TERM "$qemu_pid" 2>/dev/null || true
+        sleep 1
+        kill -KILL "$qemu_pid" 2>/dev/null || true
+    fi
+}

@@ -9,21 +9,12 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '../lib/freePort.mjs';
 import { startSuite, hasService } from '../lib/harness.mjs';
+import { killRepeatedly } from '../lib/killLoop.mjs';
 
 const SKIP = !hasService('hisbridge') || !hasService('console') ? 'medbox-hisbridge or medbox-console is not built' : false;
 const KILLS = 32;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function oru(controlId, n) {
   return [
@@ -116,7 +107,6 @@ describe('hisbridge under SIGKILL', { skip: SKIP }, () => {
   it(`stores every acknowledged message once across ${KILLS} kills`, { timeout: 300_000 }, async () => {
     const acked = new Map(); // control id -> time of its AA
     const ackedBeforeKill = new Set();
-    let kills = 0;
     let resends = 0;
     let done = false;
 
@@ -142,16 +132,9 @@ describe('hisbridge under SIGKILL', { skip: SKIP }, () => {
       peer.close();
     })();
 
-    const service = suite.services.get('hisbridge');
-    while (kills < KILLS) {
-      await sleep(40 + Math.floor(Math.random() * 200));
+    const kills = await killRepeatedly(suite, 'hisbridge', KILLS, () => {
       for (const id of acked.keys()) ackedBeforeKill.add(id);
-      service.killedByHarness = true;
-      service.child.kill('SIGKILL');
-      await service.exited;
-      kills++;
-      await suite.start('hisbridge');
-    }
+    });
     done = true;
     await sender;
 

@@ -7,7 +7,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import net from 'node:net';
+import { freePort } from '../lib/freePort.mjs';
 import { startSuite, hasService } from '../lib/harness.mjs';
 
 const require = createRequire(import.meta.url);
@@ -23,17 +23,6 @@ const SKIP = !hasService('hisbridge') || !hasService('console') ? 'medbox-hisbri
 
 // A resident ID with a valid GB 11643 checksum.
 const RESIDENT_ID = '11010519491231002X';
-
-export async function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 // One message over a fresh connection of the npm client; resolves to its parsed ACK.
 export function sendHl7(port, msg) {

@@ -10,7 +10,7 @@
 //   MEDBOX_BUILD_DIR=/path/to/build node --test tests/api/hisbridge_socket.test.mjs
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
+import { freePort } from '../lib/freePort.mjs';
 import { startSuite, hasService } from '../lib/harness.mjs';
 import * as his from '../../tools/his-sim/his-sim.mjs';
 
@@ -19,17 +19,6 @@ const SKIP = ['booking', 'hisbridge'].some((s) => !hasService(s))
   : false;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 // Two days ahead (booking's clock is UTC+8; the simulator's dates are UTC).
 const FROM = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);

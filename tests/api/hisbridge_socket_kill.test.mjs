@@ -8,10 +8,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '../lib/freePort.mjs';
 import { startSuite, hasService } from '../lib/harness.mjs';
+import { killRepeatedly } from '../lib/killLoop.mjs';
 import * as his from '../../tools/his-sim/his-sim.mjs';
 
 let sqlite = true;
@@ -22,17 +23,6 @@ try {
 }
 const SKIP = !hasService('hisbridge') ? 'medbox-hisbridge is not built' : !sqlite ? 'the sqlite3 shell is not installed' : false;
 const KILLS = 32;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('hisbridge socket interface under SIGKILL', { skip: SKIP }, () => {
   let suite;
@@ -54,7 +44,6 @@ describe('hisbridge socket interface under SIGKILL', { skip: SKIP }, () => {
   it(`stores every answered request once across ${KILLS} kills`, { timeout: 300_000 }, async () => {
     const answered = new Set();
     const answeredBeforeKill = new Set();
-    let kills = 0;
     let resends = 0;
     let done = false;
 
@@ -82,16 +71,9 @@ describe('hisbridge socket interface under SIGKILL', { skip: SKIP }, () => {
       }
     })();
 
-    const service = suite.services.get('hisbridge');
-    while (kills < KILLS) {
-      await sleep(40 + Math.floor(Math.random() * 200));
+    const kills = await killRepeatedly(suite, 'hisbridge', KILLS, () => {
       for (const id of answered) answeredBeforeKill.add(id);
-      service.killedByHarness = true;
-      service.child.kill('SIGKILL');
-      await service.exited;
-      kills++;
-      await suite.start('hisbridge');
-    }
+    });
     done = true;
     await sender;
     await suite.stop('hisbridge');

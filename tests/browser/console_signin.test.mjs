@@ -5,10 +5,11 @@
 // docs/screenshots/). Any console error, CSP violation or failed request
 // the test did not expect fails it.
 //   MEDBOX_BUILD_DIR=build node --test tests/browser/console_signin.test.mjs
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSuite, strongPassword, randomUsername } from '../lib/harness.mjs';
-import { launchBrowser, openPage, screenshot, assertNoHorizontalScroll } from '../lib/browser.mjs';
+import { strongPassword, randomUsername } from '../lib/harness.mjs';
+import { openPage, screenshot, assertNoHorizontalScroll } from '../lib/browser.mjs';
+import { consoleInBrowser } from '../lib/consoleInBrowser.mjs';
 import { totp } from '../lib/totp.mjs';
 import { allowNoSystemd } from '../lib/staffSignIn.mjs';
 
@@ -16,13 +17,11 @@ const LOGIN = /\/api\/v1\/auth\/login$/;
 const SESSION = /\/api\/v1\/session$/;
 
 describe('console sign-in pages', () => {
-  let suite;
-  let browser;
-  let base;
+  const t = consoleInBrowser({ services: ['console'], settings: { console: { 'console.lockout_threshold': '3' } } });
   const pages = [];
 
   const open = async (options) => {
-    const p = await openPage(browser, options);
+    const p = await openPage(t.browser, options);
     pages.push(p);
     return p;
   };
@@ -31,8 +30,8 @@ describe('console sign-in pages', () => {
   const account = async (roles, { mustChange = false, displayName } = {}) => {
     const username = randomUsername('w');
     const password = strongPassword();
-    const admin = await suite.adminToken();
-    const r = await suite.api('console', 'POST', '/api/v1/users', {
+    const admin = await t.suite.adminToken();
+    const r = await t.suite.api('console', 'POST', '/api/v1/users', {
       token: admin,
       body: { username, displayName: displayName ?? `Web ${username}`, password, roles, mustChangePassword: mustChange },
     });
@@ -46,30 +45,20 @@ describe('console sign-in pages', () => {
     await page.click('#submit');
   };
 
-  before(async () => {
-    suite = await startSuite({ services: ['console'], settings: { console: { 'console.lockout_threshold': '3' } } });
-    base = suite.url('console');
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await suite?.stop();
-  });
-
   for (const viewport of ['desktop', 'phone']) {
     it(`signs in with password and TOTP and lands on the overview (${viewport})`, async () => {
       const user = await account(['admin', 'auditor'], { displayName: '王小明' });
       // Enrol the second factor through the API, as the user.
-      const token = await suite.login(user.username, user.password);
-      const enrol = await suite.api('console', 'POST', '/api/v1/auth/totp/enroll', { token });
+      const token = await t.suite.login(user.username, user.password);
+      const enrol = await t.suite.api('console', 'POST', '/api/v1/auth/totp/enroll', { token });
       assert.equal(enrol.status, 200, enrol.text);
-      const confirm = await suite.api('console', 'POST', '/api/v1/auth/totp/confirm', { token, body: { code: totp(enrol.json.secret) } });
+      const confirm = await t.suite.api('console', 'POST', '/api/v1/auth/totp/confirm', { token, body: { code: totp(enrol.json.secret) } });
       assert.equal(confirm.status, 200, confirm.text);
 
       const { page, watch, context } = await open({ viewport });
       watch.allowHttpError(LOGIN, 401); // the first answer asks for the code
       allowNoSystemd(watch);
-      await page.goto(`${base}/`);
+      await page.goto(`${t.base}/`);
       assert.equal(await page.locator('h1').textContent(), '员工登录');
       await screenshot(page, `console-signin-${viewport}-zh`);
       await fillSignIn(page, user.username, user.password);
@@ -78,7 +67,7 @@ describe('console sign-in pages', () => {
       // The confirm used this step's code (each is accepted once): the next step's.
       await page.fill('#totp', totp(enrol.json.secret, Date.now() / 1000 + 30));
       await page.click('#submit');
-      await page.waitForURL(`${base}/overview.html`);
+      await page.waitForURL(`${t.base}/overview.html`);
       await page.locator('#username').filter({ hasText: user.username }).waitFor();
       assert.equal(await page.locator('#display-name').textContent(), '王小明');
       assert.deepEqual(await page.locator('#roles .badge').allTextContents(), ['系统管理员', '审计员']);
@@ -105,9 +94,9 @@ describe('console sign-in pages', () => {
       // Sign out: back to the sign-in page, and the old cookie is refused.
       watch.allowHttpError(SESSION, 401);
       await page.click('#sign-out');
-      await page.waitForURL(`${base}/?signedOut=1`);
+      await page.waitForURL(`${t.base}/?signedOut=1`);
       await page.locator('#signed-out').waitFor({ state: 'visible' });
-      const after = await suite.api('console', 'GET', '/api/v1/session', { headers: { cookie: `${c.name}=${c.value}` } });
+      const after = await t.suite.api('console', 'GET', '/api/v1/session', { headers: { cookie: `${c.name}=${c.value}` } });
       assert.equal(after.status, 401);
       watch.assertClean();
     });
@@ -116,12 +105,12 @@ describe('console sign-in pages', () => {
   it('forces the change of a password an admin set, then lets the user in (phone)', async () => {
     const user = await account(['nurse'], { mustChange: true });
     const { page, watch } = await open({ viewport: 'phone' });
-    await page.goto(`${base}/`);
+    await page.goto(`${t.base}/`);
     await fillSignIn(page, user.username, user.password);
     await page.waitForURL(/\/password\.html/);
     await page.locator('#forced').waitFor({ state: 'visible' });
     // Nothing else opens before the change: the overview sends the user back.
-    await page.goto(`${base}/overview.html`);
+    await page.goto(`${t.base}/overview.html`);
     await page.waitForURL(/\/password\.html/);
     await page.locator('#forced').waitFor({ state: 'visible' });
     await screenshot(page, 'console-password-forced-phone-zh');
@@ -144,11 +133,11 @@ describe('console sign-in pages', () => {
     await page.fill('#newPassword', next);
     await page.fill('#confirm', next);
     await page.click('#submit');
-    await page.waitForURL(`${base}/overview.html`);
+    await page.waitForURL(`${t.base}/overview.html`);
     await page.locator('#roles .badge').filter({ hasText: '护士' }).waitFor();
     // The new password works, the old one not.
-    assert.equal((await suite.api('console', 'POST', '/api/v1/auth/login', { body: { username: user.username, password: next } })).status, 200);
-    assert.equal((await suite.api('console', 'POST', '/api/v1/auth/login', { body: { username: user.username, password: user.password } })).status, 401);
+    assert.equal((await t.suite.api('console', 'POST', '/api/v1/auth/login', { body: { username: user.username, password: next } })).status, 200);
+    assert.equal((await t.suite.api('console', 'POST', '/api/v1/auth/login', { body: { username: user.username, password: user.password } })).status, 401);
     watch.assertClean();
   });
 
@@ -158,7 +147,7 @@ describe('console sign-in pages', () => {
       const { page, watch } = await open({ viewport });
       watch.allowHttpError(LOGIN, 401);
       watch.allowHttpError(LOGIN, 423);
-      await page.goto(`${base}/`);
+      await page.goto(`${t.base}/`);
       if (lang === 'en') {
         await page.click('.lang-switch');
         await page.locator('h1', { hasText: 'Staff sign-in' }).waitFor();
@@ -191,7 +180,7 @@ describe('console sign-in pages', () => {
   it('switches to English in one click and remembers it across pages and reloads', async () => {
     const user = await account(['scheduler']);
     const { page, watch } = await open({ viewport: 'desktop' });
-    await page.goto(`${base}/`);
+    await page.goto(`${t.base}/`);
     assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
     await page.click('.lang-switch');
     await page.locator('h1', { hasText: 'Staff sign-in' }).waitFor();
@@ -201,7 +190,7 @@ describe('console sign-in pages', () => {
     assert.equal(await page.locator('#submit').textContent(), 'Sign in');
     await screenshot(page, 'console-signin-desktop-en');
     await fillSignIn(page, user.username, user.password);
-    await page.waitForURL(`${base}/overview.html`);
+    await page.waitForURL(`${t.base}/overview.html`);
     await page.locator('h1', { hasText: 'Overview' }).waitFor();
     await page.locator('#roles .badge', { hasText: 'Scheduler' }).waitFor();
     await screenshot(page, 'console-overview-desktop-en');

@@ -5,47 +5,36 @@
 // auditor sees the same page without a single button. Chinese and English,
 // 1280x800 and phone size, with screenshots.
 //   MEDBOX_BUILD_DIR=build node --test tests/browser/console_staff.test.mjs
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSuite, strongPassword, randomUsername } from '../lib/harness.mjs';
-import { launchBrowser, openPage, screenshot, assertNoHorizontalScroll } from '../lib/browser.mjs';
+import { strongPassword, randomUsername } from '../lib/harness.mjs';
+import { openPage, screenshot, assertNoHorizontalScroll } from '../lib/browser.mjs';
+import { consoleInBrowser } from '../lib/consoleInBrowser.mjs';
 import { totp } from '../lib/totp.mjs';
 import { signInOnPage, staffWithTotp } from '../lib/staffSignIn.mjs';
 
 describe('console staff and roles page', () => {
-  let suite;
-  let browser;
-  let base;
+  const t = consoleInBrowser();
 
-  const api = async (method, path, body) => suite.api('console', method, path, { token: await suite.adminToken(), body });
+  const api = async (method, path, body) => t.suite.api('console', method, path, { token: await t.suite.adminToken(), body });
   const audit = async () => (await api('GET', '/api/v1/audit?limit=1000')).json.entries;
 
-  const adminWithTotp = () => staffWithTotp(suite, ['admin'], { displayName: '管理员老周' });
-  const signIn = (page, watch, user) => signInOnPage(page, watch, base, user);
+  const adminWithTotp = () => staffWithTotp(t.suite, ['admin'], { displayName: '管理员老周' });
+  const signIn = (page, watch, user) => signInOnPage(page, watch, t.base, user);
 
   const openStaff = async (page) => {
     await page.click('#open-staff');
-    await page.waitForURL(`${base}/staff.html`);
+    await page.waitForURL(`${t.base}/staff.html`);
     await page.locator('body[data-ready="true"]').waitFor();
   };
 
   const confirmTop = (page) => page.locator('dialog.confirm[open] .actions button').last();
 
-  before(async () => {
-    suite = await startSuite({ services: ['console'] });
-    base = suite.url('console');
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await suite?.stop();
-  });
-
   for (const viewport of ['desktop', 'phone']) {
     it(`an admin creates an account, changes its roles, ends a session (${viewport})`, async () => {
       const admin = await adminWithTotp();
-      const victim = await suite.createStaff(['doctor'], { displayName: '李医生' });
-      const { page, watch } = await openPage(browser, { viewport });
+      const victim = await t.suite.createStaff(['doctor'], { displayName: '李医生' });
+      const { page, watch } = await openPage(t.browser, { viewport });
       await signIn(page, watch, admin);
       await openStaff(page);
       await page.locator('#sessions tbody tr', { hasText: victim.username }).waitFor();
@@ -67,7 +56,7 @@ describe('console staff and roles page', () => {
       if (viewport === 'desktop') await screenshot(page, 'console-staff-onetime-desktop-zh', { fullPage: false });
       await page.click('#secret-done');
       assert.equal(await page.locator('#secret-value').textContent(), '');
-      const login = await suite.api('console', 'POST', '/api/v1/auth/login', { body: { username, password: oneTime } });
+      const login = await t.suite.api('console', 'POST', '/api/v1/auth/login', { body: { username, password: oneTime } });
       assert.equal(login.status, 200, login.text);
       assert.equal(login.json.mustChangePassword, true);
       // Found by the search box (the table pages at 20 accounts).
@@ -95,7 +84,7 @@ describe('console staff and roles page', () => {
       await session.locator('button').click();
       await confirmTop(page).click();
       await session.waitFor({ state: 'detached' });
-      assert.equal((await suite.api('console', 'GET', '/api/v1/me', { token: victim.token })).status, 401);
+      assert.equal((await t.suite.api('console', 'GET', '/api/v1/me', { token: victim.token })).status, 401);
 
       // Every change is in the audit log, by this admin.
       const rows = (await audit()).filter((a) => a.actor === `staff:${admin.username}`);
@@ -119,11 +108,11 @@ describe('console staff and roles page', () => {
 
   it('removes a lost second factor, resets a password after a confirmation, changes the password rules (desktop, en)', async () => {
     const admin = await adminWithTotp();
-    const target = await suite.createStaff(['nurse']);
-    const e = await suite.api('console', 'POST', '/api/v1/auth/totp/enroll', { token: target.token });
-    assert.equal((await suite.api('console', 'POST', '/api/v1/auth/totp/confirm', { token: target.token, body: { code: totp(e.json.secret) } })).status, 200);
-    const { page, watch } = await openPage(browser, { viewport: 'desktop', locale: 'en' });
-    await page.goto(`${base}/`);
+    const target = await t.suite.createStaff(['nurse']);
+    const e = await t.suite.api('console', 'POST', '/api/v1/auth/totp/enroll', { token: target.token });
+    assert.equal((await t.suite.api('console', 'POST', '/api/v1/auth/totp/confirm', { token: target.token, body: { code: totp(e.json.secret) } })).status, 200);
+    const { page, watch } = await openPage(t.browser, { viewport: 'desktop', locale: 'en' });
+    await page.goto(`${t.base}/`);
     await page.click('.lang-switch');
     // The choice is stored once the texts are in: wait for them before leaving.
     await page.locator('h1', { hasText: 'Staff sign-in' }).waitFor();
@@ -135,7 +124,7 @@ describe('console staff and roles page', () => {
     await row.locator('button', { hasText: 'Remove two-step' }).click();
     await confirmTop(page).click();
     await page.locator('.toast', { hasText: 'removed' }).waitFor();
-    assert.equal((await suite.api('console', 'GET', '/api/v1/me', { token: target.token })).json.totpEnabled, false);
+    assert.equal((await t.suite.api('console', 'GET', '/api/v1/me', { token: target.token })).json.totpEnabled, false);
     // The row is drawn again after the change: wait for it, not a snapshot.
     await row.locator('button', { hasText: 'Remove two-step' }).waitFor({ state: 'detached' });
     await row.locator('button', { hasText: 'Reset password' }).click();
@@ -144,8 +133,8 @@ describe('console staff and roles page', () => {
     await page.locator('#secret-dialog[open]').waitFor();
     const oneTime = await page.locator('#secret-value').textContent();
     await page.click('#secret-done');
-    assert.equal((await suite.api('console', 'POST', '/api/v1/auth/login', { body: { username: target.username, password: oneTime } })).json.mustChangePassword, true);
-    assert.equal((await suite.api('console', 'GET', '/api/v1/me', { token: target.token })).status, 401);
+    assert.equal((await t.suite.api('console', 'POST', '/api/v1/auth/login', { body: { username: target.username, password: oneTime } })).json.mustChangePassword, true);
+    assert.equal((await t.suite.api('console', 'GET', '/api/v1/me', { token: target.token })).status, 401);
 
     await page.fill('#historyCount', '8');
     await page.fill('#maxAgeDays', '60');
@@ -169,8 +158,8 @@ describe('console staff and roles page', () => {
     await page.close();
 
     // The user whose password was reset must change it: the page states the rules now in force.
-    const other = await openPage(browser, { viewport: 'phone' });
-    await other.page.goto(`${base}/`);
+    const other = await openPage(t.browser, { viewport: 'phone' });
+    await other.page.goto(`${t.base}/`);
     await other.page.fill('#username', target.username);
     await other.page.fill('#password', oneTime);
     await other.page.click('#submit');
@@ -182,9 +171,9 @@ describe('console staff and roles page', () => {
 
   for (const [viewport, lang] of [['desktop', 'zh'], ['phone', 'en']]) {
     it(`an auditor reads the page without a single button (${viewport}, ${lang})`, async () => {
-      const auditor = await suite.createStaff(['auditor'], { displayName: '审计员' });
-      const { page, watch } = await openPage(browser, { viewport });
-      await page.goto(`${base}/`);
+      const auditor = await t.suite.createStaff(['auditor'], { displayName: '审计员' });
+      const { page, watch } = await openPage(t.browser, { viewport });
+      await page.goto(`${t.base}/`);
       if (lang === 'en') {
         await page.click('.lang-switch');
         await page.locator('h1', { hasText: 'Staff sign-in' }).waitFor();
@@ -200,7 +189,7 @@ describe('console staff and roles page', () => {
       assert.equal(await page.locator('#minLength').isDisabled(), true);
       // Sessions: only the auditor's own row has a button (ending one's own session).
       const buttons = await page.locator('#sessions tbody tr:has(button)').allTextContents();
-      assert.ok(buttons.every((t) => t.includes(auditor.username)), buttons.join(' | '));
+      assert.ok(buttons.every((text) => text.includes(auditor.username)), buttons.join(' | '));
       await assertNoHorizontalScroll(page);
       await screenshot(page, `console-staff-auditor-${viewport}-${lang}`);
       watch.assertClean();

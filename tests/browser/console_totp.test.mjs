@@ -4,35 +4,23 @@
 // ten recovery codes; then signs in again with one of them through "use a
 // recovery code". Chinese on 1280x800, English on a phone, with screenshots.
 //   MEDBOX_BUILD_DIR=build node --test tests/browser/console_totp.test.mjs
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSuite } from '../lib/harness.mjs';
-import { launchBrowser, openPage, screenshot, assertNoHorizontalScroll } from '../lib/browser.mjs';
+import { openPage, screenshot, assertNoHorizontalScroll } from '../lib/browser.mjs';
+import { consoleInBrowser } from '../lib/consoleInBrowser.mjs';
 import { totp } from '../lib/totp.mjs';
 import { allowNoSystemd } from '../lib/staffSignIn.mjs';
 
 describe('console two-step verification page', () => {
-  let suite;
-  let browser;
-  let base;
-
-  before(async () => {
-    suite = await startSuite({ services: ['console'] });
-    base = suite.url('console');
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await suite?.stop();
-  });
+  const t = consoleInBrowser();
 
   for (const [viewport, lang] of [['desktop', 'zh'], ['phone', 'en']]) {
     it(`an admin enrols after sign-in, then signs in with a recovery code (${viewport}, ${lang})`, async () => {
-      const admin = await suite.createStaff(['admin']);
-      const { page, watch } = await openPage(browser, { viewport });
+      const admin = await t.suite.createStaff(['admin']);
+      const { page, watch } = await openPage(t.browser, { viewport });
       allowNoSystemd(watch);
       const en = lang === 'en';
-      await page.goto(`${base}/`);
+      await page.goto(`${t.base}/`);
       if (en) {
         await page.click('.lang-switch');
         await page.locator('h1', { hasText: 'Staff sign-in' }).waitFor();
@@ -41,7 +29,7 @@ describe('console two-step verification page', () => {
       await page.fill('#password', admin.password);
       await page.click('#submit');
       // No second factor yet: straight to the enrolment page, told why.
-      await page.waitForURL(`${base}/totp.html`);
+      await page.waitForURL(`${t.base}/totp.html`);
       await page.locator('#required').waitFor({ state: 'visible' });
       await page.click('#start');
       await page.locator('#qr svg.qr path').waitFor();
@@ -67,9 +55,9 @@ describe('console two-step verification page', () => {
       assert.equal(await page.locator('#secret').textContent(), '');
       await assertNoHorizontalScroll(page);
       await screenshot(page, `console-totp-codes-${viewport}-${lang}`);
-      assert.equal((await suite.api('console', 'GET', '/api/v1/me', { token: admin.token })).json.totpEnabled, true);
+      assert.equal((await t.suite.api('console', 'GET', '/api/v1/me', { token: admin.token })).json.totpEnabled, true);
       await page.click('#codes-done');
-      await page.waitForURL(`${base}/overview.html`);
+      await page.waitForURL(`${t.base}/overview.html`);
 
       // Sign out, then in with a recovery code.
       await page.click('#sign-out');
@@ -85,8 +73,8 @@ describe('console two-step verification page', () => {
       await page.fill('#recoveryCode', codes[3]);
       await screenshot(page, `console-signin-recovery-${viewport}-${lang}`);
       await page.click('#submit');
-      await page.waitForURL(`${base}/overview.html`);
-      const used = (await suite.api('console', 'GET', '/api/v1/audit?limit=1000', { token: await suite.adminToken() })).json.entries.filter(
+      await page.waitForURL(`${t.base}/overview.html`);
+      const used = (await t.suite.api('console', 'GET', '/api/v1/audit?limit=1000', { token: await t.suite.adminToken() })).json.entries.filter(
         (a) => a.action === 'auth.recovery_code_used' && a.target === `user:${admin.username}`,
       );
       assert.equal(used.length, 1);

@@ -22,12 +22,8 @@ SRC=${MEDBOX_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 SCRIPT=$SRC/images/fragments/10-base/extra/usr/libexec/medbox/medbox-nic-names
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-n=0 failed=0
-check() { # check DESCRIPTION COMMAND...
-    local what=$1; shift
-    n=$((n + 1))
-    if "$@"; then echo "ok $n - $what"; else echo "not ok $n - $what"; failed=$((failed + 1)); fi
-}
+# shellcheck source=../lib/tap.sh
+. "$SRC/tests/lib/tap.sh"
 # pci SYSFS ADDRESS CLASS [ATTR=VALUE...]: one PCI function.
 pci() {
     local d=$1/bus/pci/devices/$2 kv
@@ -138,5 +134,4 @@ else
     echo "# skipped the udev checks: MEDBOX_IMAGE_ROOT unset, no PCI NIC here, or not root"
 fi
 
-echo "# $((n - failed)) passed, $failed failed"
-[ "$failed" = 0 ]
+tap_summary

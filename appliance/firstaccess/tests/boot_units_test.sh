@@ -23,12 +23,8 @@ cp "$SRC/appliance/firewall/systemd/medbox-firewall.service" "$SRC"/appliance/fi
     "$SRC/appliance/firstaccess/medbox-issue.path" "$units/"
 cp "$SRC/appliance/firewall/systemd/systemd-networkd-requires-firewall.conf" \
     "$units/systemd-networkd.service.d/50-medbox-firewall.conf"
-n=0 failed=0
-check() { # check DESCRIPTION COMMAND...
-    local what=$1; shift
-    n=$((n + 1))
-    if "$@"; then echo "ok $n - $what"; else echo "not ok $n - $what"; failed=$((failed + 1)); fi
-}
+# shellcheck source=../../../tests/lib/tap.sh
+. "$SRC/tests/lib/tap.sh"
 for u in medbox-firewall.service medbox-issue.service medbox-issue.path medbox-ssh-keys.service; do
     out=$(systemd-analyze verify --root="$ROOT" "$units/$u" 2>&1)
     check "systemd-analyze verify $u${out:+: $out}" test -z "$out"
@@ -44,5 +40,4 @@ check "medbox-firewall: Wants=network-pre.target" grep -qx 'Wants=network-pre.ta
 check "medbox-firewall: DefaultDependencies=no" grep -qx 'DefaultDependencies=no' "$fw"
 check "systemd-networkd requires and follows it" grep -qx 'Requires=medbox-firewall.service' \
     "$units/systemd-networkd.service.d/50-medbox-firewall.conf"
-echo "# $((n - failed)) passed, $failed failed"
-[ "$failed" = 0 ]
+tap_summary

@@ -15,12 +15,8 @@ for tool in openssl ssh-keygen base64 sha256sum; do
 done
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-n=0 failed=0
-check() { # check DESCRIPTION COMMAND...
-    local what=$1; shift
-    n=$((n + 1))
-    if "$@"; then echo "ok $n - $what"; else echo "not ok $n - $what"; failed=$((failed + 1)); fi
-}
+# shellcheck source=../../../tests/lib/tap.sh
+. "$(dirname "$0")/../../../tests/lib/tap.sh"
 
 # --- medbox-issue ---------------------------------------------------------------------
 mkdir -p "$WORK/run" "$WORK/console"
@@ -75,5 +71,4 @@ rm -f "$WORK/esp/medbox/authorized_keys"
 out=$(sh "$DIR/medbox-ssh-keys" 2>&1)
 check "no file: nothing to do ($out)" grep -q "no keys to import" <<<"$out"
 
-echo "# $((n - failed)) passed, $failed failed"
-[ "$failed" = 0 ]
+tap_summary

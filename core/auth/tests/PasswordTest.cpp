@@ -77,3 +77,15 @@ TEST(PasswordTest, Policy) {
     EXPECT_EQ(password::checkPolicy("张三丰李四王五赵六Ab1"), "");
     EXPECT_NE(password::checkPolicy("短密码Ab1"), "");
 }
+
+TEST(PasswordTest, CountsCharactersAndClasses) {
+    EXPECT_EQ(password::charCount(""), 0u);
+    EXPECT_EQ(password::charCount("Abc1"), 4u);
+    EXPECT_EQ(password::charCount("张三Ab"), 4u);  // 8 bytes
+    EXPECT_EQ(password::charClasses(""), 0);
+    EXPECT_EQ(password::charClasses("abc"), 1);
+    EXPECT_EQ(password::charClasses("aB"), 2);
+    EXPECT_EQ(password::charClasses("aB3"), 3);
+    EXPECT_EQ(password::charClasses("aB3!"), 4);
+    EXPECT_EQ(password::charClasses("张三ab"), 2);  // non-ASCII counts as other
+}

@@ -35,6 +35,13 @@ TEST(RecoveryCodes, TypedLooselyReadTheSame) {
     EXPECT_NE(recovery::hash("ABCDEFGHIJKLMNOP"), recovery::hash("ABCDEFGHIJKLMNOQ"));
 }
 
+TEST(RecoveryCodes, HashAllStoresEachAsTyped) {
+    const auto codes = recovery::generate(ids::randomBytes);
+    const auto hashes = recovery::hashAll(codes);
+    ASSERT_EQ(hashes.size(), codes.size());
+    for (size_t i = 0; i < codes.size(); ++i) EXPECT_EQ(hashes[i], recovery::hash(*recovery::normalize(codes[i])));
+}
+
 namespace {
 
 class RecoveryCodesTest : public AccountsTest {
@@ -96,4 +103,19 @@ TEST_F(RecoveryCodesTest, WrongCodesCountTowardTheLockout) {
         expectError(Err::BadCredentials,
                     [&] { accounts_->login("doc.l", "Good-Pass-123", std::nullopt, "AAAA-AAAA-AAAA-AAAA"); });
     EXPECT_THROW(accounts_->login("doc.l", "Good-Pass-123", std::nullopt, "AAAA-AAAA-AAAA-AAAA"), LockedError);
+}
+
+TEST_F(RecoveryCodesTest, ADisabledAccountChangesNothingOfItsOwn) {
+    const auto id = createUser("doc.d", {"doctor"});
+    const auto pending = accounts_->enrollTotp("doc.d");
+    const auto key = totp::base32Decode(pending.secret).value();
+    UserPatch p;
+    p.enabled = false;
+    accounts_->update("staff:admin", id, p);
+    expectError(Err::Unauthenticated, [&] { accounts_->enrollTotp("doc.d"); });
+    expectError(Err::Unauthenticated, [&] { accounts_->confirmTotp("doc.d", totp::at(key, clock_.nowSeconds())); });
+    expectError(Err::Unauthenticated, [&] { accounts_->newRecoveryCodes("doc.d"); });
+    expectError(Err::Unauthenticated, [&] { accounts_->me("doc.d"); });
+    expectError(Err::Unauthenticated, [&] { accounts_->me("nobody"); });
+    EXPECT_EQ(auditCount("auth.totp_confirm", "ok"), 0);
 }

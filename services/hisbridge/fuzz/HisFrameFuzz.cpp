@@ -6,29 +6,20 @@
 //   - a frame never claims more bytes than were given or than the limit;
 //   - a decoded request encodes and decodes back to the same envelope and
 //     data, and an answer to it decodes as an answer to it, in every charset.
+#include "FuzzInput.h"
 #include "core/http/JsonText.h"
 #include "his/Envelope.h"
-#include <cstdio>
-#include <cstdlib>
 
 using namespace medbox;
 using namespace medbox::hisbridge::his;
 
-namespace {
-
-void check(bool ok, const char* what) {
-    if (!ok) {
-        std::fprintf(stderr, "property broken: %s\n", what);
-        std::abort();
-    }
-}
-
-}  // namespace
+using medbox::hisbridge::fuzz::charsetOf;
+using medbox::hisbridge::fuzz::check;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size == 0) return 0;
     // The first byte picks the partner's charset, the rest is the stream.
-    const Charset cs = data[0] % 3 == 0 ? Charset::Utf8 : data[0] % 3 == 1 ? Charset::Gb18030 : Charset::Gbk;
+    const Charset cs = charsetOf(data[0]);
     const std::string_view bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
     constexpr size_t kLimit = 1 << 16;
     const net::FrameScan s = framer()->scan(bytes, 0, kLimit);

@@ -4,6 +4,7 @@
 //     exception, a crash or a sanitizer report;
 //   - every leaf value escapes and unescapes back to itself;
 //   - the ACK of a parsed message parses and echoes its control id.
+#include "FuzzInput.h"
 #include "hl7/Ack.h"
 #include "hl7/Charset.h"
 #include "hl7/Escape.h"
@@ -14,21 +15,13 @@
 using namespace medbox;
 using namespace medbox::hisbridge::hl7;
 
-namespace {
-
-void check(bool ok, const char* what) {
-    if (!ok) {
-        std::fprintf(stderr, "property broken: %s\n", what);
-        std::abort();
-    }
-}
-
-}  // namespace
+using medbox::hisbridge::fuzz::charsetOf;
+using medbox::hisbridge::fuzz::check;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size == 0) return 0;
     // The first byte picks the partner's charset, the rest is the message.
-    const Charset fallback = data[0] % 3 == 0 ? Charset::Utf8 : data[0] % 3 == 1 ? Charset::Gb18030 : Charset::Gbk;
+    const Charset fallback = charsetOf(data[0]);
     const std::string_view bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
     ParseLimits lim;
     lim.maxBytes = 1 << 16;

@@ -17,6 +17,19 @@
 
 namespace medbox::console {
 
+namespace {
+
+// The row of the user changing their own account. One disabled or deleted
+// since they signed in is Unauthenticated; thrown inside a write, nothing
+// has been written yet, so the rollback loses nothing.
+UserRecord activeUser(db::Connection& c, const std::string& username) {
+    auto u = store::findUserByName(c, username);
+    if (!u || !u->enabled) throw AppError(Err::Unauthenticated, "the account is disabled or no longer exists");
+    return std::move(*u);
+}
+
+}  // namespace
+
 Session Accounts::issue(const UserRecord& u, int64_t iat, int64_t authTimeMs) const {
     Principal p;
     p.kind = Principal::Kind::Staff;
@@ -292,68 +305,56 @@ TotpEnrollment Accounts::enrollTotp(const std::string& username) {
     TotpEnrollment e;
     e.secret = totp::base32Encode(random_(totp::kSecretBytes));
     e.uri = totp::otpauthUri(env_.config.totpIssuer, username, e.secret);
-    bool missing = false;
     bool active = false;
     env_.db.write([&](db::Tx& tx) {
         auto& c = tx.conn();
-        auto u = store::findUserByName(c, username);
-        if (!u || !u->enabled) {
-            missing = true;
-            return;
-        }
-        if (u->totpEnabled) {
+        auto u = activeUser(c, username);
+        if (u.totpEnabled) {
             // Replacing an active factor needs an admin (PATCH totpEnabled:
             // false): otherwise a stolen token could swap in the thief's.
             active = true;
             return;
         }
-        const auto roles = u->roles;
-        u->totpSecret = e.secret;
-        u->totpLastStep.reset();
-        u->updatedAtMs = env_.clock.nowMs();
-        store::updateUser(c, *u, roles);
+        const auto roles = u.roles;
+        u.totpSecret = e.secret;
+        u.totpLastStep.reset();
+        u.updatedAtMs = env_.clock.nowMs();
+        store::updateUser(c, u, roles);
         env_.effects.auditIn(tx, {staffActor(username), "auth.totp_enroll", userTarget(username), "ok", {}});
     });
-    if (missing) throw AppError(Err::Unauthenticated, "the account is disabled or no longer exists");
     if (active) throw AppError(Err::Conflict, "a second factor is already active; an admin must remove it first");
     return e;
 }
 
 std::vector<std::string> Accounts::confirmTotp(const std::string& username, const std::string& code) {
-    enum class Outcome { Ok, Missing, NotPending, Wrong } outcome = Outcome::Ok;
+    enum class Outcome { Ok, NotPending, Wrong } outcome = Outcome::Ok;
     const auto codes = recovery::generate(random_);
-    std::vector<std::string> hashes;
-    for (const auto& c : codes) hashes.push_back(recovery::hash(*recovery::normalize(c)));
+    const auto hashes = recovery::hashAll(codes);
     env_.db.write([&](db::Tx& tx) {
         auto& c = tx.conn();
-        auto u = store::findUserByName(c, username);
-        if (!u || !u->enabled) {
-            outcome = Outcome::Missing;
-            return;
-        }
-        if (u->totpEnabled || !u->totpSecret) {
+        auto u = activeUser(c, username);
+        if (u.totpEnabled || !u.totpSecret) {
             outcome = Outcome::NotPending;
             return;
         }
-        const auto key = totp::base32Decode(*u->totpSecret).value_or(std::string{});
-        const auto step = totp::verify(key, code, env_.clock.nowSeconds(), u->totpLastStep);
+        const auto key = totp::base32Decode(*u.totpSecret).value_or(std::string{});
+        const auto step = totp::verify(key, code, env_.clock.nowSeconds(), u.totpLastStep);
         if (!step) {
             outcome = Outcome::Wrong;
             env_.effects.auditIn(tx, {staffActor(username), "auth.totp_confirm", userTarget(username), "failed", {}});
             return;
         }
-        const auto roles = u->roles;
-        u->totpEnabled = true;
-        u->totpLastStep = step;
-        u->updatedAtMs = env_.clock.nowMs();
-        store::updateUser(c, *u, roles);
-        store::replaceRecoveryCodes(c, u->id, hashes, env_.clock.nowMs());
+        const auto roles = u.roles;
+        u.totpEnabled = true;
+        u.totpLastStep = step;
+        u.updatedAtMs = env_.clock.nowMs();
+        store::updateUser(c, u, roles);
+        store::replaceRecoveryCodes(c, u.id, hashes, env_.clock.nowMs());
         env_.effects.auditIn(tx, {staffActor(username), "auth.totp_confirm", userTarget(username), "ok",
                                   detail({{"recoveryCodes", static_cast<int64_t>(hashes.size())}})});
     });
     switch (outcome) {
         case Outcome::Ok: return codes;
-        case Outcome::Missing: throw AppError(Err::Unauthenticated, "the account is disabled or no longer exists");
         case Outcome::NotPending:
             throw AppError(Err::Conflict,
                            "no second-factor enrolment is pending (POST /api/v1/auth/totp/enroll first)");
@@ -364,37 +365,26 @@ std::vector<std::string> Accounts::confirmTotp(const std::string& username, cons
 
 std::vector<std::string> Accounts::newRecoveryCodes(const std::string& username) {
     const auto codes = recovery::generate(random_);
-    std::vector<std::string> hashes;
-    for (const auto& c : codes) hashes.push_back(recovery::hash(*recovery::normalize(c)));
-    bool missing = false;
+    const auto hashes = recovery::hashAll(codes);
     bool noFactor = false;
     env_.db.write([&](db::Tx& tx) {
         auto& c = tx.conn();
-        auto u = store::findUserByName(c, username);
-        if (!u || !u->enabled) {
-            missing = true;
-            return;
-        }
-        if (!u->totpEnabled) {
+        const auto u = activeUser(c, username);
+        if (!u.totpEnabled) {
             noFactor = true;
             return;
         }
         // The earlier codes end: only the newest list is valid.
-        store::replaceRecoveryCodes(c, u->id, hashes, env_.clock.nowMs());
+        store::replaceRecoveryCodes(c, u.id, hashes, env_.clock.nowMs());
         env_.effects.auditIn(tx, {staffActor(username), "auth.recovery_codes", userTarget(username), "ok",
                                   detail({{"recoveryCodes", static_cast<int64_t>(hashes.size())}})});
     });
-    if (missing) throw AppError(Err::Unauthenticated, "the account is disabled or no longer exists");
     if (noFactor) throw AppError(Err::Conflict, "no second factor is active: enrol one first");
     return codes;
 }
 
 UserView Accounts::me(const std::string& username) {
-    return env_.db.read([&](db::Connection& c) {
-        auto u = store::findUserByName(c, username);
-        if (!u || !u->enabled) throw AppError(Err::Unauthenticated, "the account is disabled or no longer exists");
-        return view(c, std::move(*u));
-    });
+    return env_.db.read([&](db::Connection& c) { return view(c, activeUser(c, username)); });
 }
 
 }  // namespace medbox::console

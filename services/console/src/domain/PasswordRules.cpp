@@ -35,23 +35,9 @@ std::string check(const PasswordRules& r, const std::string& password, const std
     // The floor first: its wording covers the common case.
     std::string why = rules::checkNewPassword(password, username);
     if (!why.empty()) return why;
-    size_t chars = 0;
-    for (unsigned char c : password)
-        if ((c & 0xC0) != 0x80) ++chars;
-    if (chars < static_cast<size_t>(r.minLength))
+    if (medbox::password::charCount(password) < static_cast<size_t>(r.minLength))
         return "must be at least " + std::to_string(r.minLength) + " characters long";
-    bool lower = false, upper = false, digit = false, other = false;
-    for (unsigned char c : password) {
-        if (c >= 'a' && c <= 'z')
-            lower = true;
-        else if (c >= 'A' && c <= 'Z')
-            upper = true;
-        else if (c >= '0' && c <= '9')
-            digit = true;
-        else
-            other = true;
-    }
-    if (lower + upper + digit + other < r.minClasses) {
+    if (medbox::password::charClasses(password) < r.minClasses) {
         return "must mix at least " + std::to_string(r.minClasses) +
                " of: lower-case letters, upper-case letters, digits, other characters";
     }

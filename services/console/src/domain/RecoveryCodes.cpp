@@ -51,4 +51,11 @@ std::string hash(std::string_view normalized) {
     return out;
 }
 
+std::vector<std::string> hashAll(const std::vector<std::string>& codes) {
+    std::vector<std::string> hashes;
+    hashes.reserve(codes.size());
+    for (const auto& c : codes) hashes.push_back(hash(*normalize(c)));
+    return hashes;
+}
+
 }  // namespace medbox::console::recovery

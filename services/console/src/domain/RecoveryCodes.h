@@ -24,5 +24,7 @@ std::vector<std::string> generate(const std::function<std::string(size_t)>& rand
 std::optional<std::string> normalize(std::string_view typed);
 // The stored form of a normalised code: hex SHA-256.
 std::string hash(std::string_view normalized);
+// The stored forms of codes as generate() wrote them, in the same order.
+std::vector<std::string> hashAll(const std::vector<std::string>& codes);
 
 }  // namespace medbox::console::recovery

@@ -32,13 +32,9 @@ int64_t Revocations::revokeUser(db::Tx& tx, const std::string& username, const s
     r.value = username;
     r.cutoffMs = now;
     r.expiresMs = now + kSubjectEntryMs;
-    auto& c = tx.conn();
-    store::purgeRevocations(c, now);
-    r.seq = store::insertRevocation(c, r, username);
+    insert(tx, r, username, now);
     env_.effects.auditIn(tx, {actor, "auth.revoke", "user:" + username, "ok",
                               detail({{"reason", reason}, {"seq", r.seq}})});
-    // Not before the commit: a change rolled back revokes nothing.
-    tx.afterCommit([this, r] { set_.add({r}, env_.clock.nowMs()); });
     return now;
 }
 
@@ -49,10 +45,7 @@ void Revocations::revokeToken(db::Tx& tx, const std::string& username, const std
     r.value = jti;
     r.cutoffMs = now;
     r.expiresMs = expiresMs + kTokenLeewayMs;
-    auto& c = tx.conn();
-    store::purgeRevocations(c, now);
-    r.seq = store::insertRevocation(c, r, username);
-    tx.afterCommit([this, r] { set_.add({r}, env_.clock.nowMs()); });
+    insert(tx, r, username, now);
 }
 
 void Revocations::logout(const Principal& token) {
@@ -72,14 +65,19 @@ void Revocations::logout(const Principal& token) {
         r.expiresMs = now + kSubjectEntryMs;
     }
     env_.db.write([&](db::Tx& tx) {
-        auto& c = tx.conn();
-        store::purgeRevocations(c, now);
-        r.seq = store::insertRevocation(c, r, token.subject);
+        insert(tx, r, token.subject, now);
         env_.effects.auditIn(tx, {"staff:" + token.subject, "auth.logout", "user:" + token.subject, "ok",
                                   detail({{"kind", r.kind == Revocation::Kind::Token ? "token" : "subject"},
                                           {"seq", r.seq}})});
-        tx.afterCommit([this, r] { set_.add({r}, env_.clock.nowMs()); });
     });
+}
+
+void Revocations::insert(db::Tx& tx, Revocation& r, const std::string& username, int64_t now) {
+    auto& c = tx.conn();
+    store::purgeRevocations(c, now);
+    r.seq = store::insertRevocation(c, r, username);
+    // Not before the commit: a change rolled back revokes nothing.
+    tx.afterCommit([this, r] { set_.add({r}, env_.clock.nowMs()); });
 }
 
 RevocationPage Revocations::list(int64_t afterSeq, int limit) {

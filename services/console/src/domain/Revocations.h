@@ -56,6 +56,10 @@ public:
     int64_t issuedAt(db::Connection& c, const std::string& username, int64_t claimsReadAtMs) const;
 
 private:
+    // Stores r for `username` (its seq filled in), expired entries dropped
+    // first; the in-memory set learns it after the commit.
+    void insert(db::Tx& tx, Revocation& r, const std::string& username, int64_t now);
+
     ConsoleEnv& env_;
     RevocationSet& set_;
 };
