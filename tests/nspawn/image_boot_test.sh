@@ -528,6 +528,18 @@ if [[ " ${units[*]} " == *" medbox-console.service "* ]]; then
     else
         fail "console GET /api/v1/appliance/units: $r"
     fi
+    # A fresh appliance: changes wait for the setup wizard (docs/console.md).
+    r=$(api POST /api/v1/appliance/units/medbox-booking.service/restart "$token")
+    if [ "$(status_of "$r")" = 409 ] && grep -q 'setup wizard' <<<"$r"; then
+        echo "ok - the fresh appliance's console holds unit control until the setup wizard is done (409)"
+    else
+        fail "console before the setup wizard: expected 409, got $r"
+    fi
+    # The wizard is not passed in this test yet (docs/STATUS.md, issue 12):
+    # switched off here to check unit control through polkit.
+    in_ct sh -c 'mkdir -p /etc/medbox && echo MEDBOX_CONSOLE__SETUP_WIZARD=off >/etc/medbox/console.env &&
+                 systemctl restart medbox-console.service'
+    for _ in $(seq 1 100); do [ "$(status_of "$(api GET /readyz)")" = 200 ] && break; sleep 0.2; done
     before=$(show medbox-booking.service MainPID)
     r=$(api POST /api/v1/appliance/units/medbox-booking.service/restart "$token")
     if [ "$(status_of "$r")" = 200 ] && [ "$(show medbox-booking.service MainPID)" != "$before" ] &&
