@@ -33,6 +33,7 @@ describe('units and logs page under a real systemd', () => {
     // first, as on a real appliance.
     await page.waitForURL(`${base}/totp.html`);
     await page.click('#start');
+    await page.locator('#qr svg.qr path').waitFor(); // the secret is shown with the QR code
     const secret = (await page.locator('#secret').textContent()).replaceAll(' ', '');
     await page.fill('#code', totp(secret));
     await page.click('#confirm-code');
