@@ -7,6 +7,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSuite } from '../lib/harness.mjs';
 import { launchBrowser, openPage, screenshot, assertNoHorizontalScroll } from '../lib/browser.mjs';
+import { signInOnPage } from '../lib/staffSignIn.mjs';
 
 describe('console staff directory page', () => {
   let suite;
@@ -39,11 +40,7 @@ describe('console staff directory page', () => {
   for (const viewport of ['desktop', 'phone']) {
     it(`a nurse finds colleagues by skill, extension and department (${viewport})`, async () => {
       const { page, watch } = await openPage(browser, { viewport });
-      await page.goto(`${base}/`);
-      await page.fill('#username', nurse.username);
-      await page.fill('#password', nurse.password);
-      await page.click('#submit');
-      await page.waitForURL(`${base}/overview.html`);
+      await signInOnPage(page, watch, base, nurse);
       await page.click('#open-directory');
       await page.waitForURL(`${base}/directory.html`);
       const names = () => page.locator('#results tbody tr td:first-child').allTextContents();
