@@ -11,42 +11,11 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { startSuite, hasService } from '../lib/harness.mjs';
+import { addDays, localDate, mondayOf, NEAR_MIDNIGHT, residentId, todayWindow } from '../lib/bookingData.mjs';
 
-const OFFSET_MIN = 480; // booking.utc_offset_minutes default (China)
-const DAY_MS = 86_400_000;
 const CATALOGUE_ROLES = ['admin', 'scheduler', 'registrar', 'nurse', 'doctor'];
 const ALL_ROLES = ['admin', 'scheduler', 'registrar', 'nurse', 'doctor', 'quality'];
 
-// ---- time in the hospital's zone -------------------------------------------
-const localDate = (ms = Date.now()) => new Date(ms + OFFSET_MIN * 60_000).toISOString().slice(0, 10);
-const localMinute = (ms = Date.now()) => {
-  const d = new Date(ms + OFFSET_MIN * 60_000);
-  return d.getUTCHours() * 60 + d.getUTCMinutes();
-};
-const addDays = (date, n) => new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
-const hhmm = (min) => `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`;
-
-// A session today around now: slots [b-30,b) [b,b+30) [b+30,b+60) [b+60,b+90)
-// with b = now rounded down to 5 minutes. The first two have started; the last
-// two are bookable, their check-in is open, and the last one is inside the
-// 120-minute cancellation cutoff. null near midnight.
-function todayWindow() {
-  const b = Math.floor(localMinute() / 5) * 5;
-  if (b - 30 < 0 || b + 90 > 23 * 60 + 55) return null;
-  return { start: hhmm(b - 30), end: hhmm(b + 90), bookable: [hhmm(b + 30), hhmm(b + 60)] };
-}
-const NEAR_MIDNIGHT = 'a session around now would cross midnight (hospital time); the rule is covered by the unit tests';
-
-// ---- patients --------------------------------------------------------------
-// 18-digit resident IDs with a correct GB 11643 check character, distinct per n.
-const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-function residentId(n) {
-  const birth = new Date(Date.UTC(1950, 0, 1) + n * DAY_MS).toISOString().slice(0, 10).replaceAll('-', '');
-  const body = `110105${birth}${String(n % 1000).padStart(3, '0')}`;
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(body[i]) * W[i];
-  return body + '10X98765432'[sum % 11];
-}
 let patientSerial = crypto.randomInt(1000, 5000);
 function newPatient() {
   patientSerial += 1;
@@ -650,6 +619,96 @@ describe('booking API', { skip: !hasService('booking') || !hasService('console')
     });
   });
 
+  // What booking's pages (issue 13) need beyond the original API.
+  describe('for the pages', () => {
+    it('finds a patient by document in a POST body, as the GET query does', async () => {
+      const patient = newPatient();
+      const s = await newSchedule({ date: addDays(localDate(), 2) });
+      assert.equal((await book(s.slots[0].id, patient)).status, 201);
+      const body = { documentType: 'resident_id', documentNumber: patient.documentNumber };
+      const post = await api('POST', '/api/v1/appointments/search', { token: tok.registrar, body });
+      assert.equal(post.status, 200, post.text);
+      assert.equal(post.json.items.length, 1);
+      assert.equal(post.json.items[0].patient.name, '张*');
+      assert.notEqual(post.json.items[0].patient.documentNumber, patient.documentNumber, 'the list is masked');
+      const get = await api('GET', `/api/v1/appointments?documentType=resident_id&documentNumber=${patient.documentNumber}`, { token: tok.registrar });
+      assert.deepEqual(post.json, get.json);
+      expectError(await api('POST', '/api/v1/appointments/search', { token: tok.registrar, body: { documentType: 'resident_id', documentNumber: '110105195001010011' } }), 400, 'invalid_field', 'documentNumber');
+      expectError(await api('POST', '/api/v1/appointments/search', { token: tok.registrar, body: { documentType: 'card', documentNumber: '1234' } }), 400, 'invalid_field', 'documentType');
+      expectError(await api('POST', '/api/v1/appointments/search', { token: tok.registrar, body: { documentType: 'passport' } }), 400, 'missing_field', 'documentNumber');
+      expectError(await api('POST', '/api/v1/appointments/search', { token: tok.registrar, body: { ...body, phone: '1' } }), 400, 'unknown_field');
+    });
+
+    it('creates a week from a template week, skipping what exists', async () => {
+      const from = addDays(mondayOf(localDate()), 14);
+      const to = addDays(from, 7);
+      const doctor = await newDoctor(2);
+      const room = `W-${crypto.randomBytes(3).toString('hex')}`;
+      for (const [day, session, capacity] of [[0, 'morning', 6], [2, 'afternoon', 8], [4, 'evening', 5]]) {
+        await newSchedule({ doctorId: doctor.id, date: addDays(from, day), session, room, capacity, feeCents: 3000 });
+      }
+      const r = await api('POST', '/api/v1/schedules/copy-week', { token: tok.scheduler, body: { fromWeek: from, toWeek: to, doctorId: doctor.id } });
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.created.length, 3, r.text);
+      assert.deepEqual(r.json.skipped, []);
+      const copied = (await api('GET', `/api/v1/schedules?date=${addDays(to, 2)}&doctor=${doctor.id}`, { token: tok.scheduler })).json.items;
+      assert.equal(copied.length, 1);
+      assert.equal(copied[0].session, 'afternoon');
+      assert.equal(copied[0].capacity, 8);
+      assert.equal(copied[0].room, room);
+      assert.equal(copied[0].feeCents, 3000);
+      // Again: everything exists now, nothing is created, each skip says why.
+      const again = await api('POST', '/api/v1/schedules/copy-week', { token: tok.admin, body: { fromWeek: from, toWeek: to, doctorId: doctor.id } });
+      assert.equal(again.json.created.length, 0);
+      assert.equal(again.json.skipped.length, 3);
+      assert.ok(again.json.skipped.every((x) => x.reason.length > 0 && x.doctorId === doctor.id));
+      expectError(await api('POST', '/api/v1/schedules/copy-week', { token: tok.scheduler, body: { fromWeek: addDays(from, 1), toWeek: to } }), 400, 'invalid_field', 'fromWeek');
+      expectError(await api('POST', '/api/v1/schedules/copy-week', { token: tok.scheduler, body: { fromWeek: from, toWeek: from } }), 400, 'invalid_field', 'toWeek');
+      expectError(await api('POST', '/api/v1/schedules/copy-week', { token: tok.scheduler, body: { fromWeek: from, toWeek: to, doctorId: 999999 } }), 404, 'not_found');
+      expectError(await api('POST', '/api/v1/schedules/copy-week', { token: tok.scheduler, body: { fromWeek: from, toWeek: to, extra: 1 } }), 400, 'unknown_field');
+    });
+
+    it('shows the waiting room only the number, the room and the masked name, without a token', async (t) => {
+      const w = todayWindow();
+      if (!w) return t.skip(NEAR_MIDNIGHT);
+      const room = `D-${crypto.randomBytes(3).toString('hex')}`;
+      const closed = await api('GET', `/api/v1/display/rooms/${room}`);
+      assert.equal(closed.status, 200, closed.text);
+      assert.equal(closed.json.open, false);
+      const s = await newSchedule({ date: localDate(), startTime: w.start, endTime: w.end, slotMinutes: 30, capacity: 8, room });
+      const patient = { ...newPatient(), name: '张三丰', phone: '13912345678' };
+      const a = await book(slotAt(s, w.bookable[0]).id, patient, { token: tok.registrar });
+      assert.equal(a.status, 201, a.text);
+      assert.equal((await api('POST', `/api/v1/appointments/${a.json.id}/check-in`, { token: tok.nurse })).status, 200);
+      assert.equal((await api('POST', `/api/v1/rooms/${room}/queue/call-next`, { token: tok.nurse })).status, 200);
+      await new Promise((r) => setTimeout(r, 350)); // the display's cache lives 300 ms
+      const r = await api('GET', `/api/v1/display/rooms/${room}`);
+      assert.equal(r.status, 200, r.text);
+      assert.deepEqual(Object.keys(r.json).sort(), ['current', 'date', 'open', 'room', 'waitingCount']);
+      assert.deepEqual(Object.keys(r.json.current).sort(), ['callCount', 'calledAt', 'name', 'queueNo']);
+      assert.equal(r.json.current.name, '张*丰');
+      assert.equal(r.json.current.queueNo, 1);
+      for (const leak of ['张三丰', patient.documentNumber, patient.phone, 'appointmentId', 'doctor']) assert.ok(!r.text.includes(leak), `${leak} in ${r.text}`);
+      assert.equal(r.headers['cache-control'], 'no-cache');
+      // An unchanged answer costs a 304 without a body.
+      const again = await api('GET', `/api/v1/display/rooms/${room}`, { headers: { 'If-None-Match': r.headers.etag } });
+      assert.equal(again.status, 304);
+      assert.equal(again.text, '');
+      // The department's screen lists the room.
+      const dep = await api('GET', `/api/v1/display/departments/${s.department.id}`);
+      assert.equal(dep.status, 200, dep.text);
+      assert.ok(dep.json.rooms.some((x) => x.room === room && x.current?.name === '张*丰'));
+      expectError(await api('GET', '/api/v1/display/departments/999999'), 404, 'not_found');
+      expectError(await api('GET', '/api/v1/display/rooms/bad%20room'), 404, 'not_found');
+      // The staff queue answers with an ETag too (the nurse station polls it).
+      const q = await api('GET', `/api/v1/rooms/${room}/queue`, { token: tok.nurse });
+      assert.ok(q.headers.etag);
+      assert.equal((await api('GET', `/api/v1/rooms/${room}/queue`, { token: tok.nurse, headers: { 'If-None-Match': q.headers.etag } })).status, 304);
+      assert.equal((await api('POST', `/api/v1/rooms/${room}/queue/recall`, { token: tok.nurse })).status, 200);
+      assert.equal((await api('GET', `/api/v1/rooms/${room}/queue`, { token: tok.nurse, headers: { 'If-None-Match': q.headers.etag } })).status, 200, 'a recall changes the queue');
+    });
+  });
+
   describe('access', () => {
     const CAT = [...CATALOGUE_ROLES, 'portal'];
     const SCHED = ['admin', 'scheduler'];
@@ -672,6 +731,8 @@ describe('booking API', { skip: !hasService('booking') || !hasService('console')
       ['GET', '/api/v1/schedules/1/appointments', CATALOGUE_ROLES],
       ['POST', '/api/v1/appointments', ['registrar', 'portal']],
       ['GET', '/api/v1/appointments?documentType=passport&documentNumber=E1234567', ['registrar', 'portal']],
+      ['POST', '/api/v1/appointments/search', ['registrar', 'portal']],
+      ['POST', '/api/v1/schedules/copy-week', SCHED],
       ['GET', '/api/v1/appointments/1', ['registrar', 'nurse', 'portal']],
       ['POST', '/api/v1/appointments/1/cancel', ['registrar', 'portal']],
       ['POST', '/api/v1/appointments/1/check-in', ['registrar', 'nurse', 'portal']],

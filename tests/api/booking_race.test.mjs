@@ -10,21 +10,9 @@ import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 import { startSuite, hasService } from '../lib/harness.mjs';
+import { addDays, localDate, residentId } from '../lib/bookingData.mjs';
 
-const OFFSET_MIN = 480;
-const DAY_MS = 86_400_000;
 const CLIENTS = 60;
-const localDate = (ms = Date.now()) => new Date(ms + OFFSET_MIN * 60_000).toISOString().slice(0, 10);
-const addDays = (date, n) => new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
-
-const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-function residentId(n) {
-  const birth = new Date(Date.UTC(1950, 0, 1) + n * DAY_MS).toISOString().slice(0, 10).replaceAll('-', '');
-  const body = `110105${birth}${String(n % 1000).padStart(3, '0')}`;
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(body[i]) * W[i];
-  return body + '10X98765432'[sum % 11];
-}
 const patient = (n) => ({ name: '李娜', documentType: 'resident_id', documentNumber: residentId(n), phone: '13900001111' });
 
 describe('booking under concurrent clients', { skip: !hasService('booking') || !hasService('console') ? 'medbox-booking or medbox-console not built' : false }, () => {

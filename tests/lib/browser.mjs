@@ -28,6 +28,8 @@ export const VIEWPORTS = {
   phone: { width: 390, height: 844, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
   tablet: { width: 820, height: 1180, isMobile: true, hasTouch: true, deviceScaleFactor: 1 },
   desktop: { width: 1280, height: 800, isMobile: false, hasTouch: false, deviceScaleFactor: 1 },
+  // The TV on a waiting-room wall (booking's screen).
+  tv: { width: 1920, height: 1080, isMobile: false, hasTouch: false, deviceScaleFactor: 1 },
 };
 
 async function loadPlaywright() {

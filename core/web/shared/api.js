@@ -35,8 +35,9 @@ function csrf() {
 
 // api('POST', '/api/v1/auth/logout'), api('GET', '/api/v1/me') -> parsed JSON (null for 204).
 // { anonymous: true }: a public call (the sign-in itself) that needs no CSRF value.
-export async function api(method, path, body, { anonymous = false } = {}) {
-  const headers = { Accept: 'application/json' };
+// { headers }: extra request headers (booking's Idempotency-Key).
+export async function api(method, path, body, { anonymous = false, headers: extra = {} } = {}) {
+  const headers = { Accept: 'application/json', ...extra };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (!anonymous && method !== 'GET' && method !== 'HEAD') {
     let token = csrf();

@@ -43,11 +43,14 @@ void registerRoutes(Router& r, BookingEnv& env) {
     r.del("/api/v1/schedules/{id}", scheduling, bind(&Handlers::deleteSchedule), "Delete an unbooked schedule");
     r.post("/api/v1/schedules/{id}/stop", scheduling, bind(&Handlers::stopSchedule), "Stop a session (停诊)");
     r.post("/api/v1/schedules/{id}/close", closing, bind(&Handlers::closeSchedule), "Close a session (no-shows)");
+    r.post("/api/v1/schedules/copy-week", scheduling, bind(&Handlers::copyWeek), "Create a week from a template week");
     r.get("/api/v1/schedules/{id}/appointments", rosterView, bind(&Handlers::listScheduleAppointments),
           "List a session's appointments (masked)");
 
     r.post("/api/v1/appointments", booking, bind(&Handlers::createAppointment), "Book (idempotent)");
     r.get("/api/v1/appointments", booking, bind(&Handlers::findAppointments), "A patient's appointments (masked)");
+    r.post("/api/v1/appointments/search", booking, bind(&Handlers::searchAppointments),
+           "A patient's appointments (masked), the document in the body");
     r.get("/api/v1/appointments/{id}", record, bind(&Handlers::getAppointment), "Get an appointment");
     r.post("/api/v1/appointments/{id}/cancel", booking, bind(&Handlers::cancelAppointment), "Cancel an appointment");
     r.post("/api/v1/appointments/{id}/check-in", checkIn, bind(&Handlers::checkInAppointment), "Check in (签到)");
@@ -56,6 +59,13 @@ void registerRoutes(Router& r, BookingEnv& env) {
     r.post("/api/v1/rooms/{room}/queue/call-next", calling, bind(&Handlers::callNext), "Call the next patient");
     r.post("/api/v1/rooms/{room}/queue/recall", calling, bind(&Handlers::recall), "Call the current patient again");
     r.post("/api/v1/rooms/{room}/queue/pass", calling, bind(&Handlers::pass), "Pass the current patient (过号)");
+
+    // The waiting-room screen: public, only the called number, the room and
+    // the masked name (docs/booking.md, "Waiting-room screen").
+    r.get("/api/v1/display/rooms/{room}", Access::anyone(), bind(&Handlers::roomDisplay),
+          "Waiting-room screen: a room's call (public)");
+    r.get("/api/v1/display/departments/{id}", Access::anyone(), bind(&Handlers::departmentDisplay),
+          "Waiting-room screen: a department's rooms (public)");
 
     // The HIS's departments, doctors, schedules and stop-clinic notices, from
     // hisbridge's outbox only (docs/his-protocol.md).

@@ -5,7 +5,7 @@
 // then the API's own message.
 import { hasText, t } from '../i18n.js';
 
-function textFor(err) {
+export function textFor(err) {
   const keys = err.field ? [`error.${err.code}.${err.field}`, `error.${err.code}`] : [`error.${err.code}`];
   const key = keys.find((k) => hasText(k));
   return key ? t(key) : err.message;

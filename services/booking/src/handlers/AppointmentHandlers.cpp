@@ -54,18 +54,36 @@ void Handlers::createAppointment(Request& rq, Reply& rp) {
     rp.rawJson(views::appointment(result.appointment, views::Personal::Full, env_));
 }
 
+namespace {
+
+std::string patientAppointments(const std::string& type, const std::string& number, const Appointments& appointments,
+                                const BookingEnv& env) {
+    if (std::find(documentTypes().begin(), documentTypes().end(), type) == documentTypes().end())
+        throw AppError(Err::InvalidField, "documentType must be one of resident_id, passport, other", "documentType");
+    if (auto bad = validateDocument(type, number)) throw AppError(Err::InvalidField, bad->message, bad->field);
+    const auto rows = appointments.ofPatient(type, number);
+    return views::itemsText(rows,
+                            [&](const Appointment& a) { return views::appointment(a, views::Personal::Masked, env); });
+}
+
+}  // namespace
+
+// Kept for API clients; pages use POST .../search so that the document
+// number stays out of URLs (logs, proxies, browser history).
 void Handlers::findAppointments(Request& rq, Reply& rp) {
     const auto type = rq.query("documentType");
     if (!type) throw AppError(Err::MissingField, "documentType is required", "documentType");
-    if (std::find(documentTypes().begin(), documentTypes().end(), *type) == documentTypes().end())
-        throw AppError(Err::InvalidField, "documentType must be one of resident_id, passport, other", "documentType");
     auto number = rq.query("documentNumber");
     if (!number) throw AppError(Err::MissingField, "documentNumber is required", "documentNumber");
-    if (auto bad = validateDocument(*type, *number)) throw AppError(Err::InvalidField, bad->message, bad->field);
-    const auto rows = appointments_.ofPatient(*type, *number);
-    rp.rawJson(views::itemsText(rows, [&](const Appointment& a) {
-        return views::appointment(a, views::Personal::Masked, env_);
-    }));
+    rp.rawJson(patientAppointments(*type, *number, appointments_, env_));
+}
+
+void Handlers::searchAppointments(Request& rq, Reply& rp) {
+    const JsonBody b = rq.json();
+    b.allowOnly({"documentType", "documentNumber"});
+    const std::string type = b.str("documentType", 20);
+    const std::string number = b.str("documentNumber", 40);
+    rp.rawJson(patientAppointments(type, number, appointments_, env_));
 }
 
 void Handlers::getAppointment(Request& rq, Reply& rp) {

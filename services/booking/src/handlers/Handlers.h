@@ -6,6 +6,7 @@
 #include "domain/Appointments.h"
 #include "domain/BookingEnv.h"
 #include "domain/Catalogue.h"
+#include "domain/DisplayBoard.h"
 #include "domain/Queue.h"
 #include "domain/Schedules.h"
 #include "core/http/Request.h"
@@ -14,7 +15,8 @@ namespace medbox::booking {
 
 class Handlers {
 public:
-    explicit Handlers(BookingEnv& env) : env_(env), catalogue_(env), schedules_(env), appointments_(env), queue_(env) {}
+    explicit Handlers(BookingEnv& env)
+        : env_(env), catalogue_(env), schedules_(env), appointments_(env), queue_(env), display_(env) {}
 
     // departments
     void listDepartments(Request& rq, Reply& rp);
@@ -35,9 +37,12 @@ public:
     void stopSchedule(Request& rq, Reply& rp);
     void closeSchedule(Request& rq, Reply& rp);
     void listScheduleAppointments(Request& rq, Reply& rp);
+    // a week from a template: copies a week's sessions (WeekTemplateHandlers.cpp)
+    void copyWeek(Request& rq, Reply& rp);
     // appointments
     void createAppointment(Request& rq, Reply& rp);
     void findAppointments(Request& rq, Reply& rp);
+    void searchAppointments(Request& rq, Reply& rp);
     void getAppointment(Request& rq, Reply& rp);
     void cancelAppointment(Request& rq, Reply& rp);
     void checkInAppointment(Request& rq, Reply& rp);
@@ -46,6 +51,9 @@ public:
     void callNext(Request& rq, Reply& rp);
     void recall(Request& rq, Reply& rp);
     void pass(Request& rq, Reply& rp);
+    // the waiting-room screen, public (DisplayHandlers.cpp)
+    void roomDisplay(Request& rq, Reply& rp);
+    void departmentDisplay(Request& rq, Reply& rp);
     // what the HIS sends, from hisbridge's outbox (HisHandlers.cpp)
     void hisInbox(Request& rq, Reply& rp);
 
@@ -55,6 +63,7 @@ private:
     Schedules schedules_;
     Appointments appointments_;
     Queue queue_;
+    DisplayBoard display_;
 };
 
 }  // namespace medbox::booking

@@ -26,6 +26,22 @@ const seesAppliance = me.roles.some((r) => r === 'admin' || r === 'auditor');
 const CERT_WARN_DAYS = 30;
 // The directory is the hospital's staff's, not the vendor's (the API refuses it too).
 document.getElementById('directory-card').hidden = me.roles.every((r) => r === 'vendor');
+// Booking's staff pages (issue 13) are served by booking on its own port;
+// the staff cookie is valid there too (docs/web.md). Each link for the roles
+// that page is for.
+{
+  const { protocol, hostname } = window.location;
+  const bookingBase = `${protocol}//${hostname}:${document.documentElement.dataset.bookingPort}`;
+  const pages = { schedule: ['scheduler', 'admin'], desk: ['registrar'], nurse: ['nurse', 'doctor'] };
+  let any = false;
+  for (const [page, roles] of Object.entries(pages)) {
+    const a = document.getElementById(`open-booking-${page}`);
+    a.href = bookingBase + a.dataset.page;
+    a.hidden = !me.roles.some((r) => roles.includes(r));
+    any ||= !a.hidden;
+  }
+  document.getElementById('booking-card').hidden = !any;
+}
 // Staff and roles: admins change, auditors read (staff.html).
 document.getElementById('staff-card').hidden = !seesAppliance;
 
