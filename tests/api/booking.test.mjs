@@ -668,6 +668,32 @@ describe('booking API', { skip: !hasService('booking') || !hasService('console')
       expectError(await api('POST', '/api/v1/schedules/copy-week', { token: tok.scheduler, body: { fromWeek: from, toWeek: to, extra: 1 } }), 400, 'unknown_field');
     });
 
+    it("uploads a doctor's photo with type and size limits and serves it", async () => {
+      const doctor = await newDoctor(3);
+      const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), crypto.randomBytes(2000)]);
+      const put = (rawBody, type, token = tok.scheduler) =>
+        api('PUT', `/api/v1/doctors/${doctor.id}/photo`, { token, rawBody, headers: { 'Content-Type': type } });
+      const r = await put(jpeg, 'image/jpeg');
+      assert.equal(r.status, 200, r.text);
+      assert.match(r.json.photoUrl, new RegExp(`^/api/v1/doctors/${doctor.id}/photo\\?v=[0-9a-f]{12}$`));
+      assert.equal((await api('GET', `/api/v1/doctors/${doctor.id}`, { token: tok.nurse })).json.photoUrl, r.json.photoUrl);
+      const got = await api('GET', r.json.photoUrl, { token: tok.portal });
+      assert.equal(got.status, 200);
+      assert.equal(got.headers['content-type'], 'image/jpeg');
+      assert.ok(got.raw.equals(jpeg), 'the same bytes come back');
+      assert.equal((await api('GET', r.json.photoUrl, { token: tok.portal, headers: { 'If-None-Match': got.headers.etag } })).status, 304);
+      // Refused: another type, bytes that are not the declared type, too big, empty, another role.
+      expectError(await put(Buffer.from('<svg onload="x()"/>'), 'image/svg+xml'), 415, 'unsupported_media_type');
+      expectError(await put(Buffer.from('<html><script>alert(1)</script>'), 'image/jpeg'), 400, 'invalid_field');
+      expectError(await put(Buffer.concat([jpeg, Buffer.alloc(61 * 1024)]), 'image/jpeg'), 413, 'payload_too_large');
+      expectError(await put(Buffer.alloc(0), 'image/png'), 400, 'missing_field');
+      expectError(await put(jpeg, 'image/jpeg', tok.registrar), 403, 'forbidden');
+      expectError(await api('PUT', '/api/v1/doctors/999999/photo', { token: tok.scheduler, rawBody: jpeg, headers: { 'Content-Type': 'image/jpeg' } }), 404, 'not_found');
+      const still = await api('GET', `/api/v1/doctors/${doctor.id}/photo`, { token: tok.registrar });
+      assert.ok(still.raw.equals(jpeg), 'refused uploads changed nothing');
+      expectError(await api('GET', `/api/v1/doctors/${(await newDoctor(3)).id}/photo`, { token: tok.registrar }), 404, 'not_found');
+    });
+
     it('shows the waiting room only the number, the room and the masked name, without a token', async (t) => {
       const w = todayWindow();
       if (!w) return t.skip(NEAR_MIDNIGHT);
@@ -721,6 +747,8 @@ describe('booking API', { skip: !hasService('booking') || !hasService('console')
       ['POST', '/api/v1/doctors', SCHED],
       ['GET', '/api/v1/doctors/1', CAT],
       ['PUT', '/api/v1/doctors/1', SCHED],
+      ['PUT', '/api/v1/doctors/1/photo', SCHED],
+      ['GET', '/api/v1/doctors/1/photo', CAT],
       ['GET', '/api/v1/schedules', CAT],
       ['POST', '/api/v1/schedules', SCHED],
       ['GET', '/api/v1/schedules/1', CAT],

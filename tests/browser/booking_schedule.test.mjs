@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { screenshot, assertNoHorizontalScroll } from '../lib/browser.mjs';
 import { bookingInBrowser } from '../lib/bookingInBrowser.mjs';
-import { addDays, localDate, mondayOf } from '../lib/bookingData.mjs';
+import { addDays, localDate, mondayOf, solidPng } from '../lib/bookingData.mjs';
 
 describe('booking scheduling office', () => {
   const t = bookingInBrowser();
@@ -91,10 +91,27 @@ describe('booking scheduling office', () => {
     await page.locator(`button[data-doctor="${open.doctor.id}"]`).click();
     await page.fill('#doctor-specialty', '冠心病介入治疗');
     await page.selectOption('#doctor-title', 'associate_chief');
+    // A large photo: scaled down in the browser to 320 px JPEG before upload.
+    await page.setInputFiles('#doctor-photo', { name: 'wang.png', mimeType: 'image/png', buffer: solidPng(1200, 1600) });
     await page.click('#doctor-save');
-    await page.locator('.doctor-card').filter({ hasText: '冠心病介入治疗' }).waitFor();
+    const card = page.locator('.doctor-card').filter({ hasText: '冠心病介入治疗' });
+    await card.waitFor();
+    await card.locator('.doctor-photo img').waitFor();
+    await page.waitForFunction(
+      (id) => [...document.querySelectorAll('.doctor-photo img')].some((i) => i.src.includes(`/doctors/${id}/photo`) && i.complete && i.naturalWidth > 0),
+      open.doctor.id,
+    );
     const doc = (await t.api('GET', `/api/v1/doctors/${open.doctor.id}`, { token: t.tok.scheduler })).json;
     assert.deepEqual([doc.title, doc.specialty], ['associate_chief', '冠心病介入治疗']);
+    const photo = await t.api('GET', doc.photoUrl, { token: t.tok.scheduler });
+    assert.equal(photo.headers['content-type'], 'image/jpeg');
+    assert.ok(photo.raw.length < 60 * 1024, `${photo.raw.length} bytes`);
+    // Not an image: refused in the page before any upload.
+    await page.locator(`button[data-doctor="${open.doctor.id}"]`).click();
+    await page.setInputFiles('#doctor-photo', { name: 'x.svg', mimeType: 'image/svg+xml', buffer: Buffer.from('<svg/>') });
+    await page.click('#doctor-save');
+    await page.locator('#doctor-photo[aria-invalid="true"]').waitFor();
+    await page.click('#doctor-close');
 
     await page.click('.lang-switch');
     await page.locator('h1').filter({ hasText: 'Scheduling office' }).waitFor();

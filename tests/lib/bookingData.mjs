@@ -1,3 +1,5 @@
+import zlib from 'node:zlib';
+
 // Test data for booking's API and browser tests: hospital dates and times
 // (booking.utc_offset_minutes default, China), valid resident ID numbers and
 // a session around now.
@@ -33,4 +35,30 @@ export function residentId(n) {
   let sum = 0;
   for (let i = 0; i < 17; i++) sum += Number(body[i]) * W[i];
   return body + '10X98765432'[sum % 11];
+}
+
+// A real PNG of width x height in one colour (a doctor's "photo" the browser
+// can decode): signature, IHDR, one IDAT, IEND.
+export function solidPng(width, height, [r, g, b] = [40, 110, 180]) {
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(td));
+    return Buffer.concat([len, td, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // truecolour
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => [r, g, b]).flat())]);
+  const raw = Buffer.concat(Array.from({ length: height }, () => row));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }

@@ -36,9 +36,11 @@ function csrf() {
 // api('POST', '/api/v1/auth/logout'), api('GET', '/api/v1/me') -> parsed JSON (null for 204).
 // { anonymous: true }: a public call (the sign-in itself) that needs no CSRF value.
 // { headers }: extra request headers (booking's Idempotency-Key).
+// A Blob body (an image) is sent as it is, with its own type.
 export async function api(method, path, body, { anonymous = false, headers: extra = {} } = {}) {
   const headers = { Accept: 'application/json', ...extra };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const blob = typeof Blob !== 'undefined' && body instanceof Blob;
+  if (body !== undefined) headers['Content-Type'] = blob ? body.type : 'application/json';
   if (!anonymous && method !== 'GET' && method !== 'HEAD') {
     let token = csrf();
     if (!token) {
@@ -56,7 +58,7 @@ export async function api(method, path, body, { anonymous = false, headers: extr
     method,
     headers,
     credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined || blob ? body : JSON.stringify(body),
   });
   const text = await r.text();
   let json = null;

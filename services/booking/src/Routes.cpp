@@ -35,6 +35,9 @@ void registerRoutes(Router& r, BookingEnv& env) {
     r.post("/api/v1/doctors", scheduling, bind(&Handlers::createDoctor), "Create a doctor");
     r.get("/api/v1/doctors/{id}", catalogue, bind(&Handlers::getDoctor), "Get a doctor");
     r.put("/api/v1/doctors/{id}", scheduling, bind(&Handlers::updateDoctor), "Replace a doctor");
+    r.put("/api/v1/doctors/{id}/photo", scheduling, bind(&Handlers::putDoctorPhoto),
+          "Upload a doctor's photo (JPEG, PNG, WebP)");
+    r.get("/api/v1/doctors/{id}/photo", catalogue, bind(&Handlers::getDoctorPhoto), "A doctor's uploaded photo");
 
     r.get("/api/v1/schedules", catalogue, bind(&Handlers::listSchedules), "List schedules with availability");
     r.post("/api/v1/schedules", scheduling, bind(&Handlers::createSchedule), "Create a schedule");

@@ -1,20 +1,11 @@
 #include "handlers/Etag.h"
-#include <openssl/evp.h>
-#include <cstdio>
+#include "domain/Digest.h"
 
 namespace medbox::booking {
 
 void replyWithEtag(const Request& rq, Reply& rp, std::string body) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(body.data(), body.size(), md, &len, EVP_sha256(), nullptr);
-    std::string etag = "\"";
-    char hex[3];
-    for (unsigned int i = 0; i < 16 && i < len; ++i) {  // 128 bits are plenty to tell states apart
-        std::snprintf(hex, sizeof hex, "%02x", md[i]);
-        etag += hex;
-    }
-    etag += '"';
+    // 128 bits are plenty to tell states apart.
+    const std::string etag = "\"" + sha256Hex(body).substr(0, 32) + "\"";
     rp.header("ETag", etag);
     rp.header("Cache-Control", "no-cache");
     if (rq.header("If-None-Match") == etag) {

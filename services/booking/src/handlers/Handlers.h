@@ -7,6 +7,7 @@
 #include "domain/BookingEnv.h"
 #include "domain/Catalogue.h"
 #include "domain/DisplayBoard.h"
+#include "domain/DoctorPhotos.h"
 #include "domain/Queue.h"
 #include "domain/Schedules.h"
 #include "core/http/Request.h"
@@ -16,7 +17,7 @@ namespace medbox::booking {
 class Handlers {
 public:
     explicit Handlers(BookingEnv& env)
-        : env_(env), catalogue_(env), schedules_(env), appointments_(env), queue_(env), display_(env) {}
+        : env_(env), catalogue_(env), schedules_(env), appointments_(env), queue_(env), display_(env), photos_(env) {}
 
     // departments
     void listDepartments(Request& rq, Reply& rp);
@@ -28,6 +29,8 @@ public:
     void getDoctor(Request& rq, Reply& rp);
     void createDoctor(Request& rq, Reply& rp);
     void updateDoctor(Request& rq, Reply& rp);
+    void putDoctorPhoto(Request& rq, Reply& rp);  // PhotoHandlers.cpp
+    void getDoctorPhoto(Request& rq, Reply& rp);
     // schedules
     void listSchedules(Request& rq, Reply& rp);
     void getSchedule(Request& rq, Reply& rp);
@@ -64,6 +67,7 @@ private:
     Appointments appointments_;
     Queue queue_;
     DisplayBoard display_;
+    DoctorPhotos photos_;
 };
 
 }  // namespace medbox::booking

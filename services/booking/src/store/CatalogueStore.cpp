@@ -122,4 +122,21 @@ void updateDoctor(db::Connection& c, const Doctor& d, int64_t nowMs) {
         .run();
 }
 
+void putDoctorPhoto(db::Connection& c, int64_t doctorId, const std::string& contentType, const std::string& bytes,
+                    const std::string& sha256, int64_t nowMs) {
+    // Delete and insert rather than an upsert clause: portable SQL.
+    c.prepare("DELETE FROM doctor_photo WHERE doctor_id = ?").args(doctorId).run();
+    auto st = c.prepare(
+        "INSERT INTO doctor_photo (doctor_id, content_type, bytes, sha256, updated_at) VALUES (?, ?, ?, ?, ?)");
+    st.bind(1, doctorId).bind(2, contentType).bindBlob(3, bytes).bind(4, sha256).bind(5, nowMs);
+    st.run();
+}
+
+std::optional<DoctorPhotoRow> findDoctorPhoto(db::Connection& c, int64_t doctorId) {
+    auto st = c.prepare("SELECT content_type, bytes, sha256 FROM doctor_photo WHERE doctor_id = ?");
+    st.args(doctorId);
+    if (!st.step()) return std::nullopt;
+    return DoctorPhotoRow{st.str(0), st.blob(1), st.str(2)};
+}
+
 }  // namespace medbox::booking::store

@@ -20,4 +20,13 @@ std::optional<Doctor> findDoctor(db::Connection& c, int64_t id);
 int64_t insertDoctor(db::Connection& c, const Doctor& d, int64_t nowMs);
 void updateDoctor(db::Connection& c, const Doctor& d, int64_t nowMs);
 
+struct DoctorPhotoRow {
+    std::string contentType;
+    std::string bytes;
+    std::string sha256;
+};
+void putDoctorPhoto(db::Connection& c, int64_t doctorId, const std::string& contentType, const std::string& bytes,
+                    const std::string& sha256, int64_t nowMs);
+std::optional<DoctorPhotoRow> findDoctorPhoto(db::Connection& c, int64_t doctorId);
+
 }  // namespace medbox::booking::store

@@ -216,6 +216,7 @@ function editDoctor(d) {
   sel.value = d.title;
   f.elements.specialty.value = d.specialty;
   f.elements.introduction.value = d.introduction;
+  f.elements.photo.value = '';
   box.scrollIntoView({ block: 'nearest' });
 }
 
@@ -261,14 +262,38 @@ bindForm(document.getElementById('stop'), async (v) => {
   await loadWeek();
 });
 
+// A photo is scaled down in the browser (at most PHOTO_PX on its longer
+// side, JPEG) so that it stays well under the API's 60 KiB.
+const PHOTO_PX = 320;
+const PHOTO_MAX_INPUT = 10 * 1024 * 1024;
+async function scaledPhoto(file) {
+  if (!['image/jpeg', 'image/png', 'image/webp'].includes(file.type)) throw { code: 'invalid_field', field: 'photo', message: t('sched.photoType') };
+  if (file.size > PHOTO_MAX_INPUT) throw { code: 'invalid_field', field: 'photo', message: t('sched.photoLarge') };
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(file);
+  } catch {
+    throw { code: 'invalid_field', field: 'photo', message: t('sched.photoUnreadable') };
+  }
+  const scale = Math.min(1, PHOTO_PX / Math.max(bitmap.width, bitmap.height));
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.max(1, Math.round(bitmap.width * scale));
+  canvas.height = Math.max(1, Math.round(bitmap.height * scale));
+  canvas.getContext('2d').drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  return new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.85));
+}
+
 bindForm(document.getElementById('doctor-form'), async (v) => {
   const d = editing;
+  const file = document.getElementById('doctor-photo').files[0];
+  let photoUrl = d.photoUrl;
+  if (file) photoUrl = (await api('PUT', `/api/v1/doctors/${d.id}/photo`, await scaledPhoto(file))).photoUrl;
   const saved = await api('PUT', `/api/v1/doctors/${d.id}`, {
     departmentId: d.departmentId,
     name: d.name,
     title: v.title,
     specialty: v.specialty.trim(),
-    photoUrl: d.photoUrl,
+    photoUrl,
     introduction: v.introduction.trim(),
     active: d.active,
   });
