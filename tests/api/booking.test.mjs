@@ -664,7 +664,7 @@ describe('booking API', { skip: !hasService('booking') || !hasService('console')
       assert.ok(again.json.skipped.every((x) => x.reason.length > 0 && x.doctorId === doctor.id));
       expectError(await api('POST', '/api/v1/schedules/copy-week', { token: tok.scheduler, body: { fromWeek: addDays(from, 1), toWeek: to } }), 400, 'invalid_field', 'fromWeek');
       expectError(await api('POST', '/api/v1/schedules/copy-week', { token: tok.scheduler, body: { fromWeek: from, toWeek: from } }), 400, 'invalid_field', 'toWeek');
-      expectError(await api('POST', '/api/v1/schedules/copy-week', { token: tok.scheduler, body: { fromWeek: from, toWeek: to, doctorId: 999999 } }), 404, 'not_found');
+      expectError(await api('POST', '/api/v1/schedules/copy-week', { token: tok.scheduler, body: { fromWeek: from, toWeek: to, doctorId: 999999 } }), 400, 'invalid_field', 'doctorId');
       expectError(await api('POST', '/api/v1/schedules/copy-week', { token: tok.scheduler, body: { fromWeek: from, toWeek: to, extra: 1 } }), 400, 'unknown_field');
     });
 

@@ -56,7 +56,7 @@ void Handlers::createAppointment(Request& rq, Reply& rp) {
 
 namespace {
 
-std::string patientAppointments(const std::string& type, const std::string& number, const Appointments& appointments,
+std::string patientAppointments(const std::string& type, std::string number, const Appointments& appointments,
                                 const BookingEnv& env) {
     if (std::find(documentTypes().begin(), documentTypes().end(), type) == documentTypes().end())
         throw AppError(Err::InvalidField, "documentType must be one of resident_id, passport, other", "documentType");
