@@ -87,6 +87,7 @@ describe('booking nurse station and waiting-room screen', () => {
     await screenshot(page, 'booking-nurse-tablet-en');
     await wall.page.click('.lang-switch');
     await wall.page.locator('.screen-line').filter({ hasText: 'please go to room' }).waitFor();
+    await wall.page.locator('#screen-title').filter({ hasText: `Room ${s.room}` }).waitFor();
     await screenshot(wall.page, 'booking-screen-tv-en', { fullPage: false });
 
     // Nothing personal on the wall: neither in the page nor in any answer.

@@ -68,6 +68,7 @@ describe('booking scheduling office', () => {
     await page.click('#stop-submit');
     await page.locator('dialog.confirm button.danger').click();
     await page.locator('#stopped-note').filter({ hasText: '取消 1 个预约' }).waitFor();
+    assert.match(await page.locator('#notified').textContent(), /赵\*.*停诊通知已排队/);
     await page.locator(`.session-chip[data-schedule="${s.schedule.id}"]`).filter({ hasText: '停诊' }).waitFor();
     const after = (await t.api('GET', `/api/v1/schedules/${s.schedule.id}/appointments`, { token: t.tok.scheduler })).json.items;
     assert.equal(after[0].status, 'stopped');

@@ -192,7 +192,7 @@ function renderSlip() {
   document.getElementById('slip-room').textContent = a.room;
   document.getElementById('slip-time').textContent = `${a.date} ${a.slotStart}-${a.slotEnd}`;
   document.getElementById('slip-department').textContent = a.department.name;
-  document.getElementById('slip-doctor').textContent = `${a.doctor.name}（${t(`title.${a.doctor.title}`)}）`;
+  document.getElementById('slip-doctor').textContent = t('desk.doctorWithTitle', { name: a.doctor.name, title: t(`title.${a.doctor.title}`) });
   document.getElementById('slip-name').textContent = a.patient.name.includes('*') ? a.patient.name : wallName(a.patient.name);
 }
 
@@ -214,8 +214,8 @@ bindForm(bookForm, async (v) => {
     documentNumber: v['patient.documentNumber'].trim(),
     phone: v['patient.phone'].trim(),
   };
-  // One Idempotency-Key per click: should the answer be lost, the same
-  // request with the same key returns the same appointment, never a second.
+  // One Idempotency-Key per click (a retry by the network layer books once);
+  // a second click is refused by the one-booking-per-session rule.
   const body = await api('POST', '/api/v1/appointments', { slotId: Number(v.slotId), patient }, { headers: { 'Idempotency-Key': crypto.randomUUID() } });
   toast(t('desk.booked', { time: `${body.date} ${body.slotStart}`, doctor: body.doctor.name }), 'ok');
   bookForm.reset();

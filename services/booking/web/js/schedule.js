@@ -80,7 +80,7 @@ function renderGrid() {
       if (release) {
         const small = document.createElement('div');
         small.className = 'release';
-        small.textContent = t('sched.releaseAt', { time: formatDateTime(release, { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' }) });
+        small.textContent = t('sched.releaseAt', { time: formatDateTime(release, { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }) });
         th.append(small);
       }
       return th;
@@ -153,10 +153,25 @@ function renderSession() {
   );
   const note = document.getElementById('stopped-note');
   note.hidden = !stoppedResult || stoppedResult.id !== s.id;
-  if (!note.hidden) note.textContent = t('sched.stoppedNote', { count: formatNumber(stoppedResult.cancelled) });
+  if (!note.hidden) {
+    const lead = document.createElement('span');
+    lead.textContent = t('sched.stoppedNote', { count: formatNumber(stoppedResult.cancelled) });
+    const ul = document.createElement('ul');
+    ul.className = 'stopped-list';
+    ul.id = 'notified';
+    ul.append(
+      ...stoppedResult.patients.map((a) => {
+        const li = document.createElement('li');
+        li.textContent = t('sched.notified', { time: `${a.slotStart}-${a.slotEnd}`, name: a.patient.name, phone: a.patient.phone });
+        return li;
+      }),
+    );
+    note.replaceChildren(lead, ul);
+  }
 }
 
 async function select(id) {
+  if (selected?.id !== id) document.getElementById('stop').reset();
   selected = await api('GET', `/api/v1/schedules/${id}`);
   const { items } = await api('GET', `/api/v1/schedules/${id}/appointments`);
   affected = items.filter((a) => ACTIVE.includes(a.status));
@@ -256,7 +271,7 @@ bindForm(document.getElementById('stop'), async (v) => {
   });
   if (!ok) return;
   const r = await api('POST', `/api/v1/schedules/${selected.id}/stop`, { reason: v.reason.trim() });
-  stoppedResult = { id: r.id, cancelled: r.cancelledAppointments };
+  stoppedResult = { id: r.id, cancelled: r.cancelledAppointments, patients: affected };
   selected = r;
   toast(t('sched.stoppedNote', { count: formatNumber(r.cancelledAppointments) }), 'ok');
   await loadWeek();

@@ -17,7 +17,7 @@ const roomsEl = document.getElementById('rooms');
 const note = document.getElementById('note');
 const speechButton = document.getElementById('speech');
 document.getElementById('lang').append(languageButton());
-let view = null; // {title, rooms: [RoomDisplay]}
+let view = null; // {department: {name, nameEn} | null, rooms: [RoomDisplay]}
 let speak = false;
 const lastCall = new Map(); // room -> "queueNo/callCount" already announced
 let failing = false;
@@ -60,8 +60,10 @@ function roomCard(r) {
 function render() {
   document.getElementById('clock').textContent = formatDateTime(new Date(), { timeStyle: 'short' });
   if (!view) return;
-  document.getElementById('screen-title').textContent = view.title;
-  document.title = `${view.title} – medbox`;
+  const d = view.department;
+  const title = d ? (currentLang() === 'en' && d.nameEn ? d.nameEn : d.name) : t('screen.roomTitle', { room });
+  document.getElementById('screen-title').textContent = title;
+  document.title = `${title} – medbox`;
   roomsEl.replaceChildren(...view.rooms.map(roomCard));
   roomsEl.classList.toggle('many', view.rooms.length > 1);
   if (view.rooms.length === 0) showNote('screen.noRooms');
@@ -94,12 +96,10 @@ async function read(path) {
 
 async function load() {
   if (room) {
-    const r = await read(`/api/v1/display/rooms/${encodeURIComponent(room)}`);
-    view = { title: t('screen.roomTitle', { room: r.room }), rooms: [r] };
+    view = { department: null, rooms: [await read(`/api/v1/display/rooms/${encodeURIComponent(room)}`)] };
   } else {
     const d = await read(`/api/v1/display/departments/${encodeURIComponent(department)}`);
-    const name = currentLang() === 'en' && d.department.nameEn ? d.department.nameEn : d.department.name;
-    view = { title: name, rooms: d.rooms };
+    view = { department: d.department, rooms: d.rooms };
   }
   if (failing) showNote(null);
   failing = false;
