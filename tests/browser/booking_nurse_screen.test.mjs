@@ -41,6 +41,7 @@ describe('booking nurse station and waiting-room screen', () => {
 
     const nurse = await t.openAs(['nurse'], `/nurse.html#room=${s.room}`, 'tablet');
     const { page } = nurse;
+    assert.deepEqual(nurse.overviewLinks, ['/nurse.html']);
     await page.locator('#waiting li').filter({ hasText: '002' }).waitFor();
     assert.equal(await page.locator('#room').inputValue(), s.room);
     assert.equal(await page.locator('#call-next').isEnabled(), true);
@@ -123,6 +124,7 @@ describe('booking nurse station and waiting-room screen', () => {
     const s = await t.sessionNow();
     if (!s) return;
     const desk = await t.openAs(['registrar'], `/nurse.html#room=${s.room}`, 'tablet');
+    assert.deepEqual(desk.overviewLinks, ['/desk.html']);
     desk.watch.allowHttpError(/\/queue\/call-next$/, 403);
     const b = await t.book(s.bookable[0].id, t.patient());
     await t.checkIn(b.id);

@@ -25,7 +25,8 @@ describe('booking scheduling office', () => {
       });
       assert.equal(r.status, 201, r.text);
     }
-    const { page, watch } = await t.openAs(['scheduler'], '/schedule.html', 'desktop');
+    const { page, watch, overviewLinks } = await t.openAs(['scheduler'], '/schedule.html', 'desktop');
+    assert.deepEqual(overviewLinks, ['/schedule.html']);
     const chips = () => page.locator(`.session-chip`).filter({ hasText: first.room });
     await page.locator('#grid-body tr').first().waitFor();
     await page.selectOption('#department', '1');
@@ -124,6 +125,12 @@ describe('booking scheduling office', () => {
   it('fits a tablet and refuses a nurse the scheduling actions', async () => {
     const { page, watch } = await t.openAs(['scheduler'], '/schedule.html', 'tablet');
     await page.locator('#grid-body tr').first().waitFor();
+    await assertNoHorizontalScroll(page);
+    const over = await page.evaluate(() => {
+      const w = document.querySelector('.table-wrap');
+      return w.scrollWidth - w.clientWidth;
+    });
+    assert.ok(over <= 1, `the week grid scrolls ${over}px sideways on a tablet`);
     await screenshot(page, 'booking-schedule-week-tablet-zh');
     watch.assertClean();
 

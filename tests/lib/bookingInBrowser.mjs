@@ -83,8 +83,10 @@ export function bookingInBrowser() {
     const user = await t.suite.createStaff(roles);
     const { page, watch, context } = await openPage(t.browser, { viewport });
     await signInOnPage(page, watch, t.consoleBase, user);
+    // The console's overview links to the booking pages this user's roles open.
+    const overviewLinks = await page.locator('#booking-card a:visible').evaluateAll((as) => as.map((a) => new URL(a.href).pathname));
     await page.goto(`${t.base}${path}`);
-    return { page, watch, context, user };
+    return { page, watch, context, user, overviewLinks };
   };
   return t;
 }

@@ -55,11 +55,15 @@ function chip(s) {
   b.className = `session-chip ${s.status}`;
   b.dataset.schedule = String(s.id);
   const main = document.createElement('span');
-  main.textContent = `${t(`session.${s.session}`)} · ${s.room}`;
+  main.className = 'chip-main';
+  main.textContent = t(`session.${s.session}`);
+  const room = document.createElement('span');
+  room.className = 'chip-room';
+  room.textContent = s.room;
   const count = document.createElement('span');
   count.className = 'chip-count';
   count.textContent = t('sched.bookedOf', { booked: formatNumber(s.booked), capacity: formatNumber(s.capacity) });
-  b.append(main, count);
+  b.append(main, room, count);
   if (s.status !== 'open') b.append(badge(t(`sched.status.${s.status}`), s.status === 'stopped' ? 'bad' : 'idle'));
   b.setAttribute('aria-pressed', String(selected?.id === s.id));
   b.addEventListener('click', () => select(s.id));
