@@ -2,7 +2,7 @@
 // week from the week before (the template), sees the sessions in the week
 // grid with their release times, stops a session that has a booking (the
 // affected patient listed, the notice queued), edits a doctor's profile;
-// both languages; desktop and tablet.
+// adds a doctor with a photo; both languages; desktop and tablet.
 //   MEDBOX_BUILD_DIR=build node --test tests/browser/booking_schedule.test.mjs
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -114,6 +114,22 @@ describe('booking scheduling office', () => {
     await page.click('#doctor-save');
     await page.locator('#doctor-photo[aria-invalid="true"]').waitFor();
     await page.click('#doctor-close');
+
+    // A new doctor of the department, with a photo; a name with digits is refused under its field.
+    watch.allowHttpError(/\/api\/v1\/doctors$/, 400);
+    await page.click('#add-doctor');
+    await page.fill('#doctor-name', '刘新2');
+    await page.selectOption('#doctor-title', 'chief');
+    await page.fill('#doctor-specialty', '心脏康复');
+    await page.click('#doctor-save');
+    await page.locator('#doctor-name[aria-invalid="true"]').waitFor();
+    await page.fill('#doctor-name', '刘新');
+    await page.setInputFiles('#doctor-photo', { name: 'liu.png', mimeType: 'image/png', buffer: solidPng(300, 400, [180, 60, 60]) });
+    await page.click('#doctor-save');
+    await page.locator('.doctor-card').filter({ hasText: '刘新' }).locator('.doctor-photo img').waitFor();
+    const added = (await t.api('GET', '/api/v1/doctors?department=1', { token: t.tok.scheduler })).json.items.find((x) => x.name === '刘新');
+    assert.deepEqual([added.title, added.specialty], ['chief', '心脏康复']);
+    assert.match(added.photoUrl, /\/photo\?v=/);
 
     await page.click('.lang-switch');
     await page.locator('h1').filter({ hasText: 'Scheduling office' }).waitFor();

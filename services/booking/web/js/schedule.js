@@ -25,7 +25,7 @@ let days = []; // [{date, items}]
 let selected = null; // the schedule shown below the grid
 let affected = [];
 let stoppedResult = null;
-let editing = null; // doctor
+let editing = null; // the doctor in the form ({id: null} for a new one)
 
 const depName = (d) => (currentLang() === 'en' && d.nameEn ? d.nameEn : d.name);
 const option = (value, text) => Object.assign(document.createElement('option'), { value, textContent: text });
@@ -228,8 +228,9 @@ function editDoctor(d) {
   editing = d;
   const box = document.getElementById('doctor-edit');
   box.hidden = false;
-  document.getElementById('doctor-edit-title').textContent = t('sched.editDoctorTitle', { name: d.name });
+  document.getElementById('doctor-edit-title').textContent = d.id ? t('sched.editDoctorTitle', { name: d.name }) : t('sched.addDoctorTitle', { department: depName(departments.find((x) => String(x.id) === depSelect.value) ?? { name: '' }) });
   const f = document.getElementById('doctor-form');
+  f.elements.name.value = d.name;
   const sel = f.elements.title;
   sel.replaceChildren(...TITLES.map((x) => option(x, t(`title.${x}`))));
   sel.value = d.title;
@@ -305,22 +306,22 @@ async function scaledPhoto(file) {
 bindForm(document.getElementById('doctor-form'), async (v) => {
   const d = editing;
   const file = document.getElementById('doctor-photo').files[0];
-  let photoUrl = d.photoUrl;
-  if (file) photoUrl = (await api('PUT', `/api/v1/doctors/${d.id}/photo`, await scaledPhoto(file))).photoUrl;
-  const saved = await api('PUT', `/api/v1/doctors/${d.id}`, {
-    departmentId: d.departmentId,
-    name: d.name,
-    title: v.title,
-    specialty: v.specialty.trim(),
-    photoUrl,
-    introduction: v.introduction.trim(),
-    active: d.active,
-  });
-  editing = saved;
+  const photo = file ? await scaledPhoto(file) : null; // refused before anything is saved
+  const fields = { departmentId: d.departmentId, name: v.name.trim(), title: v.title, specialty: v.specialty.trim(), introduction: v.introduction.trim() };
+  if (d.id) {
+    const photoUrl = photo ? (await api('PUT', `/api/v1/doctors/${d.id}/photo`, photo)).photoUrl : d.photoUrl;
+    editing = await api('PUT', `/api/v1/doctors/${d.id}`, { ...fields, photoUrl, active: d.active });
+  } else {
+    editing = await api('POST', '/api/v1/doctors', fields);
+    if (photo) await api('PUT', `/api/v1/doctors/${editing.id}/photo`, photo);
+  }
   document.getElementById('doctor-edit').hidden = true;
   toast(t('sched.saved'), 'ok');
   await loadWeek();
 });
+document.getElementById('add-doctor').addEventListener('click', () =>
+  editDoctor({ id: null, departmentId: Number(depSelect.value), name: '', title: 'attending', specialty: '', introduction: '', photoUrl: '', active: true }),
+);
 document.getElementById('doctor-close').addEventListener('click', () => {
   document.getElementById('doctor-edit').hidden = true;
 });
