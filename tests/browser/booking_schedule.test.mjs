@@ -2,7 +2,8 @@
 // week from the week before (the template), sees the sessions in the week
 // grid with their release times, stops a session that has a booking (the
 // affected patient listed, the notice queued), edits a doctor's profile;
-// adds a doctor with a photo; both languages; desktop and tablet.
+// adds a doctor with a photo; adds and deactivates a department; both
+// languages; desktop and tablet.
 //   MEDBOX_BUILD_DIR=build node --test tests/browser/booking_schedule.test.mjs
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -148,11 +149,34 @@ describe('booking scheduling office', () => {
     });
     assert.ok(over <= 1, `the week grid scrolls ${over}px sideways on a tablet`);
     await screenshot(page, 'booking-schedule-week-tablet-zh');
+
+    // Departments: add one (a taken code refused under its field), deactivate it, activate it again.
+    watch.allowHttpError(/\/api\/v1\/departments$/, 409);
+    await page.fill('#department-code', 'CARD');
+    await page.fill('#department-name', '重复科室');
+    await page.click('#department-add');
+    await page.locator('#department-code[aria-invalid="true"]').waitFor();
+    await page.fill('#department-code', 'REHB');
+    await page.fill('#department-name', '康复医学科');
+    await page.fill('#department-name-en', 'Rehabilitation');
+    await page.fill('#department-location', '门诊楼6层A区');
+    await page.click('#department-add');
+    const row = page.locator('#departments tbody tr').filter({ hasText: 'REHB' });
+    await row.filter({ hasText: '启用' }).waitFor();
+    await page.locator('#department option').filter({ hasText: '康复医学科' }).waitFor({ state: 'attached' });
+    await row.locator('button[data-department]').click();
+    await page.locator('dialog.confirm button.danger').click();
+    await row.filter({ hasText: '停用' }).locator('.badge').filter({ hasText: '停用' }).waitFor();
+    assert.equal(await page.locator('#department option').filter({ hasText: '康复医学科' }).count(), 0, 'an inactive department leaves the choice');
+    const rehb = (await t.api('GET', '/api/v1/departments?includeInactive=true', { token: t.tok.scheduler })).json.items.find((d) => d.code === 'REHB');
+    assert.deepEqual([rehb.active, rehb.nameEn, rehb.location], [false, 'Rehabilitation', '门诊楼6层A区']);
+    await row.locator('button[data-department]').click();
+    await row.locator('.badge').filter({ hasText: '启用' }).waitFor();
     watch.assertClean();
 
     const nurse = await t.openAs(['nurse'], '/schedule.html', 'tablet');
     nurse.watch.allowHttpError(/\/api\/v1\/schedules\/copy-week$/, 403);
-    await nurse.page.locator('#grid-body tr').first().waitFor();
+    await nurse.page.locator('#week-label').filter({ hasText: '至' }).waitFor();
     await nurse.page.click('#copy-week');
     await nurse.page.locator('dialog.confirm button:not(.secondary)').click();
     await nurse.page.locator('.toast.bad').filter({ hasText: '没有执行此操作的权限' }).waitFor();

@@ -45,8 +45,39 @@ const depTable = dataTable({
     { key: 'name', label: () => t('sched.col.name'), sort: true, render: depName },
     { key: 'location', label: () => t('sched.col.location') },
     { key: 'active', label: () => t('sched.col.state'), render: (d) => badge(t(d.active ? 'sched.active' : 'sched.inactive'), d.active ? 'ok' : 'idle') },
+    { key: 'id', label: () => t('sched.col.actions'), render: toggleButton },
   ],
 });
+
+// Departments are deactivated, never deleted: their sessions leave the lists, bookings stand.
+function toggleButton(d) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = 'secondary';
+  b.dataset.department = String(d.id);
+  b.textContent = t(d.active ? 'sched.deactivate' : 'sched.activate');
+  b.addEventListener('click', async () => {
+    if (d.active) {
+      const ok = await confirmDialog({ title: t('sched.deactivateTitle', { name: depName(d) }), message: t('sched.deactivateText'), confirm: t('sched.deactivate'), danger: true });
+      if (!ok) return;
+    }
+    try {
+      const { id, code, name, nameEn, location, description, sortOrder } = d;
+      await api('PUT', `/api/v1/departments/${id}`, { code, name, nameEn, location, description, sortOrder, active: !d.active });
+      await loadDepartments();
+      await loadWeek();
+    } catch (e) {
+      toast(textFor(e), 'bad');
+    }
+  });
+  return b;
+}
+
+async function loadDepartments() {
+  ({ items: departments } = await api('GET', '/api/v1/departments?includeInactive=true'));
+  renderDepartments();
+  depTable.setRows(departments);
+}
 document.getElementById('departments').append(depTable.element);
 
 function chip(s) {
@@ -360,7 +391,12 @@ onLangChange(() => {
   if (editing && !document.getElementById('doctor-edit').hidden) editDoctor(editing);
 });
 
-({ items: departments } = await api('GET', '/api/v1/departments'));
-renderDepartments();
-depTable.setRows(departments);
+bindForm(document.getElementById('department-form'), async (v) => {
+  await api('POST', '/api/v1/departments', { code: v.code.trim(), name: v.name.trim(), nameEn: v.nameEn.trim(), location: v.location.trim() });
+  document.getElementById('department-form').reset();
+  toast(t('sched.saved'), 'ok');
+  await loadDepartments();
+});
+
+await loadDepartments();
 await loadWeek();
