@@ -94,3 +94,19 @@ TEST_F(DisplayBoardTest, DepartmentListsItsOpenRoomsToday) {
         EXPECT_EQ(static_cast<int>(e.err()), static_cast<int>(Err::NotFound));
     }
 }
+
+TEST_F(DisplayBoardTest, RendersBeyondTheBudgetAreRateLimitedCachedAnswersAreNot) {
+    at("2026-01-05", "08:00");
+    DisplayBoard board(*env, 300, 3);
+    for (const char* room : {"R-1", "R-2", "R-3"}) board.room(room);
+    try {
+        board.room("R-4");
+        ADD_FAILURE() << "a fourth render within the second answered";
+    } catch (const AppError& e) {
+        EXPECT_EQ(static_cast<int>(e.err()), static_cast<int>(Err::RateLimited));
+    }
+    // What is cached still answers; a second later the budget is back.
+    EXPECT_NO_THROW(board.room("R-1"));
+    clock.advanceMs(1000);
+    EXPECT_NO_THROW(board.room("R-4"));
+}

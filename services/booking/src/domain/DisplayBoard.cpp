@@ -45,6 +45,12 @@ std::string DisplayBoard::cached(const std::string& key, const std::function<std
         std::lock_guard lock(mu_);
         auto it = cache_.find(key);
         if (it != cache_.end() && it->second.expiresAt > now) return it->second.body;
+        if (now - windowStart_ >= 1000) {
+            windowStart_ = now;
+            rendersInWindow_ = 0;
+        }
+        if (++rendersInWindow_ > maxRenders_)
+            throw AppError(Err::RateLimited, "too many waiting-room screen requests; try again in a second");
     }
     std::string body = render();
     std::lock_guard lock(mu_);

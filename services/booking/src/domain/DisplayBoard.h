@@ -19,9 +19,13 @@ std::string screenName(std::string_view fullName);
 
 class DisplayBoard {
 public:
-    // ttlMs: how long a rendered answer is reused (the screens poll about
-    // once a second).
-    DisplayBoard(BookingEnv& env, int64_t ttlMs = 300) : env_(env), queue_(env), ttlMs_(ttlMs) {}
+    // ttlMs: how long a rendered answer is reused (the screens poll twice a
+    // second). maxRendersPerSecond: database reads for answers not in the
+    // cache, all clients together; beyond it RateLimited (429), so that
+    // anyone asking for ever new room codes cannot keep the database busy.
+    // 100 rooms with screens need about 330 a second.
+    DisplayBoard(BookingEnv& env, int64_t ttlMs = 300, int maxRendersPerSecond = 1000)
+        : env_(env), queue_(env), ttlMs_(ttlMs), maxRenders_(maxRendersPerSecond) {}
 
     // {"room","date","open","current":{queueNo,name,callCount,calledAt}|null,"waitingCount"}
     std::string room(const std::string& room);
@@ -35,7 +39,10 @@ private:
     BookingEnv& env_;
     Queue queue_;
     int64_t ttlMs_;
+    int maxRenders_;
     std::mutex mu_;
+    int64_t windowStart_ = 0;  // the current second of the render budget
+    int rendersInWindow_ = 0;
     struct Entry {
         int64_t expiresAt = 0;
         std::string body;
