@@ -62,6 +62,8 @@ medbox is up (logs in run/log/, data in run/data/):
   staff accounts (user, password, role; also in run/demo-staff.txt):
 $staff
   booking  https://127.0.0.1:$(cat "$data/run/booking.port")/openapi.json
+           pages (sign in at the console first): /schedule.html, /desk.html, /nurse.html;
+           waiting-room screen without sign-in: /screen.html#room=A2-01 or #department=1
   hisbridge https://127.0.0.1:$(cat "$data/run/hisbridge.port")/openapi.json, HL7 v2 (MLLP) on 127.0.0.1:2575,
            HIS socket interface on 127.0.0.1:2576 (simulated HIS: tools/his-sim, log in run/log/his-sim.log)
 Certificates are self-signed: run/data/trust/*.crt.
