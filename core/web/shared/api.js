@@ -35,9 +35,11 @@ function csrf() {
 
 // api('POST', '/api/v1/auth/logout'), api('GET', '/api/v1/me') -> parsed JSON (null for 204).
 // { anonymous: true }: a public call (the sign-in itself) that needs no CSRF value.
+// A Blob body (a piece of a file) is sent as raw bytes, application/octet-stream.
 export async function api(method, path, body, { anonymous = false } = {}) {
   const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const raw = body instanceof Blob;
+  if (body !== undefined) headers['Content-Type'] = raw ? 'application/octet-stream' : 'application/json';
   if (!anonymous && method !== 'GET' && method !== 'HEAD') {
     let token = csrf();
     if (!token) {
@@ -55,7 +57,7 @@ export async function api(method, path, body, { anonymous = false } = {}) {
     method,
     headers,
     credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined || raw ? body : JSON.stringify(body),
   });
   const text = await r.text();
   let json = null;
