@@ -3,21 +3,32 @@
 // would run is a path that does not exist (run() then fails with 127), so a
 // run forks but changes nothing. The answer must always be one JSON object
 // line with a boolean "ok".
-#include "SetupHelper.h"
+#include "../src/SetupHelper.h"
 
 #include <Poco/JSON/Parser.h>
 
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <string_view>
 
 namespace {
 
+// The temporary root, removed when the run ends (libFuzzer exits normally).
+struct TempRoot {
+    std::string path;
+    ~TempRoot() {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+    }
+};
+
 medbox::setuphelper::Options options() {
     char tmpl[] = "/tmp/setuphelper-fuzz-XXXXXX";
     const char* root = ::mkdtemp(tmpl);
     if (!root) std::abort();
+    static const TempRoot cleanup{root};
     medbox::setuphelper::Options o;
     o.root = root;
     o.live = false;
