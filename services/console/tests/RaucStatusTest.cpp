@@ -52,6 +52,19 @@ TEST(RaucStatusTest, ReadsTheRootSlotsOfRaucsJson) {
     EXPECT_EQ(st.bootedSlot()->bootname, "A");
 }
 
+TEST(RaucStatusTest, ReadsWhatDebiansRauc18PrintedUnderNspawn) {
+    // Captured from nspawn_update_helper (noop boot loader, --override-boot-slot=A):
+    // slots not in name order, boot_primary null, nothing installed yet.
+    const auto st = parseRaucStatus(fixture("status-nspawn-rauc-1.8.json"));
+    EXPECT_EQ(st.booted, "A");
+    EXPECT_EQ(st.bootPrimary, "");
+    ASSERT_EQ(st.slots.size(), 2u);
+    EXPECT_EQ(st.bootedSlot()->name, "rootfs.0");
+    EXPECT_EQ(st.otherSlot()->bootname, "B");
+    EXPECT_FALSE(st.slots[0].primary);
+    EXPECT_EQ(st.slots[0].version, "");
+}
+
 TEST(RaucStatusTest, TheBootedSlotIsTheOneWhoseStateSaysSo) {
     // Some RAUC versions print a device as "booted": the slot's state decides.
     const auto st = parseRaucStatus(
