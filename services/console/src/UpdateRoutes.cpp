@@ -36,8 +36,7 @@ void registerUpdateRoutes(Router& r, ConsoleEnv& env) {
     const auto gated = [&env](Handler h) { return untilSetupDone(env, std::move(h)); };
 
     r.get(
-        "/api/v1/appliance/update", auditors,
-        [update](Request& rq, Reply& rp) { rp.json(update->state(staffName(rq))); },
+        "/api/v1/appliance/update", auditors, [update](Request&, Reply& rp) { rp.json(update->state()); },
         "The A/B root slots as RAUC reports them, the upload, the running or last install and how its reboot went");
     r.put("/api/v1/appliance/update/bundle", admin, gated([update](Request& rq, Reply& rp) {
               // Raw bytes, one piece of at most http.max_body_bytes per request.
@@ -45,7 +44,7 @@ void registerUpdateRoutes(Router& r, ConsoleEnv& env) {
                   throw AppError(Err::UnsupportedMedia, "Content-Type must be application/octet-stream");
               const auto offset = rq.queryInt("offset", 0, int64_t{64} << 30);
               if (!offset) throw AppError(Err::MissingField, "offset is required");
-              rp.json(update->receive(staffName(rq), *offset, rq.body()));
+              rp.json(update->receive(*offset, rq.body()));
           }),
           "One piece of an update bundle (raw bytes) at ?offset=N; offset 0 starts a new upload");
     r.post("/api/v1/appliance/update/bundle/done", admin, gated([update](Request& rq, Reply& rp) {

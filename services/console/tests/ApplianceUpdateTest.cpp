@@ -70,12 +70,12 @@ protected:
     }
     Poco::JSON::Object::Ptr waitForInstall() {
         for (int i = 0; i < 500; ++i) {
-            const auto s = update_->state("admin");
+            const auto s = update_->state();
             if (s->getObject("install")->getValue<std::string>("state") != "installing") return s;
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         }
         ADD_FAILURE() << "the install did not end";
-        return update_->state("admin");
+        return update_->state();
     }
     std::vector<AuditRow> audit() {
         return t_.db->read([](db::Connection& c) { return auditRowsAfter(c, 0, 100); });
@@ -92,26 +92,26 @@ protected:
 
 TEST_F(ApplianceUpdateTest, UploadInPiecesAtTheRightOffsetsWithinTheLimit) {
     EXPECT_EQ(testenv::errOf([&] { update_->install("admin"); }), Err::Conflict);  // nothing uploaded
-    EXPECT_EQ(update_->receive("admin", 0, "0123456789")->getValue<int64_t>("receivedBytes"), 10);
-    EXPECT_EQ(testenv::errOf([&] { update_->receive("admin", 4, "x"); }), Err::Conflict);  // a piece twice
-    EXPECT_EQ(testenv::errOf([&] { update_->receive("admin", 10, std::string(91, 'x')); }), Err::PayloadTooLarge);
-    update_->receive("admin", 10, "abc");
+    EXPECT_EQ(update_->receive(0, "0123456789")->getValue<int64_t>("receivedBytes"), 10);
+    EXPECT_EQ(testenv::errOf([&] { update_->receive(4, "x"); }), Err::Conflict);  // a piece twice
+    EXPECT_EQ(testenv::errOf([&] { update_->receive(10, std::string(91, 'x')); }), Err::PayloadTooLarge);
+    update_->receive(10, "abc");
     EXPECT_EQ(testenv::errOf([&] { update_->finishUpload("admin", 12); }), Err::Conflict);
     update_->finishUpload("admin", 13);
     std::ifstream in(dir_ / "updates/bundle.raucb");
     std::string text((std::istreambuf_iterator<char>(in)), {});
     EXPECT_EQ(text, "0123456789abc");
-    const auto s = update_->state("admin");
+    const auto s = update_->state();
     EXPECT_EQ(s->getObject("upload")->getValue<int64_t>("bundleBytes"), 13);
     EXPECT_EQ(audit().back().action, "appliance.update_upload");
     // Offset 0 starts again.
-    update_->receive("admin", 0, "new");
-    EXPECT_EQ(update_->state("admin")->getObject("upload")->getValue<int64_t>("receivedBytes"), 3);
+    update_->receive(0, "new");
+    EXPECT_EQ(update_->state()->getObject("upload")->getValue<int64_t>("receivedBytes"), 3);
 }
 
 TEST_F(ApplianceUpdateTest, InstallRebootAndTheNewSlotMarkedGood) {
     EXPECT_EQ(testenv::errOf([&] { update_->reboot("admin"); }), Err::Conflict);  // nothing installed
-    update_->receive("admin", 0, "bundle");
+    update_->receive(0, "bundle");
     update_->finishUpload("admin", 6);
     EXPECT_EQ(update_->install("admin")->getValue<std::string>("slot"), "B");
     auto s = waitForInstall();
@@ -135,11 +135,11 @@ TEST_F(ApplianceUpdateTest, InstallRebootAndTheNewSlotMarkedGood) {
     std::ofstream(bootId_) << "boot-2\n";
     rauc_->booted = "B";
     rauc_->bStatus = "";
-    EXPECT_EQ(update_->state("admin")->getValue<std::string>("outcome"), "new-slot-unconfirmed");
+    EXPECT_EQ(update_->state()->getValue<std::string>("outcome"), "new-slot-unconfirmed");
     EXPECT_EQ(testenv::errOf([&] { update_->reboot("admin"); }), Err::Conflict);  // no install in this boot
     rauc_->bStatus = "good";
-    EXPECT_EQ(update_->state("admin")->getValue<std::string>("outcome"), "new-slot-good");
-    EXPECT_EQ(update_->state("admin")->getValue<std::string>("outcome"), "new-slot-good");
+    EXPECT_EQ(update_->state()->getValue<std::string>("outcome"), "new-slot-good");
+    EXPECT_EQ(update_->state()->getValue<std::string>("outcome"), "new-slot-good");
     rows = audit();
     EXPECT_EQ(rows.back().action, "appliance.update_result");
     EXPECT_EQ(rows.back().outcome, "ok");
@@ -148,19 +148,19 @@ TEST_F(ApplianceUpdateTest, InstallRebootAndTheNewSlotMarkedGood) {
 }
 
 TEST_F(ApplianceUpdateTest, AFallBackIsShownAndAudited) {
-    update_->receive("admin", 0, "bundle");
+    update_->receive(0, "bundle");
     update_->finishUpload("admin", 6);
     update_->install("admin");
     waitForInstall();
     std::ofstream(bootId_) << "boot-2\n";  // rebooted, but A runs again
-    EXPECT_EQ(update_->state("admin")->getValue<std::string>("outcome"), "fell-back");
+    EXPECT_EQ(update_->state()->getValue<std::string>("outcome"), "fell-back");
     EXPECT_EQ(audit().back().action, "appliance.update_result");
     EXPECT_EQ(audit().back().outcome, "failed");
 }
 
 TEST_F(ApplianceUpdateTest, RaucsRefusalFailsTheInstall) {
     rauc_->refuse = true;
-    update_->receive("admin", 0, "foreign");
+    update_->receive(0, "foreign");
     update_->finishUpload("admin", 7);
     update_->install("admin");
     const auto s = waitForInstall();

@@ -92,8 +92,7 @@ void ApplianceUpdate::saveLastInstall(const Object::Ptr& record) const {
     fs::rename(tmp, lastFile_);
 }
 
-Object::Ptr ApplianceUpdate::state(const std::string& username) {
-    (void)username;
+Object::Ptr ApplianceUpdate::state() {
     Object::Ptr o = new Object;
     std::optional<RaucStatus> status;
     try {
@@ -149,8 +148,7 @@ Object::Ptr ApplianceUpdate::state(const std::string& username) {
     return o;
 }
 
-Object::Ptr ApplianceUpdate::receive(const std::string& username, int64_t offset, const std::string& bytes) {
-    (void)username;
+Object::Ptr ApplianceUpdate::receive(int64_t offset, const std::string& bytes) {
     std::lock_guard lock(mu_);
     if (job_ == "installing") throw AppError(Err::Conflict, "an update is being installed; upload after it ends");
     if (bytes.empty()) throw AppError(Err::InvalidField, "the piece is empty");

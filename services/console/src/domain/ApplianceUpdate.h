@@ -33,10 +33,10 @@ public:
 
     // Slots (or why they cannot be read), the upload, the running or last
     // install, and the outcome of the last install after a reboot.
-    Poco::JSON::Object::Ptr state(const std::string& username);
+    Poco::JSON::Object::Ptr state();
     // Bytes at `offset` of the upload: 0 starts a new one; any other offset
     // must be the size received so far (a piece sent twice is refused).
-    Poco::JSON::Object::Ptr receive(const std::string& username, int64_t offset, const std::string& bytes);
+    Poco::JSON::Object::Ptr receive(int64_t offset, const std::string& bytes);
     // The upload is whole at `size` bytes: it becomes the bundle (audited).
     Poco::JSON::Object::Ptr finishUpload(const std::string& username, int64_t size);
     // Starts installing the bundle into the other slot (409 while one runs).
