@@ -15,8 +15,8 @@ import { startSetupHelper } from '../lib/setupHelper.mjs';
 import { signInOnPage, staffWithTotp } from '../lib/staffSignIn.mjs';
 
 const TEXT = {
-  zh: { running: '运行中', installed: '已安装', failed: '失败', waiting: '等待重启', good: '新分区已确认正常', title: '系统更新' },
-  en: { running: 'running', installed: 'installed', failed: 'failed', waiting: 'waiting for reboot', good: 'new slot marked good', title: 'Updates' },
+  zh: { running: '运行中', installed: '已安装', failed: '失败', waiting: '等待重启', good: '新分区已确认正常', title: '系统更新', rebooting: '正在重启' },
+  en: { running: 'running', installed: 'installed', failed: 'failed', waiting: 'waiting for reboot', good: 'new slot marked good', title: 'Updates', rebooting: 'Rebooting' },
 };
 
 describe('console update page', () => {
@@ -105,7 +105,8 @@ describe('console update page', () => {
         await dialog.locator('button.secondary').click();
         await page.click('#reboot');
         await dialog.locator('button:not(.secondary)').click();
-        await page.locator('.toast.ok').first().waitFor();
+        // This toast, not the upload's (it may still show on a slow machine).
+        await page.locator('.toast.ok').filter({ hasText: T.rebooting }).waitFor();
         const audit = await suite.api('console', 'GET', '/api/v1/audit?limit=1000', { token: admin.token });
         assert.deepEqual(audit.json.entries.filter((e) => e.action.startsWith('appliance.update_')).map((e) => e.action).slice(-2),
           ['appliance.update_install', 'appliance.update_reboot']);
