@@ -5,7 +5,8 @@
 //   medbox-setup-helper --listen PATH   serve a Unix socket, one request per connection
 //                                       (tests; the appliance uses socket activation)
 // Options for tests: --root DIR (write files under DIR), --files-only (no
-// hostnamectl/systemctl/networkctl), --firewall PROGRAM.
+// hostnamectl/systemctl/networkctl), --firewall PROGRAM, --rauc PROGRAM,
+// --update-bundle FILE (the console's upload; UpdateVerbs.h).
 #include "SetupHelper.h"
 
 #include <sys/socket.h>
@@ -22,8 +23,7 @@
 
 namespace {
 
-// A request is a few KiB at most; refuse to buffer more.
-constexpr size_t kMaxRequest = 256 * 1024;
+using medbox::setuphelper::kMaxRequest;
 
 std::string readRequest(int fd) {
     std::string in;
@@ -34,7 +34,6 @@ std::string readRequest(int fd) {
         in.append(buf, static_cast<size_t>(n));
         if (in.find('\n') != std::string::npos) break;
     }
-    if (const auto nl = in.find('\n'); nl != std::string::npos) in.resize(nl);
     return in;
 }
 
@@ -44,17 +43,6 @@ void writeAll(int fd, const std::string& text) {
         if (n <= 0) return;
         done += static_cast<size_t>(n);
     }
-}
-
-std::string serve(const medbox::setuphelper::Options& opt, int in) {
-    const auto line = readRequest(in);
-    std::ostringstream out;
-    if (line.size() >= kMaxRequest) {
-        out << R"({"ok":false,"error":"request too large"})";
-    } else {
-        medbox::setuphelper::handle(opt, line)->stringify(out);
-    }
-    return out.str() + "\n";
 }
 
 }  // namespace
@@ -75,19 +63,23 @@ int main(int argc, char** argv) {
             opt.root = value();
         else if (a == "--firewall")
             opt.firewall = value();
+        else if (a == "--rauc")
+            opt.rauc = value();
+        else if (a == "--update-bundle")
+            opt.updateBundle = value();
         else if (a == "--files-only")
             opt.live = false;
         else if (a == "--listen")
             listen = value();
         else {
-            std::cerr
-                << "usage: medbox-setup-helper [--listen SOCKET] [--root DIR] [--files-only] [--firewall PROGRAM]\n";
+            std::cerr << "usage: medbox-setup-helper [--listen SOCKET] [--root DIR] [--files-only] [--firewall "
+                         "PROGRAM] [--rauc PROGRAM] [--update-bundle FILE]\n";
             return 2;
         }
     }
     ::umask(022);
     if (listen.empty()) {
-        writeAll(1, serve(opt, 0));
+        writeAll(1, medbox::setuphelper::serve(opt, readRequest(0)));
         return 0;
     }
     const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -104,7 +96,7 @@ int main(int argc, char** argv) {
     while (true) {
         const int c = ::accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
         if (c < 0) continue;
-        writeAll(c, serve(opt, c));
+        writeAll(c, medbox::setuphelper::serve(opt, readRequest(c)));
         ::close(c);
     }
 }

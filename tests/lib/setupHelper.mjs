@@ -3,6 +3,10 @@
 // folder, writing its files under a temporary root, with a fake
 // medbox-firewall that records its arguments in ROOT/firewall.log. Also the
 // NIC names of a hardware profile as the image writes them (.link files).
+// With { rauc: true }: the update verbs run tests/fixtures/rauc/fake-rauc.sh
+// (state and argument log in RAUC_DIR; setRauc() plays a reboot), the bundle
+// path is shared with the console, and the console's boot id is a file
+// (reboot() changes it).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -10,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildDir } from './harness.mjs';
 
-export async function startSetupHelper({ nics = ['mgmt0', 'lan0', 'dmz0'] } = {}) {
+export async function startSetupHelper({ nics = ['mgmt0', 'lan0', 'dmz0'], rauc = false } = {}) {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'medbox-setup-'));
   const root = path.join(dir, 'root');
   const links = path.join(dir, 'links');
@@ -20,8 +24,22 @@ export async function startSetupHelper({ nics = ['mgmt0', 'lan0', 'dmz0'] } = {}
   const firewall = path.join(dir, 'fake-medbox-firewall');
   await fsp.writeFile(firewall, `#!/bin/sh\necho "$@" >> '${root}/firewall.log'\n`, { mode: 0o755 });
   const socket = path.join(dir, 'helper.sock');
+  const raucDir = path.join(dir, 'rauc');
+  const bundle = path.join(dir, 'updates', 'bundle.raucb');
+  const bootId = path.join(raucDir, 'boot_id');
+  const updateArgs = [];
+  const updateSettings = {};
+  if (rauc) {
+    await fsp.mkdir(raucDir);
+    const fake = fs.readFileSync(new URL('../fixtures/rauc/fake-rauc.sh', import.meta.url), 'utf8');
+    await fsp.writeFile(path.join(raucDir, 'rauc'), fake.replace('@RAUC_DIR@', raucDir), { mode: 0o755 });
+    await fsp.writeFile(path.join(raucDir, 'rauc.state'), '');
+    await fsp.writeFile(bootId, 'boot-1\n');
+    updateArgs.push('--rauc', path.join(raucDir, 'rauc'), '--update-bundle', bundle);
+    Object.assign(updateSettings, { 'console.update_bundle': bundle, 'console.update_boot_id_file': bootId });
+  }
   const bin = path.join(buildDir(), 'appliance/setuphelper/medbox-setup-helper');
-  const child = spawn(bin, ['--listen', socket, '--root', root, '--files-only', '--firewall', firewall], {
+  const child = spawn(bin, ['--listen', socket, '--root', root, '--files-only', '--firewall', firewall, ...updateArgs], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise((resolve, reject) => {
@@ -35,7 +53,12 @@ export async function startSetupHelper({ nics = ['mgmt0', 'lan0', 'dmz0'] } = {}
       'console.setup_wizard': 'required',
       'console.setup_helper_socket': socket,
       'console.setup_link_dir': links,
+      ...updateSettings,
     },
+    bundle,
+    raucLog: () => (fs.existsSync(path.join(raucDir, 'rauc.log')) ? fs.readFileSync(path.join(raucDir, 'rauc.log'), 'utf8') : ''),
+    setRauc: (text) => fs.writeFileSync(path.join(raucDir, 'rauc.state'), text),
+    reboot: (id) => fs.writeFileSync(bootId, `${id}\n`),
     read: (rel) => fs.readFileSync(path.join(root, rel), 'utf8'),
     exists: (rel) => fs.existsSync(path.join(root, rel)),
     async stop() {

@@ -76,6 +76,7 @@ if [ $wizard = 1 ]; then
         "--bind-ro=$UNITS_DIR/medbox-console.service:/usr/lib/systemd/system/medbox-console.service"
         "--bind-ro=$UNITS_DIR/tmpfiles.d/medbox.conf:/usr/lib/tmpfiles.d/medbox.conf"
         "--bind-ro=$ASSETS/setup-wizard-itest:/usr/local/bin/setup-wizard-itest"
+        "--bind-ro=$HERE/../lib/setup_wizard.sh:/usr/local/lib/medbox-test/setup_wizard.sh"
         "--bind-ro=$ASSETS/totp.py:/usr/local/bin/totp.py")
 fi
 

@@ -1,13 +1,14 @@
 #include "SetupHelper.h"
 
+#include "Verbs.h"
+#include "UpdateVerbs.h"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -28,10 +29,6 @@ namespace {
 namespace fs = std::filesystem;
 using Poco::JSON::Array;
 using Poco::JSON::Object;
-
-struct Refused : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
 
 void need(const std::string& why, const std::string& what) {
     if (!why.empty()) throw Refused(what + " " + why);
@@ -75,48 +72,6 @@ void writeFile(const Options& opt, const std::string& path, const std::string& t
     ::close(fd);
     if (!ok || ::rename(tmp.c_str(), target.c_str()) != 0)
         throw std::runtime_error("cannot write " + target.string() + ": " + std::strerror(errno));
-}
-
-// Runs argv (no shell); throws with its output unless it exits 0. The
-// output goes to a memory file, not a pipe: medbox-firewall may leave a
-// detached waiter behind (its revert), which would hold a pipe open.
-void run(const std::vector<std::string>& argv) {
-    const int out = ::memfd_create("medbox-setup-helper-run", MFD_CLOEXEC);
-    if (out < 0) throw std::runtime_error("memfd_create failed");
-    const pid_t pid = ::fork();
-    if (pid < 0) {
-        ::close(out);
-        throw std::runtime_error("fork failed");
-    }
-    if (pid == 0) {
-        ::dup2(out, 1);
-        ::dup2(out, 2);
-        const int null = ::open("/dev/null", O_RDONLY);
-        if (null >= 0) ::dup2(null, 0);
-        // Nothing else: systemd also passes the connection as fd 3, and a
-        // revert waiter that kept it would hold the console's request open.
-        ::closefrom(3);
-        std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        char* env[] = {const_cast<char*>("PATH=/usr/sbin:/usr/bin:/sbin:/bin"), nullptr};
-        ::execve(args[0], args.data(), env);
-        _exit(127);
-    }
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    std::string output(4096, '\0');
-    const ssize_t n = ::pread(out, output.data(), output.size(), 0);
-    output.resize(n > 0 ? static_cast<size_t>(n) : 0);
-    ::close(out);
-    // What the program said goes to the journal (StandardError=journal).
-    if (!output.empty()) std::fprintf(stderr, "%s: %s\n", argv[0].c_str(), output.c_str());
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        while (!output.empty() && (output.back() == '\n' || output.back() == ' ')) output.pop_back();
-        throw std::runtime_error(fs::path(argv[0]).filename().string() + " failed" +
-                                 (output.empty() ? "" : ": " + output));
-    }
 }
 
 std::optional<int> ipFamily(const std::string& ip) {
@@ -212,14 +167,24 @@ void doFirewallApply(const Options& opt, const Object::Ptr& rq) {
     run({opt.firewall, "apply", file, "--confirm-within", std::to_string(seconds)});
 }
 
-Object::Ptr answer(bool ok, const std::string& error = {}) {
+}  // namespace
+
+Object::Ptr answer(bool ok, const std::string& error) {
     Object::Ptr o = new Object;
     o->set("ok", ok);
     if (!ok) o->set("error", error);
     return o;
 }
 
-}  // namespace
+std::string serve(const Options& opt, std::string_view bytes) {
+    std::ostringstream out;
+    const auto line = bytes.substr(0, bytes.find('\n'));
+    if (line.size() >= kMaxRequest)
+        out << R"({"ok":false,"error":"request too large"})";
+    else
+        handle(opt, std::string(line))->stringify(out);
+    return out.str() + "\n";
+}
 
 std::string checkHostname(const std::string& name) {
     if (name.empty() || name.size() > 253) return "must be 1..253 characters";
@@ -291,6 +256,8 @@ Object::Ptr handle(const Options& opt, const std::string& line) {
                 run({opt.systemctl, "enable", "--now", "systemd-timesyncd.service"});
                 run({opt.systemctl, "start", "medbox.target"});
             }
+        } else if (isUpdateVerb(verb)) {
+            return handleUpdateVerb(opt, verb, rq);
         } else
             return answer(false, "unknown verb " + verb.substr(0, 40));
     } catch (const std::exception& e) {

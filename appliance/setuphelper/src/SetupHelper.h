@@ -17,9 +17,11 @@
 //   firewall-confirm {}                 medbox-firewall confirm
 //   enable-services {}                  live: systemctl enable --now systemd-timesyncd.service,
 //                                       systemctl start medbox.target
+//   update-status, update-install, update-reboot: UpdateVerbs.h
 #include <Poco/JSON/Object.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace medbox::setuphelper {
@@ -33,12 +35,23 @@ struct Options {
     std::string systemctl = "/usr/bin/systemctl";
     std::string networkctl = "/usr/bin/networkctl";
     std::string firewall = "/usr/sbin/medbox-firewall";
+    std::string rauc = "/usr/bin/rauc";
+    // The one bundle update-install installs: the console's upload folder
+    // (its StateDirectory), a fixed name.
+    std::string updateBundle = "/var/lib/medbox/console/updates/bundle.raucb";
     // Run the live part (hostnamectl, systemctl, networkctl); off writes files only.
     bool live = true;
 };
 
+// A request is a few KiB at most; the reader stops buffering here.
+inline constexpr size_t kMaxRequest = 256 * 1024;
+
 // One request line in, one answer object out; never throws.
 Poco::JSON::Object::Ptr handle(const Options& options, const std::string& requestLine);
+
+// The bytes read from the socket (up to the first newline, at most
+// kMaxRequest) in, the answer line out; never throws.
+std::string serve(const Options& options, std::string_view bytes);
 
 // The checks, exposed for tests: empty when acceptable, else the reason.
 std::string checkHostname(const std::string& name);

@@ -36,11 +36,12 @@ function csrf() {
 // api('POST', '/api/v1/auth/logout'), api('GET', '/api/v1/me') -> parsed JSON (null for 204).
 // { anonymous: true }: a public call (the sign-in itself) that needs no CSRF value.
 // { headers }: extra request headers (booking's Idempotency-Key).
-// A Blob body (an image) is sent as it is, with its own type.
+// A Blob body is sent as raw bytes with its own type (booking's photo) or
+// application/octet-stream (a slice of a file: the update page's pieces).
 export async function api(method, path, body, { anonymous = false, headers: extra = {} } = {}) {
   const headers = { Accept: 'application/json', ...extra };
   const blob = typeof Blob !== 'undefined' && body instanceof Blob;
-  if (body !== undefined) headers['Content-Type'] = blob ? body.type : 'application/json';
+  if (body !== undefined) headers['Content-Type'] = blob ? body.type || 'application/octet-stream' : 'application/json';
   if (!anonymous && method !== 'GET' && method !== 'HEAD') {
     let token = csrf();
     if (!token) {

@@ -4,6 +4,7 @@
 
 #include "SetupGate.h"
 #include "SetupRoutes.h"
+#include "UpdateRoutes.h"
 #include "domain/RoleCatalog.h"
 #include "handlers/Handlers.h"
 
@@ -123,6 +124,7 @@ void registerRoutes(Router& r, ConsoleEnv& env, Metrics& metrics, Accounts& acco
            "Restart a medbox unit (not the console itself) and wait for the job");
 
     registerSetupRoutes(r, env);
+    registerUpdateRoutes(r, env);
 }
 
 }  // namespace medbox::console

@@ -300,6 +300,28 @@ TEST_F(SetupWizardTest, AHelperRefusalIsAuditedAndApplyCanBeRetried) {
     EXPECT_FALSE(wizard_->state()->isNull("confirmBefore"));
 }
 
+TEST(SetupWizardArmTest, OffLiftsAWizardArmedEarlier) {
+    // Armed at the first start (auto), then the console starts again with
+    // console.setup_wizard=off on the same database: no gate any more, and
+    // the armed row stays (setting it back to auto brings the wizard back).
+    testutil::TempDir dir;
+    testenv::ConsoleTestEnv t(configIn(dir.path()));
+    SetupWizard::armIfFresh(*t.env);
+    ASSERT_TRUE(SetupWizard::pending(*t.env));
+    ConsoleEnv off(*t.db, t.clock, *t.audit, configIn(dir.path(), "off"));
+    EXPECT_FALSE(SetupWizard::pending(off));
+    int ran = 0;
+    const auto gated = untilSetupDone(off, [&](Request&, Reply&) { ++ran; });
+    http1::RequestHead head;
+    const std::string peer = "127.0.0.1";
+    Request rq(head, "", "/api/v1/users", "", peer);
+    Reply rp;
+    gated(rq, rp);
+    EXPECT_EQ(ran, 1);
+    ConsoleEnv again(*t.db, t.clock, *t.audit, configIn(dir.path(), "auto"));
+    EXPECT_TRUE(SetupWizard::pending(again));
+}
+
 TEST_F(SetupWizardTest, TheGateRefusesChangesUntilSetupIsDone) {
     int ran = 0;
     const auto gated = untilSetupDone(*t_->env, [&](Request&, Reply&) { ++ran; });
@@ -324,6 +346,8 @@ TEST(SetupConfigTest, KeysAndTheirErrors) {
     EXPECT_EQ(c.mode, "auto");
     EXPECT_EQ(c.certFile, "/var/lib/medbox/console/tls/console.crt");
     EXPECT_EQ(c.keyFile, "/var/lib/medbox/console/tls/console.key");
+    // The helper's update-install reads this fixed file (UpdateVerbs.h).
+    EXPECT_EQ(c.updateBundle, "/var/lib/medbox/console/updates/bundle.raucb");
     s.set("console.setup_wizard", "required");
     s.set("console.setup_confirm_seconds", "120");
     s.set("console.setup_helper_socket", "/run/x.sock");

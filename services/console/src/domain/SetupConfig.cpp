@@ -17,6 +17,12 @@ SetupConfig readSetupConfig(const Settings& s) {
     const std::string dataDir = s.str("data.dir", "./data");
     c.certFile = s.str("tls.cert_file", dataDir + "/tls/console.crt");
     c.keyFile = s.str("tls.key_file", dataDir + "/tls/console.key");
+    c.updateBundle = s.str("console.update_bundle", dataDir + "/updates/bundle.raucb");
+    if (c.updateBundle.size() < 7 || c.updateBundle.substr(c.updateBundle.size() - 6) != ".raucb")
+        throw ConfigError("console.update_bundle: a file name ending in .raucb");
+    c.updateMaxBytes = s.integer("console.update_max_bytes", c.updateMaxBytes, 1 << 20, int64_t{64} << 30);
+    c.updateInstallSeconds = static_cast<int>(s.integer("console.update_install_seconds", 1800, 60, 7200));
+    c.updateBootIdFile = s.str("console.update_boot_id_file", c.updateBootIdFile);
     return c;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The console.setup_* keys: the first-boot wizard (docs/console.md, "Setup
 // wizard"). Read with the other console keys by readConsoleConfig().
+#include <cstdint>
 #include <string>
 
 namespace medbox {
@@ -27,6 +28,17 @@ struct SetupConfig {
     // uploaded certificate is installed.
     std::string certFile{};
     std::string keyFile{};
+    // Updates from the console (docs/update.md, "From the console").
+    // console.update_bundle: where an uploaded bundle is kept, the one file
+    // the helper's update-install verb installs (default <data.dir>/updates/bundle.raucb).
+    std::string updateBundle{};
+    // console.update_max_bytes: the largest bundle accepted (default 4 GiB).
+    int64_t updateMaxBytes = int64_t{4} << 30;
+    // console.update_install_seconds: how long an install may take.
+    int updateInstallSeconds = 1800;
+    // console.update_boot_id_file: tells one boot from the next (tests point
+    // it at a file they change to play a reboot).
+    std::string updateBootIdFile = "/proc/sys/kernel/random/boot_id";
 };
 
 SetupConfig readSetupConfig(const Settings& settings);
