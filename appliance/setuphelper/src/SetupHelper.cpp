@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <chrono>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -77,12 +78,25 @@ void writeFile(const Options& opt, const std::string& path, const std::string& t
         throw std::runtime_error("cannot write " + target.string() + ": " + std::strerror(errno));
 }
 
-// Runs argv (no shell); throws with its output unless it exits 0. The
-// output goes to a memory file, not a pipe: medbox-firewall may leave a
-// detached waiter behind (its revert), which would hold a pipe open.
-void run(const std::vector<std::string>& argv) {
+struct RunResult {
+    int exitCode = -1;  // -1: killed by a signal
+    std::string output;
+};
+
+// Runs argv (no shell) and returns its exit code and output (stdout and
+// stderr, at most 60 KiB). The output goes to a memory file, not a pipe:
+// medbox-firewall may leave a detached waiter behind (its revert), which
+// would hold a pipe open.
+RunResult runCapture(const Options& opt, const std::vector<std::string>& argv) {
     const int out = ::memfd_create("medbox-setup-helper-run", MFD_CLOEXEC);
     if (out < 0) throw std::runtime_error("memfd_create failed");
+    // Under a test root medbox-firewall keeps its state there too, never in
+    // the host's /etc and /run.
+    std::vector<std::string> envText = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"};
+    if (opt.root != "/") {
+        envText.push_back("MEDBOX_FIREWALL_STATE_DIR=" + (fs::path(opt.root) / "etc/medbox/firewall").string());
+        envText.push_back("MEDBOX_FIREWALL_RUN_DIR=" + (fs::path(opt.root) / "run/medbox-firewall").string());
+    }
     const pid_t pid = ::fork();
     if (pid < 0) {
         ::close(out);
@@ -99,24 +113,34 @@ void run(const std::vector<std::string>& argv) {
         std::vector<char*> args;
         for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
         args.push_back(nullptr);
-        char* env[] = {const_cast<char*>("PATH=/usr/sbin:/usr/bin:/sbin:/bin"), nullptr};
-        ::execve(args[0], args.data(), env);
+        std::vector<char*> env;
+        for (auto& e : envText) env.push_back(e.data());
+        env.push_back(nullptr);
+        ::execve(args[0], args.data(), env.data());
         _exit(127);
     }
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    std::string output(4096, '\0');
+    std::string output(60 * 1024, '\0');
     const ssize_t n = ::pread(out, output.data(), output.size(), 0);
     output.resize(n > 0 ? static_cast<size_t>(n) : 0);
     ::close(out);
     // What the program said goes to the journal (StandardError=journal).
     if (!output.empty()) std::fprintf(stderr, "%s: %s\n", argv[0].c_str(), output.c_str());
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+// Runs argv; throws with its output unless it exits 0.
+std::string run(const Options& opt, const std::vector<std::string>& argv) {
+    auto r = runCapture(opt, argv);
+    if (r.exitCode != 0) {
+        auto output = r.output.substr(0, 4096);
         while (!output.empty() && (output.back() == '\n' || output.back() == ' ')) output.pop_back();
         throw std::runtime_error(fs::path(argv[0]).filename().string() + " failed" +
                                  (output.empty() ? "" : ": " + output));
     }
+    return r.output;
 }
 
 std::optional<int> ipFamily(const std::string& ip) {
@@ -131,7 +155,7 @@ void doHostname(const Options& opt, const Object::Ptr& rq) {
     need(checkHostname(name), "hostname");
     // systemd-hostnamed writes /etc/hostname and sets the running name.
     if (opt.live)
-        run({opt.hostnamectl, "hostname", name});
+        run(opt, {opt.hostnamectl, "hostname", name});
     else
         writeFile(opt, "/etc/hostname", name + "\n", 0644);
 }
@@ -146,7 +170,7 @@ void doTime(const Options& opt, const Object::Ptr& rq) {
     }
     writeFile(opt, "/etc/systemd/timesyncd.conf.d/50-medbox.conf",
               "# Written by the medbox setup wizard (medbox-setup-helper).\n[Time]\nNTP=" + line + "\n", 0644);
-    if (opt.live) run({opt.systemctl, "try-restart", "systemd-timesyncd.service"});
+    if (opt.live) run(opt, {opt.systemctl, "try-restart", "systemd-timesyncd.service"});
 }
 
 std::string networkFile(const Object::Ptr& nic) {
@@ -209,8 +233,85 @@ void doFirewallApply(const Options& opt, const Object::Ptr& rq) {
     // before it touches the ruleset.
     writeFile(opt, "/etc/medbox/firewall/wizard.json", text.str() + "\n", 0600);
     const std::string file = (fs::path(opt.root) / "etc/medbox/firewall/wizard.json").string();
-    run({opt.firewall, "apply", file, "--confirm-within", std::to_string(seconds)});
+    run(opt, {opt.firewall, "apply", file, "--confirm-within", std::to_string(seconds)});
 }
+
+// ---- The console's firewall page (issue 12 section 4): read the state,
+// dry-run a draft, revert. Apply and confirm are the wizard's verbs above.
+
+// The firewall's folders as medbox-firewall sees them (runCapture's env).
+fs::path firewallStateDir(const Options& opt) { return fs::path(opt.root) / "etc/medbox/firewall"; }
+fs::path firewallRunDir(const Options& opt) { return fs::path(opt.root) / "run/medbox-firewall"; }
+
+std::optional<std::string> readBounded(const fs::path& path, size_t maxBytes) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::string text(maxBytes + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<size_t>(in.gcount()));
+    if (text.size() > maxBytes) throw std::runtime_error(path.string() + " is larger than expected");
+    return text;
+}
+
+Poco::Dynamic::Var parsedOrNull(const std::string& text) {
+    try {
+        return Poco::JSON::Parser().parse(text);
+    } catch (const std::exception&) {
+        return {};
+    }
+}
+
+// {active, activeModifiedMs, pending: {id, deadlineMs}, status, revertLog}:
+// the saved profile (mode 0600, root's), the change waiting for confirm,
+// `medbox-firewall status --json` (null: no table running), the last revert.
+void doFirewallState(const Options& opt, Object::Ptr& out) {
+    const auto active = firewallStateDir(opt) / "active.json";
+    if (const auto text = readBounded(active, 48 * 1024)) {
+        out->set("active", parsedOrNull(*text));
+        const auto mtime = fs::last_write_time(active);
+        const auto sys = std::chrono::clock_cast<std::chrono::system_clock>(mtime);
+        out->set("activeModifiedMs",
+                 std::chrono::duration_cast<std::chrono::milliseconds>(sys.time_since_epoch()).count());
+    } else {
+        out->set("active", Poco::Dynamic::Var());
+    }
+    Poco::Dynamic::Var pending;
+    if (const auto text = readBounded(firewallRunDir(opt) / "pending.id", 256)) {
+        std::istringstream in(*text);
+        std::string id;
+        long long deadline = 0;
+        if (in >> id >> deadline) {
+            Object::Ptr p = new Object;
+            p->set("id", id);
+            p->set("deadlineMs", deadline);
+            pending = p;
+        }
+    }
+    out->set("pending", pending);
+    const auto status = runCapture(opt, {opt.firewall, "status", "--json"});
+    out->set("status", status.exitCode == 0 ? parsedOrNull(status.output) : Poco::Dynamic::Var());
+    if (const auto log = readBounded(firewallRunDir(opt) / "revert.log", 64 * 1024))
+        out->set("revertLog", log->size() > 2048 ? log->substr(log->size() - 2048) : *log);
+}
+
+// `medbox-firewall check` of a draft: {valid, output}. A refused draft is
+// an answer, not a failure of the verb.
+void doFirewallCheck(const Options& opt, const Object::Ptr& rq, Object::Ptr& out) {
+    const auto profile = rq->getObject("profile");
+    if (!profile) throw Refused("profile must be an object");
+    std::ostringstream text;
+    profile->stringify(text, 2);
+    writeFile(opt, "/etc/medbox/firewall/draft.json", text.str() + "\n", 0600);
+    const auto r = runCapture(opt, {opt.firewall, "check", (firewallStateDir(opt) / "draft.json").string()});
+    out->set("valid", r.exitCode == 0);
+    out->set("output", r.output.substr(0, 8192));
+}
+
+void doFirewallRevert(const Options& opt, Object::Ptr& out) {
+    out->set("output", run(opt, {opt.firewall, "revert"}).substr(0, 8192));
+}
+
+// ---- end of the firewall page's verbs
 
 Object::Ptr answer(bool ok, const std::string& error = {}) {
     Object::Ptr o = new Object;
@@ -281,15 +382,24 @@ Object::Ptr handle(const Options& opt, const std::string& line) {
         else if (verb == "network-write")
             doNetworkWrite(opt, rq);
         else if (verb == "network-reload") {
-            if (opt.live) run({opt.networkctl, "reload"});
+            if (opt.live) run(opt, {opt.networkctl, "reload"});
         } else if (verb == "firewall-apply")
             doFirewallApply(opt, rq);
         else if (verb == "firewall-confirm")
-            run({opt.firewall, "confirm"});
-        else if (verb == "enable-services") {
+            run(opt, {opt.firewall, "confirm"});
+        else if (verb == "firewall-state" || verb == "firewall-check" || verb == "firewall-revert") {
+            Object::Ptr out = answer(true);
+            if (verb == "firewall-state")
+                doFirewallState(opt, out);
+            else if (verb == "firewall-check")
+                doFirewallCheck(opt, rq, out);
+            else
+                doFirewallRevert(opt, out);
+            return out;
+        } else if (verb == "enable-services") {
             if (opt.live) {
-                run({opt.systemctl, "enable", "--now", "systemd-timesyncd.service"});
-                run({opt.systemctl, "start", "medbox.target"});
+                run(opt, {opt.systemctl, "enable", "--now", "systemd-timesyncd.service"});
+                run(opt, {opt.systemctl, "start", "medbox.target"});
             }
         } else
             return answer(false, "unknown verb " + verb.substr(0, 40));

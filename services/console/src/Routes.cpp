@@ -2,6 +2,7 @@
 // web/openapi.json (each operation's x-medbox-access; RoutesTest checks it).
 #include "Routes.h"
 
+#include "FirewallTimeRoutes.h"
 #include "SetupGate.h"
 #include "SetupRoutes.h"
 #include "domain/RoleCatalog.h"
@@ -123,6 +124,8 @@ void registerRoutes(Router& r, ConsoleEnv& env, Metrics& metrics, Accounts& acco
            "Restart a medbox unit (not the console itself) and wait for the job");
 
     registerSetupRoutes(r, env);
+    // The firewall page and the time panel (FirewallTimeRoutes.cpp).
+    registerFirewallTimeRoutes(r, env);
 }
 
 }  // namespace medbox::console
