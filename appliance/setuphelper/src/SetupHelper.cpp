@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include <cctype>
-#include <chrono>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -268,10 +267,9 @@ void doFirewallState(const Options& opt, Object::Ptr& out) {
     const auto active = firewallStateDir(opt) / "active.json";
     if (const auto text = readBounded(active, 48 * 1024)) {
         out->set("active", parsedOrNull(*text));
-        const auto mtime = fs::last_write_time(active);
-        const auto sys = std::chrono::clock_cast<std::chrono::system_clock>(mtime);
-        out->set("activeModifiedMs",
-                 std::chrono::duration_cast<std::chrono::milliseconds>(sys.time_since_epoch()).count());
+        struct stat st {};
+        if (::stat(active.c_str(), &st) == 0)
+            out->set("activeModifiedMs", static_cast<long long>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000);
     } else {
         out->set("active", Poco::Dynamic::Var());
     }

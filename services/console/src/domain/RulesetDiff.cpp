@@ -38,10 +38,10 @@ RulesetDiff diffLines(const std::string& before, const std::string& after, std::
         if (i < a.size() && j < b.size() && a[i] == b[j]) {
             all.push_back({' ', a[i++]});
             ++j;
-        } else if (j < b.size() && (i == a.size() || lcs[i * w + j + 1] >= lcs[(i + 1) * w + j])) {
-            all.push_back({'+', b[j++]});
+        } else if (i < a.size() && (j == b.size() || lcs[(i + 1) * w + j] >= lcs[i * w + j + 1])) {
+            all.push_back({'-', a[i++]});  // removals first, as diff -u shows them
         } else {
-            all.push_back({'-', a[i++]});
+            all.push_back({'+', b[j++]});
         }
     }
     RulesetDiff d;

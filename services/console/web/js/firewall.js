@@ -146,10 +146,17 @@ function renderPending() {
 
 // Past the deadline the firewall's own timer puts the old ruleset back; the
 // page asks until it sees that (a new request each time).
+let waiting = false;
 async function waitForRevert() {
-  for (let i = 0; i < 30 && state.pending; i++) {
-    await new Promise((r) => setTimeout(r, 1000));
-    await load();
+  if (waiting) return;
+  waiting = true;
+  try {
+    for (let i = 0; i < 30 && state.pending; i++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      await load();
+    }
+  } finally {
+    waiting = false;
   }
 }
 
@@ -268,7 +275,12 @@ function renderDraft() {
     if (spec.hint) set.append(el('p', { className: 'muted', textContent: t(spec.hint) }));
     values.forEach((v, i) => {
       const f = field(`profile.${key}[${i}]`, t('firewall.draft.source', { n: i + 1 }), v);
-      set.append(el('div', { className: 'list-row' }, f, removeButton(t('firewall.draft.removeSource', { value: v || i + 1 }), () => values.splice(i, 1) && setPath(draft, spec.path, values.length || spec.path[0] === 'management' ? values : undefined))));
+      const remove = () => {
+        const current = getPath(draft, spec.path); // as readDraft() just took it from the inputs
+        current.splice(i, 1);
+        if (!current.length && spec.path[0] === 'dmz') setPath(draft, spec.path, undefined); // anyone again
+      };
+      set.append(el('div', { className: 'list-row' }, f, removeButton(t('firewall.draft.removeSource', { value: v || i + 1 }), remove)));
     });
     const add = el('button', { type: 'button', className: 'secondary', textContent: t('firewall.draft.addSource') });
     add.addEventListener('click', () => {
