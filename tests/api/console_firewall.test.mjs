@@ -4,7 +4,8 @@
 // namespaces this test makes (root needed; skipped otherwise):
 //   MEDBOX_BUILD_DIR=build node --test tests/api/console_firewall.test.mjs
 // Namespace "appliance": the helper (and the firewall it runs), mgmt0 joined
-// by a veth to namespace "admin" (10.77.9.0/24), dummy dmz0 and lan0, a TCP
+// by a veth to namespace "admin" (10.77.9.0/24), dmz0 and lan0 (veths with
+// their peer in the same namespace: no dummy module here), a TCP
 // listener on 22. The console itself runs on the host and reaches the
 // helper by its Unix socket, as on the appliance.
 // What is tested: roles (auditor reads only, vendor refused); bad drafts and
@@ -72,13 +73,15 @@ describe('console firewall page and time panel', { skip: !isRoot && 'needs root 
     for (const ns of [APPL, ADMIN]) sh('ip', ['netns', 'add', ns]);
     sh('ip', ['link', 'add', 'mgmt0', 'netns', APPL, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ADMIN]);
     inNs(APPL, 'sh', '-c', 'ip link set lo up && ip link set mgmt0 up && ip addr add 10.77.9.1/24 dev mgmt0 && ' +
-      'for n in dmz0 lan0; do ip link add $n type dummy && ip link set $n up; done');
+      'for n in dmz0 lan0; do ip link add $n type veth peer name $n-p && ip link set $n up; done');
     inNs(ADMIN, 'sh', '-c', 'ip link set lo up && ip link set eth0 up && ip addr add 10.77.9.2/24 dev eth0');
     const log = path.join(os.tmpdir(), `${tag}-listen.log`);
     listener = spawn('ip', ['netns', 'exec', APPL, 'python3', path.join(netnsTools, 'listen.py'), '--log', log, '--tcp', '22'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: 'ignore',
     });
-    await new Promise((resolve) => listener.stdout.once('data', resolve));
+    // listen.py writes "ready" to its log once it listens.
+    for (let i = 0; i < 100 && !(fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes('ready')); i++)
+      await new Promise((r) => setTimeout(r, 50));
     helper = await startSetupHelper({ realFirewall: true, netns: APPL });
     // A fake timedatectl: the three commands the console runs, as systemd 252 prints them.
     fakeTime = path.join(helper.root, 'timedatectl');
@@ -112,6 +115,8 @@ esac
     listener?.kill('SIGTERM');
     for (const ns of [APPL, ADMIN]) {
       try {
+        // the listener and any revert waiter still asleep in there
+        for (const pid of sh('ip', ['netns', 'pids', ns]).split(/\s+/).filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
         sh('ip', ['netns', 'del', ns]);
       } catch {
         // already gone

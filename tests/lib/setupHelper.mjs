@@ -13,8 +13,8 @@ import { buildDir } from './harness.mjs';
 // realFirewall: the build's medbox-firewall instead of the fake, with the
 // helper in a network namespace of its own so that real nftables rules never
 // touch the host: `netns` names one the caller made (ip netns add; its NICs
-// are the caller's), otherwise a private one (unshare -n) with dummy NICs
-// named `nics`. Its state files stay under the temporary root.
+// are the caller's), otherwise a private one (unshare -n) with NICs named
+// `nics`. Its state files stay under the temporary root.
 export async function startSetupHelper({ nics = ['mgmt0', 'lan0', 'dmz0'], realFirewall = false, netns = null } = {}) {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'medbox-setup-'));
   const root = path.join(dir, 'root');
@@ -31,7 +31,8 @@ export async function startSetupHelper({ nics = ['mgmt0', 'lan0', 'dmz0'], realF
   let argv = [bin, ...args];
   if (realFirewall && netns) argv = ['ip', 'netns', 'exec', netns, ...argv];
   else if (realFirewall) {
-    const links = nics.map((n) => `ip link add ${n} type dummy && ip link set ${n} up`).join(' && ');
+    // veth pairs, the peer left in the namespace: the dummy module is not in every kernel.
+    const links = nics.map((n) => `ip link add ${n} type veth peer name ${n}-p && ip link set ${n} up`).join(' && ');
     argv = ['unshare', '-n', 'sh', '-c', `ip link set lo up && ${links} && exec "$0" "$@"`, ...argv];
   }
   const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -269,7 +269,8 @@ void doFirewallState(const Options& opt, Object::Ptr& out) {
         out->set("active", parsedOrNull(*text));
         struct stat st {};
         if (::stat(active.c_str(), &st) == 0)
-            out->set("activeModifiedMs", static_cast<long long>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000);
+            out->set("activeModifiedMs",
+                     static_cast<long long>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000);
     } else {
         out->set("active", Poco::Dynamic::Var());
     }

@@ -110,35 +110,32 @@ void registerFirewallTimeRoutes(Router& r, ConsoleEnv& env) {
             rp.json(page->dryRun(staffName(rq), profileOf(body)));
         },
         "Dry-run a draft profile with nftables (nft -c) through the privileged helper (audited)");
-    r.post(
-        "/api/v1/appliance/firewall/apply", admin, gated([page](Request& rq, Reply& rp) {
-            const auto body = rq.json();
-            body.allowOnly({"profile", "confirmSeconds"});
-            const auto seconds = body.optInteger("confirmSeconds", 10, 600).value_or(page->defaultConfirmSeconds);
-            rp.json(page->apply(staffName(rq), profileOf(body), static_cast<int>(seconds)));
-        }),
-        "Apply a draft profile; it stays only if confirmed by a later request before confirmBefore (audited)");
-    r.post(
-        "/api/v1/appliance/firewall/confirm", admin, gated([page](Request& rq, Reply& rp) {
-            input::noBody(rq);
-            try {
-                rp.json(page->confirm(staffName(rq), rq.connectionOpenedAtMs()));
-            } catch (const AppError& e) {
-                if (e.field() != "connection") throw;
-                // Close this old connection: the client's next try has to open
-                // a new one, which the new ruleset must let through.
-                rp.status(409);
-                rp.rawJson(errorJson(e.err(), e.what(), e.field()));
-                rp.header("Connection", "close");
-            }
-        }),
-        "Keep the change waiting for confirmation: saved as the profile loaded at boot (audited)");
-    r.post(
-        "/api/v1/appliance/firewall/revert", admin, gated([page](Request& rq, Reply& rp) {
-            input::noBody(rq);
-            rp.json(page->revert(staffName(rq)));
-        }),
-        "Put the ruleset from before the waiting change back now (audited)");
+    r.post("/api/v1/appliance/firewall/apply", admin, gated([page](Request& rq, Reply& rp) {
+               const auto body = rq.json();
+               body.allowOnly({"profile", "confirmSeconds"});
+               const auto seconds = body.optInteger("confirmSeconds", 10, 600).value_or(page->defaultConfirmSeconds);
+               rp.json(page->apply(staffName(rq), profileOf(body), static_cast<int>(seconds)));
+           }),
+           "Apply a draft profile; it stays only if confirmed by a later request before confirmBefore (audited)");
+    r.post("/api/v1/appliance/firewall/confirm", admin, gated([page](Request& rq, Reply& rp) {
+               input::noBody(rq);
+               try {
+                   rp.json(page->confirm(staffName(rq), rq.connectionOpenedAtMs()));
+               } catch (const AppError& e) {
+                   if (e.field() != "connection") throw;
+                   // Close this old connection: the client's next try has to open
+                   // a new one, which the new ruleset must let through.
+                   rp.status(409);
+                   rp.rawJson(errorJson(e.err(), e.what(), e.field()));
+                   rp.header("Connection", "close");
+               }
+           }),
+           "Keep the change waiting for confirmation: saved as the profile loaded at boot (audited)");
+    r.post("/api/v1/appliance/firewall/revert", admin, gated([page](Request& rq, Reply& rp) {
+               input::noBody(rq);
+               rp.json(page->revert(staffName(rq)));
+           }),
+           "Put the ruleset from before the waiting change back now (audited)");
 
     r.get(
         "/api/v1/appliance/time", auditors,
@@ -147,38 +144,37 @@ void registerFirewallTimeRoutes(Router& r, ConsoleEnv& env) {
             rp.json(timeJson(readTimeStatus(c.timedatectl, c.syncFile)));
         },
         "NTP state: synchronised, the server in use, stratum, offset, poll interval, last sync, configured servers");
-    r.put(
-        "/api/v1/appliance/time/servers", admin, gated([&env, timeHelper](Request& rq, Reply& rp) {
-            const auto body = rq.json();
-            body.allowOnly({"servers"});
-            const auto servers = input::strings(body, "servers", 5, 253);
-            if (servers.empty()) throw AppError(Err::InvalidField, "servers: at least one time server", "servers");
-            for (size_t i = 0; i < servers.size(); ++i)
-                if (const auto why = setup::checkNtpServer(servers[i]); !why.empty())
-                    throw AppError(Err::InvalidField, "servers[" + std::to_string(i) + "]: " + why,
-                                   "servers[" + std::to_string(i) + "]");
-            Object::Ptr a = new Object;
-            a->set("servers", toArray(servers));
-            Object::Ptr d = new Object;
-            d->set("servers", toArray(servers));
-            std::string outcome = "ok";
-            try {
-                timeHelper->call("time", a);
-            } catch (const AppError& e) {
-                d->set("error", std::string(e.what()));
-                outcome = "failed";
-            }
-            env.db.write([&](db::Tx& tx) {
-                std::ostringstream text;
-                d->stringify(text);
-                env.effects.auditIn(tx, {"staff:" + staffName(rq), "time.servers", "time", outcome, text.str()});
-            });
-            if (outcome != "ok") throw AppError(Err::UnitFailed, d->getValue<std::string>("error"));
-            Object::Ptr o = new Object;
-            o->set("servers", toArray(servers));
-            rp.json(o);
-        }),
-        "Set the NTP servers (through the setup helper's time verb; audited)");
+    r.put("/api/v1/appliance/time/servers", admin, gated([&env, timeHelper](Request& rq, Reply& rp) {
+              const auto body = rq.json();
+              body.allowOnly({"servers"});
+              const auto servers = input::strings(body, "servers", 5, 253);
+              if (servers.empty()) throw AppError(Err::InvalidField, "servers: at least one time server", "servers");
+              for (size_t i = 0; i < servers.size(); ++i)
+                  if (const auto why = setup::checkNtpServer(servers[i]); !why.empty())
+                      throw AppError(Err::InvalidField, "servers[" + std::to_string(i) + "]: " + why,
+                                     "servers[" + std::to_string(i) + "]");
+              Object::Ptr a = new Object;
+              a->set("servers", toArray(servers));
+              Object::Ptr d = new Object;
+              d->set("servers", toArray(servers));
+              std::string outcome = "ok";
+              try {
+                  timeHelper->call("time", a);
+              } catch (const AppError& e) {
+                  d->set("error", std::string(e.what()));
+                  outcome = "failed";
+              }
+              env.db.write([&](db::Tx& tx) {
+                  std::ostringstream text;
+                  d->stringify(text);
+                  env.effects.auditIn(tx, {"staff:" + staffName(rq), "time.servers", "time", outcome, text.str()});
+              });
+              if (outcome != "ok") throw AppError(Err::UnitFailed, d->getValue<std::string>("error"));
+              Object::Ptr o = new Object;
+              o->set("servers", toArray(servers));
+              rp.json(o);
+          }),
+          "Set the NTP servers (through the setup helper's time verb; audited)");
 }
 
 }  // namespace medbox::console

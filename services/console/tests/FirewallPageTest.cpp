@@ -17,8 +17,8 @@
 
 using namespace medbox;
 using namespace medbox::console;
-using testenv::errOf;
 using Poco::JSON::Object;
+using testenv::errOf;
 
 namespace {
 
@@ -132,8 +132,8 @@ TEST_F(FirewallPageTest, DraftsAreValidatedByTheFirewallsParserWithTheKeyPathAsF
     EXPECT_NE(message.find("did you mean 10.10.9.0/24"), std::string::npos) << message;
 
     auto twoErrors = parse(kProfile);
-    twoErrors->getObject("lan")->set("peers", parse(R"({"a":[{"name":"his","address":"10.10.2.10","tcp":[70000]}]})")
-                                                  ->getArray("a"));
+    twoErrors->getObject("lan")->set(
+        "peers", parse(R"({"a":[{"name":"his","address":"10.10.2.10","tcp":[70000]}]})")->getArray("a"));
     twoErrors->set("extra", 1);
     EXPECT_EQ(errOf([&] { page_->validate(twoErrors); }, &field, &message), Err::InvalidField);
     // Every error in the message, the first one as the field.
@@ -252,18 +252,21 @@ TEST(TimeStatusTest, Timespans) {
 
 TEST(TimeStatusTest, ParsesTimedatectlOutput) {
     TimeStatus s;
-    parseTimedatectlShow("Timezone=Asia/Shanghai\nLocalRTC=no\nCanNTP=yes\nNTP=yes\nNTPSynchronized=yes\n"
-                         "TimeUSec=Thu 2026-12-03 19:00:00 CST\n",
-                         s);
-    parseTimedatectlShow("LinkNTPServers=\nSystemNTPServers=10.10.2.1 ntp.hospital.local\n"
-                         "FallbackNTPServers=0.debian.pool.ntp.org\nServerName=10.10.2.1\nServerAddress=10.10.2.1\n"
-                         "PollIntervalMinUSec=32s\nPollIntervalMaxUSec=34min 8s\nPollIntervalUSec=2048000000\n",
-                         s);
-    parseTimesyncStatus("       Server: 10.10.2.1 (10.10.2.1)\nPoll interval: 34min 8s (min: 32s; max 34min 8s)\n"
-                        "         Leap: normal\n      Version: 4\n      Stratum: 2\n    Reference: C0A80101\n"
-                        "    Precision: 1us (-24)\nRoot distance: 335us (max: 5s)\n       Offset: -1.107ms\n"
-                        "        Delay: 483us\n       Jitter: 1.025ms\n Packet count: 3\n    Frequency: -6.918ppm\n",
-                        s);
+    parseTimedatectlShow(
+        "Timezone=Asia/Shanghai\nLocalRTC=no\nCanNTP=yes\nNTP=yes\nNTPSynchronized=yes\n"
+        "TimeUSec=Thu 2026-12-03 19:00:00 CST\n",
+        s);
+    parseTimedatectlShow(
+        "LinkNTPServers=\nSystemNTPServers=10.10.2.1 ntp.hospital.local\n"
+        "FallbackNTPServers=0.debian.pool.ntp.org\nServerName=10.10.2.1\nServerAddress=10.10.2.1\n"
+        "PollIntervalMinUSec=32s\nPollIntervalMaxUSec=34min 8s\nPollIntervalUSec=2048000000\n",
+        s);
+    parseTimesyncStatus(
+        "       Server: 10.10.2.1 (10.10.2.1)\nPoll interval: 34min 8s (min: 32s; max 34min 8s)\n"
+        "         Leap: normal\n      Version: 4\n      Stratum: 2\n    Reference: C0A80101\n"
+        "    Precision: 1us (-24)\nRoot distance: 335us (max: 5s)\n       Offset: -1.107ms\n"
+        "        Delay: 483us\n       Jitter: 1.025ms\n Packet count: 3\n    Frequency: -6.918ppm\n",
+        s);
     EXPECT_TRUE(s.ntpEnabled);
     EXPECT_TRUE(s.synchronized);
     EXPECT_EQ(s.timezone, "Asia/Shanghai");

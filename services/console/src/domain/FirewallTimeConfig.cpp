@@ -9,8 +9,7 @@ FirewallTimeConfig readFirewallTimeConfig(const Settings& s) {
     c.confirmSeconds = static_cast<int>(s.integer("console.firewall_confirm_seconds", 60, 10, 600));
     c.appliedFile = s.str("data.dir", "./data") + "/firewall-applied.json";
     c.timedatectl = s.str("console.timedatectl", c.timedatectl);
-    if (c.timedatectl.empty() || c.timedatectl[0] != '/')
-        throw ConfigError("console.timedatectl: an absolute path");
+    if (c.timedatectl.empty() || c.timedatectl[0] != '/') throw ConfigError("console.timedatectl: an absolute path");
     c.syncFile = s.str("console.time_sync_file", c.syncFile);
     return c;
 }

@@ -92,9 +92,7 @@ Output runProgram(const std::vector<std::string>& argv, int timeoutMs) {
 
 }  // namespace
 
-bool TimeStatus::warning() const {
-    return !synchronized || (offsetUs && std::llabs(*offsetUs) > kWarnOffsetUs);
-}
+bool TimeStatus::warning() const { return !synchronized || (offsetUs && std::llabs(*offsetUs) > kWarnOffsetUs); }
 
 std::optional<int64_t> parseTimespanUs(const std::string& raw) {
     auto text = trim(raw);
@@ -117,9 +115,10 @@ std::optional<int64_t> parseTimespanUs(const std::string& raw) {
         } catch (const std::exception&) {
             return std::nullopt;
         }
-        static const std::pair<const char*, double> units[] = {
-            {"ns", 0.001}, {"us", 1}, {"ms", 1e3}, {"s", 1e6}, {"min", 60e6}, {"h", 3600e6}, {"d", 86400e6},
-            {"w", 604800e6}, {"M", 2629800e6}, {"y", 31557600e6}};
+        static const std::pair<const char*, double> units[] = {{"ns", 0.001},    {"us", 1},       {"ms", 1e3},
+                                                               {"s", 1e6},       {"min", 60e6},   {"h", 3600e6},
+                                                               {"d", 86400e6},   {"w", 604800e6}, {"M", 2629800e6},
+                                                               {"y", 31557600e6}};
         bool known = false;
         for (const auto& [name, us] : units)
             if (unit == name) {
@@ -188,7 +187,7 @@ TimeStatus readTimeStatus(const std::string& timedatectl, const std::string& syn
         parseTimedatectlShow(r.text, s);
     if (const auto r = runProgram({timedatectl, "timesync-status"}, 5000); r.exitCode == 0)
         parseTimesyncStatus(r.text, s);
-    struct stat st{};
+    struct stat st {};
     if (::stat(syncFile.c_str(), &st) == 0)
         s.lastSyncMs = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1'000'000;
     return s;

@@ -11,9 +11,9 @@
 namespace medbox::console {
 
 struct TimeStatus {
-    bool available = false;   // timedated answered
-    std::string error{};      // why not, when it did not
-    bool ntpEnabled = false;  // NTP=yes: timesyncd is switched on
+    bool available = false;     // timedated answered
+    std::string error{};        // why not, when it did not
+    bool ntpEnabled = false;    // NTP=yes: timesyncd is switched on
     bool synchronized = false;  // NTPSynchronized=yes (the kernel's clock is synchronised)
     std::string timezone{};
     std::vector<std::string> systemServers{};    // SystemNTPServers (the wizard's 50-medbox.conf)
@@ -21,7 +21,7 @@ struct TimeStatus {
     std::vector<std::string> linkServers{};      // LinkNTPServers (from DHCP)
     std::string server{};                        // the server in use: "ADDRESS (NAME)"
     std::optional<int> stratum{};
-    std::optional<int64_t> offsetUs{};        // this clock minus the server's
+    std::optional<int64_t> offsetUs{};  // this clock minus the server's
     std::optional<int64_t> delayUs{};
     std::optional<int64_t> jitterUs{};
     std::optional<int64_t> pollIntervalUs{};
