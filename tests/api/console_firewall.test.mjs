@@ -231,6 +231,10 @@ esac
     assert.equal(r.status, 200, r.text);
     assert.equal(probeSsh(), 'filtered', 'the admin network is locked out');
     assert.match(ruleset(), /10\.99\.0\.0\/24/);
+    // The dropped SYNs are counted on the management zone's counter.
+    const locked = await api('GET', '/api/v1/appliance/firewall', { token: auditor });
+    assert.ok(locked.json.running.zones.find((z) => z.zone === 'management').in >= 1, locked.text);
+    assert.equal(locked.json.running.zones.find((z) => z.zone === 'dmz').in, 0, locked.text);
     // Nobody confirms. The firewall's waiter reverts at the deadline.
     let s;
     for (;;) {
