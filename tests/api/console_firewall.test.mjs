@@ -24,6 +24,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSuite } from '../lib/harness.mjs';
 import { startSetupHelper } from '../lib/setupHelper.mjs';
+import { writeFakeTimedatectl } from '../lib/fake_timedatectl.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const netnsTools = path.join(here, '../../appliance/firewall/tests/netns');
@@ -83,16 +84,7 @@ describe('console firewall page and time panel', { skip: !isRoot && 'needs root 
     for (let i = 0; i < 100 && !(fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes('ready')); i++)
       await new Promise((r) => setTimeout(r, 50));
     helper = await startSetupHelper({ realFirewall: true, netns: APPL });
-    // A fake timedatectl: the three commands the console runs, as systemd 252 prints them.
-    fakeTime = path.join(helper.root, 'timedatectl');
-    fs.writeFileSync(fakeTime, `#!/bin/sh
-case "$1" in
-show) printf 'Timezone=Asia/Shanghai\\nNTP=yes\\nNTPSynchronized=no\\n';;
-show-timesync) printf 'SystemNTPServers=10.10.2.1 ntp.hospital.local\\nFallbackNTPServers=\\nLinkNTPServers=\\nPollIntervalUSec=64000000\\n';;
-timesync-status) printf '       Server: 10.10.2.1 (10.10.2.1)\\nPoll interval: 1min 4s (min: 32s; max 34min 8s)\\n      Stratum: 3\\n       Offset: +1.5s\\n        Delay: 483us\\n       Jitter: 1.025ms\\n Packet count: 2\\n';;
-*) exit 1;;
-esac
-`, { mode: 0o755 });
+    fakeTime = writeFakeTimedatectl(helper.root, { synchronized: false, stratum: 3, offset: '+1.5s', poll: '1min 4s', packets: 2 });
     suite = await startSuite({
       services: ['console'],
       settings: {

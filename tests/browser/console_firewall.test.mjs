@@ -12,11 +12,10 @@
 //   MEDBOX_BUILD_DIR=build node --test tests/browser/console_firewall.test.mjs
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { startSuite } from '../lib/harness.mjs';
 import { launchBrowser, openPage, screenshot, assertNoHorizontalScroll } from '../lib/browser.mjs';
 import { startSetupHelper } from '../lib/setupHelper.mjs';
+import { writeFakeTimedatectl } from '../lib/fake_timedatectl.mjs';
 import { signInOnPage, staffWithTotp } from '../lib/staffSignIn.mjs';
 
 const isRoot = process.getuid?.() === 0;
@@ -46,15 +45,7 @@ describe('console firewall page and time panel', { skip: !isRoot && 'needs root 
 
   before(async () => {
     helper = await startSetupHelper({ realFirewall: true });
-    const fakeTime = path.join(helper.root, 'timedatectl');
-    fs.writeFileSync(fakeTime, `#!/bin/sh
-case "$1" in
-show) printf 'Timezone=Asia/Shanghai\\nNTP=yes\\nNTPSynchronized=yes\\n';;
-show-timesync) printf 'SystemNTPServers=10.10.2.1 ntp.hospital.local\\nFallbackNTPServers=0.debian.pool.ntp.org\\nLinkNTPServers=\\n';;
-timesync-status) printf '       Server: 10.10.2.1 (10.10.2.1)\\nPoll interval: 34min 8s (min: 32s; max 34min 8s)\\n      Stratum: 2\\n       Offset: -1.8s\\n        Delay: 483us\\n       Jitter: 1.025ms\\n Packet count: 12\\n';;
-*) exit 1;;
-esac
-`, { mode: 0o755 });
+    const fakeTime = writeFakeTimedatectl(helper.root, { offset: '-1.8s', packets: 12, fallback: '0.debian.pool.ntp.org' });
     suite = await startSuite({
       services: ['console'],
       settings: {
