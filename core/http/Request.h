@@ -55,6 +55,11 @@ public:
     // header: sign-in answers then set the cookie rather than return the token.
     bool viaCookie() const { return viaCookie_; }
     void setRequestId(std::string id) { requestId_ = std::move(id); }
+    // When the request's TCP connection was accepted (wall clock ms; 0 when
+    // unknown): an answer that must come over a connection opened after some
+    // event (the firewall page's confirm) compares it.
+    int64_t connectionOpenedAtMs() const { return connectionOpenedAtMs_; }
+    void setConnectionOpenedAtMs(int64_t ms) { connectionOpenedAtMs_ = ms; }
     const std::string& routePattern() const { return routePattern_; }
     void setRoutePattern(std::string p) { routePattern_ = std::move(p); }
 
@@ -68,6 +73,7 @@ private:
     mutable std::optional<std::map<std::string, std::string>> queryMap_;
     std::optional<Principal> principal_;
     bool viaCookie_ = false;
+    int64_t connectionOpenedAtMs_ = 0;
     std::string requestId_;
     std::string routePattern_;
 };

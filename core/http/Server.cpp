@@ -50,7 +50,8 @@ struct Conn {
     uint64_t id = 0;    // never reused: an epoll event names the connection, not the fd number
     bool busy = false;  // a worker has it (guarded by connMutex)
     int64_t parkedAtMs = 0;
-    int served = 0;  // requests answered on this connection
+    int served = 0;          // requests answered on this connection
+    int64_t openedAtMs = 0;  // wall clock when accepted (Request::connectionOpenedAtMs)
 };
 
 // epoll data of the eventfd that stop() signals; connection ids start at 1.
@@ -144,7 +145,8 @@ struct Server::Impl {
     void close(const std::shared_ptr<Conn>& c);
     std::optional<http1::Refusal> readRequest(Conn& c, http1::RequestHead& head, std::string& body, bool* closed);
     bool readSome(Conn& c);
-    void handle(Conn& c, const http1::RequestHead& head, std::string body, bool keepAlive);
+    // Returns whether the connection stays open (a handler may close it).
+    bool handle(Conn& c, const http1::RequestHead& head, std::string body, bool keepAlive);
     void refuse(Conn& c, const http1::Refusal& why);
     void dispatch(Request& rq, Reply& rp, const RouteInfo** matched, std::string* allow);
     void answer(Conn& c, const Reply& rp, const std::string& rid, int minorVersion, bool keepAlive, bool head);
@@ -221,6 +223,9 @@ void Server::Impl::accept() {
         }
         c->id = nextConnId++;
         c->parkedAtMs = steadyMs();
+        c->openedAtMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
         epoll_event ev{};
         ev.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
         ev.data.u64 = c->id;
@@ -395,8 +400,7 @@ void Server::Impl::serve(const std::shared_ptr<Conn>& c) {
             }
             if (closed) break;
             const bool keepAlive = head.keepAlive && !last;
-            handle(*c, head, std::move(body), keepAlive);
-            if (!keepAlive) break;
+            if (!handle(*c, head, std::move(body), keepAlive)) break;
             if (!c->in.empty() || c->socket.available() > 0) continue;  // pipelined request waiting
             park(c);
             return;
@@ -499,7 +503,7 @@ void Server::Impl::dispatch(Request& rq, Reply& rp, const RouteInfo** matched, s
     (*m.handler)(rq, rp);
 }
 
-void Server::Impl::handle(Conn& c, const http1::RequestHead& head, std::string body, bool keepAlive) {
+bool Server::Impl::handle(Conn& c, const http1::RequestHead& head, std::string body, bool keepAlive) {
     int64_t start = steadyMs();
     const std::string& uri = head.target;
     size_t q = uri.find('?');
@@ -524,6 +528,7 @@ void Server::Impl::handle(Conn& c, const http1::RequestHead& head, std::string b
         }
         Request rq(head, std::move(body), path, q == std::string::npos ? std::string() : uri.substr(q + 1), c.peer);
         rq.setRequestId(rid);
+        rq.setConnectionOpenedAtMs(c.openedAtMs);
         dispatch(rq, rp, &matched, &allow);
     } catch (const AppError& e) {
         fail(e.err(), e.what(), e.field());
@@ -558,7 +563,11 @@ void Server::Impl::handle(Conn& c, const http1::RequestHead& head, std::string b
         if (rm->byClass[cls]) rm->byClass[cls]->inc();
         if (rm->latency) rm->latency->observe(static_cast<double>(steadyMs() - start) / 1000.0);
     }
+    // A handler may end the connection after its answer ("Connection: close").
+    const auto asked = rp.headers().find("Connection");
+    if (asked != rp.headers().end() && sameName(asked->second, "close")) keepAlive = false;
     answer(c, rp, rid, head.minorVersion, keepAlive, head.method == "HEAD");
+    return keepAlive;
 }
 
 // The answer goes out in one write: status line, headers and body in one
@@ -583,6 +592,7 @@ void Server::Impl::answer(Conn& c, const Reply& rp, const std::string& rid, int 
     fields[nf++] = {"Cache-Control", "no-store"};
     std::vector<Field> extra;
     for (const auto& [k, v] : rp.headers()) {
+        if (sameName(k, "Connection")) continue;  // decided by handle(), written below
         bool replaced = false;
         for (size_t i = 0; i < nf && !replaced; ++i) {
             if (sameName(fields[i].name, k)) {

@@ -14,15 +14,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildDir } from './harness.mjs';
 
-export async function startSetupHelper({ nics = ['mgmt0', 'lan0', 'dmz0'], rauc = false } = {}) {
+// realFirewall: the build's medbox-firewall instead of the fake, with the
+// helper in a network namespace of its own so that real nftables rules never
+// touch the host: `netns` names one the caller made (ip netns add; its NICs
+// are the caller's), otherwise a private one (unshare -n) with NICs named
+// `nics`. Its state files stay under the temporary root.
+export async function startSetupHelper({ nics = ['mgmt0', 'lan0', 'dmz0'], rauc = false, realFirewall = false, netns = null } = {}) {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'medbox-setup-'));
   const root = path.join(dir, 'root');
   const links = path.join(dir, 'links');
   await fsp.mkdir(root);
   await fsp.mkdir(links);
   for (const nic of nics) await fsp.writeFile(path.join(links, `10-medbox-${nic}.link`), `[Link]\nName=${nic}\n`);
-  const firewall = path.join(dir, 'fake-medbox-firewall');
-  await fsp.writeFile(firewall, `#!/bin/sh\necho "$@" >> '${root}/firewall.log'\n`, { mode: 0o755 });
+  let firewall = path.join(dir, 'fake-medbox-firewall');
+  if (realFirewall) firewall = path.join(buildDir(), 'appliance/firewall/medbox-firewall');
+  else await fsp.writeFile(firewall, `#!/bin/sh\necho "$@" >> '${root}/firewall.log'\n`, { mode: 0o755 });
   const socket = path.join(dir, 'helper.sock');
   const raucDir = path.join(dir, 'rauc');
   const bundle = path.join(dir, 'updates', 'bundle.raucb');
@@ -39,9 +45,15 @@ export async function startSetupHelper({ nics = ['mgmt0', 'lan0', 'dmz0'], rauc 
     Object.assign(updateSettings, { 'console.update_bundle': bundle, 'console.update_boot_id_file': bootId });
   }
   const bin = path.join(buildDir(), 'appliance/setuphelper/medbox-setup-helper');
-  const child = spawn(bin, ['--listen', socket, '--root', root, '--files-only', '--firewall', firewall, ...updateArgs], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const args = ['--listen', socket, '--root', root, '--files-only', '--firewall', firewall, ...updateArgs];
+  let argv = [bin, ...args];
+  if (realFirewall && netns) argv = ['ip', 'netns', 'exec', netns, ...argv];
+  else if (realFirewall) {
+    // veth pairs, the peer left in the namespace: the dummy module is not in every kernel.
+    const links = nics.map((n) => `ip link add ${n} type veth peer name ${n}-p && ip link set ${n} up`).join(' && ');
+    argv = ['unshare', '-n', 'sh', '-c', `ip link set lo up && ${links} && exec "$0" "$@"`, ...argv];
+  }
+  const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`medbox-setup-helper exited ${code}`)));
@@ -61,6 +73,8 @@ export async function startSetupHelper({ nics = ['mgmt0', 'lan0', 'dmz0'], rauc 
     reboot: (id) => fs.writeFileSync(bootId, `${id}\n`),
     read: (rel) => fs.readFileSync(path.join(root, rel), 'utf8'),
     exists: (rel) => fs.existsSync(path.join(root, rel)),
+    // medbox-firewall run as the helper runs it (same namespace and state).
+    firewallArgv: realFirewall ? (netns ? ['ip', 'netns', 'exec', netns, firewall] : null) : null,
     async stop() {
       child.kill('SIGTERM');
       await fsp.rm(dir, { recursive: true, force: true });

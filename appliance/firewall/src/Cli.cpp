@@ -38,7 +38,7 @@ constexpr const char* kUsage =
     "  window open CIDR --hours N | --seconds N\n"
     "                             let vendor tunnel addresses CIDR reach the console for a while\n"
     "  window close CIDR          close that window now\n"
-    "  status                     show the running profile, drop counters and open windows\n";
+    "  status [--json]            show the running profile, drop counters (also per zone) and open windows\n";
 
 std::string tableName() { return std::string(kTableFamily) + " " + std::string(kTableName); }
 
@@ -232,7 +232,7 @@ int cmdWindow(const std::vector<std::string>& args, std::ostream& out, std::ostr
     return kExitOk;
 }
 
-int cmdStatus(std::ostream& out, std::ostream& err) {
+int cmdStatus(bool json, std::ostream& out, std::ostream& err) {
     Nft nft;
     const auto text = nft.run("list table " + tableName());
     if (!text.ok) {
@@ -246,7 +246,7 @@ int cmdStatus(std::ostream& out, std::ostream& err) {
         err << "status: cannot read the running table: " << result.error << "\n";
         return kExitNftables;
     }
-    out << formatStatus(*status);
+    out << (json ? formatStatusJson(*status) : formatStatus(*status));
     return kExitOk;
 }
 
@@ -265,7 +265,8 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (command == "revert") return cmdRevert(args, out, err);
     if (command == "boot") return cmdBoot(args, out, err);
     if (command == "window") return cmdWindow(args, out, err);
-    if (args.size() == 1 && command == "status") return cmdStatus(out, err);
+    if (args.size() == 1 && command == "status") return cmdStatus(false, out, err);
+    if (args.size() == 2 && command == "status" && args[1] == "--json") return cmdStatus(true, out, err);
     if (command == "--help" || command == "help") {
         out << kUsage;
         return kExitOk;

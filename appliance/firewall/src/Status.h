@@ -16,6 +16,13 @@ struct ProfileStatus {
     std::uint64_t dropForward = 0;
     std::uint64_t dropOutput = 0;
     std::vector<OpenWindow> windows;
+    // drop_in_<zone> / drop_out_<zone> counters by zone name, in listing order.
+    struct ZoneDrops {
+        std::string zone;
+        std::uint64_t in = 0;
+        std::uint64_t out = 0;
+    };
+    std::vector<ZoneDrops> zones;
 };
 
 // From `nft -j list table inet medbox`; nothing if the text is not that.
@@ -27,5 +34,9 @@ std::optional<ProfileStatus> parseStatus(const std::string& nftJson);
 std::string tableComment(const std::string& nftText);
 
 std::string formatStatus(const ProfileStatus& status);
+// The same as one JSON object (`status --json`, read by the console's
+// privileged helper): {comment, drops: {input, forward, output},
+// zones: [{zone, in, out}], windows: [{network, timeoutSeconds, expiresSeconds}]}.
+std::string formatStatusJson(const ProfileStatus& status);
 
 }  // namespace medbox::firewall

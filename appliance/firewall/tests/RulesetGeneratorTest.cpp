@@ -33,6 +33,23 @@ std::size_t count(const std::string& text, const std::string& part) {
     return n;
 }
 
+// The console's firewall page shows drops per zone: each zone's NIC has an
+// input counter before the final drop, and an output one but management's.
+TEST(RulesetGeneratorTest, CountsDropsPerZone) {
+    const auto config = example("frontend.json");
+    const auto text = renderRuleset(config);
+    const auto input = chainBody(text, "input");
+    for (const auto& [zone, nic] : zoneNics(config)) {
+        EXPECT_TRUE(contains(text, "counter drop_in_" + zone + " {")) << zone;
+        EXPECT_TRUE(contains(input, "iifname \"" + nic + "\" counter name \"drop_in_" + zone + "\"")) << zone;
+        EXPECT_LT(input.find("drop_in_" + zone), input.find("counter name \"drop_input\"")) << zone;
+        EXPECT_EQ(contains(chainBody(text, "output_drop"), "counter name \"drop_out_" + zone + "\""),
+                  zone != "management")
+            << zone;
+    }
+    EXPECT_GE(zoneNics(config).size(), 3u);
+}
+
 TEST(RulesetGeneratorTest, InputAndForwardDropByDefault) {
     const auto text = renderRuleset(example("frontend.json"));
     EXPECT_TRUE(contains(chainBody(text, "input"), "hook input priority filter; policy drop;"));

@@ -38,6 +38,27 @@ TEST(StatusTest, ReadsCountersAndWindows) {
     EXPECT_NE(text.find("10.8.0.0/24  closes in 1h56m40s (opened for 2h0m0s)"), std::string::npos) << text;
 }
 
+TEST(StatusTest, ReadsDropsPerZoneAndWritesJson) {
+    const auto status = parseStatus(R"({"nftables": [
+ {"table": {"family": "inet", "name": "medbox"}},
+ {"counter": {"name": "drop_in_dmz", "packets": 5}},
+ {"counter": {"name": "drop_in_lan", "packets": 2}},
+ {"counter": {"name": "drop_out_dmz", "packets": 9}},
+ {"counter": {"name": "drop_input", "packets": 7}}]})");
+    ASSERT_TRUE(status);
+    ASSERT_EQ(status->zones.size(), 2u);
+    EXPECT_EQ(status->zones[0].zone, "dmz");
+    EXPECT_EQ(status->zones[0].in, 5u);
+    EXPECT_EQ(status->zones[0].out, 9u);
+    EXPECT_EQ(status->zones[1].zone, "lan");
+    EXPECT_EQ(status->zones[1].in, 2u);
+    EXPECT_EQ(status->zones[1].out, 0u);
+    const auto json = formatStatusJson(*status);
+    EXPECT_NE(json.find(R"("zones":[{"in":5,"out":9,"zone":"dmz"})"), std::string::npos) << json;
+    EXPECT_NE(json.find(R"("input":7)"), std::string::npos) << json;
+    EXPECT_NE(formatStatus(*status).find("zone lan: in 2, out 0"), std::string::npos);
+}
+
 TEST(StatusTest, NoWindowsIsSaidPlainly) {
     const auto status = parseStatus(R"({"nftables": [{"table": {"name": "medbox"}}]})");
     ASSERT_TRUE(status);

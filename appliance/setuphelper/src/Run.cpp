@@ -14,7 +14,8 @@ namespace medbox::setuphelper {
 
 // The output goes to a memory file, not a pipe: medbox-firewall may leave a
 // detached waiter behind (its revert), which would hold a pipe open.
-std::string run(const std::vector<std::string>& argv, size_t maxOutput, bool logOutput) {
+RunResult runCapture(const std::vector<std::string>& argv, size_t maxOutput, bool logOutput,
+                     const std::vector<std::string>& envExtra) {
     const int out = ::memfd_create("medbox-setup-helper-run", MFD_CLOEXEC);
     if (out < 0) throw std::runtime_error("memfd_create failed");
     const pid_t pid = ::fork();
@@ -33,8 +34,12 @@ std::string run(const std::vector<std::string>& argv, size_t maxOutput, bool log
         std::vector<char*> args;
         for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
         args.push_back(nullptr);
-        char* env[] = {const_cast<char*>("PATH=/usr/sbin:/usr/bin:/sbin:/bin"), nullptr};
-        ::execve(args[0], args.data(), env);
+        std::vector<std::string> envText = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"};
+        envText.insert(envText.end(), envExtra.begin(), envExtra.end());
+        std::vector<char*> env;
+        for (auto& e : envText) env.push_back(e.data());
+        env.push_back(nullptr);
+        ::execve(args[0], args.data(), env.data());
         _exit(127);
     }
     int status = 0;
@@ -48,15 +53,22 @@ std::string run(const std::vector<std::string>& argv, size_t maxOutput, bool log
     const ssize_t n = ::pread(out, output.data(), output.size(), from);
     output.resize(n > 0 ? static_cast<size_t>(n) : 0);
     ::close(out);
-    const bool failed = !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+    const int exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     // What the program said goes to the journal (StandardError=journal).
-    if (!output.empty() && (logOutput || failed)) std::fprintf(stderr, "%s: %s\n", argv[0].c_str(), output.c_str());
-    if (failed) {
-        while (!output.empty() && (output.back() == '\n' || output.back() == ' ')) output.pop_back();
+    if (!output.empty() && (logOutput || exitCode != 0))
+        std::fprintf(stderr, "%s: %s\n", argv[0].c_str(), output.c_str());
+    return {exitCode, output};
+}
+
+std::string run(const std::vector<std::string>& argv, size_t maxOutput, bool logOutput,
+                const std::vector<std::string>& env) {
+    auto r = runCapture(argv, maxOutput, logOutput, env);
+    if (r.exitCode != 0) {
+        while (!r.output.empty() && (r.output.back() == '\n' || r.output.back() == ' ')) r.output.pop_back();
         throw std::runtime_error(std::filesystem::path(argv[0]).filename().string() + " failed" +
-                                 (output.empty() ? "" : ": " + output));
+                                 (r.output.empty() ? "" : ": " + r.output));
     }
-    return output;
+    return r.output;
 }
 
 }  // namespace medbox::setuphelper

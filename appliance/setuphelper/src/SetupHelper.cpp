@@ -74,6 +74,23 @@ void writeFile(const Options& opt, const std::string& path, const std::string& t
         throw std::runtime_error("cannot write " + target.string() + ": " + std::strerror(errno));
 }
 
+// Under a test root medbox-firewall keeps its state there too, never in the
+// host's /etc and /run.
+std::vector<std::string> firewallEnv(const Options& opt) {
+    if (opt.root == "/") return {};
+    return {"MEDBOX_FIREWALL_STATE_DIR=" + (fs::path(opt.root) / "etc/medbox/firewall").string(),
+            "MEDBOX_FIREWALL_RUN_DIR=" + (fs::path(opt.root) / "run/medbox-firewall").string()};
+}
+
+std::string run(const Options& opt, const std::vector<std::string>& argv) {
+    return setuphelper::run(argv, 4096, true, firewallEnv(opt));
+}
+
+// A program whose failure is an answer (a refused draft), not an error.
+RunResult runCapture(const Options& opt, const std::vector<std::string>& argv) {
+    return setuphelper::runCapture(argv, 60 * 1024, false, firewallEnv(opt));
+}
+
 std::optional<int> ipFamily(const std::string& ip) {
     unsigned char buf[16];
     if (ip.size() <= 45 && inet_pton(AF_INET, ip.c_str(), buf) == 1) return AF_INET;
@@ -86,7 +103,7 @@ void doHostname(const Options& opt, const Object::Ptr& rq) {
     need(checkHostname(name), "hostname");
     // systemd-hostnamed writes /etc/hostname and sets the running name.
     if (opt.live)
-        run({opt.hostnamectl, "hostname", name});
+        run(opt, {opt.hostnamectl, "hostname", name});
     else
         writeFile(opt, "/etc/hostname", name + "\n", 0644);
 }
@@ -101,7 +118,7 @@ void doTime(const Options& opt, const Object::Ptr& rq) {
     }
     writeFile(opt, "/etc/systemd/timesyncd.conf.d/50-medbox.conf",
               "# Written by the medbox setup wizard (medbox-setup-helper).\n[Time]\nNTP=" + line + "\n", 0644);
-    if (opt.live) run({opt.systemctl, "try-restart", "systemd-timesyncd.service"});
+    if (opt.live) run(opt, {opt.systemctl, "try-restart", "systemd-timesyncd.service"});
 }
 
 std::string networkFile(const Object::Ptr& nic) {
@@ -164,8 +181,85 @@ void doFirewallApply(const Options& opt, const Object::Ptr& rq) {
     // before it touches the ruleset.
     writeFile(opt, "/etc/medbox/firewall/wizard.json", text.str() + "\n", 0600);
     const std::string file = (fs::path(opt.root) / "etc/medbox/firewall/wizard.json").string();
-    run({opt.firewall, "apply", file, "--confirm-within", std::to_string(seconds)});
+    run(opt, {opt.firewall, "apply", file, "--confirm-within", std::to_string(seconds)});
 }
+
+// ---- The console's firewall page (issue 12 section 4): read the state,
+// dry-run a draft, revert. Apply and confirm are the wizard's verbs above.
+
+// The firewall's folders as medbox-firewall sees them (runCapture's env).
+fs::path firewallStateDir(const Options& opt) { return fs::path(opt.root) / "etc/medbox/firewall"; }
+fs::path firewallRunDir(const Options& opt) { return fs::path(opt.root) / "run/medbox-firewall"; }
+
+std::optional<std::string> readBounded(const fs::path& path, size_t maxBytes) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::string text(maxBytes + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<size_t>(in.gcount()));
+    if (text.size() > maxBytes) throw std::runtime_error(path.string() + " is larger than expected");
+    return text;
+}
+
+Poco::Dynamic::Var parsedOrNull(const std::string& text) {
+    try {
+        return Poco::JSON::Parser().parse(text);
+    } catch (const std::exception&) {
+        return {};
+    }
+}
+
+// {active, activeModifiedMs, pending: {id, deadlineMs}, status, revertLog}:
+// the saved profile (mode 0600, root's), the change waiting for confirm,
+// `medbox-firewall status --json` (null: no table running), the last revert.
+void doFirewallState(const Options& opt, Object::Ptr& out) {
+    const auto active = firewallStateDir(opt) / "active.json";
+    if (const auto text = readBounded(active, 48 * 1024)) {
+        out->set("active", parsedOrNull(*text));
+        struct stat st {};
+        if (::stat(active.c_str(), &st) == 0)
+            out->set("activeModifiedMs",
+                     static_cast<long long>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000);
+    } else {
+        out->set("active", Poco::Dynamic::Var());
+    }
+    Poco::Dynamic::Var pending;
+    if (const auto text = readBounded(firewallRunDir(opt) / "pending.id", 256)) {
+        std::istringstream in(*text);
+        std::string id;
+        long long deadline = 0;
+        if (in >> id >> deadline) {
+            Object::Ptr p = new Object;
+            p->set("id", id);
+            p->set("deadlineMs", deadline);
+            pending = p;
+        }
+    }
+    out->set("pending", pending);
+    const auto status = runCapture(opt, {opt.firewall, "status", "--json"});
+    out->set("status", status.exitCode == 0 ? parsedOrNull(status.output) : Poco::Dynamic::Var());
+    if (const auto log = readBounded(firewallRunDir(opt) / "revert.log", 64 * 1024))
+        out->set("revertLog", log->size() > 2048 ? log->substr(log->size() - 2048) : *log);
+}
+
+// `medbox-firewall check` of a draft: {valid, output}. A refused draft is
+// an answer, not a failure of the verb.
+void doFirewallCheck(const Options& opt, const Object::Ptr& rq, Object::Ptr& out) {
+    const auto profile = rq->getObject("profile");
+    if (!profile) throw Refused("profile must be an object");
+    std::ostringstream text;
+    profile->stringify(text, 2);
+    writeFile(opt, "/etc/medbox/firewall/draft.json", text.str() + "\n", 0600);
+    const auto r = runCapture(opt, {opt.firewall, "check", (firewallStateDir(opt) / "draft.json").string()});
+    out->set("valid", r.exitCode == 0);
+    out->set("output", r.output.substr(0, 8192));
+}
+
+void doFirewallRevert(const Options& opt, Object::Ptr& out) {
+    out->set("output", run(opt, {opt.firewall, "revert"}).substr(0, 8192));
+}
+
+// ---- end of the firewall page's verbs
 
 }  // namespace
 
@@ -246,15 +340,24 @@ Object::Ptr handle(const Options& opt, const std::string& line) {
         else if (verb == "network-write")
             doNetworkWrite(opt, rq);
         else if (verb == "network-reload") {
-            if (opt.live) run({opt.networkctl, "reload"});
+            if (opt.live) run(opt, {opt.networkctl, "reload"});
         } else if (verb == "firewall-apply")
             doFirewallApply(opt, rq);
         else if (verb == "firewall-confirm")
-            run({opt.firewall, "confirm"});
-        else if (verb == "enable-services") {
+            run(opt, {opt.firewall, "confirm"});
+        else if (verb == "firewall-state" || verb == "firewall-check" || verb == "firewall-revert") {
+            Object::Ptr out = answer(true);
+            if (verb == "firewall-state")
+                doFirewallState(opt, out);
+            else if (verb == "firewall-check")
+                doFirewallCheck(opt, rq, out);
+            else
+                doFirewallRevert(opt, out);
+            return out;
+        } else if (verb == "enable-services") {
             if (opt.live) {
-                run({opt.systemctl, "enable", "--now", "systemd-timesyncd.service"});
-                run({opt.systemctl, "start", "medbox.target"});
+                run(opt, {opt.systemctl, "enable", "--now", "systemd-timesyncd.service"});
+                run(opt, {opt.systemctl, "start", "medbox.target"});
             }
         } else if (isUpdateVerb(verb)) {
             return handleUpdateVerb(opt, verb, rq);

@@ -15,6 +15,11 @@
 //   firewall-apply  {profile, confirmSeconds}  /etc/medbox/firewall/wizard.json, then
 //                                       medbox-firewall apply FILE --confirm-within N
 //   firewall-confirm {}                 medbox-firewall confirm
+//   firewall-state  {}                  read-only: active.json, the pending change, status --json,
+//                                       the last revert's log (the console's firewall page)
+//   firewall-check  {profile}           /etc/medbox/firewall/draft.json, medbox-firewall check FILE:
+//                                       {valid, output}
+//   firewall-revert {}                  medbox-firewall revert (the pending change, now)
 //   enable-services {}                  live: systemctl enable --now systemd-timesyncd.service,
 //                                       systemctl start medbox.target
 //   update-status, update-install, update-reboot: UpdateVerbs.h

@@ -16,10 +16,20 @@ struct Refused : std::runtime_error {
 
 Poco::JSON::Object::Ptr answer(bool ok, const std::string& error = {});
 
-// Runs argv (absolute program path, no shell, a fixed PATH, no other
-// environment); returns the last maxOutput bytes of its stdout and stderr.
-// Throws std::runtime_error with that output unless it exits 0. The output
-// also goes to the journal (stderr), unless logOutput is false and it succeeded.
-std::string run(const std::vector<std::string>& argv, size_t maxOutput = 4096, bool logOutput = true);
+struct RunResult {
+    int exitCode = -1;  // -1: killed by a signal
+    std::string output{};
+};
+
+// Runs argv (absolute program path, no shell, a fixed PATH and the entries of
+// env, nothing else); returns its exit code and the last maxOutput bytes of
+// its stdout and stderr. The output also goes to the journal (stderr),
+// unless logOutput is false and it exited 0.
+RunResult runCapture(const std::vector<std::string>& argv, size_t maxOutput = 4096, bool logOutput = true,
+                     const std::vector<std::string>& env = {});
+
+// runCapture, but throws std::runtime_error with the output unless it exits 0.
+std::string run(const std::vector<std::string>& argv, size_t maxOutput = 4096, bool logOutput = true,
+                const std::vector<std::string>& env = {});
 
 }  // namespace medbox::setuphelper

@@ -113,3 +113,48 @@ TEST_F(SetupHelperTest, Checks) {
     EXPECT_EQ(checkServer("10.10.2.1"), "");
     EXPECT_NE(checkServer("a b"), "");
 }
+
+// The firewall page's verbs: the state read from the firewall's own files
+// (under the test root: the helper points medbox-firewall there too), the
+// dry run's verdict as data, revert.
+TEST_F(SetupHelperTest, FirewallPageVerbsReadTheStateAndDryRun) {
+    std::ofstream(opt_.firewall)
+        << "#!/bin/sh\necho \"$@ state=$MEDBOX_FIREWALL_STATE_DIR run=$MEDBOX_FIREWALL_RUN_DIR\" >> " << root_
+        << "/firewall.log\n"
+        << "case \"$1\" in\n"
+        << "status) echo '{\"comment\":\"medbox model=gap\",\"zones\":[{\"zone\":\"dmz\",\"in\":4,\"out\":0}]}';;\n"
+        << "check) grep -q bad \"$2\" && { echo 'nft: syntax error'; exit 2; };;\n"
+        << "revert) echo reverted;;\nesac\nexit 0\n";
+    // Nothing saved, nothing pending.
+    auto out = run(R"({"verb":"firewall-state"})");
+    EXPECT_NE(out.find(R"("active":null)"), std::string::npos) << out;
+    EXPECT_NE(out.find(R"("pending":null)"), std::string::npos) << out;
+    EXPECT_NE(out.find(R"("in":4)"), std::string::npos) << out;
+
+    fs::create_directories(root_ + "/etc/medbox/firewall");
+    fs::create_directories(root_ + "/run/medbox-firewall");
+    std::ofstream(root_ + "/etc/medbox/firewall/active.json") << R"({"model":"gap"})";
+    std::ofstream(root_ + "/run/medbox-firewall/pending.id") << "5e0c 1767225660000\n";
+    std::ofstream(root_ + "/run/medbox-firewall/revert.log") << "revert: nothing to do\n";
+    out = run(R"({"verb":"firewall-state"})");
+    EXPECT_NE(out.find(R"("active":{"model":"gap"})"), std::string::npos) << out;
+    EXPECT_NE(out.find(R"("pending":{"deadlineMs":1767225660000,"id":"5e0c"})"), std::string::npos) << out;
+    EXPECT_NE(out.find(R"("revertLog":"revert: nothing to do\n")"), std::string::npos) << out;
+    EXPECT_NE(out.find(R"("activeModifiedMs":)"), std::string::npos) << out;
+
+    out = run(R"({"verb":"firewall-check","profile":{"model":"frontend"}})");
+    EXPECT_NE(out.find(R"("valid":true)"), std::string::npos) << out;
+    out = run(R"({"verb":"firewall-check","profile":{"model":"bad"}})");
+    EXPECT_NE(out.find(R"("ok":true)"), std::string::npos) << out;
+    EXPECT_NE(out.find(R"("valid":false)"), std::string::npos) << out;
+    EXPECT_NE(out.find("syntax error"), std::string::npos) << out;
+    EXPECT_NE(run(R"({"verb":"firewall-check"})").find(R"("ok":false)"), std::string::npos);
+    EXPECT_NE(run(R"({"verb":"firewall-revert"})").find(R"("output":"reverted\n")"), std::string::npos);
+
+    const auto log = read("firewall.log");
+    EXPECT_NE(log.find("status --json state=" + root_ + "/etc/medbox/firewall run=" + root_ + "/run/medbox-firewall"),
+              std::string::npos)
+        << log;
+    EXPECT_NE(log.find("check " + root_ + "/etc/medbox/firewall/draft.json"), std::string::npos) << log;
+    EXPECT_NE(log.find("revert state="), std::string::npos) << log;
+}

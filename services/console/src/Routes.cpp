@@ -2,6 +2,7 @@
 // web/openapi.json (each operation's x-medbox-access; RoutesTest checks it).
 #include "Routes.h"
 
+#include "FirewallTimeRoutes.h"
 #include "SetupGate.h"
 #include "SetupRoutes.h"
 #include "UpdateRoutes.h"
@@ -125,6 +126,8 @@ void registerRoutes(Router& r, ConsoleEnv& env, Metrics& metrics, Accounts& acco
 
     registerSetupRoutes(r, env);
     registerUpdateRoutes(r, env);
+    // The firewall page and the time panel (FirewallTimeRoutes.cpp).
+    registerFirewallTimeRoutes(r, env);
 }
 
 }  // namespace medbox::console

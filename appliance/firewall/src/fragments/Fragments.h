@@ -4,7 +4,10 @@
 #include "../RulesetBuilder.h"
 
 #include <span>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace medbox::firewall {
 
@@ -20,6 +23,10 @@ struct Fragment {
 // All fragments, in ascending number; each decides itself whether the
 // configuration needs it (the gap fragment adds nothing to a frontend profile).
 std::span<const Fragment> fragments();
+
+// (zone, NIC) of every zone the profile uses, in a fixed order: the names of
+// the per-zone drop counters (drop_in_<zone>, drop_out_<zone>).
+std::vector<std::pair<std::string, std::string>> zoneNics(const FirewallConfig& config);
 
 void renderBase(const FirewallConfig& config, RulesetBuilder& builder);        // 10
 void renderManagement(const FirewallConfig& config, RulesetBuilder& builder);  // 20

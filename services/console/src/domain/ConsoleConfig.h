@@ -3,6 +3,7 @@
 // (config/console.properties and docs/console.md document them), once at
 // start by ConsoleApp::configure(); immutable afterwards.
 #include "core/auth/Password.h"
+#include "domain/FirewallTimeConfig.h"
 #include "domain/SetupConfig.h"
 #include <utility>
 #include <string>
@@ -31,6 +32,7 @@ struct ConsoleConfig {
     std::vector<std::pair<std::string, std::string>> peerUrls;  // table order
     int peerCheckSeconds = 30;                                  // console.peer_check_seconds
     SetupConfig setup{};                                        // console.setup_* (the first-boot wizard)
+    FirewallTimeConfig firewallTime{};  // console.firewall_*, console.time*: the firewall page and time panel
     // The KDF parameters for new hashes; not a configuration key (changing
     // them is a code review decision) but lowered by unit tests for speed.
     password::Params kdf{};

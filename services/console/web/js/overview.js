@@ -223,6 +223,7 @@ if (seesAppliance) {
   document.getElementById('services-card').hidden = false;
   document.getElementById('units-card').hidden = false;
   document.getElementById('chains-card').hidden = false;
+  document.getElementById('netops-card').hidden = false;
   document.getElementById('charts-card').hidden = false;
   // What the console does not show yet concerns those who run the appliance.
   document.getElementById('todo-card').hidden = false;
