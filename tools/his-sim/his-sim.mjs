@@ -9,7 +9,7 @@
 //
 // As a program (scripts/up.sh, or by hand):
 //   node tools/his-sim/his-sim.mjs push --port 2576 [--host 127.0.0.1] [--charset GBK] [--from 2026-12-07]
-//   node tools/his-sim/his-sim.mjs listen --port 2577 [--fault refuse|hang|slow|malformed|drop]
+//   node tools/his-sim/his-sim.mjs listen --port 2577 [--fault refuse|hang|slow|malformed|drop] [--downtime SECONDS [--sell-every N]]
 // As a module (tests/api/hisbridge_socket.test.mjs): import { ... } from '../../tools/his-sim/his-sim.mjs'.
 import net from 'node:net';
 import { pathToFileURL } from 'node:url';
@@ -197,8 +197,22 @@ export async function pushAll(port, opts = {}) {
 // while it runs): refuse (2001 slot taken), busy (9001), hang (never answers),
 // slow (answers after slowMs), malformed (not JSON), drop (half an answer,
 // then closes). Keeps every request it read, in order, in `log`.
+// Scripted downtime: state.downtime(ms, { sellEvery }) stops answering for
+// ms (requests are read and logged, never answered); meanwhile the HIS
+// "sells" the slot of every sellEvery-th distinct P201 it saw to someone
+// else, so after the downtime those bookings are refused with 2001 (and
+// listed in state.sold). Others are answered as usual.
 export function listen({ port = 0, host = '127.0.0.1', charset = 'UTF-8', fault = null, slowMs = 3000 } = {}) {
-  const state = { fault, log: [], server: null, port: 0 };
+  const state = { fault, log: [], server: null, port: 0, downUntil: 0, sellEvery: 2, seenDown: new Set(), sold: new Set() };
+  const slotKey = (req) => {
+    const d = req?.data ?? {};
+    return `${d.scheduleId ?? ''}|${d.date ?? ''}|${d.slotStart ?? d.slotId ?? ''}`;
+  };
+  state.downtime = (ms, { sellEvery = 2 } = {}) => {
+    state.downUntil = Date.now() + ms;
+    state.sellEvery = sellEvery;
+    state.seenDown.clear();
+  };
   state.server = net.createServer(async (socket) => {
     socket.on('error', () => {});
     const got = await readFrame(socket, 10_000);
@@ -209,9 +223,19 @@ export function listen({ port = 0, host = '127.0.0.1', charset = 'UTF-8', fault 
     } catch {
       req = null;
     }
-    state.log.push({ at: Date.now(), request: req, fault: state.fault });
+    const down = Date.now() < state.downUntil;
+    state.log.push({ at: Date.now(), request: req, fault: down ? 'downtime' : state.fault });
     const answer = (code, message) =>
       frame(encode(JSON.stringify({ version: 1, txn: req?.txn ?? '', requestId: req?.requestId ?? '', code, message, data: {} }), charset));
+    if (down) {
+      // Not answering; a booking seen now may have its slot sold at the counter meanwhile.
+      if (req?.txn === 'P201' && !state.seenDown.has(req.requestId)) {
+        state.seenDown.add(req.requestId);
+        if (state.seenDown.size % state.sellEvery === 0) state.sold.add(slotKey(req));
+      }
+      return; // holds the connection until the caller gives up
+    }
+    if (req?.txn === 'P201' && state.sold.has(slotKey(req))) return socket.end(answer('2001', '号源已被他人预约'));
     switch (state.fault) {
       case 'hang':
         return; // holds the connection until the caller gives up
@@ -256,11 +280,13 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   } else if (cmd === 'listen') {
     const s = await listen({ port: Number(arg('port', '2577')), host: arg('host', '127.0.0.1'), charset: arg('charset', 'UTF-8'), fault: arg('fault', null) });
     console.log(`his-sim listening on ${s.port} (fault: ${s.fault ?? 'none'})`);
+    // --downtime SECONDS [--sell-every N]: down from the start for that long.
+    if (arg('downtime')) s.downtime(Number(arg('downtime')) * 1000, { sellEvery: Number(arg('sell-every', '2')) });
     setInterval(() => {
       while (s.log.length) console.log(JSON.stringify(s.log.shift()));
     }, 500);
   } else {
-    console.error('usage: his-sim.mjs push --port 2576 [--charset GBK] [--from YYYY-MM-DD] | listen --port 2577 [--fault refuse|busy|hang|slow|malformed|drop]');
+    console.error('usage: his-sim.mjs push --port 2576 [--charset GBK] [--from YYYY-MM-DD] | listen --port 2577 [--fault refuse|busy|hang|slow|malformed|drop] [--downtime SECONDS [--sell-every N]]');
     process.exit(2);
   }
 }
