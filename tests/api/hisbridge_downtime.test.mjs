@@ -11,11 +11,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { freePort } from '../lib/freePort.mjs';
+import { until } from '../lib/until.mjs';
 import { startSuite, hasService } from '../lib/harness.mjs';
 import * as his from '../../tools/his-sim/his-sim.mjs';
 
 const SKIP = ['booking', 'hisbridge'].some((s) => !hasService(s)) ? 'medbox-booking or medbox-hisbridge is not built' : false;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const FROM = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
 const WEEK = his.weekOfSchedules(FROM);
 const DATES = [...new Set(WEEK.map((s) => s.date))];
@@ -28,15 +28,6 @@ describe('HIS downtime and reconciliation with the simulated HIS', { skip: SKIP 
   const tok = {};
   const bridge = (method, path, o = {}) => suite.api('hisbridge', method, path, o);
 
-  async function until(what, check, ms = 20_000) {
-    const end = Date.now() + ms;
-    for (;;) {
-      const v = await check();
-      if (v) return v;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await sleep(200);
-    }
-  }
   async function freeSlots(n) {
     const slots = [];
     for (const date of DATES) {
@@ -99,7 +90,7 @@ describe('HIS downtime and reconciliation with the simulated HIS', { skip: SKIP 
   let kept; // booked during the downtime too; its slot still free at the HIS
 
   it('marks the HIS down when it stops answering, and booking goes on', async () => {
-    sim.downtime(6_000, { sellEvery: 1 }); // the first booking seen is sold to someone else
+    sim.downtime(6_000, { sellEvery: 1, sellAtMost: 1 }); // the first booking seen is sold to someone else
     const [s1, s2] = await freeSlots(2);
     const a = await book(s1.id, '11010519491231002X');
     assert.equal(a.status, 201, a.text);

@@ -11,13 +11,13 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { startSuite, hasService } from '../lib/harness.mjs';
 import { freePort } from '../lib/freePort.mjs';
+import { until } from '../lib/until.mjs';
 import { launchBrowser, openPage, screenshot, assertNoHorizontalScroll } from '../lib/browser.mjs';
 import { signInOnPage, staffWithTotp } from '../lib/staffSignIn.mjs';
 import * as his from '../../tools/his-sim/his-sim.mjs';
 
 const SKIP = ['console', 'hisbridge'].some((s) => !hasService(s)) ? 'medbox-console or medbox-hisbridge is not built' : false;
 const NO_BUS = 'unix:path=/nonexistent/medbox-test/system_bus_socket';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const NO_CARD = 'PID|1||P77^^^HIS^PI||王^小明';
 const WITH_CARD = 'PID|1||P77^^^HIS^PI~C0077^^^HIS^CARD||王^小明';
 const ORU = [
@@ -70,7 +70,7 @@ describe('hisbridge operations page', { skip: SKIP }, () => {
     hisBase = suite.url('hisbridge');
     assert.equal(await mllp(mllpPort, ORU), 'AE');
     // A booking arrives while the HIS is down; the HIS sells its slot meanwhile.
-    sim.downtime(2_500, { sellEvery: 1 });
+    sim.downtime(2_500, { sellEvery: 1, sellAtMost: 1 });
     const payload = {
       appointmentId: 501, scheduleId: 3, slotId: 31, date: '2026-12-09', session: 'morning', slotStart: '09:30',
       department: { id: 1, code: 'NK', name: '内科' }, doctor: { id: 2, name: '张伟', title: '主任医师' },
@@ -83,12 +83,7 @@ describe('hisbridge operations page', { skip: SKIP }, () => {
     });
     assert.equal(r.status, 200, r.text);
     const auditor = await suite.staffToken(['auditor']);
-    for (let i = 0; ; i++) {
-      const rep = await suite.api('hisbridge', 'GET', '/api/v1/reconciliation', { token: auditor });
-      if (rep.json.items?.length) break;
-      if (i > 100) throw new Error('no conflict on the report');
-      await sleep(200);
-    }
+    await until('the conflict on the report', async () => (await suite.api('hisbridge', 'GET', '/api/v1/reconciliation', { token: auditor })).json.items?.length, 20_000);
   });
   after(async () => {
     await browser?.close();

@@ -197,20 +197,22 @@ export async function pushAll(port, opts = {}) {
 // while it runs): refuse (2001 slot taken), busy (9001), hang (never answers),
 // slow (answers after slowMs), malformed (not JSON), drop (half an answer,
 // then closes). Keeps every request it read, in order, in `log`.
-// Scripted downtime: state.downtime(ms, { sellEvery }) stops answering for
-// ms (requests are read and logged, never answered); meanwhile the HIS
-// "sells" the slot of every sellEvery-th distinct P201 it saw to someone
-// else, so after the downtime those bookings are refused with 2001 (and
-// listed in state.sold). Others are answered as usual.
+// Scripted downtime: state.downtime(ms, { sellEvery, sellAtMost }) stops
+// answering for ms (requests are read and logged, never answered);
+// meanwhile the HIS "sells" the slot of every sellEvery-th distinct P201 it
+// saw (at most sellAtMost of them) to someone else, so after the downtime
+// those bookings are refused with 2001 (slots in state.sold). Others are
+// answered as usual.
 export function listen({ port = 0, host = '127.0.0.1', charset = 'UTF-8', fault = null, slowMs = 3000 } = {}) {
   const state = { fault, log: [], server: null, port: 0, downUntil: 0, sellEvery: 2, seenDown: new Set(), sold: new Set() };
   const slotKey = (req) => {
     const d = req?.data ?? {};
     return `${d.scheduleId ?? ''}|${d.date ?? ''}|${d.slotStart ?? d.slotId ?? ''}`;
   };
-  state.downtime = (ms, { sellEvery = 2 } = {}) => {
+  state.downtime = (ms, { sellEvery = 2, sellAtMost = Infinity } = {}) => {
     state.downUntil = Date.now() + ms;
     state.sellEvery = sellEvery;
+    state.sellAtMost = sellAtMost;
     state.seenDown.clear();
   };
   state.server = net.createServer(async (socket) => {
@@ -231,7 +233,7 @@ export function listen({ port = 0, host = '127.0.0.1', charset = 'UTF-8', fault 
       // Not answering; a booking seen now may have its slot sold at the counter meanwhile.
       if (req?.txn === 'P201' && !state.seenDown.has(req.requestId)) {
         state.seenDown.add(req.requestId);
-        if (state.seenDown.size % state.sellEvery === 0) state.sold.add(slotKey(req));
+        if (state.seenDown.size % state.sellEvery === 0 && state.sold.size < state.sellAtMost) state.sold.add(slotKey(req));
       }
       return; // holds the connection until the caller gives up
     }

@@ -21,15 +21,18 @@ struct Outgoing {
     bool downtime = false;
 };
 
-// For each patient, the oldest message not yet answered, if it is pending and due.
-std::vector<Outgoing> dueHeads(db::Connection& c, int64_t now, int limit) {
+// For each patient, the oldest message not yet answered, if it is pending and
+// due. oldestOnly (the partner is down): only the oldest such head of all,
+// and only when it is due: one probe at a time, so that when the HIS returns
+// the queue goes to it in the order it was made.
+std::vector<Outgoing> dueHeads(db::Connection& c, int64_t now, int limit, bool oldestOnly) {
     auto st = c.prepare(
         "SELECT o.id, o.request_id, o.patient_key, o.txn, o.data, o.appointment_id, o.attempts, o.downtime "
         "FROM his_outgoing o "
-        "WHERE o.state = 'pending' AND o.next_ms <= ? AND NOT EXISTS (SELECT 1 FROM his_outgoing p "
+        "WHERE o.state = 'pending' AND (? OR o.next_ms <= ?) AND NOT EXISTS (SELECT 1 FROM his_outgoing p "
         "WHERE p.patient_key = o.patient_key AND p.id < o.id AND (p.state = 'pending' OR p.state = 'quarantined')) "
         "ORDER BY o.id LIMIT ?");
-    st.args(now, limit);
+    st.args(oldestOnly ? 1 : 0, now, oldestOnly ? 1 : limit);
     std::vector<Outgoing> out;
     while (st.step()) {
         Outgoing o;
@@ -41,6 +44,11 @@ std::vector<Outgoing> dueHeads(db::Connection& c, int64_t now, int limit) {
         o.appointmentId = st.i64(5);
         o.attempts = st.i64(6);
         o.downtime = st.i64(7) != 0;
+        if (oldestOnly) {
+            auto due = c.prepare("SELECT next_ms FROM his_outgoing WHERE id = ?");
+            due.args(o.id);
+            if (due.step() && due.i64(0) > now) break;
+        }
         out.push_back(o);
     }
     return out;
@@ -133,7 +141,8 @@ int HisSender::runOnce() {
     to.connectTimeoutMs = partner->connectTimeoutMs;
     to.writeTimeoutMs = partner->writeTimeoutMs;
     to.answerTimeoutMs = partner->answerTimeoutMs;
-    const auto due = env_.db.read([&](db::Connection& c) { return dueHeads(c, env_.now(), 100); });
+    const auto due = env_.db.read(
+        [&](db::Connection& c) { return dueHeads(c, env_.now(), 100, !partnerStatus(c, partner->name).up); });
     int answered = 0;
     for (const Outgoing& o : due) {
         his::Request r;

@@ -20,7 +20,9 @@
 //   - Downtime (PartnerHealth): attempts without an answer mark the
 //     partner down; a P201 queued or tried meanwhile that the HIS then
 //     refuses (2xxx) becomes a "conflict" on the reconciliation report
-//     instead of being reversed at once (Reconciliation).
+//     instead of being reversed at once (Reconciliation). While the partner
+//     is down only the oldest message is tried (a probe), so the queue
+//     reaches the HIS in the order it was made when it answers again.
 // runOnce() runs on one thread (the App's PeriodicJob); accept from any.
 #include "core/metrics/Metrics.h"
 #include "domain/HisbridgeEnv.h"
