@@ -1,6 +1,7 @@
 // The quarantine: admins inspect, correct, resend or discard failed messages;
 // auditors read (docs/hisbridge.md, "Quarantine"). Every call is audited by
 // the domain (domain/Quarantine.h).
+#include "core/error/AppError.h"
 #include "core/time/IsoTime.h"
 #include "handlers/Handlers.h"
 #include <Poco/JSON/Array.h>
@@ -27,6 +28,23 @@ Poco::JSON::Object::Ptr view(const QuarantineItem& q) {
     return o;
 }
 
+// The message text: an HL7 message ends its segments in CR (JsonBody's str()
+// refuses control characters), so CR, LF and TAB are taken here; the
+// parser then judges the content.
+std::string messageText(const JsonBody& b) {
+    const auto& o = b.raw();
+    if (!o->has("body") || o->isNull("body")) throw AppError(Err::MissingField, "body is required", "body");
+    if (!o->get("body").isString()) throw AppError(Err::InvalidField, "body is a string", "body");
+    const std::string text = o->getValue<std::string>("body");
+    if (text.empty()) throw AppError(Err::InvalidField, "body is empty", "body");
+    if (text.size() > kMaxBodyChars)
+        throw AppError(Err::InvalidField, "body is longer than " + std::to_string(kMaxBodyChars) + " bytes", "body");
+    for (const unsigned char ch : text)
+        if ((ch < 0x20 && ch != '\r' && ch != '\n' && ch != '\t') || ch == 0x7f)
+            throw AppError(Err::InvalidField, "body holds a control character other than CR, LF or TAB", "body");
+    return text;
+}
+
 }  // namespace
 
 void Handlers::listQuarantine(Request& rq, Reply& rp) {
@@ -49,7 +67,7 @@ void Handlers::correctQuarantined(Request& rq, Reply& rp) {
     b.allowOnly({"body"});
     const std::string kind = rq.param("kind");
     const int64_t id = rq.idParam("id");
-    quarantine_.correct(rq.actor(), kind, id, b.str("body", kMaxBodyChars));
+    quarantine_.correct(rq.actor(), kind, id, messageText(b));
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     o->set("kind", kind);
     o->set("id", id);

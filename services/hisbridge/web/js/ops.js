@@ -36,6 +36,13 @@ function button(label, onClick, kind = 'secondary') {
   b.addEventListener('click', onClick);
   return b;
 }
+// A cell of buttons that keep their words on one line.
+function actions(...buttons) {
+  const cell = document.createElement('div');
+  cell.className = 'row-actions';
+  cell.append(...buttons);
+  return cell;
+}
 function failed(err) {
   const known = err instanceof ApiError && hasText(`error.${err.code}`);
   toast(known ? `${t(`error.${err.code}`)} ${err.message}` : String(err.message ?? err), 'bad', 8000);
@@ -84,7 +91,7 @@ const quarantineTable = dataTable({
     { key: 'reason', label: () => t('his.q.reason'), render: (q) => text(q.location ? `${q.location}: ${q.reason}` : q.reason) },
     { key: 'attempts', label: () => t('his.q.attempts'), numeric: true },
     { key: 'updatedAt', label: () => t('his.q.updated'), sort: true, render: (q) => when(q.updatedAt) },
-    { key: 'open', label: () => t('his.q.open'), render: (q) => button(t('his.q.inspect'), () => inspect(q)) },
+    { key: 'open', label: () => t('his.q.open'), render: (q) => actions(button(t('his.q.inspect'), () => inspect(q))) },
   ],
 });
 $('quarantine').append(quarantineTable.element);
@@ -177,15 +184,12 @@ const reconTable = dataTable({
       key: 'act',
       label: () => t('his.r.actions'),
       render: (k) => {
-        const cell = document.createElement('div');
-        cell.className = 'row-actions';
-        if (k.state !== 'conflict' || !canReconcile) return cell;
-        cell.append(
+        if (k.state !== 'conflict' || !canReconcile) return actions();
+        return actions(
           button(t('his.r.cancel'), () => ask(k, 'cancel')),
           button(t('his.r.resolve'), () => ask(k, 'resolve')),
           button(t('his.r.resend'), () => resendConflict(k)),
         );
-        return cell;
       },
     },
   ],
@@ -259,7 +263,7 @@ const resultsTable = dataTable({
     { key: 'key', label: () => t('his.s.key'), render: (m) => text(m.controlId ?? m.requestId, 'mono') },
     { key: 'from', label: () => t('his.q.from'), render: (m) => m.sender ?? (m.direction === 'out' ? 'medbox → HIS' : '') },
     { key: 'state', label: () => t('his.s.state'), sort: true, render: (m) => badge(t(`his.state.${m.state}`), m.state === 'failed' || m.state === 'quarantined' || m.state === 'conflict' ? 'bad' : m.state === 'pending' ? 'warn' : 'ok') },
-    { key: 'open', label: () => t('his.q.open'), render: (m) => button(t('his.m.view'), () => view(m)) },
+    { key: 'open', label: () => t('his.q.open'), render: (m) => actions(button(t('his.m.view'), () => view(m))) },
   ],
 });
 $('results').append(resultsTable.element);
