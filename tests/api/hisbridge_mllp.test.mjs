@@ -8,6 +8,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { freePort } from '../lib/freePort.mjs';
+import * as his from '../../tools/his-sim/his-sim.mjs';
 import { startSuite, hasService } from '../lib/harness.mjs';
 
 const require = createRequire(import.meta.url);
@@ -276,5 +277,16 @@ describe('hisbridge MLLP with an npm HL7 client', { skip: SKIP }, () => {
     const again = await sendHl7(mllpPort, oru('NPM-ORU-BAD', { card: null }));
     assert.equal(msa(again, 1), 'AA');
     assert.equal((await api('GET', `/api/v1/messages/${item.id}`, { token: tok.auditor })).json.reports.length, 1);
+  });
+
+  it("takes the simulated LIS's results, critical ones marked", async () => {
+    const acks = await his.sendResults(mllpPort);
+    assert.deepEqual(acks.map((a) => a.ack), ['AA', 'AA', 'AA', 'AA']);
+    for (const m of his.labResults()) {
+      const [row] = await messages(`controlId=${encodeURIComponent(m.controlId)}`);
+      assert.equal(row?.state, 'applied', m.controlId);
+      const d = await api('GET', `/api/v1/messages/${row.id}`, { token: tok.auditor });
+      assert.equal(d.json.reports[0].critical, m.critical, m.controlId);
+    }
   });
 });
