@@ -144,6 +144,12 @@ void Metrics::gauge(const std::string& name, const std::string& help, std::funct
     gauges_[name] = std::move(read);
 }
 
+void Metrics::gauges(const std::string& name, const std::string& help, std::function<Samples()> read) {
+    gauge(name, help, {});  // the family, checked as for a single gauge
+    std::lock_guard<std::mutex> lock(mutex_);
+    gaugeSets_[name] = std::move(read);
+}
+
 std::string Metrics::render() const {
     std::lock_guard<std::mutex> lock(mutex_);
     std::string out;
@@ -160,6 +166,14 @@ std::string Metrics::render() const {
                 for (const auto& [labels, h] : it->second) body += h->render(name, labels);
             }
         } else {
+            auto set = gaugeSets_.find(name);
+            if (set != gaugeSets_.end() && set->second) {
+                try {
+                    for (const auto& [labels, v] : set->second()) body += sample(name, labels, formatNumber(v));
+                } catch (const std::exception& e) {
+                    body = "# " + name + " unavailable: " + escapeHelp(e.what()) + "\n";
+                }
+            }
             auto it = gauges_.find(name);
             if (it != gauges_.end() && it->second) {
                 try {

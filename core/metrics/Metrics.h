@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace medbox {
@@ -44,6 +45,10 @@ public:
     Histogram& histogram(const std::string& name, const std::string& help, const std::string& labels = {});
     // A value read at render time (e.g. outbox backlog, open connections).
     void gauge(const std::string& name, const std::string& help, std::function<double()> read);
+    // A gauge family whose samples (labels, value) are read at render time
+    // (e.g. one per partner); labels already escaped, as for counter().
+    using Samples = std::vector<std::pair<std::string, double>>;
+    void gauges(const std::string& name, const std::string& help, std::function<Samples()> read);
     std::string render() const;
 
 private:
@@ -56,6 +61,7 @@ private:
     std::map<std::string, std::map<std::string, Counter>> counters_;
     std::map<std::string, std::map<std::string, std::unique_ptr<Histogram>>> histograms_;
     std::map<std::string, std::function<double()>> gauges_;
+    std::map<std::string, std::function<Samples()>> gaugeSets_;
 };
 
 std::string escapeLabel(const std::string& v);

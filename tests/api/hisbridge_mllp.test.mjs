@@ -8,6 +8,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { freePort } from '../lib/freePort.mjs';
+import * as his from '../../tools/his-sim/his-sim.mjs';
 import { startSuite, hasService } from '../lib/harness.mjs';
 
 const require = createRequire(import.meta.url);
@@ -94,6 +95,7 @@ describe('hisbridge MLLP with an npm HL7 client', { skip: SKIP }, () => {
     tok.auditor = await suite.staffToken(['auditor']);
     tok.admin = await suite.staffToken(['admin']);
     tok.doctor = await suite.staffToken(['doctor']);
+    tok.vendor = await suite.staffToken(['vendor']);
   });
   after(async () => {
     if (suite) await suite.stop();
@@ -222,5 +224,69 @@ describe('hisbridge MLLP with an npm HL7 client', { skip: SKIP }, () => {
     assert.equal((await api('GET', '/api/v1/messages', { token: tok.doctor })).status, 403);
     assert.equal((await api('GET', '/api/v1/messages/1', { token: tok.doctor })).status, 403);
     assert.equal((await api('GET', '/api/v1/messages/999999', { token: tok.admin })).status, 404);
+  });
+
+  it('keeps the failed result in the quarantine: auditors read, vendors are refused, an admin corrects and resends it', async () => {
+    const auditRows = async (action) => (await api('GET', `/api/v1/system/audit?action=${action}&limit=1000`, { token: tok.auditor })).json.entries;
+    const list = await api('GET', '/api/v1/quarantine', { token: tok.auditor });
+    assert.equal(list.status, 200, list.text);
+    const item = list.json.items.find((q) => q.kind === 'hl7' && q.key === 'NPM-ORU-BAD');
+    assert.ok(item, JSON.stringify(list.json));
+    assert.equal(item.location, 'PID-3');
+    assert.equal(item.body, undefined, 'no body in the list');
+    for (const who of ['vendor', 'doctor']) {
+      assert.equal((await api('GET', '/api/v1/quarantine', { token: tok[who] })).status, 403, who);
+      assert.equal((await api('GET', `/api/v1/quarantine/hl7/${item.id}`, { token: tok[who] })).status, 403, who);
+    }
+    const one = await api('GET', `/api/v1/quarantine/hl7/${item.id}`, { token: tok.auditor });
+    assert.equal(one.status, 200, one.text);
+    assert.equal((await auditRows('hisbridge.quarantine_view')).at(-1).target, `hl7:${item.id}`);
+    // Auditors read only.
+    assert.equal((await api('PUT', `/api/v1/quarantine/hl7/${item.id}`, { token: tok.auditor, body: { body: one.json.body } })).status, 403);
+    assert.equal((await api('POST', `/api/v1/quarantine/hl7/${item.id}/resend`, { token: tok.auditor })).status, 403);
+    assert.equal((await api('POST', `/api/v1/quarantine/hl7/${item.id}/discard`, { token: tok.auditor, body: { reason: 'x' } })).status, 403);
+    // A correction that does not read is refused, naming what is wrong; nothing kept.
+    const bad = await api('PUT', `/api/v1/quarantine/hl7/${item.id}`, { token: tok.admin, body: { body: 'MSH|nonsense' } });
+    assert.equal(bad.status, 400, bad.text);
+    assert.equal(bad.json.error.field, 'body');
+    assert.equal((await auditRows('hisbridge.quarantine_correct')).length, 0);
+    // The visit card added to PID-3, CR line ends kept.
+    const fixed = one.json.body
+      .split('\r')
+      .map((seg) => {
+        if (!seg.startsWith('PID|')) return seg;
+        const f = seg.split('|');
+        f[3] = `${f[3]}~C0101^^^HIS^CARD`;
+        return f.join('|');
+      })
+      .join('\r');
+    const put = await api('PUT', `/api/v1/quarantine/hl7/${item.id}`, { token: tok.admin, body: { body: fixed } });
+    assert.equal(put.status, 200, put.text);
+    const resend = await api('POST', `/api/v1/quarantine/hl7/${item.id}/resend`, { token: tok.admin });
+    assert.equal(resend.status, 200, resend.text);
+    assert.equal(resend.json.state, 'applied');
+    const detail = await api('GET', `/api/v1/messages/${item.id}`, { token: tok.auditor });
+    assert.equal(detail.json.state, 'applied');
+    assert.equal(detail.json.reports[0].cardNumber, 'C0101');
+    assert.equal((await auditRows('hisbridge.quarantine_correct')).length, 1);
+    const resent = await auditRows('hisbridge.quarantine_resend');
+    assert.equal(resent.at(-1).target, `hl7:${item.id}`);
+    assert.deepEqual(resent.at(-1).detail, { result: 'applied' });
+    assert.ok(!(await api('GET', '/api/v1/quarantine', { token: tok.auditor })).json.items.some((q) => q.id === item.id && q.kind === 'hl7'));
+    // The LIS's own resend of the original is now a duplicate: AA, not applied again.
+    const again = await sendHl7(mllpPort, oru('NPM-ORU-BAD', { card: null }));
+    assert.equal(msa(again, 1), 'AA');
+    assert.equal((await api('GET', `/api/v1/messages/${item.id}`, { token: tok.auditor })).json.reports.length, 1);
+  });
+
+  it("takes the simulated LIS's results, critical ones marked", async () => {
+    const acks = await his.sendResults(mllpPort);
+    assert.deepEqual(acks.map((a) => a.ack), ['AA', 'AA', 'AA', 'AA']);
+    for (const m of his.labResults()) {
+      const [row] = await messages(`controlId=${encodeURIComponent(m.controlId)}`);
+      assert.equal(row?.state, 'applied', m.controlId);
+      const d = await api('GET', `/api/v1/messages/${row.id}`, { token: tok.auditor });
+      assert.equal(d.json.reports[0].critical, m.critical, m.controlId);
+    }
   });
 });

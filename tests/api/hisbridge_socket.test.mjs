@@ -11,6 +11,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { freePort } from '../lib/freePort.mjs';
+import { until } from '../lib/until.mjs';
 import { startSuite, hasService } from '../lib/harness.mjs';
 import * as his from '../../tools/his-sim/his-sim.mjs';
 
@@ -41,15 +42,6 @@ describe('hisbridge socket interface with the simulated HIS', { skip: SKIP }, ()
       all.push(...r.json.items);
     }
     return all;
-  }
-  async function until(what, check, ms = 15_000) {
-    const end = Date.now() + ms;
-    for (;;) {
-      const v = await check();
-      if (v) return v;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await sleep(200);
-    }
   }
 
   before(async () => {

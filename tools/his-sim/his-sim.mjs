@@ -5,11 +5,14 @@
 // (T105), and scripted faults on the connection (half frame, hang, drop mid
 // frame, bad length header, malformed body). Plus the HIS's own listener
 // for medbox's P2xx transactions with scripted answers (refuse, hang, slow,
-// malformed, drop mid frame). Node 20, no npm packages.
+// malformed, drop mid frame) and a scripted downtime; and the LIS, which
+// sends results (a blood count, critical potassium and glucose, an X-ray
+// report) over HL7 v2 / MLLP. Node 20, no npm packages.
 //
 // As a program (scripts/up.sh, or by hand):
 //   node tools/his-sim/his-sim.mjs push --port 2576 [--host 127.0.0.1] [--charset GBK] [--from 2026-12-07]
-//   node tools/his-sim/his-sim.mjs listen --port 2577 [--fault refuse|hang|slow|malformed|drop]
+//   node tools/his-sim/his-sim.mjs listen --port 2577 [--fault refuse|hang|slow|malformed|drop] [--downtime SECONDS [--sell-every N]]
+//   node tools/his-sim/his-sim.mjs lis --port 2575 [--host 127.0.0.1]
 // As a module (tests/api/hisbridge_socket.test.mjs): import { ... } from '../../tools/his-sim/his-sim.mjs'.
 import net from 'node:net';
 import { pathToFileURL } from 'node:url';
@@ -197,8 +200,24 @@ export async function pushAll(port, opts = {}) {
 // while it runs): refuse (2001 slot taken), busy (9001), hang (never answers),
 // slow (answers after slowMs), malformed (not JSON), drop (half an answer,
 // then closes). Keeps every request it read, in order, in `log`.
+// Scripted downtime: state.downtime(ms, { sellEvery, sellAtMost }) stops
+// answering for ms (requests are read and logged, never answered);
+// meanwhile the HIS "sells" the slot of every sellEvery-th distinct P201 it
+// saw (at most sellAtMost of them) to someone else, so after the downtime
+// those bookings are refused with 2001 (slots in state.sold). Others are
+// answered as usual.
 export function listen({ port = 0, host = '127.0.0.1', charset = 'UTF-8', fault = null, slowMs = 3000 } = {}) {
-  const state = { fault, log: [], server: null, port: 0 };
+  const state = { fault, log: [], server: null, port: 0, downUntil: 0, sellEvery: 2, seenDown: new Set(), sold: new Set() };
+  const slotKey = (req) => {
+    const d = req?.data ?? {};
+    return `${d.scheduleId ?? ''}|${d.date ?? ''}|${d.slotStart ?? d.slotId ?? ''}`;
+  };
+  state.downtime = (ms, { sellEvery = 2, sellAtMost = Infinity } = {}) => {
+    state.downUntil = Date.now() + ms;
+    state.sellEvery = sellEvery;
+    state.sellAtMost = sellAtMost;
+    state.seenDown.clear();
+  };
   state.server = net.createServer(async (socket) => {
     socket.on('error', () => {});
     const got = await readFrame(socket, 10_000);
@@ -209,9 +228,19 @@ export function listen({ port = 0, host = '127.0.0.1', charset = 'UTF-8', fault 
     } catch {
       req = null;
     }
-    state.log.push({ at: Date.now(), request: req, fault: state.fault });
+    const down = Date.now() < state.downUntil;
+    state.log.push({ at: Date.now(), request: req, fault: down ? 'downtime' : state.fault });
     const answer = (code, message) =>
       frame(encode(JSON.stringify({ version: 1, txn: req?.txn ?? '', requestId: req?.requestId ?? '', code, message, data: {} }), charset));
+    if (down) {
+      // Not answering; a booking seen now may have its slot sold at the counter meanwhile.
+      if (req?.txn === 'P201' && !state.seenDown.has(req.requestId)) {
+        state.seenDown.add(req.requestId);
+        if (state.seenDown.size % state.sellEvery === 0 && state.sold.size < state.sellAtMost) state.sold.add(slotKey(req));
+      }
+      return; // holds the connection until the caller gives up
+    }
+    if (req?.txn === 'P201' && state.sold.has(slotKey(req))) return socket.end(answer('2001', '号源已被他人预约'));
     switch (state.fault) {
       case 'hang':
         return; // holds the connection until the caller gives up
@@ -240,6 +269,66 @@ export function listen({ port = 0, host = '127.0.0.1', charset = 'UTF-8', fault 
   );
 }
 
+// ---- the LIS over MLLP: results into medbox ----------------------------------
+// Patients of the simulated hospital with visit cards, and their results:
+// a blood count, electrolytes with a critical potassium (HH), a critical low
+// glucose (LL), a chest X-ray report (text). HL7 v2.5.1, UTF-8 (MSH-18).
+export const labPatients = [
+  { id: 'P1001', card: 'C1001', family: '张', given: '三', birth: '19800101', sex: 'M' },
+  { id: 'P1002', card: 'C1002', family: '李', given: '四', birth: '19920315', sex: 'F' },
+  { id: 'P1003', card: 'C1003', family: '王', given: '小明', birth: '20150607', sex: 'M' },
+];
+
+export function labResults(stamp = '20261203100000') {
+  const msh = (id) => `MSH|^~\\&|LIS|HOSP01|MEDBOX|HOSP01|${stamp}||ORU^R01^ORU_R01|${id}|P|2.5.1|||||CHN|UNICODE UTF-8`;
+  const pid = (p) => `PID|1||${p.id}^^^HIS^PI~${p.card}^^^HIS^CARD||${p.family}^${p.given}||${p.birth}|${p.sex}`;
+  const [a, b, c] = labPatients;
+  return [
+    { controlId: `LIS-${stamp}-1`, critical: false, text: [msh(`LIS-${stamp}-1`), pid(a), 'OBR|1|PL1|FL1^LIS|CBC^血常规^L|||20261203090000|||||||||||||||20261203100000|||F', 'OBX|1|NM|WBC^白细胞^L||6.1|10*9/L|3.5-9.5|N|||F', 'OBX|2|NM|HGB^血红蛋白^L||135|g/L|130-175|N|||F'] },
+    { controlId: `LIS-${stamp}-2`, critical: true, text: [msh(`LIS-${stamp}-2`), pid(b), 'OBR|1|PL2|FL2^LIS|LYTE^电解质^L|||20261203090000|||||||||||||||20261203100000|||F', 'OBX|1|NM|K^钾^L||6.9|mmol/L|3.5-5.3|HH|||F', 'OBX|2|NM|NA^钠^L||140|mmol/L|137-147|N|||F'] },
+    { controlId: `LIS-${stamp}-3`, critical: true, text: [msh(`LIS-${stamp}-3`), pid(c), 'OBR|1|PL3|FL3^LIS|GLU^血糖^L|||20261203090000|||||||||||||||20261203100000|||F', 'OBX|1|NM|GLU^葡萄糖^L||2.1|mmol/L|3.9-6.1|LL|||F'] },
+    { controlId: `LIS-${stamp}-4`, critical: false, text: [msh(`LIS-${stamp}-4`), pid(a), 'OBR|1|PL4|FL4^RIS|CXR^胸部正位片^L|||20261203090000|||||||||||||||20261203100000|||F', 'OBX|1|TX|IMP^印象^L||双肺纹理清晰，心影不大。||||||F'] },
+  ].map((m) => ({ ...m, text: m.text.join('\r') }));
+}
+
+// One MLLP connection to medbox's listener; sends each message and waits for
+// its ACK. Resolves to [{controlId, ack: MSA-1}].
+export function sendResults(port, { host = '127.0.0.1', messages = labResults(), timeoutMs = 10_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, host);
+    const out = [];
+    let buf = Buffer.alloc(0);
+    let i = 0;
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error('no ACK in time'));
+    }, timeoutMs);
+    const next = () => {
+      if (i === messages.length) {
+        clearTimeout(timer);
+        socket.end();
+        return resolve(out);
+      }
+      socket.write(Buffer.concat([Buffer.from([0x0b]), Buffer.from(messages[i].text, 'utf8'), Buffer.from([0x1c, 0x0d])]));
+    };
+    socket.on('connect', next);
+    socket.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    socket.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+      const end = buf.indexOf(0x1c);
+      if (end < 0) return;
+      const ack = buf.subarray(1, end).toString('utf8');
+      buf = buf.subarray(end + 2);
+      out.push({ controlId: messages[i].controlId, ack: /MSA\|(\w+)/.exec(ack)?.[1] ?? null });
+      i++;
+      next();
+    });
+  });
+}
+
 // ---- command line ----------------------------------------------------------
 function arg(name, def) {
   const i = process.argv.indexOf(`--${name}`);
@@ -256,11 +345,17 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   } else if (cmd === 'listen') {
     const s = await listen({ port: Number(arg('port', '2577')), host: arg('host', '127.0.0.1'), charset: arg('charset', 'UTF-8'), fault: arg('fault', null) });
     console.log(`his-sim listening on ${s.port} (fault: ${s.fault ?? 'none'})`);
+    // --downtime SECONDS [--sell-every N]: down from the start for that long.
+    if (arg('downtime')) s.downtime(Number(arg('downtime')) * 1000, { sellEvery: Number(arg('sell-every', '2')) });
     setInterval(() => {
       while (s.log.length) console.log(JSON.stringify(s.log.shift()));
     }, 500);
+  } else if (cmd === 'lis') {
+    const acks = await sendResults(Number(arg('port', '2575')), { host: arg('host', '127.0.0.1') });
+    for (const a of acks) console.log(`${a.controlId}: ${a.ack}`);
+    process.exit(acks.every((a) => a.ack === 'AA') ? 0 : 1);
   } else {
-    console.error('usage: his-sim.mjs push --port 2576 [--charset GBK] [--from YYYY-MM-DD] | listen --port 2577 [--fault refuse|busy|hang|slow|malformed|drop]');
+    console.error('usage: his-sim.mjs push --port 2576 [--charset GBK] [--from YYYY-MM-DD] | listen --port 2577 [--fault refuse|busy|hang|slow|malformed|drop] [--downtime SECONDS [--sell-every N]] | lis --port 2575 [--host H]');
     process.exit(2);
   }
 }

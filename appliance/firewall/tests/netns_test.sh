@@ -116,7 +116,7 @@ setup() {
     # Listeners: every medbox port (plus 8080, a port medbox does not use) on
     # the appliance; a few ports on the other hosts for the outbound checks.
     ip netns exec "$APP" "$PY" "$LISTEN" --log "$WORK/app.log" \
-        --tcp 22 2575 8443 8444 8445 8446 8447 9443 9444 8080 --udp 51820 --vrrp &
+        --tcp 22 2575 2576 8443 8444 8445 8446 8447 9443 9444 8080 --udp 51820 --vrrp &
     disown $!
     ip netns exec "$HIS" "$PY" "$LISTEN" --log "$WORK/his.log" --tcp 8080 9001 9999 &
     disown $!
@@ -134,7 +134,7 @@ setup() {
 }
 
 # ------------------------------------------------------------------ probes
-MEDBOX_TCP="22 2575 8443 8444 8445 8446 8447 9443 9444 8080"
+MEDBOX_TCP="22 2575 2576 8443 8444 8445 8446 8447 9443 9444 8080"
 
 # expect_tcp LABEL NS SRC|- HOST "PORTS THAT MUST ANSWER" [ALL PORTS]
 # Every other port must be dropped (no answer at all, not even a reset).
@@ -199,7 +199,7 @@ write_profiles() {
   "interfaces": { "dmz": "dmz0", "lan": "lan0", "management": "mgmt0", "ha": "ha0", "vendor": "wg0" },
   "lan": {
     "peers": [
-      { "name": "his", "address": "10.99.2.10", "tcp": [8080], "inbound": ["mllp"] }
+      { "name": "his", "address": "10.99.2.10", "tcp": [8080], "inbound": ["mllp", "his"] }
     ],
     "staff": ["10.99.2.32/27"]
   },
@@ -212,7 +212,7 @@ EOF
 {
   "model": "gap",
   "interfaces": { "dmz": "dmz0", "gap": "lan0", "management": "mgmt0", "ha": "ha0", "vendor": "wg0" },
-  "gap": { "device": "10.99.2.10", "tcp": [9001], "inbound": ["mllp"] },
+  "gap": { "device": "10.99.2.10", "tcp": [9001], "inbound": ["mllp", "his"] },
   "management": { "admin_subnets": ["10.99.3.0/25"] },
   "ha": { "peer": "10.99.4.2" },
   "vendor": { "endpoint": "dmz" }
@@ -259,10 +259,10 @@ frontend() {
 
     expect_tcp "internet" "$INET" - 10.99.1.1 "8443"
     expect_tcp "internet over IPv6" "$INET" - fd99:1::1 "8443" "8443 22 9443 8447"
-    expect_tcp "internet to the LAN address" "$INET" - 10.99.2.1 "" "8447 2575 9443"
+    expect_tcp "internet to the LAN address" "$INET" - 10.99.2.1 "" "8447 2575 2576 9443"
     expect_tcp "no forwarding internet->HIS" "$INET" - 10.99.2.10 "" "8080"
     expect_tcp "LAN staff" "$LAN" - 10.99.2.1 "8447"
-    expect_tcp "HIS host" "$HIS" - 10.99.2.1 "2575"
+    expect_tcp "HIS host (mllp and his granted)" "$HIS" - 10.99.2.1 "2575 2576"
     expect_tcp "admin subnet" "$ADM" 10.99.3.2 10.99.3.1 "22 9443"
     expect_tcp "management, outside admin subnet" "$ADM" 10.99.3.200 10.99.3.1 ""
     expect_tcp "HA peer" "$HA" 10.99.4.2 10.99.4.1 "9444"
@@ -333,7 +333,7 @@ gap_model() {
     out=$(in_ns "$APP" "$FW" apply "$WORK/gap.json" 2>&1)
     check "apply gap profile ($out)" test $? -eq 0
     check "only one medbox table" test "$(in_ns "$APP" nft list tables | grep -c 'inet medbox')" -eq 1
-    expect_tcp "gap device" "$HIS" - 10.99.2.1 "2575"
+    expect_tcp "gap device (mllp and his granted)" "$HIS" - 10.99.2.1 "2575 2576"
     expect_tcp "inner-network host (not the gap device)" "$LAN" - 10.99.2.1 ""
     expect_tcp "internet" "$INET" - 10.99.1.1 "8443"
     expect_tcp "admin subnet" "$ADM" 10.99.3.2 10.99.3.1 "22 9443"
@@ -396,7 +396,7 @@ boot_phase() {
     # No admin subnet is known yet: the whole management network may connect.
     expect_tcp "boot profile, management NIC" "$ADM" 10.99.3.200 10.99.3.1 "22 9443"
     expect_tcp "boot profile, DMZ NIC" "$INET" - 10.99.1.1 "" "22 8443 9443"
-    expect_tcp "boot profile, LAN NIC" "$LAN" - 10.99.2.1 "" "22 2575 9443"
+    expect_tcp "boot profile, LAN NIC" "$LAN" - 10.99.2.1 "" "22 2575 2576 9443"
     expect_tcp "boot profile, HA NIC" "$HA" 10.99.4.2 10.99.4.1 "" "22 9443 9444"
     expect_out "boot profile" 10.99.3.2 8080 open
     expect_out "boot profile" 10.99.2.10 8080 blocked

@@ -69,6 +69,20 @@ TEST(MetricsTest, FailingGaugeDoesNotBreakTheScrape) {
     EXPECT_NE(text.find("b_total 1\n"), std::string::npos) << text;
 }
 
+TEST(MetricsTest, GaugeFamilyRendersOneSamplePerLabelSetReadAtScrape) {
+    Metrics m;
+    Metrics::Samples now = {{R"(partner="his")", 3}, {R"(partner="lis")", 0.5}};
+    m.gauges("q_depth", "Queue.", [&] { return now; });
+    std::string text = m.render();
+    EXPECT_NE(text.find("# TYPE q_depth gauge\nq_depth{partner=\"his\"} 3\nq_depth{partner=\"lis\"} 0.5\n"),
+              std::string::npos)
+        << text;
+    now = {};
+    EXPECT_EQ(m.render().find("q_depth{"), std::string::npos);  // a partner gone is no longer shown
+    m.gauges("q_fail", "Fails.", []() -> Metrics::Samples { throw std::runtime_error("locked"); });
+    EXPECT_NE(m.render().find("# q_fail unavailable: locked\n"), std::string::npos);
+}
+
 TEST(MetricsTest, MisuseIsRefused) {
     Metrics m;
     m.counter("x_total", "X.");

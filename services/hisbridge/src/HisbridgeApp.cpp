@@ -8,6 +8,8 @@
 #include "domain/HisSender.h"
 #include "domain/HisbridgeEnv.h"
 #include "domain/Hl7Inbox.h"
+#include "domain/PartnerFigures.h"
+#include "domain/Retention.h"
 #include "hisbridge/EmbeddedFiles.h"
 #include "hisbridge/ServiceRow.h"
 
@@ -22,8 +24,9 @@ void HisbridgeApp::configure(const Settings& settings) { config_ = readHisbridge
 
 void HisbridgeApp::registerRoutes(Router& router, ServiceContext& ctx) {
     env_ = std::make_unique<HisbridgeEnv>(ctx.db, ctx.clock, ctx.audit, config_, TxEffects::wakeOf(ctx.outbox));
-    hisbridge::registerRoutes(router, *env_);
     inbox_ = std::make_unique<Hl7Inbox>(*env_, &ctx.metrics);
+    hisbridge::registerRoutes(router, *env_, *inbox_);
+    registerPartnerGauges(ctx.metrics, *env_);
     if (config_.mllpEnabled) {
         // The listener is stopped before the App (and so the inbox) goes away.
         addListener(std::make_unique<net::TcpListener>(
@@ -40,6 +43,10 @@ void HisbridgeApp::registerRoutes(Router& router, ServiceContext& ctx) {
         "HIS sender", ctx.clock, 1000, [s = hisSender_.get()] { s->runOnce(); }, Poco::Logger::get("hisbridge.his"));
     env_->wakeHisSender = [job = senderJob_.get()] { job->poke(); };
     senderJob_->start();
+    retentionJob_ = std::make_unique<PeriodicJob>(
+        "HIS retention", ctx.clock, config_.retentionIntervalMs, [env = env_.get()] { runRetention(*env); },
+        Poco::Logger::get("hisbridge.retention"));
+    retentionJob_->start();
     if (config_.hisEnabled) {
         addListener(std::make_unique<net::TcpListener>(
             config_.his, his::framer(),

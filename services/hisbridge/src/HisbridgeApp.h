@@ -36,7 +36,8 @@ private:
     std::unique_ptr<Hl7Inbox> inbox_;
     std::unique_ptr<HisInbox> hisInbox_;
     std::unique_ptr<HisSender> hisSender_;
-    std::unique_ptr<PeriodicJob> senderJob_;  // declared last: stopped (destroyed) first
+    std::unique_ptr<PeriodicJob> senderJob_;
+    std::unique_ptr<PeriodicJob> retentionJob_;  // jobs declared last: stopped (destroyed) first
 };
 
 }  // namespace medbox::hisbridge

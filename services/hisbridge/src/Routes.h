@@ -5,8 +5,10 @@
 namespace medbox::hisbridge {
 
 class HisbridgeEnv;
+class Hl7Inbox;
 
-// Registers every route with its Access; env lives until exit.
-void registerRoutes(Router& router, HisbridgeEnv& env);
+// Registers every route with its Access; env and inbox (the quarantine
+// applies corrected HL7 messages through it) live until exit.
+void registerRoutes(Router& router, HisbridgeEnv& env, Hl7Inbox& inbox);
 
 }  // namespace medbox::hisbridge

@@ -3,15 +3,9 @@
 // booking message, in order per patient, retries on 9xxx and on no answer
 // with the same requestId, a refusal reversed through booking and told to the
 // portal, a quarantined message holding back only its own patient.
-#include "InboxFixture.h"
 #include "core/error/AppError.h"
-#include "core/net/TcpListener.h"
 #include "domain/HisSender.h"
-#include "his/Envelope.h"
-#include <Poco/JSON/Parser.h>
-#include <deque>
-#include <mutex>
-#include <thread>
+#include "SenderFixture.h"
 
 using namespace medbox;
 using namespace medbox::hisbridge;
@@ -20,104 +14,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-Poco::JSON::Object::Ptr json(const std::string& text) {
-    return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
-}
-
-std::string created(int64_t appointmentId, const std::string& documentNumber) {
-    return R"({"appointmentId":)" + std::to_string(appointmentId) +
-           R"(,"scheduleId":1,"date":"2026-12-07","session":"morning","patient":{"name":"张三",)"
-           R"("documentType":"resident_id","documentNumber":")" +
-           documentNumber + R"(","phone":"13800138000"}})";
-}
-std::string cancelled(int64_t appointmentId, const std::string& documentNumber) {
-    return R"({"appointmentId":)" + std::to_string(appointmentId) +
-           R"(,"reason":"patient","documentType":"resident_id","documentNumber":")" + documentNumber + R"("})";
-}
-
-// The HIS: answers each request with the next scripted code ("0000" when the
-// script is empty); "hang" waits past the client's timeout, "garbage" answers
-// a body that is not JSON. Logs (txn, requestId) of every request it read.
-class FakeHis {
-public:
-    FakeHis() {
-        net::TcpListenerOptions o;
-        o.oneFramePerConnection = true;
-        listener_ = std::make_unique<net::TcpListener>(
-            o, his::framer(), [this](std::string_view body, const net::Peer&) -> std::optional<std::string> {
-                const his::Request r = his::decodeRequest(body, his::Charset::Utf8);
-                std::string code = "0000";
-                {
-                    std::lock_guard l(m_);
-                    log_.push_back(r.txn + " " + r.requestId);
-                    if (!script_.empty()) {
-                        code = script_.front();
-                        script_.pop_front();
-                    }
-                }
-                if (code == "hang") std::this_thread::sleep_for(700ms);
-                if (code == "garbage") return std::string("not json");
-                his::Answer a;
-                a.txn = r.txn;
-                a.requestId = r.requestId;
-                a.code = code == "hang" ? "0000" : code;
-                a.message = code == "2001" ? "号源已被占用" : "ok";
-                return his::encodeAnswer(a, his::Charset::Utf8);
-            });
-        listener_->start();
-    }
-    ~FakeHis() { listener_->stop(); }
-    int port() const { return listener_->port(); }
-    void script(std::initializer_list<std::string> codes) {
-        std::lock_guard l(m_);
-        script_.insert(script_.end(), codes.begin(), codes.end());
-    }
-    std::vector<std::string> log() {
-        std::lock_guard l(m_);
-        return log_;
-    }
-
-private:
-    std::mutex m_;
-    std::deque<std::string> script_;
-    std::vector<std::string> log_;
-    std::unique_ptr<net::TcpListener> listener_;
-};
-
-class HisSenderTest : public InboxFixture {
-protected:
-    HisbridgeConfig config() override {
-        HisbridgeConfig c;
-        HisbridgeConfig::HisPartner p;
-        p.name = "his";
-        p.address = "127.0.0.1";
-        p.port = his_.port();
-        p.answerTimeoutMs = 300;
-        p.retryCodes = {"9xxx", "2005"};  // 2005: a partner's "locked, try again" business code
-        c.hisPartners.push_back(p);
-        return c;
-    }
-    void SetUp() override {
-        InboxFixture::SetUp();
-        sender_ = std::make_unique<HisSender>(*env_);
-    }
-    bool accept(const std::string& id, const std::string& topic, const std::string& payload) {
-        return acceptBookingMessage(*env_, id, topic, json(payload));
-    }
-    // Runs the sender until nothing is due, moving the clock past each backoff.
-    void drain(int rounds = 12) {
-        for (int i = 0; i < rounds; ++i) {
-            sender_->runOnce();
-            clock_.advanceMs(400'000);
-        }
-    }
-    std::string state(const std::string& requestId) {
-        return one("SELECT state FROM his_outgoing WHERE request_id = '" + requestId + "'");
-    }
-
-    FakeHis his_;
-    std::unique_ptr<HisSender> sender_;
-};
+class HisSenderTest : public SenderFixture {};
 
 }  // namespace
 

@@ -99,3 +99,32 @@ TEST(HisbridgeConfigTest, RetryCodesArePerPartner) {
         EXPECT_THROW(readHisbridgeConfig(b), ConfigError) << bad;
     }
 }
+
+TEST(HisbridgeConfigTest, DowntimeAndRetentionSettings) {
+    Settings s;
+    s.set("hisbridge.partners.his.address", "10.0.0.5");
+    s.set("hisbridge.partners.his.his_port", "2577");
+    s.set("hisbridge.partners.his.down_after_failures", "5");
+    s.set("hisbridge.partners.his.down_after_seconds", "30");
+    s.set("hisbridge.partners.his.max_backoff_ms", "2000");
+    s.set("hisbridge.retention.days", "30");
+    const HisbridgeConfig c = readHisbridgeConfig(s);
+    ASSERT_NE(c.sendingPartner(), nullptr);
+    EXPECT_EQ(c.sendingPartner()->downAfterFailures, 5);
+    EXPECT_EQ(c.sendingPartner()->downAfterMs, 30'000);
+    EXPECT_EQ(c.sendingPartner()->maxBackoffMs, 2000);
+    EXPECT_EQ(c.retentionMs, 30LL * 86'400'000);
+    EXPECT_EQ(readHisbridgeConfig(Settings{}).retentionMs, 90LL * 86'400'000);
+    Settings bad;
+    bad.set("hisbridge.retention.days", "0");
+    try {
+        readHisbridgeConfig(bad);
+        FAIL() << "retention of 0 days taken";
+    } catch (const ConfigError& e) {
+        EXPECT_NE(e.displayText().find("hisbridge.retention.days"), std::string::npos) << e.displayText();
+    }
+    Settings badDown;
+    badDown.set("hisbridge.partners.his.address", "10.0.0.5");
+    badDown.set("hisbridge.partners.his.down_after_failures", "0");
+    EXPECT_THROW(readHisbridgeConfig(badDown), ConfigError);
+}

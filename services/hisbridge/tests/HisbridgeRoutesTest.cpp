@@ -4,6 +4,7 @@
 #include "hisbridge/EmbeddedFiles.h"
 #include "Routes.h"
 #include "domain/HisbridgeEnv.h"
+#include "domain/Hl7Inbox.h"
 #include "core/testing/OpenApiCheck.h"
 #include "core/testing/TempDir.h"
 #include <gtest/gtest.h>
@@ -19,8 +20,9 @@ TEST(HisbridgeRoutesTest, EveryRouteIsInOpenApiWithItsAccess) {
     db::Database db(o, db::migrationsFrom(embeddedFiles()));
     AuditLog audit(clock, "");
     HisbridgeEnv env(db, clock, audit, {});
+    Hl7Inbox inbox(env);
     Router router;
-    registerRoutes(router, env);
+    registerRoutes(router, env, inbox);
 
     testutil::expectRoutesMatchOpenApi(router, embeddedFiles());
 }

@@ -1,15 +1,58 @@
 #include "domain/HisMessages.h"
+#include "core/db/Statement.h"
+#include "core/error/AppError.h"
 #include <Poco/JSON/Array.h>
 
 namespace medbox::hisbridge {
 
+namespace {
+
+const char* kInColumns =
+    "SELECT id, request_id, txn, state, answer_code, answer_message, error_field, sender, attempts, received_ms, "
+    "updated_ms, body FROM his_request";
+const char* kOutColumns =
+    "SELECT id, request_id, txn, state, answer_code, answer_message, last_error, '', attempts, created_ms, "
+    "updated_ms, data FROM his_outgoing";
+
+HisMessageRow readRow(const db::Statement& st, const std::string& direction) {
+    HisMessageRow r;
+    r.id = st.i64(0);
+    r.direction = direction;
+    r.requestId = st.str(1);
+    r.txn = st.str(2);
+    r.state = st.str(3);
+    r.answerCode = st.optStr(4);
+    r.answerMessage = st.optStr(5);
+    r.error = st.optStr(6);
+    r.peerOrPatient = st.str(7);
+    r.attempts = st.i64(8);
+    r.createdMs = st.i64(9);
+    r.updatedMs = st.i64(10);
+    return r;
+}
+
+}  // namespace
+
+HisMessageDetail readHisMessage(HisbridgeEnv& env, const std::string& actor, const std::string& direction, int64_t id) {
+    const bool in = direction == "in";
+    HisMessageDetail d;
+    env.db.write([&](db::Tx& tx) {
+        std::string sql = in ? kInColumns : kOutColumns;
+        sql.append(" WHERE id = ?");
+        auto st = tx.conn().prepare(sql);
+        st.args(id);
+        if (!st.step()) throw AppError(Err::NotFound, "no such request");
+        d.row = readRow(st, direction);
+        d.body = st.str(11);
+        env.effects.auditIn(tx, actor, "hisbridge.his_view", (in ? "his_in:" : "his:") + std::to_string(id));
+    });
+    return d;
+}
+
 std::vector<HisMessageRow> searchHisMessages(HisbridgeEnv& env, const std::string& actor, const HisMessageQuery& q) {
     const bool in = q.direction == "in";
-    std::string sql =
-        in ? "SELECT id, request_id, txn, state, answer_code, answer_message, error_field, sender, attempts, "
-             "received_ms, updated_ms FROM his_request WHERE 1 = 1"
-           : "SELECT id, request_id, txn, state, answer_code, answer_message, last_error, '', attempts, created_ms, "
-             "updated_ms FROM his_outgoing WHERE 1 = 1";
+    std::string sql = in ? kInColumns : kOutColumns;
+    sql.append(" WHERE 1 = 1");
     const std::string timeColumn = in ? "received_ms" : "created_ms";
     if (q.requestId) sql += " AND request_id = ?";
     if (q.txn) sql += " AND txn = ?";
@@ -31,22 +74,7 @@ std::vector<HisMessageRow> searchHisMessages(HisbridgeEnv& env, const std::strin
         if (q.toMs) st.bind(i++, *q.toMs);
         if (q.beforeId) st.bind(i++, *q.beforeId);
         st.bind(i, q.limit);
-        while (st.step()) {
-            HisMessageRow r;
-            r.id = st.i64(0);
-            r.direction = q.direction;
-            r.requestId = st.str(1);
-            r.txn = st.str(2);
-            r.state = st.str(3);
-            r.answerCode = st.optStr(4);
-            r.answerMessage = st.optStr(5);
-            r.error = st.optStr(6);
-            r.peerOrPatient = st.str(7);
-            r.attempts = st.i64(8);
-            r.createdMs = st.i64(9);
-            r.updatedMs = st.i64(10);
-            out.push_back(r);
-        }
+        while (st.step()) out.push_back(readRow(st, q.direction));
         Poco::JSON::Array::Ptr filters = new Poco::JSON::Array;
         for (const auto& [name, used] : {std::pair{"requestId", q.requestId.has_value()},
                                          {"txn", q.txn.has_value()},

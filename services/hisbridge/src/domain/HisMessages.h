@@ -30,4 +30,13 @@ struct HisMessageRow {
 // Newest first. actor: the audit actor.
 std::vector<HisMessageRow> searchHisMessages(HisbridgeEnv& env, const std::string& actor, const HisMessageQuery& q);
 
+// One request with its body (in: the request as received, UTF-8; out: the
+// P2xx data), audited hisbridge.his_view (target his_in:<id> / his:<id>).
+// NotFound when there is none.
+struct HisMessageDetail {
+    HisMessageRow row;
+    std::string body;
+};
+HisMessageDetail readHisMessage(HisbridgeEnv& env, const std::string& actor, const std::string& direction, int64_t id);
+
 }  // namespace medbox::hisbridge

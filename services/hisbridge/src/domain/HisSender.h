@@ -16,7 +16,13 @@
 //     booking, booking is told to reverse it (outbox his.booking_refused)
 //     and the portal gets the reason (outbox booking.his_refused). Any other
 //     code (1xxx): quarantined, and the patient's later messages wait for an
-//     admin (quarantine screens: later).
+//     admin (Quarantine: correct and resend, or discard).
+//   - Downtime (PartnerHealth): attempts without an answer mark the
+//     partner down; a P201 queued or tried meanwhile that the HIS then
+//     refuses (2xxx) becomes a "conflict" on the reconciliation report
+//     instead of being reversed at once (Reconciliation). While the partner
+//     is down only the oldest message is tried (a probe), so the queue
+//     reaches the HIS in the order it was made when it answers again.
 // runOnce() runs on one thread (the App's PeriodicJob); accept from any.
 #include "core/metrics/Metrics.h"
 #include "domain/HisbridgeEnv.h"
@@ -27,6 +33,20 @@
 #include <string>
 
 namespace medbox::hisbridge {
+
+// A booking message's data checked (the same checks on arrival and on an
+// admin's correction): the appointment and the patient's document.
+struct BookingData {
+    int64_t appointmentId = 0;
+    std::string patientKey;  // documentType:documentNumber
+};
+// name: the JSON member named in errors ("payload", "data").
+BookingData checkBookingData(const std::string& txn, const Poco::JSON::Object::Ptr& payload, const std::string& name);
+
+// The HIS refused a booking: booking reverses it (his.booking_refused) and
+// the portal tells the patient why (booking.his_refused), in tx.
+void queueRefusal(db::Tx& tx, const HisbridgeEnv& env, const std::string& requestId, int64_t appointmentId,
+                  const std::string& code, const std::string& reason, const std::string& bookingData);
 
 // Stores one message of booking's outbox (topic booking.created or
 // booking.cancelled); false when that id was seen before. Throws AppError

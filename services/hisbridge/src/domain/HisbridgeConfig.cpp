@@ -41,6 +41,9 @@ HisbridgeConfig readHisbridgeConfig(const Settings& s) {
         throw ConfigError("hisbridge.his.max_frame_bytes: at most 99999999 (8 digits)");
     c.hisCharset = charsetKey(s, "hisbridge.his.charset", "UTF-8");
 
+    c.retentionMs = s.integer("hisbridge.retention.days", 90, 1, 3650) * 86'400'000;
+    c.retentionIntervalMs = s.integer("hisbridge.retention.interval_ms", 3'600'000, 1000, 86'400'000);
+
     for (const auto& name : s.children("hisbridge.partners")) {
         const std::string key = "hisbridge.partners." + name;
         const std::string app = s.str(key + ".application", "");
@@ -67,6 +70,9 @@ HisbridgeConfig readHisbridgeConfig(const Settings& s) {
         p.connectTimeoutMs = s.integer(key + ".connect_timeout_ms", 3'000, 1, 600'000);
         p.writeTimeoutMs = s.integer(key + ".write_timeout_ms", 5'000, 1, 600'000);
         p.answerTimeoutMs = s.integer(key + ".answer_timeout_ms", 15'000, 1, 600'000);
+        p.downAfterFailures = s.integer(key + ".down_after_failures", 3, 1, 1000);
+        p.downAfterMs = s.integer(key + ".down_after_seconds", 60, 1, 86'400) * 1000;
+        p.maxBackoffMs = s.integer(key + ".max_backoff_ms", 300'000, 1000, 3'600'000);
         p.retryCodes.clear();
         std::string list = s.str(key + ".retry_codes", "9xxx") + ",";
         for (size_t from = 0, comma; (comma = list.find(',', from)) != std::string::npos; from = comma + 1) {

@@ -46,6 +46,14 @@ struct HisbridgeConfig {
         // requestId, with backoff); "x" is any digit. Others are final: 0000
         // done, 2xxx refused, the rest quarantined.
         std::vector<std::string> retryCodes = {"9xxx"};
+        // Downtime (.down_after_failures, .down_after_seconds): the partner is
+        // marked down after this many attempts in a row without an answer, or
+        // when it has not answered for this long, whichever comes first.
+        int64_t downAfterFailures = 3;
+        int64_t downAfterMs = 60'000;
+        // .max_backoff_ms: the longest wait between attempts of one message
+        // (1 s doubling up to this); also how often a down partner is probed.
+        int64_t maxBackoffMs = 300'000;
 
         bool retries(const std::string& code) const {
             for (const auto& p : retryCodes) {
@@ -58,6 +66,19 @@ struct HisbridgeConfig {
         }
     };
     std::vector<HisPartner> hisPartners;
+
+    // The partner that takes medbox's P2xx: the first with a .his_port (one for now).
+    const HisPartner* sendingPartner() const {
+        for (const auto& p : hisPartners)
+            if (p.port != 0) return &p;
+        return nullptr;
+    }
+
+    // hisbridge.retention.days: applied HL7 messages, answered requests and
+    // acknowledged P2xx older than this are deleted (quarantined and
+    // reconciliation rows never); hisbridge.retention.interval_ms: how often.
+    int64_t retentionMs = 90LL * 86'400'000;
+    int64_t retentionIntervalMs = 3'600'000;
 
     // The partner at this IP address (a peer "10.1.2.3:50312" without the port), if any.
     const HisPartner* hisPartnerAt(const std::string& ip) const {

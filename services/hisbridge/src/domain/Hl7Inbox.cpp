@@ -96,27 +96,36 @@ Hl7Inbox::Outcome Hl7Inbox::decideAndStore(std::string_view payload, const std::
         out.ack = hl7::buildAck(msg ? &*msg : nullptr, d, now, nextAckId());
         return out;
     }
+    return storeAndApply(*msg, h.sender, h.controlId, h.type, h.event, std::string(hl7::msh18Name(decoded.charset)),
+                         decoded.utf8, peer, now, {}, out);
+}
 
-    const PatientIds ids = patientIds(*msg);
+Hl7Inbox::Outcome Hl7Inbox::storeAndApply(const hl7::Message& msg, const std::string& sender,
+                                          const std::string& controlId, const std::string& type,
+                                          const std::string& event, const std::string& charsetName,
+                                          const std::string& utf8, const std::string& peer, int64_t now,
+                                          const InTx& inTx, Outcome out) {
+    const PatientIds ids = patientIds(msg);
     std::optional<hl7::ErrorDetail> failure;
     try {
         env_.db.write([&](db::Tx& tx) {
             failure.reset();
             out.duplicate = false;
-            auto existing = store::findMessage(tx.conn(), h.sender, h.controlId);
+            auto existing = store::findMessage(tx.conn(), sender, controlId);
             if (existing && existing->state != "failed") {
                 out.duplicate = true;
                 out.messageId = existing->id;
+                if (inTx) inTx(tx, *existing);
                 return;
             }
             store::StoredMessage row = existing.value_or(store::StoredMessage{});
-            row.sender = h.sender;
-            row.controlId = h.controlId;
-            row.type = h.type + "^" + h.event;
+            row.sender = sender;
+            row.controlId = controlId;
+            row.type = type + "^" + event;
             row.patientId = ids.patientId;
-            row.charset = std::string(hl7::msh18Name(decoded.charset));
+            row.charset = charsetName;
             row.peer = peer;
-            row.body = decoded.utf8;
+            row.body = utf8;
             row.updatedMs = now;
             if (existing) {
                 ++row.attempts;
@@ -126,12 +135,12 @@ Hl7Inbox::Outcome Hl7Inbox::decideAndStore(std::string_view payload, const std::
                 row.receivedMs = now;
                 row.id = store::insertMessage(tx, row);
             }
-            ApplyContext ctx{tx, env_, *msg, row.id, h.sender, h.controlId, now};
+            ApplyContext ctx{tx, env_, msg, row.id, sender, controlId, now};
             tx.exec("SAVEPOINT hl7_apply");
             try {
-                if (h.type == "ADT")
+                if (type == "ADT")
                     row.state = applyAdt(ctx);
-                else if (h.type == "ORU")
+                else if (type == "ORU")
                     row.state = applyOru(ctx);
                 else
                     row.state = applySiu(ctx);
@@ -150,25 +159,46 @@ Hl7Inbox::Outcome Hl7Inbox::decideAndStore(std::string_view payload, const std::
             }
             store::updateOutcome(tx, row);
             out.messageId = row.id;
+            if (inTx) inTx(tx, row);
         });
     } catch (const std::exception& e) {
         // Nothing was committed: the sender must send it again (AR, 207).
-        log_.error("HL7 message %s from %s not stored: %s", h.controlId, peer, std::string(e.what()));
+        log_.error("HL7 message %s from %s not stored: %s", controlId, peer, std::string(e.what()));
         const hl7::ErrorDetail d = hl7::errorDetail(
             AppError(Err::Unavailable, "the message could not be stored now; send it again"));
         out.ackCode = d.ackCode;
         out.messageId.reset();
-        out.ack = hl7::buildAck(&*msg, d, now, nextAckId());
+        out.ack = hl7::buildAck(&msg, d, now, nextAckId());
         return out;
     }
     out.ackCode = failure ? failure->ackCode : "AA";
-    out.ack = hl7::buildAck(&*msg, failure, now, nextAckId());
+    out.ack = hl7::buildAck(&msg, failure, now, nextAckId());
     if (failure)
-        log_.warning("HL7 %s %s from %s failed (%s at %s)", h.type + "^" + h.event, h.controlId, peer, failure->appCode,
+        log_.warning("HL7 %s %s from %s failed (%s at %s)", type + "^" + event, controlId, peer, failure->appCode,
                      failure->location);
     else
-        log_.information("HL7 %s %s from %s %s", h.type + "^" + h.event, h.controlId, peer,
+        log_.information("HL7 %s %s from %s %s", type + "^" + event, controlId, peer,
                          std::string(out.duplicate ? "acknowledged again (duplicate)" : "stored"));
+    return out;
+}
+
+hl7::Message Hl7Inbox::checkCorrection(const store::StoredMessage& stored, const std::string& utf8) const {
+    hl7::Message m = hl7::Message::parse(utf8, env_.config.limits);
+    const Header h = checkHeader(m);
+    // The idempotent inbox keys on (sender, control id): a correction keeps both,
+    // so the partner's own resend is still recognised as this message.
+    if (h.sender != stored.sender) throw AppError(Err::InvalidField, "MSH-3/MSH-4 must stay " + stored.sender, "MSH-3");
+    if (h.controlId != stored.controlId)
+        throw AppError(Err::InvalidField, "MSH-10 must stay " + stored.controlId, "MSH-10");
+    return m;
+}
+
+Hl7Inbox::Outcome Hl7Inbox::reapply(const store::StoredMessage& stored, const std::string& actor, const InTx& inTx) {
+    const hl7::Message m = checkCorrection(stored, stored.body);
+    const Header h = checkHeader(m);
+    Outcome out;
+    out = storeAndApply(m, h.sender, h.controlId, h.type, h.event, stored.charset, stored.body, actor, env_.now(), inTx,
+                        out);
     return out;
 }
 

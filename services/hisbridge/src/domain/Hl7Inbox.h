@@ -18,6 +18,8 @@
 #include "domain/HisbridgeEnv.h"
 #include "hl7/Charset.h"
 #include "hl7/Message.h"
+#include "store/MessageStore.h"
+#include <functional>
 #include <Poco/Logger.h>
 #include <atomic>
 #include <optional>
@@ -44,9 +46,23 @@ public:
     // receive(), then the ACK in the message's character set (the listener's handler).
     std::string answer(std::string_view payload, const std::string& peer);
 
+    // Runs inside the store-and-apply transaction with the row as it ends up
+    // (the quarantine writes its audit row there).
+    using InTx = std::function<void(db::Tx&, const store::StoredMessage&)>;
+    // An admin's corrected body (UTF-8), read by the same parser and header
+    // checks as a message from the wire; sender and control id must stay.
+    // Throws AppError naming the segment and field.
+    hl7::Message checkCorrection(const store::StoredMessage& stored, const std::string& utf8) const;
+    // Applies a stored failed message again from its (possibly corrected)
+    // body, exactly as if the partner had resent it; peer records who did.
+    Outcome reapply(const store::StoredMessage& stored, const std::string& peer, const InTx& inTx);
+
 private:
     std::string nextAckId();
     Outcome decideAndStore(std::string_view payload, const std::string& peer);
+    Outcome storeAndApply(const hl7::Message& msg, const std::string& sender, const std::string& controlId,
+                          const std::string& type, const std::string& event, const std::string& charsetName,
+                          const std::string& utf8, const std::string& peer, int64_t now, const InTx& inTx, Outcome out);
     void count(const Outcome& o, double seconds);
 
     HisbridgeEnv& env_;

@@ -6,12 +6,15 @@
 #include "core/http/Request.h"
 #include "domain/HisbridgeEnv.h"
 #include "domain/Messages.h"
+#include "domain/Quarantine.h"
+#include "domain/Reconciliation.h"
 
 namespace medbox::hisbridge {
 
 class Handlers {
 public:
-    explicit Handlers(HisbridgeEnv& env) : env_(env), messages_(env) {}
+    Handlers(HisbridgeEnv& env, Hl7Inbox& inbox)
+        : env_(env), messages_(env), quarantine_(env, inbox), reconciliation_(env) {}
 
     // HL7 messages received
     void listMessages(Request& rq, Reply& rp);
@@ -20,10 +23,25 @@ public:
     void bookingInbox(Request& rq, Reply& rp);
     // the socket interface's traffic (HisMessageHandlers.cpp)
     void listHisMessages(Request& rq, Reply& rp);
+    void getHisMessage(Request& rq, Reply& rp);
+    // the quarantine (QuarantineHandlers.cpp)
+    void listQuarantine(Request& rq, Reply& rp);
+    void getQuarantined(Request& rq, Reply& rp);
+    void correctQuarantined(Request& rq, Reply& rp);
+    void resendQuarantined(Request& rq, Reply& rp);
+    void discardQuarantined(Request& rq, Reply& rp);
+    // downtime: the reconciliation report and the partners (ReconciliationHandlers.cpp)
+    void listReconciliation(Request& rq, Reply& rp);
+    void cancelConflict(Request& rq, Reply& rp);
+    void resolveConflict(Request& rq, Reply& rp);
+    void resendConflict(Request& rq, Reply& rp);
+    void listPartners(Request& rq, Reply& rp);
 
 private:
     HisbridgeEnv& env_;
     Messages messages_;
+    Quarantine quarantine_;
+    Reconciliation reconciliation_;
 };
 
 }  // namespace medbox::hisbridge

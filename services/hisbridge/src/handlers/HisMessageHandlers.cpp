@@ -27,6 +27,23 @@ std::optional<std::string> filter(const Request& rq, const std::string& name, co
     return v;
 }
 
+Poco::JSON::Object::Ptr hisView(const HisMessageRow& m) {
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("id", m.id);
+    o->set("direction", m.direction);
+    o->set("requestId", m.requestId);
+    o->set("txn", m.txn);
+    o->set("state", m.state);
+    o->set("answerCode", orNull(m.answerCode));
+    o->set("answerMessage", orNull(m.answerMessage));
+    o->set("error", orNull(m.error));
+    if (m.direction == "in") o->set("sender", m.peerOrPatient);
+    o->set("attempts", m.attempts);
+    o->set("createdAt", isoUtcMillis(m.createdMs));
+    o->set("updatedAt", isoUtcMillis(m.updatedMs));
+    return o;
+}
+
 }  // namespace
 
 void Handlers::listHisMessages(Request& rq, Reply& rp) {
@@ -35,9 +52,9 @@ void Handlers::listHisMessages(Request& rq, Reply& rp) {
     q.requestId = filter(rq, "requestId", {});
     q.txn = filter(rq, "txn", {});
     q.state = filter(rq, "state",
-                     q.direction == "in"
-                         ? std::vector<std::string>{"forwarded", "stored", "applied", "failed"}
-                         : std::vector<std::string>{"pending", "acknowledged", "refused", "quarantined"});
+                     q.direction == "in" ? std::vector<std::string>{"forwarded", "stored", "applied", "failed"}
+                                         : std::vector<std::string>{"pending", "acknowledged", "refused", "quarantined",
+                                                                    "conflict", "cancelled", "resolved", "discarded"});
     constexpr int64_t kMax = 253402300800000;  // year 10000
     q.fromMs = rq.queryInt("fromMs", 0, kMax);
     q.toMs = rq.queryInt("toMs", 0, kMax);
@@ -45,27 +62,20 @@ void Handlers::listHisMessages(Request& rq, Reply& rp) {
     q.limit = static_cast<int>(rq.queryInt("limit", 1, 500).value_or(50));
     const auto found = searchHisMessages(env_, rq.actor(), q);
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-    for (const auto& m : found) {
-        Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-        o->set("id", m.id);
-        o->set("direction", m.direction);
-        o->set("requestId", m.requestId);
-        o->set("txn", m.txn);
-        o->set("state", m.state);
-        o->set("answerCode", orNull(m.answerCode));
-        o->set("answerMessage", orNull(m.answerMessage));
-        o->set("error", orNull(m.error));
-        if (m.direction == "in") o->set("sender", m.peerOrPatient);
-        o->set("attempts", m.attempts);
-        o->set("createdAt", isoUtcMillis(m.createdMs));
-        o->set("updatedAt", isoUtcMillis(m.updatedMs));
-        items->add(o);
-    }
+    for (const auto& m : found) items->add(hisView(m));
     Poco::JSON::Object::Ptr body = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     body->set("items", items);
     body->set("nextBeforeId",
               static_cast<int>(found.size()) == q.limit ? Poco::Dynamic::Var(found.back().id) : Poco::Dynamic::Var());
     rp.json(body);
+}
+
+void Handlers::getHisMessage(Request& rq, Reply& rp) {
+    const std::string direction = filter(rq, "direction", {"in", "out"}).value_or("out");
+    const HisMessageDetail d = readHisMessage(env_, rq.actor(), direction, rq.idParam("id"));
+    Poco::JSON::Object::Ptr o = hisView(d.row);
+    o->set("body", d.body);
+    rp.json(o);
 }
 
 }  // namespace medbox::hisbridge

@@ -59,7 +59,9 @@ int64_t insertMessage(db::Tx& tx, const StoredMessage& m) {
 void updateOutcome(db::Tx& tx, const StoredMessage& m) {
     tx.prepare(
           "UPDATE hl7_message SET state = ?, ack_code = ?, error_code = ?, error_location = ?, error_text = ?, "
-          "attempts = ?, updated_ms = ?, peer = ?, body = ?, patient_id = ? WHERE id = ?")
+          "attempts = ?, updated_ms = ?, peer = ?, body = ?, patient_id = ?, discarded_ms = NULL, discard_reason = "
+          "NULL "
+          "WHERE id = ?")
         .args(m.state, m.ackCode, m.errorCode, m.errorLocation, m.errorText, m.attempts, m.updatedMs, m.peer, m.body,
               m.patientId, m.id)
         .run();

@@ -28,7 +28,8 @@ std::optional<StoredMessage> findMessage(db::Connection& c, const std::string& s
 std::optional<StoredMessage> findMessageById(db::Connection& c, int64_t id);
 // Returns the new id.
 int64_t insertMessage(db::Tx& tx, const StoredMessage& m);
-// State, answer, error, attempts, peer, body and patient of message m.id.
+// State, answer, error, attempts, peer, body and patient of message m.id; a
+// message tried again is no longer discarded (a new failure is quarantined anew).
 void updateOutcome(db::Tx& tx, const StoredMessage& m);
 
 struct MessageQuery {
