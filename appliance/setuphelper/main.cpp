@@ -5,7 +5,8 @@
 //   medbox-setup-helper --listen PATH   serve a Unix socket, one request per connection
 //                                       (tests; the appliance uses socket activation)
 // Options for tests: --root DIR (write files under DIR), --files-only (no
-// hostnamectl/systemctl/networkctl), --firewall PROGRAM.
+// hostnamectl/systemctl/networkctl), --firewall PROGRAM, --wireguard-go PROGRAM
+// (the userspace WireGuard used where the kernel has no module).
 #include "SetupHelper.h"
 
 #include <sys/socket.h>
@@ -75,13 +76,15 @@ int main(int argc, char** argv) {
             opt.root = value();
         else if (a == "--firewall")
             opt.firewall = value();
+        else if (a == "--wireguard-go")
+            opt.wireguardGo = value();
         else if (a == "--files-only")
             opt.live = false;
         else if (a == "--listen")
             listen = value();
         else {
-            std::cerr
-                << "usage: medbox-setup-helper [--listen SOCKET] [--root DIR] [--files-only] [--firewall PROGRAM]\n";
+            std::cerr << "usage: medbox-setup-helper [--listen SOCKET] [--root DIR] [--files-only] [--firewall "
+                         "PROGRAM] [--wireguard-go PROGRAM]\n";
             return 2;
         }
     }

@@ -1,5 +1,8 @@
 #include "SetupHelper.h"
 
+#include "HelperIo.h"
+#include "VendorTunnel.h"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 
@@ -23,45 +26,7 @@
 
 namespace medbox::setuphelper {
 
-namespace {
-
 namespace fs = std::filesystem;
-using Poco::JSON::Array;
-using Poco::JSON::Object;
-
-struct Refused : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
-void need(const std::string& why, const std::string& what) {
-    if (!why.empty()) throw Refused(what + " " + why);
-}
-
-std::string str(const Object::Ptr& o, const std::string& key, size_t maxLen) {
-    if (!o || !o->has(key) || !o->get(key).isString()) throw Refused(key + " must be a string");
-    auto s = o->getValue<std::string>(key);
-    if (s.empty() || s.size() > maxLen) throw Refused(key + " must be 1.." + std::to_string(maxLen) + " bytes");
-    return s;
-}
-
-Array::Ptr arr(const Object::Ptr& o, const std::string& key, size_t maxItems) {
-    if (!o || !o->has(key)) return new Array;
-    auto a = o->getArray(key);
-    if (!a) throw Refused(key + " must be an array");
-    if (a->size() > maxItems) throw Refused(key + " has more than " + std::to_string(maxItems) + " entries");
-    return a;
-}
-
-std::vector<std::string> strs(const Object::Ptr& o, const std::string& key, size_t maxItems) {
-    std::vector<std::string> out;
-    const auto a = arr(o, key, maxItems);
-    for (size_t i = 0; i < a->size(); ++i) {
-        const auto& v = a->get(static_cast<unsigned>(i));
-        if (!v.isString()) throw Refused(key + " must hold strings");
-        out.push_back(v.extract<std::string>());
-    }
-    return out;
-}
 
 // Written whole or not at all, mode as given, parent folders made.
 void writeFile(const Options& opt, const std::string& path, const std::string& text, mode_t mode) {
@@ -117,6 +82,45 @@ void run(const std::vector<std::string>& argv) {
         throw std::runtime_error(fs::path(argv[0]).filename().string() + " failed" +
                                  (output.empty() ? "" : ": " + output));
     }
+}
+
+namespace {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+struct Refused : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+void need(const std::string& why, const std::string& what) {
+    if (!why.empty()) throw Refused(what + " " + why);
+}
+
+std::string str(const Object::Ptr& o, const std::string& key, size_t maxLen) {
+    if (!o || !o->has(key) || !o->get(key).isString()) throw Refused(key + " must be a string");
+    auto s = o->getValue<std::string>(key);
+    if (s.empty() || s.size() > maxLen) throw Refused(key + " must be 1.." + std::to_string(maxLen) + " bytes");
+    return s;
+}
+
+Array::Ptr arr(const Object::Ptr& o, const std::string& key, size_t maxItems) {
+    if (!o || !o->has(key)) return new Array;
+    auto a = o->getArray(key);
+    if (!a) throw Refused(key + " must be an array");
+    if (a->size() > maxItems) throw Refused(key + " has more than " + std::to_string(maxItems) + " entries");
+    return a;
+}
+
+std::vector<std::string> strs(const Object::Ptr& o, const std::string& key, size_t maxItems) {
+    std::vector<std::string> out;
+    const auto a = arr(o, key, maxItems);
+    for (size_t i = 0; i < a->size(); ++i) {
+        const auto& v = a->get(static_cast<unsigned>(i));
+        if (!v.isString()) throw Refused(key + " must hold strings");
+        out.push_back(v.extract<std::string>());
+    }
+    return out;
 }
 
 std::optional<int> ipFamily(const std::string& ip) {
@@ -286,6 +290,8 @@ Object::Ptr handle(const Options& opt, const std::string& line) {
             doFirewallApply(opt, rq);
         else if (verb == "firewall-confirm")
             run({opt.firewall, "confirm"});
+        else if (verb.starts_with("vendor-"))
+            return handleVendor(opt, verb, rq);
         else if (verb == "enable-services") {
             if (opt.live) {
                 run({opt.systemctl, "enable", "--now", "systemd-timesyncd.service"});

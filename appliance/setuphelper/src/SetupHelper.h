@@ -15,6 +15,7 @@
 //   firewall-apply  {profile, confirmSeconds}  /etc/medbox/firewall/wizard.json, then
 //                                       medbox-firewall apply FILE --confirm-within N
 //   firewall-confirm {}                 medbox-firewall confirm
+//   vendor-key, vendor-open, vendor-close, vendor-state: VendorTunnel.h
 //   enable-services {}                  live: systemctl enable --now systemd-timesyncd.service,
 //                                       systemctl start medbox.target
 #include <Poco/JSON/Object.h>
@@ -33,6 +34,9 @@ struct Options {
     std::string systemctl = "/usr/bin/systemctl";
     std::string networkctl = "/usr/bin/networkctl";
     std::string firewall = "/usr/sbin/medbox-firewall";
+    std::string ip = "/sbin/ip";  // iproute2 ships /bin/ip and this link
+    std::string wg = "/usr/bin/wg";
+    std::string wireguardGo = "/usr/bin/wireguard-go";
     // Run the live part (hostnamectl, systemctl, networkctl); off writes files only.
     bool live = true;
 };
