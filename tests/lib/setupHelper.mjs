@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildDir } from './harness.mjs';
 
-export async function startSetupHelper({ nics = ['mgmt0', 'lan0', 'dmz0'] } = {}) {
+// socket: where to listen (default: in the helper's own temporary folder).
+export async function startSetupHelper({ nics = ['mgmt0', 'lan0', 'dmz0'], socket: socketPath } = {}) {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'medbox-setup-'));
   const root = path.join(dir, 'root');
   const links = path.join(dir, 'links');
@@ -19,7 +20,7 @@ export async function startSetupHelper({ nics = ['mgmt0', 'lan0', 'dmz0'] } = {}
   for (const nic of nics) await fsp.writeFile(path.join(links, `10-medbox-${nic}.link`), `[Link]\nName=${nic}\n`);
   const firewall = path.join(dir, 'fake-medbox-firewall');
   await fsp.writeFile(firewall, `#!/bin/sh\necho "$@" >> '${root}/firewall.log'\n`, { mode: 0o755 });
-  const socket = path.join(dir, 'helper.sock');
+  const socket = socketPath ?? path.join(dir, 'helper.sock');
   const bin = path.join(buildDir(), 'appliance/setuphelper/medbox-setup-helper');
   const child = spawn(bin, ['--listen', socket, '--root', root, '--files-only', '--firewall', firewall], {
     stdio: ['ignore', 'pipe', 'inherit'],

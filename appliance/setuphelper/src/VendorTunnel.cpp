@@ -124,6 +124,11 @@ Object::Ptr doOpen(const Options& opt, const Object::Ptr& rq) {
     const auto peer = peerNetwork(rq);
     const long seconds = integer(rq, "seconds", 1, kMaxWindowSeconds);
     ensureKey(opt);
+    // --files-only (tests of the console on a host): the firewall call only.
+    if (!opt.live) {
+        run({opt.firewall, "window", "open", peer, "--seconds", std::to_string(seconds)});
+        return ok();
+    }
     // A fresh interface each time: exactly one peer, nothing left over.
     deleteInterface(opt, name);
     createInterface(opt, name);
@@ -151,7 +156,7 @@ Object::Ptr doClose(const Options& opt, const Object::Ptr& rq) {
     } catch (const std::runtime_error& e) {
         firewallError = e.what();
     }
-    deleteInterface(opt, name);
+    if (opt.live) deleteInterface(opt, name);
     auto answer = ok();
     // Closing a window that is not open (the kernel ended it, or nothing was
     // ever opened) is the normal case at console start: reported, not failed.
@@ -190,8 +195,9 @@ std::string publicKeyOf(const std::string& privateKeyBase64) {
     unsigned char raw[33];  // EVP_DecodeBlock writes 33 bytes for 44 characters
     if (EVP_DecodeBlock(raw, reinterpret_cast<const unsigned char*>(privateKeyBase64.data()), 44) != 33)
         throw std::invalid_argument("not a WireGuard private key");
-    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
-        EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, nullptr, raw, 32), EVP_PKEY_free);
+    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, nullptr, raw,
+                                                                                         32),
+                                                            EVP_PKEY_free);
     OPENSSL_cleanse(raw, sizeof raw);
     unsigned char pub[32];
     size_t len = sizeof pub;

@@ -4,6 +4,7 @@
 // start by ConsoleApp::configure(); immutable afterwards.
 #include "core/auth/Password.h"
 #include "domain/SetupConfig.h"
+#include "domain/VendorConfig.h"
 #include <utility>
 #include <string>
 #include <vector>
@@ -31,6 +32,7 @@ struct ConsoleConfig {
     std::vector<std::pair<std::string, std::string>> peerUrls;  // table order
     int peerCheckSeconds = 30;                                  // console.peer_check_seconds
     SetupConfig setup{};                                        // console.setup_* (the first-boot wizard)
+    VendorConfig vendor{};                                      // console.vendor.* (vendor access windows)
     // The KDF parameters for new hashes; not a configuration key (changing
     // them is a code review decision) but lowered by unit tests for speed.
     password::Params kdf{};
