@@ -243,11 +243,18 @@ TEST_F(VendorAccessTest, AHelperThatFailsLeavesNoWindowOpen) {
 }
 
 TEST_F(VendorAccessTest, VendorSignInOnlyInsideAWindow) {
-    EXPECT_EQ(errOf([&] { vendor_->admitSignIn("acme"); }), Err::Forbidden);
+    const int64_t expires = t_.clock.nowMs() + 900'000;
+    EXPECT_EQ(errOf([&] { vendor_->admitSignIn("acme", "jti-1", expires); }), Err::Forbidden);
     EXPECT_EQ(audit().back().action, "vendor.signin_refused");
-    EXPECT_TRUE(revoked("acme"));
+    // That token ends, not the account: a sign-in later in the same second
+    // keeps its iat and ends with a window closed in that second.
+    bool tokenRevoked = false;
+    for (const auto& r : revocations_->list(0, 100).entries)
+        tokenRevoked |= r.kind == Revocation::Kind::Token && r.value == "jti-1";
+    EXPECT_TRUE(tokenRevoked);
+    EXPECT_FALSE(revoked("acme"));
     openWindow();
-    vendor_->admitSignIn("acme");  // no throw
+    vendor_->admitSignIn("acme", "jti-2", expires);  // no throw
 }
 
 TEST_F(VendorAccessTest, EveryVendorRequestIsKeptAndAuditedInOrder) {

@@ -312,11 +312,11 @@ bool VendorAccess::windowOpen() {
     return live && live->state == "open" && live->endsAtMs && env_.now() < *live->endsAtMs;
 }
 
-void VendorAccess::admitSignIn(const std::string& username) {
+void VendorAccess::admitSignIn(const std::string& username, const std::string& tokenId, int64_t expiresMs) {
     if (windowOpen()) return;
     env_.db.write([&](db::Tx& tx) {
         // The token was made by the sign-in a moment ago: it ends unused.
-        revocations_.revokeUser(tx, username, "system", "vendor_window_closed");
+        revocations_.revokeToken(tx, username, tokenId, expiresMs);
         env_.effects.auditIn(tx, {"staff:" + username, "vendor.signin_refused", "vendor_window", "denied", "{}"});
     });
     throw AppError(Err::Forbidden, "vendor access is closed: an administrator must open a vendor window first");

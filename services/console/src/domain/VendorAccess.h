@@ -77,8 +77,11 @@ public:
     // Now inside an open window.
     bool windowOpen();
     // After a vendor account's password (and code) were accepted: throws
-    // AppError(Forbidden) outside a window, its token revoked, audited.
-    void admitSignIn(const std::string& username);
+    // AppError(Forbidden) outside a window, audited, the token just made
+    // (tokenId, expiring at expiresMs) revoked -- that token only: a cut-off
+    // for the whole account would push the next sign-in's iat into the next
+    // second, past a window close in this one.
+    void admitSignIn(const std::string& username, const std::string& tokenId, int64_t expiresMs);
     // Every request of a vendor account (the router's observer): audited
     // and kept for activity(). Never throws.
     void recordRequest(const std::string& user, const std::string& method, const std::string& path, int status);

@@ -61,7 +61,7 @@ void Handlers::login(Request& req, Reply& reply) {
         // Checked once the password is right: outside a window a vendor
         // learns nothing it could not by a wrong password.
         if (std::find(s.roles.begin(), s.roles.end(), "vendor") != s.roles.end())
-            vendor_.admitSignIn(rules::asciiLower(username));
+            vendor_.admitSignIn(rules::asciiLower(username), s.tokenId, s.expiresAtMs);
         loginOk_.inc();
         sessions_.started(rules::asciiLower(username), s, client(req));
         answerSession(reply, s, kind == "cookie");
