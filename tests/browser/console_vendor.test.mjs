@@ -94,7 +94,8 @@ describe('console vendor access page', () => {
       await assertNoHorizontalScroll(page);
       await screenshot(page, `console-vendor-${viewport}-zh`);
 
-      // English, then close after confirming.
+      // English (once the Chinese toast has gone), then close after confirming.
+      await page.locator('.toast').first().waitFor({ state: 'detached', timeout: 8000 });
       await page.click('.topbar .lang-switch');
       await page.locator('h1').filter({ hasText: 'Vendor access' }).waitFor();
       assert.match(await page.locator('#countdown').textContent(), /^\d\d:\d\d left$/);

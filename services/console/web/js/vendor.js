@@ -139,7 +139,7 @@ function renderKeys() {
   document.getElementById('wg-config').textContent = [
     '[Interface]',
     `Address = ${p ? p.address : '…'}/32`,
-    'PrivateKey = (the vendor’s own)',
+    `PrivateKey = ${t('vendor.privateKeyNote')}`,
     '',
     '[Peer]',
     `PublicKey = ${a.publicKey ?? '…'}`,
