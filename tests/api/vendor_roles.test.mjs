@@ -65,12 +65,12 @@ describe('the vendor role in every service', () => {
         for (const [method, op] of Object.entries(ops)) {
           if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
           const access = op['x-medbox-access'] ?? '';
-          const op = `${method.toUpperCase()} ${p}`;
-          const key = `${service} ${op}`;
+          const what = `${method.toUpperCase()} ${p}`;
+          const key = `${service} ${what}`;
           // Public operations (sign-in, health, the document itself) take no token.
           if (access === 'anyone') continue;
-          assert.equal(admitsVendor(access), mayCall(service, op), `${key}: documented access "${access}"`);
-          if (mayCall(service, op)) continue;
+          assert.equal(admitsVendor(access), mayCall(service, what), `${key}: documented access "${access}"`);
+          if (mayCall(service, what)) continue;
           // Path parameters get a plausible value: the access check comes first.
           const url = p.replace(/\{[^}]+\}/g, '1');
           const r = await suite.api(service, method.toUpperCase(), url, { token: vendor.token, body: method === 'get' || method === 'delete' ? undefined : {} });
