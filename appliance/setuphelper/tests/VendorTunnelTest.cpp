@@ -61,8 +61,8 @@ const std::string kOpen =
 TEST(WireGuardKeyTest, OnlyBase64Of32BytesPasses) {
     EXPECT_EQ(checkWireGuardKey(kPeer), "");
     EXPECT_NE(checkWireGuardKey(""), "");
-    EXPECT_NE(checkWireGuardKey(kPeer.substr(0, 43)), "");                   // no padding
-    EXPECT_NE(checkWireGuardKey(kPeer.substr(0, 42) + "h="), "");            // 'h' carries bits past 32 bytes
+    EXPECT_NE(checkWireGuardKey(kPeer.substr(0, 43)), "");                  // no padding
+    EXPECT_NE(checkWireGuardKey(kPeer.substr(0, 42) + "h="), "");           // 'h' carries bits past 32 bytes
     EXPECT_NE(checkWireGuardKey("AAAA" + kPeer.substr(4, 39) + "=="), "");  // 31 bytes
     EXPECT_NE(checkWireGuardKey(kPeer.substr(0, 10) + "!" + kPeer.substr(11)), "");
     EXPECT_NE(checkWireGuardKey(kPeer + "\n"), "");
@@ -119,12 +119,14 @@ TEST_F(VendorTunnelTest, OpenMakesTheInterfaceWithOnePeerThenOpensTheWindow) {
     const auto answer = call(kOpen);
     ASSERT_TRUE(answer->getValue<bool>("ok")) << answer->optValue<std::string>("error", "");
     const auto key = root_ + "/etc/medbox/vendor/wireguard.key";
-    EXPECT_EQ(log(), "ip link add wgtest9 type wireguard\n"
-                     "wg set wgtest9 private-key " + key + " listen-port 51820 peer " + kPeer +
-                     " allowed-ips 10.8.0.2/32\n"
-                     "ip address add 10.8.0.1/24 dev wgtest9\n"
-                     "ip link set wgtest9 up\n"
-                     "medbox-firewall window open 10.8.0.2/32 --seconds 600\n");
+    EXPECT_EQ(log(),
+              "ip link add wgtest9 type wireguard\n"
+              "wg set wgtest9 private-key " +
+                  key + " listen-port 51820 peer " + kPeer +
+                  " allowed-ips 10.8.0.2/32\n"
+                  "ip address add 10.8.0.1/24 dev wgtest9\n"
+                  "ip link set wgtest9 up\n"
+                  "medbox-firewall window open 10.8.0.2/32 --seconds 600\n");
 }
 
 TEST_F(VendorTunnelTest, OpenThatFailsLeavesNoWindowOpen) {
@@ -136,8 +138,7 @@ TEST_F(VendorTunnelTest, OpenThatFailsLeavesNoWindowOpen) {
 
 TEST_F(VendorTunnelTest, CloseEndsTheWindowEvenWhenNothingIsOpen) {
     std::ofstream(root_ + "/fail-medbox-firewall") << "";
-    const auto answer =
-        call(R"({"verb":"vendor-close","interface":"wgtest9","peerAddress":"fd00:8::2"})");
+    const auto answer = call(R"({"verb":"vendor-close","interface":"wgtest9","peerAddress":"fd00:8::2"})");
     ASSERT_TRUE(answer->getValue<bool>("ok"));
     EXPECT_NE(answer->getValue<std::string>("firewall").find("refused"), std::string::npos);
     EXPECT_EQ(log(), "medbox-firewall window close fd00:8::2/128\n");  // no interface: nothing to delete
@@ -152,8 +153,8 @@ TEST_F(VendorTunnelTest, HostileArgumentsAreRefusedBeforeAnythingRuns) {
              base + R"("peerKey":")" + kPeer + R"(","peerAddress":"10.8.0.2","seconds":0})",
              base + R"("peerKey":")" + kPeer + R"(","peerAddress":"10.8.0.2","seconds":259201})",
              base + R"("peerKey":")" + kPeer + R"(","peerAddress":"10.8.0.2","seconds":"60"})",
-             R"({"verb":"vendor-open","interface":"../wg","address":"10.8.0.1/24","listenPort":1,"peerKey":")" +
-                 kPeer + R"(","peerAddress":"10.8.0.2","seconds":60})",
+             R"({"verb":"vendor-open","interface":"../wg","address":"10.8.0.1/24","listenPort":1,"peerKey":")" + kPeer +
+                 R"(","peerAddress":"10.8.0.2","seconds":60})",
              R"({"verb":"vendor-open","interface":"wg0","address":"10.8.0.1","listenPort":1,"peerKey":")" + kPeer +
                  R"(","peerAddress":"10.8.0.2","seconds":60})",
              R"({"verb":"vendor-open","interface":"wg0","address":"10.8.0.1/24","listenPort":70000,"peerKey":")" +
