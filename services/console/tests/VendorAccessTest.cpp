@@ -3,14 +3,17 @@
 // window's life (open, approval by a second admin, close, expiry on the
 // clock), what the helper is asked and with which arguments, the audit rows,
 // the vendor's tokens revoked when a window ends, sign-in refused outside a
-// window, the live activity list, and the reconciliation at start.
+// window, the live activity list, the reconciliation at start, and the
+// console.vendor.* keys.
 #include "ConsoleTestEnv.h"
 #include "domain/Revocations.h"
 #include "domain/VendorAccess.h"
+#include "domain/VendorConfig.h"
 #include "domain/VendorRules.h"
 
 #include "core/audit/AuditRows.h"
 #include "core/auth/RevocationSet.h"
+#include "core/config/Settings.h"
 #include "core/db/Statement.h"
 
 #include <gtest/gtest.h>
@@ -18,6 +21,8 @@
 #include <Poco/JSON/Parser.h>
 
 #include <sstream>
+#include <utility>
+#include <vector>
 
 using namespace medbox;
 using namespace medbox::console;
@@ -337,4 +342,39 @@ TEST_F(VendorAccessTest, AFailedTunnelRemovalIsRetried) {
     EXPECT_EQ(helper_->calls.back().first, "vendor-close");
     vendor_->expire();
     EXPECT_EQ(helper_->calls.size(), before + 1);  // done: not asked again
+}
+
+TEST(VendorConfigTest, DefaultsKeysAndBadValuesNamingTheKey) {
+    const auto d = readVendorConfig(Settings{});
+    EXPECT_EQ(d.maxWindowMinutes, 240);
+    EXPECT_FALSE(d.requireApproval);
+    EXPECT_EQ(d.interface, "wg0");
+    EXPECT_EQ(d.address, "10.8.0.1/24");
+    EXPECT_EQ(d.listenPort, 51820);
+    Settings s;
+    s.set("console.vendor.max_window_minutes", "90");
+    s.set("console.vendor.require_approval", "true");
+    s.set("console.vendor.interface", "wgvendor0");
+    s.set("console.vendor.address", "172.16.5.1/28");
+    s.set("console.vendor.endpoint", "vpn.example.cn:51820");
+    const auto c = readVendorConfig(s);
+    EXPECT_EQ(c.maxWindowMinutes, 90);
+    EXPECT_TRUE(c.requireApproval);
+    EXPECT_EQ(c.interface, "wgvendor0");
+    EXPECT_EQ(c.address, "172.16.5.1/28");
+    EXPECT_EQ(c.endpoint, "vpn.example.cn:51820");
+    for (const auto& [key, value] :
+         std::vector<std::pair<std::string, std::string>>{{"console.vendor.max_window_minutes", "4321"},
+                                                          {"console.vendor.interface", "wg0; reboot"},
+                                                          {"console.vendor.address", "10.8.0.0/24"},
+                                                          {"console.vendor.endpoint", "a b"}}) {
+        Settings bad;
+        bad.set(key, value);
+        try {
+            readVendorConfig(bad);
+            ADD_FAILURE() << key << "=" << value << " was accepted";
+        } catch (const ConfigError& e) {
+            EXPECT_NE(e.message().find(key), std::string::npos) << e.message();
+        }
+    }
 }
