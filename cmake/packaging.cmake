@@ -121,6 +121,11 @@ if(TARGET medbox-console)
   string(APPEND CPACK_DEBIAN_MEDBOX-CONSOLE_PACKAGE_DEPENDS ", dbus, polkitd")
 endif()
 
+# The setup helper's vendor verbs run wg and ip (vendor access, docs/console.md).
+if(TARGET medbox-setup-helper)
+  string(APPEND CPACK_DEBIAN_MEDBOX-TOOLS_PACKAGE_DEPENDS ", wireguard-tools, iproute2")
+endif()
+
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME medbox)
 set(CPACK_PACKAGE_VENDOR medbox)

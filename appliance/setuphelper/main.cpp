@@ -6,7 +6,8 @@
 //                                       (tests; the appliance uses socket activation)
 // Options for tests: --root DIR (write files under DIR), --files-only (no
 // hostnamectl/systemctl/networkctl), --firewall PROGRAM, --rauc PROGRAM,
-// --update-bundle FILE (the console's upload; UpdateVerbs.h).
+// --update-bundle FILE (the console's upload; UpdateVerbs.h), --wireguard-go
+// PROGRAM (the userspace WireGuard used where the kernel has no module).
 #include "SetupHelper.h"
 
 #include <sys/socket.h>
@@ -67,13 +68,15 @@ int main(int argc, char** argv) {
             opt.rauc = value();
         else if (a == "--update-bundle")
             opt.updateBundle = value();
+        else if (a == "--wireguard-go")
+            opt.wireguardGo = value();
         else if (a == "--files-only")
             opt.live = false;
         else if (a == "--listen")
             listen = value();
         else {
             std::cerr << "usage: medbox-setup-helper [--listen SOCKET] [--root DIR] [--files-only] [--firewall "
-                         "PROGRAM] [--rauc PROGRAM] [--update-bundle FILE]\n";
+                         "PROGRAM] [--rauc PROGRAM] [--update-bundle FILE] [--wireguard-go PROGRAM]\n";
             return 2;
         }
     }

@@ -50,6 +50,15 @@ public:
     void fallback(Access access, Handler handler);
 
     std::vector<RouteInfo> routes() const;
+
+    // Told about every request whose token was accepted, once it is
+    // answered (refusals included), with the status: how a service records
+    // what a kind of caller did (the console: every vendor request, docs/console.md).
+    // Set before the server starts; called on worker threads; must not throw.
+    using Observer =
+        std::function<void(const Principal& who, const std::string& method, const std::string& path, int status)>;
+    void observe(Observer observer) { observer_ = std::move(observer); }
+    const Observer& observer() const { return observer_; }
     // Visits the router's own route records (stable addresses: match() returns them).
     template <class F>
     void each(F&& f) const {
@@ -73,6 +82,7 @@ private:
     };
     std::vector<Route> routes_;
     std::optional<Route> fallback_;
+    Observer observer_{};
 };
 
 // Binds a service's one Handlers object to its routes (Routes.cpp):

@@ -148,7 +148,7 @@ struct Server::Impl {
     // Returns whether the connection stays open (a handler may close it).
     bool handle(Conn& c, const http1::RequestHead& head, std::string body, bool keepAlive);
     void refuse(Conn& c, const http1::Refusal& why);
-    void dispatch(Request& rq, Reply& rp, const RouteInfo** matched, std::string* allow);
+    void dispatch(Request& rq, Reply& rp, const RouteInfo** matched, std::string* allow, std::optional<Principal>* who);
     void answer(Conn& c, const Reply& rp, const std::string& rid, int minorVersion, bool keepAlive, bool head);
 };
 
@@ -428,7 +428,9 @@ void Server::Impl::refuse(Conn& c, const http1::Refusal& why) {
 }
 
 // *allow: set for a 405, the methods the path has.
-void Server::Impl::dispatch(Request& rq, Reply& rp, const RouteInfo** matched, std::string* allow) {
+// *who: the caller once its token is accepted (for the router's observer).
+void Server::Impl::dispatch(Request& rq, Reply& rp, const RouteInfo** matched, std::string* allow,
+                            std::optional<Principal>* who) {
     auto m = router.match(rq.method(), rq.path(), rq.params());
     if (!m.route) {
         if (!m.allowed.empty()) {
@@ -489,6 +491,7 @@ void Server::Impl::dispatch(Request& rq, Reply& rp, const RouteInfo** matched, s
                 throw AppError(Err::Forbidden, "missing or wrong X-CSRF-Token: reload the page");
         }
         rq.setPrincipal(*p, viaCookie);
+        if (router.observer()) *who = *p;
     }
     if (!m.route->access.isPublic()) {
         if (!rq.principal()) throw AppError(Err::Unauthenticated, "this endpoint needs a token");
@@ -514,6 +517,7 @@ bool Server::Impl::handle(Conn& c, const http1::RequestHead& head, std::string b
     const std::string* givenId = head.find("X-Request-Id");
     std::string rid = givenId && sane(*givenId) ? *givenId : idPrefix + std::to_string(++requestCounter);
     std::string allow;
+    std::optional<Principal> who;
     // An error answer: the one shape, the status from the one table.
     auto fail = [&rp](Err err, const std::string& message, const std::string& field = {}) {
         rp = Reply();
@@ -529,7 +533,7 @@ bool Server::Impl::handle(Conn& c, const http1::RequestHead& head, std::string b
         Request rq(head, std::move(body), path, q == std::string::npos ? std::string() : uri.substr(q + 1), c.peer);
         rq.setRequestId(rid);
         rq.setConnectionOpenedAtMs(c.openedAtMs);
-        dispatch(rq, rp, &matched, &allow);
+        dispatch(rq, rp, &matched, &allow, &who);
     } catch (const AppError& e) {
         fail(e.err(), e.what(), e.field());
         if (e.err() == Err::Unauthenticated) rp.header("WWW-Authenticate", "Bearer");
@@ -551,6 +555,13 @@ bool Server::Impl::handle(Conn& c, const http1::RequestHead& head, std::string b
     } catch (const std::exception& e) {
         log.error("unhandled error [%s]: %s", rid, std::string(e.what()));
         fail(Err::Internal, "internal error (request " + rid + ")");
+    }
+    if (who) {
+        try {
+            router.observer()(*who, head.method, path, rp.status());
+        } catch (const std::exception& e) {
+            log.error("request observer failed [%s]: %s", rid, std::string(e.what()));
+        }
     }
     // Counted before the answer leaves, so a client that has its answer also sees it counted.
     if (metrics) {

@@ -140,7 +140,12 @@ class Service {
       'http.port': this.name === 'console' && this.lastPort ? String(this.lastPort) : '0',
       'log.level': 'warning',
     };
-    if (this.name === 'console') set['console.bootstrap_admin_password'] = this.suite.adminPassword;
+    if (this.name === 'console') {
+      set['console.bootstrap_admin_password'] = this.suite.adminPassword;
+      // Where the suite's privileged helper listens once a vendor window is
+      // needed (Suite.openVendorWindow); nothing asks it before.
+      set['console.setup_helper_socket'] = this.suite.helperSocket();
+    }
     const consoleService = this.suite.services.get('console');
     if (this.name !== 'console' && consoleService?.port) set['auth.console_url'] = consoleService.url();
     const extra = this.suite.settings[this.name] ?? {};
@@ -411,6 +416,35 @@ class Suite {
     this.serviceKeys = new Map();
     this.adminCache = null;
     this.staffCount = 0;
+    this.vendorHelper = null;
+  }
+
+  helperSocket() {
+    return path.join(this.dataDir, 'setup-helper.sock');
+  }
+
+  // Vendor accounts sign in only inside a vendor window (docs/console.md,
+  // "Vendor access"): the suite's first vendor account opens one for the
+  // suite's lifetime, through the real helper (files only, a fake
+  // medbox-firewall that records its arguments in ROOT/firewall.log).
+  async openVendorWindow() {
+    const admin = await this.adminToken();
+    const s = await this.api('console', 'GET', '/api/v1/vendor', { token: admin });
+    if (s.status === 200 && s.json.window?.state === 'open') return;
+    if (!this.vendorHelper) {
+      const { startSetupHelper } = await import('./setupHelper.mjs');
+      this.vendorHelper = await startSetupHelper({ socket: this.helperSocket() });
+    }
+    const peer = await this.api('console', 'PUT', '/api/v1/vendor/peer', {
+      token: admin,
+      body: { publicKey: 'xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=', address: '10.8.0.2' },
+    });
+    if (peer.status !== 200) throw new Error(`registering the vendor key failed: ${peer.status} ${peer.text}`);
+    const w = await this.api('console', 'POST', '/api/v1/vendor/windows', {
+      token: admin,
+      body: { minutes: 240, reason: 'test suite vendor account', ticket: 'TEST-1' },
+    });
+    if (w.status !== 200 || w.json.window?.state !== 'open') throw new Error(`opening a vendor window failed: ${w.status} ${w.text}`);
   }
 
   service(name) {
@@ -510,6 +544,7 @@ class Suite {
     const name = username ?? randomUsername(`t${this.staffCount}`);
     const pw = password ?? strongPassword();
     const admin = await this.adminToken();
+    if (roles.includes('vendor')) await this.openVendorWindow();
     const r = await this.api('console', 'POST', '/api/v1/users', {
       token: admin,
       body: { username: name, displayName: displayName ?? `Test ${name}`, password: pw, roles, mustChangePassword: false },
@@ -545,6 +580,7 @@ class Suite {
       return;
     }
     const results = await Promise.allSettled([...this.services.values()].map((s) => s.stop()));
+    await this.vendorHelper?.stop();
     const failures = results.filter((r) => r.status === 'rejected').map((r) => r.reason?.message ?? String(r.reason));
     if (failures.length) {
       throw new Error(`${failures.join('\n')}\n(data kept in ${this.dataDir})`);

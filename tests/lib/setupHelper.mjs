@@ -19,7 +19,8 @@ import { buildDir } from './harness.mjs';
 // touch the host: `netns` names one the caller made (ip netns add; its NICs
 // are the caller's), otherwise a private one (unshare -n) with NICs named
 // `nics`. Its state files stay under the temporary root.
-export async function startSetupHelper({ nics = ['mgmt0', 'lan0', 'dmz0'], rauc = false, realFirewall = false, netns = null } = {}) {
+// socket: where to listen (default: in the helper's own temporary folder).
+export async function startSetupHelper({ nics = ['mgmt0', 'lan0', 'dmz0'], rauc = false, realFirewall = false, netns = null, socket: socketPath } = {}) {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'medbox-setup-'));
   const root = path.join(dir, 'root');
   const links = path.join(dir, 'links');
@@ -29,7 +30,7 @@ export async function startSetupHelper({ nics = ['mgmt0', 'lan0', 'dmz0'], rauc 
   let firewall = path.join(dir, 'fake-medbox-firewall');
   if (realFirewall) firewall = path.join(buildDir(), 'appliance/firewall/medbox-firewall');
   else await fsp.writeFile(firewall, `#!/bin/sh\necho "$@" >> '${root}/firewall.log'\n`, { mode: 0o755 });
-  const socket = path.join(dir, 'helper.sock');
+  const socket = socketPath ?? path.join(dir, 'helper.sock');
   const raucDir = path.join(dir, 'rauc');
   const bundle = path.join(dir, 'updates', 'bundle.raucb');
   const bootId = path.join(raucDir, 'boot_id');

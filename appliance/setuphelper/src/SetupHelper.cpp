@@ -1,7 +1,9 @@
 #include "SetupHelper.h"
 
-#include "Verbs.h"
+#include "HelperIo.h"
 #include "UpdateVerbs.h"
+#include "VendorTunnel.h"
+#include "Verbs.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
@@ -24,9 +26,41 @@
 
 namespace medbox::setuphelper {
 
+namespace fs = std::filesystem;
+
+// Written whole or not at all, mode as given, parent folders made.
+void writeFile(const Options& opt, const std::string& path, const std::string& text, mode_t mode) {
+    const fs::path target = fs::path(opt.root) / fs::path(path).relative_path();
+    fs::create_directories(target.parent_path());
+    const std::string tmp = target.string() + ".tmp";
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+    if (fd < 0) throw std::runtime_error("cannot write " + target.string() + ": " + std::strerror(errno));
+    const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                    ::fchmod(fd, mode) == 0 && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok || ::rename(tmp.c_str(), target.c_str()) != 0)
+        throw std::runtime_error("cannot write " + target.string() + ": " + std::strerror(errno));
+}
+
+// Under a test root medbox-firewall keeps its state there too, never in the
+// host's /etc and /run.
+std::vector<std::string> firewallEnv(const Options& opt) {
+    if (opt.root == "/") return {};
+    return {"MEDBOX_FIREWALL_STATE_DIR=" + (fs::path(opt.root) / "etc/medbox/firewall").string(),
+            "MEDBOX_FIREWALL_RUN_DIR=" + (fs::path(opt.root) / "run/medbox-firewall").string()};
+}
+
+std::string run(const Options& opt, const std::vector<std::string>& argv) {
+    return setuphelper::run(argv, 4096, true, firewallEnv(opt));
+}
+
+// A program whose failure is an answer (a refused draft), not an error.
+RunResult runCapture(const Options& opt, const std::vector<std::string>& argv) {
+    return setuphelper::runCapture(argv, 60 * 1024, false, firewallEnv(opt));
+}
+
 namespace {
 
-namespace fs = std::filesystem;
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 
@@ -58,37 +92,6 @@ std::vector<std::string> strs(const Object::Ptr& o, const std::string& key, size
         out.push_back(v.extract<std::string>());
     }
     return out;
-}
-
-// Written whole or not at all, mode as given, parent folders made.
-void writeFile(const Options& opt, const std::string& path, const std::string& text, mode_t mode) {
-    const fs::path target = fs::path(opt.root) / fs::path(path).relative_path();
-    fs::create_directories(target.parent_path());
-    const std::string tmp = target.string() + ".tmp";
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
-    if (fd < 0) throw std::runtime_error("cannot write " + target.string() + ": " + std::strerror(errno));
-    const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-                    ::fchmod(fd, mode) == 0 && ::fsync(fd) == 0;
-    ::close(fd);
-    if (!ok || ::rename(tmp.c_str(), target.c_str()) != 0)
-        throw std::runtime_error("cannot write " + target.string() + ": " + std::strerror(errno));
-}
-
-// Under a test root medbox-firewall keeps its state there too, never in the
-// host's /etc and /run.
-std::vector<std::string> firewallEnv(const Options& opt) {
-    if (opt.root == "/") return {};
-    return {"MEDBOX_FIREWALL_STATE_DIR=" + (fs::path(opt.root) / "etc/medbox/firewall").string(),
-            "MEDBOX_FIREWALL_RUN_DIR=" + (fs::path(opt.root) / "run/medbox-firewall").string()};
-}
-
-std::string run(const Options& opt, const std::vector<std::string>& argv) {
-    return setuphelper::run(argv, 4096, true, firewallEnv(opt));
-}
-
-// A program whose failure is an answer (a refused draft), not an error.
-RunResult runCapture(const Options& opt, const std::vector<std::string>& argv) {
-    return setuphelper::runCapture(argv, 60 * 1024, false, firewallEnv(opt));
 }
 
 std::optional<int> ipFamily(const std::string& ip) {
@@ -354,7 +357,9 @@ Object::Ptr handle(const Options& opt, const std::string& line) {
             else
                 doFirewallRevert(opt, out);
             return out;
-        } else if (verb == "enable-services") {
+        } else if (verb.starts_with("vendor-"))
+            return handleVendor(opt, verb, rq);
+        else if (verb == "enable-services") {
             if (opt.live) {
                 run(opt, {opt.systemctl, "enable", "--now", "systemd-timesyncd.service"});
                 run(opt, {opt.systemctl, "start", "medbox.target"});

@@ -20,6 +20,7 @@
 //   firewall-check  {profile}           /etc/medbox/firewall/draft.json, medbox-firewall check FILE:
 //                                       {valid, output}
 //   firewall-revert {}                  medbox-firewall revert (the pending change, now)
+//   vendor-key, vendor-open, vendor-close, vendor-state: VendorTunnel.h
 //   enable-services {}                  live: systemctl enable --now systemd-timesyncd.service,
 //                                       systemctl start medbox.target
 //   update-status, update-install, update-reboot: UpdateVerbs.h
@@ -44,6 +45,9 @@ struct Options {
     // The one bundle update-install installs: the console's upload folder
     // (its StateDirectory), a fixed name.
     std::string updateBundle = "/var/lib/medbox/console/updates/bundle.raucb";
+    std::string ip = "/sbin/ip";  // iproute2 ships /bin/ip and this link
+    std::string wg = "/usr/bin/wg";
+    std::string wireguardGo = "/usr/bin/wireguard-go";
     // Run the live part (hostnamectl, systemctl, networkctl); off writes files only.
     bool live = true;
 };

@@ -10,6 +10,7 @@
 #include "domain/SetupWizard.h"
 #include "domain/Revocations.h"
 #include "domain/Units.h"
+#include "domain/VendorAccess.h"
 
 #include <Poco/Logger.h>
 
@@ -56,17 +57,34 @@ void ConsoleApp::registerRoutes(Router& router, ServiceContext& ctx) {
         return out;
     });
     peers_ = std::make_unique<PeerStatus>(*env_, ctx.issuer, ctx.trustDir, kServiceName);
-    console::registerRoutes(router, *env_, ctx.metrics, *accounts_, *revocations_, *units_, *samples_, *peers_);
+    // Vendor access: windows that ended while the console was down are
+    // closed, an open one's tunnel restored, leftovers removed -- before
+    // anyone can sign in (domain/VendorAccess.h).
+    vendor_ = std::make_unique<VendorAccess>(*env_, *revocations_, socketHelper(config_.setup.helperSocket));
+    try {
+        vendor_->reconcile();
+    } catch (const std::exception& e) {
+        ctx.logger.error("vendor access: reconciling at start failed: %s", std::string(e.what()));
+    }
+    router.observe(
+        [vendor = vendor_.get()](const Principal& who, const std::string& method, const std::string& path, int status) {
+            if (who.kind == Principal::Kind::Staff && who.hasRole("vendor"))
+                vendor->recordRequest(who.subject, method, path, status);
+        });
+    console::registerRoutes(router, *env_, ctx.metrics, *accounts_, *revocations_, *units_, *samples_, *peers_,
+                            *vendor_);
 }
 
 void ConsoleApp::started(ServiceContext&) {
     samples_->start(Poco::Logger::get("console.samples"));
     peers_->start(Poco::Logger::get("console.peers"));
+    vendor_->start(Poco::Logger::get("console.vendor"));
 }
 
 void ConsoleApp::stopping() {
     if (samples_) samples_->stop();
     if (peers_) peers_->stop();
+    if (vendor_) vendor_->stop();
 }
 
 }  // namespace medbox::console

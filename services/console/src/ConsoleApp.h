@@ -15,6 +15,7 @@ class Revocations;
 class Units;
 class ResourceSamples;
 class PeerStatus;
+class VendorAccess;
 
 class ConsoleApp : public ServiceApp {
 public:
@@ -40,6 +41,7 @@ private:
     std::unique_ptr<Units> units_;
     std::unique_ptr<ResourceSamples> samples_;
     std::unique_ptr<PeerStatus> peers_;
+    std::unique_ptr<VendorAccess> vendor_;
 };
 
 }  // namespace medbox::console

@@ -6,6 +6,7 @@
 #include "SetupGate.h"
 #include "SetupRoutes.h"
 #include "UpdateRoutes.h"
+#include "VendorRoutes.h"
 #include "domain/RoleCatalog.h"
 #include "handlers/Handlers.h"
 
@@ -29,8 +30,9 @@ std::vector<std::string> peerServices() {
 }  // namespace
 
 void registerRoutes(Router& r, ConsoleEnv& env, Metrics& metrics, Accounts& accounts, Revocations& revocations,
-                    Units& units, ResourceSamples& samples, PeerStatus& peers) {
-    const auto bind = methodsOf(std::make_shared<Handlers>(env, metrics, accounts, revocations, units, samples, peers));
+                    Units& units, ResourceSamples& samples, PeerStatus& peers, VendorAccess& vendor) {
+    const auto bind = methodsOf(
+        std::make_shared<Handlers>(env, metrics, accounts, revocations, units, samples, peers, vendor));
 
     // Any signed-in staff member, including one whose token only allows the
     // password change (kMustChangePasswordRole).
@@ -128,6 +130,7 @@ void registerRoutes(Router& r, ConsoleEnv& env, Metrics& metrics, Accounts& acco
     registerUpdateRoutes(r, env);
     // The firewall page and the time panel (FirewallTimeRoutes.cpp).
     registerFirewallTimeRoutes(r, env);
+    registerVendorRoutes(r, env, vendor);
 }
 
 }  // namespace medbox::console

@@ -15,10 +15,11 @@ class Revocations;
 class Units;
 class ResourceSamples;
 class PeerStatus;
+class VendorAccess;
 
 // Registers every console route with its Access. The arguments live until
 // exit (ConsoleApp owns them); the handlers are kept alive by the routes.
 void registerRoutes(Router& router, ConsoleEnv& env, Metrics& metrics, Accounts& accounts, Revocations& revocations,
-                    Units& units, ResourceSamples& samples, PeerStatus& peers);
+                    Units& units, ResourceSamples& samples, PeerStatus& peers, VendorAccess& vendor);
 
 }  // namespace medbox::console

@@ -8,6 +8,7 @@
 #include "domain/PeerStatus.h"
 #include "domain/ResourceSamples.h"
 #include "domain/Units.h"
+#include "domain/VendorAccess.h"
 #include "core/service/ServiceContext.h"
 #include "console/EmbeddedFiles.h"
 #include "core/testing/OpenApiCheck.h"
@@ -57,7 +58,9 @@ TEST(RoutesTest, EveryRouteIsInOpenApiWithItsAccess) {
         Units units(env, systemBackend(), ::getpid());
         ResourceSamples samples(env, HostProbe("/proc", {}), {});
         PeerStatus peers(env, issuer, dir.string(), "console");
-        registerRoutes(router, env, ctx.metrics, accounts, revocations, units, samples, peers);
+        // Never called here: the routes are only listed.
+        VendorAccess vendor(env, revocations, socketHelper((dir / "no-helper.sock").string()));
+        registerRoutes(router, env, ctx.metrics, accounts, revocations, units, samples, peers, vendor);
 
         testutil::expectRoutesMatchOpenApi(router, console::embeddedFiles());
     }

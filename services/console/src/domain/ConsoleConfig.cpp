@@ -49,6 +49,7 @@ ConsoleConfig readConsoleConfig(const Settings& s) {
     c.peerCheckSeconds = static_cast<int>(s.integer("console.peer_check_seconds", 30, 5, 3600));
     c.setup = readSetupConfig(s);
     c.firewallTime = readFirewallTimeConfig(s);
+    c.vendor = readVendorConfig(s);
     if (!c.bootstrapAdminPassword.empty()) {
         // Say why without echoing the value.
         const std::string why = password::checkPolicy(c.bootstrapAdminPassword);

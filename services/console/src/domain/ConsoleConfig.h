@@ -5,6 +5,7 @@
 #include "core/auth/Password.h"
 #include "domain/FirewallTimeConfig.h"
 #include "domain/SetupConfig.h"
+#include "domain/VendorConfig.h"
 #include <utility>
 #include <string>
 #include <vector>
@@ -33,6 +34,7 @@ struct ConsoleConfig {
     int peerCheckSeconds = 30;                                  // console.peer_check_seconds
     SetupConfig setup{};                                        // console.setup_* (the first-boot wizard)
     FirewallTimeConfig firewallTime{};  // console.firewall_*, console.time*: the firewall page and time panel
+    VendorConfig vendor{};                                      // console.vendor.* (vendor access windows)
     // The KDF parameters for new hashes; not a configuration key (changing
     // them is a code review decision) but lowered by unit tests for speed.
     password::Params kdf{};

@@ -1,5 +1,7 @@
 // A staff member's own account and token: /api/v1/auth/* and /api/v1/me.
 #include "handlers/Handlers.h"
+
+#include <algorithm>
 #include "handlers/Input.h"
 #include "handlers/Views.h"
 #include "domain/AccountRules.h"
@@ -9,13 +11,14 @@
 namespace medbox::console {
 
 Handlers::Handlers(ConsoleEnv& env, Metrics& metrics, Accounts& accounts, Revocations& revocations, Units& units,
-                   ResourceSamples& samples, PeerStatus& peers)
+                   ResourceSamples& samples, PeerStatus& peers, VendorAccess& vendor)
     : env_(env),
       accounts_(accounts),
       revocations_(revocations),
       units_(units),
       samples_(samples),
       peers_(peers),
+      vendor_(vendor),
       directory_(env),
       auditReader_(env, peers),
       sessions_(env, revocations),
@@ -55,6 +58,10 @@ void Handlers::login(Request& req, Reply& reply) {
         throw AppError(Err::InvalidField, "must be \"token\" or \"cookie\"", "session");
     try {
         const auto s = accounts_.login(username, password, code, recoveryCode);
+        // Checked once the password is right: outside a window a vendor
+        // learns nothing it could not by a wrong password.
+        if (std::find(s.roles.begin(), s.roles.end(), "vendor") != s.roles.end())
+            vendor_.admitSignIn(rules::asciiLower(username), s.tokenId, s.expiresAtMs);
         loginOk_.inc();
         sessions_.started(rules::asciiLower(username), s, client(req));
         answerSession(reply, s, kind == "cookie");

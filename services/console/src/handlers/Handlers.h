@@ -14,6 +14,7 @@
 #include "domain/Revocations.h"
 #include "domain/StaffSessions.h"
 #include "domain/Units.h"
+#include "domain/VendorAccess.h"
 #include "core/http/Request.h"
 #include "core/metrics/Metrics.h"
 
@@ -22,7 +23,7 @@ namespace medbox::console {
 class Handlers {
 public:
     Handlers(ConsoleEnv& env, Metrics& metrics, Accounts& accounts, Revocations& revocations, Units& units,
-             ResourceSamples& samples, PeerStatus& peers);
+             ResourceSamples& samples, PeerStatus& peers, VendorAccess& vendor);
 
     // a staff member's own account and token
     void login(Request& rq, Reply& rp);
@@ -83,6 +84,7 @@ private:
     Units& units_;
     ResourceSamples& samples_;
     PeerStatus& peers_;
+    VendorAccess& vendor_;  // vendor accounts sign in only inside a window
     Directory directory_;
     AuditReader auditReader_;
     StaffSessions sessions_;
