@@ -34,7 +34,7 @@ struct ConsoleConfig {
     int peerCheckSeconds = 30;                                  // console.peer_check_seconds
     SetupConfig setup{};                                        // console.setup_* (the first-boot wizard)
     FirewallTimeConfig firewallTime{};  // console.firewall_*, console.time*: the firewall page and time panel
-    VendorConfig vendor{};                                      // console.vendor.* (vendor access windows)
+    VendorConfig vendor{};              // console.vendor.* (vendor access windows)
     // The KDF parameters for new hashes; not a configuration key (changing
     // them is a code review decision) but lowered by unit tests for speed.
     password::Params kdf{};
