@@ -30,10 +30,7 @@ const std::vector<RoleInfo>& RoleCatalog::all() {
         {"it_agent", "Service desk agent (later)", {"servicedesk"}, false},
         {"it_engineer", "Service desk engineer (later)", {"servicedesk"}, false},
         {"backup_operator", "Backup and restore (later)", {"console"}, false},
-        {"vendor",
-         "Vendor support in the console, only inside an access window an admin opened (later)",
-         {"console"},
-         false},
+        {"vendor", "Vendor support in the console, only inside an access window an admin opened", {"console"}, false},
     };
     return roles;
 }
