@@ -84,6 +84,9 @@ export function bookingInBrowser() {
     const { page, watch, context } = await openPage(t.browser, { viewport });
     await signInOnPage(page, watch, t.consoleBase, user);
     // The console's overview links to the booking pages this user's roles open.
+    // The directory card is shown in the same step as those links: once it
+    // is visible the links are set (under load the sign-in returns sooner).
+    await page.locator('#directory-card').waitFor({ state: 'visible' });
     const overviewLinks = await page.locator('#booking-card a:visible').evaluateAll((as) => as.map((a) => new URL(a.href).pathname));
     await page.goto(`${t.base}${path}`);
     return { page, watch, context, user, overviewLinks };
